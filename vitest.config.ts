@@ -1,0 +1,11 @@
+// Test runner setup: unit, contract and integration suites; benchmarks live elsewhere (npm run bench).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
