@@ -1,0 +1,115 @@
+// The round's review calendar: when each factor opens and is due, and when reminders and digests fall, in the round's timezone.
+import { DateTime } from 'luxon';
+import { AppError } from './errors.js';
+import type { Calendar } from './model.js';
+
+export interface FactorWindow {
+  factorId: string;
+  opensAt: string;
+  dueAt: string;
+}
+
+export function isValidTimezone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}
+
+function at(iso: string, zone: string): DateTime {
+  return DateTime.fromISO(iso, { setZone: true }).setZone(zone);
+}
+
+function addDays(start: DateTime, days: number, workingDaysOnly: boolean): DateTime {
+  if (!workingDaysOnly) return start.plus({ days });
+  let d = start;
+  let left = days;
+  while (left > 0) {
+    d = d.plus({ days: 1 });
+    if (d.weekday <= 5) left -= 1;
+  }
+  return d;
+}
+
+/** Throws INVALID_CALENDAR when the calendar cannot work. */
+export function validateCalendar(cal: Calendar): void {
+  if (!isValidTimezone(cal.timezone)) {
+    throw new AppError('INVALID_CALENDAR', { detail: `unknown timezone ${cal.timezone}` });
+  }
+  const open = DateTime.fromISO(cal.opensAt);
+  const close = DateTime.fromISO(cal.closesAt);
+  if (!(close > open)) {
+    throw new AppError('INVALID_CALENDAR', { detail: 'the close date must be after the start' });
+  }
+}
+
+/** When each factor opens and is due; all at once, or one every N (working) days. Due dates never pass the close. */
+export function factorWindows(cal: Calendar, factorIds: string[]): FactorWindow[] {
+  const zone = cal.timezone;
+  const open = at(cal.opensAt, zone);
+  const close = at(cal.closesAt, zone);
+  const pacing = cal.pacing;
+  if (pacing.kind === 'all-at-once') {
+    return factorIds.map((factorId) => ({ factorId, opensAt: open.toISO()!, dueAt: close.toISO()! }));
+  }
+  return factorIds.map((factorId, i) => {
+    let opensAt = addDays(open, i * pacing.everyDays, pacing.workingDaysOnly);
+    if (opensAt > close) opensAt = close;
+    let dueAt = addDays(opensAt, pacing.answerWindowDays, false);
+    if (dueAt > close) dueAt = close;
+    return { factorId, opensAt: opensAt.toISO()!, dueAt: dueAt.toISO()! };
+  });
+}
+
+function atLocalTime(day: DateTime, hhmm: string): DateTime {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+}
+
+/**
+ * Reminder instants: for each due date, `daysBefore` calendar days earlier at the policy's local time.
+ * Computed on local dates so a daylight-saving change between reminder and due date does not shift the hour.
+ */
+export function reminderTimes(cal: Calendar, windows: FactorWindow[]): { at: string; factorIds: string[] }[] {
+  if (!cal.reminders.enabled) return [];
+  const zone = cal.timezone;
+  const byInstant = new Map<string, Set<string>>();
+  for (const w of windows) {
+    const due = at(w.dueAt, zone);
+    const opens = at(w.opensAt, zone);
+    for (const days of cal.reminders.daysBefore) {
+      const when = atLocalTime(due.startOf('day').minus({ days }), cal.reminders.time);
+      if (when <= opens || when >= due) continue;
+      const key = when.toUTC().toISO()!;
+      if (!byInstant.has(key)) byInstant.set(key, new Set());
+      byInstant.get(key)!.add(w.factorId);
+    }
+  }
+  return [...byInstant.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([when, ids]) => ({ at: when, factorIds: [...ids] }));
+}
+
+/** Weekly digest instants between open and close, on the policy's weekday and local time. */
+export function digestTimes(cal: Calendar): string[] {
+  if (!cal.digest.enabled) return [];
+  const zone = cal.timezone;
+  const open = at(cal.opensAt, zone);
+  const close = at(cal.closesAt, zone);
+  let day = open.startOf('day');
+  while (day.weekday !== cal.digest.weekday) day = day.plus({ days: 1 });
+  const out: string[] = [];
+  for (let d = day; d < close; d = d.plus({ weeks: 1 })) {
+    const when = atLocalTime(d, cal.digest.time);
+    if (when > open && when < close) out.push(when.toUTC().toISO()!);
+  }
+  return out;
+}
+
+/** A date formatted for people, in the round's timezone and language. */
+export function formatDate(iso: string, zone: string, locale: 'sv' | 'en'): string {
+  return at(iso, zone).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+export function formatDateTime(iso: string, zone: string, locale: 'sv' | 'en'): string {
+  return at(iso, zone)
+    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
+    .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}

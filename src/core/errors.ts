@@ -1,0 +1,71 @@
+// Coded application errors; every code has a user-facing message in each locale (content/locales).
+import type { Locale } from '../content/schema.js';
+import { t } from './i18n.js';
+
+export const ERROR_CODES = [
+  'NOT_COORDINATOR',
+  'NOT_PARTICIPANT',
+  'NOT_REVIEWER',
+  'ROUND_NOT_FOUND',
+  'ROUND_NOT_OPEN',
+  'ROUND_CLOSED',
+  'ROUND_ALREADY_OPEN_IN_CHANNEL',
+  'ILLEGAL_TRANSITION',
+  'UNKNOWN_FACTOR',
+  'UNKNOWN_QUESTION',
+  'UNKNOWN_CONTEXT_FACTOR',
+  'UNKNOWN_PACK',
+  'FACTOR_NOT_OPEN',
+  'ANSWER_TOO_LONG',
+  'BAD_EVIDENCE_LINK',
+  'TOO_MANY_EVIDENCE_LINKS',
+  'INVALID_INPUT',
+  'INVALID_CALENDAR',
+  'STORE_UNAVAILABLE',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorParams = Record<string, string | number>;
+
+/** Base error: a code, parameters for the localised message, and the original cause. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
+    super(`${code}: ${t('en', `errors.${code}`, params)}`, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.params = params;
+  }
+
+  /** The message to show a person, in their language. */
+  userMessage(locale: Locale): string {
+    return t(locale, `errors.${this.code}`, this.params);
+  }
+}
+
+/** Thrown when the store cannot be reached; callers answer "try again in a moment". */
+export class StoreUnavailableError extends AppError {
+  constructor(cause?: unknown) {
+    super('STORE_UNAVAILABLE', {}, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Thrown when a permission rule refuses an action. */
+export class PermissionError extends AppError {
+  constructor(code: 'NOT_COORDINATOR' | 'NOT_PARTICIPANT' | 'NOT_REVIEWER', params: ErrorParams = {}) {
+    super(code, params);
+    this.name = 'PermissionError';
+  }
+}
+
+/** Any thrown value as an AppError, so handlers always have a code and a localised message. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  return new AppError('INTERNAL', {}, { cause: err });
+}

@@ -1,0 +1,78 @@
+// Localised UI strings from content/locales/<locale>.yaml with {name} placeholders.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { LOCALES, type Locale } from '../content/schema.js';
+
+type Catalog = Map<string, string>;
+
+function findLocalesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'content', 'locales');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('content/locales not found next to the application');
+}
+
+const NestedStrings: z.ZodType<Record<string, unknown>> = z.record(
+  z.string(),
+  z.union([z.string(), z.lazy(() => NestedStrings)]),
+);
+
+function flatten(obj: Record<string, unknown>, prefix: string, out: Catalog): Catalog {
+  for (const [key, value] of Object.entries(obj)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else flatten(value as Record<string, unknown>, path, out);
+  }
+  return out;
+}
+
+export function loadCatalog(file: string): Catalog {
+  const parsed = NestedStrings.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  return flatten(parsed.data, '', new Map());
+}
+
+let catalogs: Record<Locale, Catalog> | undefined;
+
+export function catalogsDir(): string {
+  return findLocalesDir();
+}
+
+function getCatalogs(): Record<Locale, Catalog> {
+  if (!catalogs) {
+    const dir = findLocalesDir();
+    catalogs = Object.fromEntries(LOCALES.map((l) => [l, loadCatalog(join(dir, `${l}.yaml`))])) as Record<
+      Locale,
+      Catalog
+    >;
+  }
+  return catalogs;
+}
+
+export function allKeys(locale: Locale): string[] {
+  return [...getCatalogs()[locale].keys()];
+}
+
+export function hasKey(locale: Locale, key: string): boolean {
+  return getCatalogs()[locale].has(key);
+}
+
+/** Translate a key; a missing key falls back to English, then to the key itself so nothing crashes. */
+export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const cats = getCatalogs();
+  const template = cats[locale].get(key) ?? cats.en.get(key) ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** Plural-aware variant: uses `<key>.one` when count is 1, else `<key>.other`. */
+export function tn(locale: Locale, key: string, count: number, params: Record<string, string | number> = {}): string {
+  return t(locale, `${key}.${count === 1 ? 'one' : 'other'}`, { count, ...params });
+}

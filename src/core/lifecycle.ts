@@ -1,0 +1,61 @@
+// Round lifecycle: draft → open → closed → archived, and who may do what in each state.
+import { AppError, PermissionError } from './errors.js';
+import type { Round, RoundStatus } from './model.js';
+
+const ALLOWED: Record<RoundStatus, RoundStatus[]> = {
+  draft: ['open'],
+  open: ['closed'],
+  closed: ['archived'],
+  archived: [],
+};
+
+export function canTransition(from: RoundStatus, to: RoundStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export function assertTransition(round: Round, to: RoundStatus): void {
+  if (!canTransition(round.status, to)) {
+    throw new AppError('ILLEGAL_TRANSITION', { from: round.status, to });
+  }
+}
+
+/** A round in this state accepts votes and answers. */
+export function isWritable(round: Round): boolean {
+  return round.status === 'open';
+}
+
+export function assertWritable(round: Round): void {
+  if (round.status === 'draft') throw new AppError('ROUND_NOT_OPEN');
+  if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
+}
+
+function coordinatorName(round: Round): string {
+  const id = round.coordinators[0] ?? '';
+  return round.names[id] ?? id;
+}
+
+export function isCoordinator(round: Round, memberId: string): boolean {
+  return round.coordinators.includes(memberId);
+}
+
+export function isParticipant(round: Round, memberId: string): boolean {
+  return round.participants.includes(memberId);
+}
+
+export function isReviewer(round: Round, memberId: string): boolean {
+  return round.reviewers.includes(memberId);
+}
+
+/** Only coordinators start, configure or close a round. */
+export function assertCoordinator(round: Round, memberId: string): void {
+  if (!isCoordinator(round, memberId)) {
+    throw new PermissionError('NOT_COORDINATOR', { coordinator: coordinatorName(round) });
+  }
+}
+
+/** Only participants vote or answer (reviewers too, in a peer review). */
+export function assertCanRespond(round: Round, memberId: string): void {
+  if (isParticipant(round, memberId)) return;
+  if (round.mode === 'peer-review' && isReviewer(round, memberId)) return;
+  throw new PermissionError('NOT_PARTICIPANT', { coordinator: coordinatorName(round) });
+}

@@ -1,0 +1,143 @@
+// The interfaces the core needs from the outside world: a store, a messenger and a clock.
+import type { Answer, Level, LevelCounts, Round } from './model.js';
+
+export type JobKind =
+  | 'factor-open'
+  | 'reminder'
+  | 'weekly-digest'
+  | 'auto-close'
+  | 'final-digest'
+  | 'action-reminder'
+  | 'retention-purge';
+
+export interface Job {
+  /** Deterministic id, e.g. `<tenant>:<roundId>:reminder:<iso>`, so rescheduling is idempotent. */
+  id: string;
+  kind: JobKind;
+  tenant: string;
+  roundId: string;
+  /** Due time, epoch milliseconds. */
+  dueAt: number;
+  /** Kind-specific data, e.g. the factor ids a reminder is about. */
+  payload: Record<string, unknown>;
+  attempts: number;
+  lastError?: string;
+}
+
+export interface VoteInput {
+  tenant: string;
+  roundId: string;
+  factorId: string;
+  memberId: string;
+  level: Level;
+  /** The platform's interaction id; a repeat of the same id counts once. */
+  interactionId: string;
+  at: string;
+}
+
+export interface VoteResult {
+  /** False when this interaction id was already counted (a retry or a double click). */
+  applied: boolean;
+  /** False when the round was not open at the moment of the vote; nothing was stored. */
+  accepted: boolean;
+  previous: Level | null;
+  counts: LevelCounts;
+}
+
+/** Everything a digest needs, read in a fixed number of round trips. */
+export interface RoundSnapshot {
+  round: Round;
+  /** factorId → counts per level. */
+  counts: Record<string, LevelCounts>;
+  /** factorId → memberId → level. */
+  votes: Record<string, Record<string, Level>>;
+  /** factorId → memberId → answer. */
+  answers: Record<string, Record<string, Answer>>;
+}
+
+export interface CardRef {
+  /** Platform message id: Slack `ts`, Teams activity id, playground message id. */
+  messageId: string;
+  channelId: string;
+}
+
+export interface StoredRecord {
+  [key: string]: unknown;
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'embedded';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a round; fails with CONFLICT if the id exists. */
+  createRound(round: Round): Promise<void>;
+  getRound(tenant: string, roundId: string): Promise<Round | null>;
+  /** Read-modify-write with optimistic concurrency; the mutator may throw to abort without writing. */
+  updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round>;
+  listRounds(tenant: string): Promise<Round[]>;
+  /** Every tenant with at least one round (used by retention and erasure). */
+  listTenants(): Promise<string[]>;
+  deleteRound(tenant: string, roundId: string): Promise<void>;
+  /** The round currently active (draft or open) in a channel, if any. */
+  activeRoundForChannel(tenant: string, channelId: string): Promise<string | null>;
+  setActiveRoundForChannel(tenant: string, channelId: string, roundId: string | null): Promise<void>;
+
+  /** Atomic and idempotent: the vote and its tally change in one round trip. */
+  recordVote(vote: VoteInput): Promise<VoteResult>;
+  saveAnswer(tenant: string, roundId: string, answer: Answer): Promise<void>;
+  getSnapshot(tenant: string, roundId: string): Promise<RoundSnapshot | null>;
+  getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
+  getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;
+  getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;
+
+  setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void>;
+  getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>>;
+
+  /** SET NX with a TTL: true the first time a key is seen. */
+  setIfNotExists(key: string, ttlMs: number): Promise<boolean>;
+
+  /** Generic keyed records: Teams conversation references, Slack installations, action plans. */
+  putRecord(collection: string, id: string, value: StoredRecord): Promise<void>;
+  getRecord(collection: string, id: string): Promise<StoredRecord | null>;
+  deleteRecord(collection: string, id: string): Promise<void>;
+  listRecords(collection: string): Promise<Record<string, StoredRecord>>;
+
+  /** Adds or replaces jobs by id. */
+  scheduleJobs(jobs: Job[]): Promise<void>;
+  /** Atomically leases up to `limit` jobs due at `now`; a leased job is invisible to others until `leaseMs` passes. */
+  claimDueJobs(now: number, limit: number, leaseMs: number): Promise<Job[]>;
+  completeJob(jobId: string): Promise<void>;
+  /** Puts a failed job back with a new due time and attempt count. */
+  retryJob(job: Job, nextDueAt: number, error: string): Promise<void>;
+  cancelRoundJobs(tenant: string, roundId: string, kinds?: JobKind[]): Promise<void>;
+  listJobs(tenant?: string, roundId?: string): Promise<Job[]>;
+
+  /** Round trips made so far (for benchmarks and the fixed-round-trip tests). */
+  roundTrips(): number;
+}
+
+/** A message the core wants delivered; each platform renders it its own way. */
+export type OutboundMessage =
+  | { kind: 'factor-card'; tenant: string; roundId: string; factorId: string }
+  | { kind: 'reminder'; tenant: string; roundId: string; memberId: string; factorIds: string[] }
+  | { kind: 'weekly-digest'; tenant: string; roundId: string; managerId: string }
+  | { kind: 'final-digest'; tenant: string; roundId: string; to: 'channel' | { managerId: string } }
+  | { kind: 'round-closed'; tenant: string; roundId: string };
+
+/** Delivery of scheduled work; Slack, Teams and the playground implement it. */
+export interface Messenger {
+  /** Posts a factor's card in the round's channel (staggered openings). */
+  postFactorCard(round: Round, factorId: string): Promise<void>;
+  /** A direct message to one person naming the factors waiting for them. */
+  sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void>;
+  sendWeeklyDigest(round: Round, managerId: string): Promise<void>;
+  /** Posts the summary in the channel and sends it to each manager. */
+  postFinalDigest(round: Round): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

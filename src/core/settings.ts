@@ -1,0 +1,84 @@
+// The round settings a coordinator fills in at start (Slack modal, Teams form, playground), with the product's defaults.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
+import type { Calendar } from './model.js';
+import { isValidTimezone } from './calendar.js';
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
+
+/** Settings as they arrive from a form, after the platform adapter has mapped its fields. */
+export const RoundSettingsSchema = z.strictObject({
+  packId: z.string().min(1),
+  locale: LocaleSchema,
+  mode: UsageModeIdSchema,
+  title: z.string().trim().max(150).optional(),
+  channelId: z.string().min(1),
+  channelName: z.string().max(200).optional(),
+  participants: z.array(z.string().min(1)).max(5000),
+  managers: z.array(z.string().min(1)).max(100),
+  reviewers: z.array(z.string().min(1)).max(100).default([]),
+  pacing: z.enum(['all-at-once', 'staggered']),
+  staggerEveryDays: z.number().int().min(1).max(30).default(2),
+  answerWindowDays: z.number().int().min(1).max(120).default(14),
+  startDate: isoDate,
+  closeDate: isoDate,
+  timezone: z.string().refine(isValidTimezone, 'unknown timezone'),
+  remindersEnabled: z.boolean().default(true),
+  reminderDaysBefore: z.number().int().min(0).max(30).default(2),
+  reminderTime: HHMM.default('09:00'),
+  digestEnabled: z.boolean().default(true),
+  digestWeekday: z.number().int().min(1).max(7).default(1),
+  digestTime: HHMM.default('08:00'),
+  digestShowNames: z.boolean().default(false),
+  anonymous: z.boolean().default(false),
+  minResponses: z.number().int().min(1).max(50).default(3),
+  isBaseline: z.boolean().default(false),
+  baselineRoundId: z.string().optional(),
+});
+export type RoundSettings = z.infer<typeof RoundSettingsSchema>;
+export type RoundSettingsInput = z.input<typeof RoundSettingsSchema>;
+
+/** The product's defaults: staggered every two working days from next Monday, six weeks, reminders 09:00 two days before. */
+export function defaultSettings(opts: {
+  now: number;
+  timezone: string;
+  locale: Locale;
+  channelId: string;
+  participants: string[];
+  packId?: string;
+}): RoundSettings {
+  const zone = isValidTimezone(opts.timezone) ? opts.timezone : 'Europe/Stockholm';
+  const today = DateTime.fromMillis(opts.now, { zone }).startOf('day');
+  const monday = today.weekday === 1 ? today : today.plus({ days: 8 - today.weekday });
+  return RoundSettingsSchema.parse({
+    packId: opts.packId ?? 'integrating-cities-diversity',
+    locale: opts.locale,
+    mode: 'internal-evaluation',
+    channelId: opts.channelId,
+    participants: opts.participants,
+    managers: [],
+    pacing: 'staggered',
+    startDate: monday.toISODate(),
+    closeDate: monday.plus({ weeks: 6 }).toISODate(),
+    timezone: zone,
+  });
+}
+
+/** Turns form settings into the stored calendar: opens at 08:00 local on the start date, closes at 17:00 local on the close date. */
+export function calendarFromSettings(s: RoundSettings): Calendar {
+  const opens = DateTime.fromISO(`${s.startDate}T08:00`, { zone: s.timezone });
+  const closes = DateTime.fromISO(`${s.closeDate}T17:00`, { zone: s.timezone });
+  return {
+    timezone: s.timezone,
+    opensAt: opens.toUTC().toISO()!,
+    closesAt: closes.toUTC().toISO()!,
+    pacing:
+      s.pacing === 'all-at-once'
+        ? { kind: 'all-at-once' }
+        : { kind: 'staggered', everyDays: s.staggerEveryDays, workingDaysOnly: true, answerWindowDays: s.answerWindowDays },
+    reminders: { enabled: s.remindersEnabled, daysBefore: [s.reminderDaysBefore], time: s.reminderTime },
+    digest: { enabled: s.digestEnabled, weekday: s.digestWeekday, time: s.digestTime, showNames: s.digestShowNames },
+  };
+}

@@ -1,0 +1,201 @@
+// The durable scheduler: node-cron only ticks; each tick atomically claims due jobs from the store and runs them once.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { AssessmentService } from '../core/service.js';
+import type { Clock, Job, JobKind, Messenger, Store } from '../core/ports.js';
+import type { Round } from '../core/model.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  service: AssessmentService;
+  messenger: Messenger;
+  clock: Clock;
+  /** Cron expression for the ticker (node-cron, with seconds). */
+  tickCron?: string;
+  /** How long a claimed job stays invisible to other replicas. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** A reminder more than this late is dropped: no bursts of stale pings after downtime. */
+  reminderStaleMs?: number;
+  maxAttempts?: number;
+  /** Called after each job, for metrics and logs. */
+  onJob?: (event: { job: Job; outcome: 'done' | 'skipped' | 'retry' | 'dead'; lagMs: number; error?: unknown }) => void;
+}
+
+export interface TickResult {
+  claimed: number;
+  done: number;
+  skipped: number;
+  failed: number;
+}
+
+export const DEFAULT_REMINDER_STALE_MS = 6 * 60 * 60 * 1000;
+
+/** Exponential backoff with jitter: 30 s, 1 min, 2 min … capped at 1 h. */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(60 * 60 * 1000, 30_000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+type Outcome = 'done' | 'skipped';
+
+export class Scheduler {
+  private readonly opts: Required<Omit<SchedulerOptions, 'onJob'>> & Pick<SchedulerOptions, 'onJob'>;
+  private task: ScheduledTask | undefined;
+  private running: Promise<TickResult> | undefined;
+  private stopped = false;
+
+  constructor(opts: SchedulerOptions) {
+    this.opts = {
+      tickCron: '*/30 * * * * *',
+      leaseMs: 5 * 60 * 1000,
+      batchSize: 50,
+      reminderStaleMs: DEFAULT_REMINDER_STALE_MS,
+      maxAttempts: 8,
+      ...opts,
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.task = cron.schedule(this.opts.tickCron, () => {
+      void this.tick().catch(() => undefined);
+    }, { noOverlap: true });
+  }
+
+  /** Stops the ticker and waits for the tick in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.task?.stop();
+    this.task = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Runs one tick now (also used by `close` so the final digest does not wait for the next tick). */
+  tick(): Promise<TickResult> {
+    if (this.running) return this.running;
+    this.running = this.runTick().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Keeps ticking until nothing is due (tests and the playground's clock). */
+  async drain(maxTicks = 100): Promise<TickResult> {
+    const total: TickResult = { claimed: 0, done: 0, skipped: 0, failed: 0 };
+    for (let i = 0; i < maxTicks; i++) {
+      const r = await this.tick();
+      total.claimed += r.claimed;
+      total.done += r.done;
+      total.skipped += r.skipped;
+      total.failed += r.failed;
+      if (r.claimed === 0) break;
+    }
+    return total;
+  }
+
+  private async runTick(): Promise<TickResult> {
+    const result: TickResult = { claimed: 0, done: 0, skipped: 0, failed: 0 };
+    const now = this.opts.clock.now();
+    const jobs = await this.opts.store.claimDueJobs(now, this.opts.batchSize, this.opts.leaseMs);
+    result.claimed = jobs.length;
+    // Closes first, so a digest or reminder in the same batch sees the round's final state.
+    jobs.sort((a, b) => priority(a.kind) - priority(b.kind) || a.dueAt - b.dueAt);
+    for (const job of jobs) {
+      const lagMs = Math.max(0, now - job.dueAt);
+      try {
+        const outcome = await this.run(job, now);
+        await this.opts.store.completeJob(job.id);
+        if (outcome === 'done') result.done += 1;
+        else result.skipped += 1;
+        this.opts.onJob?.({ job, outcome, lagMs });
+      } catch (error) {
+        result.failed += 1;
+        const attempts = job.attempts + 1;
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempts >= this.opts.maxAttempts) {
+          await this.opts.store.putRecord('dead-jobs', job.id, { ...job, attempts, lastError: message });
+          await this.opts.store.completeJob(job.id);
+          this.opts.onJob?.({ job, outcome: 'dead', lagMs, error });
+        } else {
+          await this.opts.store.retryJob({ ...job, attempts }, now + backoffMs(attempts), message);
+          this.opts.onJob?.({ job, outcome: 'retry', lagMs, error });
+        }
+      }
+    }
+    return result;
+  }
+
+  private async run(job: Job, now: number): Promise<Outcome> {
+    const round = await this.opts.store.getRound(job.tenant, job.roundId);
+    if (!round) return 'skipped';
+    switch (job.kind) {
+      case 'factor-open':
+        return this.openFactor(round, String(job.payload.factorId));
+      case 'reminder':
+        return this.remind(job, round, now);
+      case 'weekly-digest':
+        if (round.status !== 'open') return 'skipped';
+        for (const managerId of round.managers) {
+          await this.oncePerMember(job, managerId, () => this.opts.messenger.sendWeeklyDigest(round, managerId));
+        }
+        return 'done';
+      case 'auto-close':
+        if (round.status !== 'open') return 'skipped';
+        await this.opts.service.closeRound(round.tenant, round.id, { system: true });
+        return 'done';
+      case 'final-digest':
+        if (round.status !== 'closed' && round.status !== 'archived') return 'skipped';
+        await this.oncePerMember(job, 'channel', () => this.opts.messenger.postFinalDigest(round));
+        return 'done';
+      default:
+        return this.other(job, round);
+    }
+  }
+
+  /** Hook for job kinds added by later features (action reminders, retention). */
+  protected async other(_job: Job, _round: Round): Promise<Outcome> {
+    return 'skipped';
+  }
+
+  private async openFactor(round: Round, factorId: string): Promise<Outcome> {
+    if (round.status !== 'open' || !round.factorIds.includes(factorId)) return 'skipped';
+    await this.opts.messenger.postFactorCard(round, factorId);
+    return 'done';
+  }
+
+  private async remind(job: Job, round: Round, now: number): Promise<Outcome> {
+    if (round.status !== 'open') return 'skipped';
+    if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
+    const state = await this.opts.service.state(round.tenant, round.id);
+    const factorIds = (job.payload.factorIds as string[]).filter((id) => {
+      const w = state.windows.find((x) => x.factorId === id);
+      return w !== undefined && Date.parse(w.dueAt) > now && Date.parse(w.opensAt) <= now;
+    });
+    if (factorIds.length === 0) return 'skipped';
+    const pendingByMember = new Map<string, string[]>();
+    for (const factorId of factorIds) {
+      for (const member of this.opts.service.pendingMembers(state, factorId)) {
+        pendingByMember.set(member, [...(pendingByMember.get(member) ?? []), factorId]);
+      }
+    }
+    for (const [member, ids] of pendingByMember) {
+      await this.oncePerMember(job, member, () => this.opts.messenger.sendReminder(round, member, ids));
+    }
+    return 'done';
+  }
+
+  /**
+   * Sends to one recipient unless a previous attempt of this job already did; a retried job
+   * therefore resumes where it failed instead of messaging everyone again.
+   */
+  private async oncePerMember(job: Job, recipient: string, send: () => Promise<void>): Promise<void> {
+    const key = `${job.id}|${recipient}`;
+    if (await this.opts.store.getRecord('sent', key)) return;
+    await send();
+    await this.opts.store.putRecord('sent', key, { at: this.opts.clock.now() });
+  }
+}
+
+function priority(kind: JobKind): number {
+  return kind === 'auto-close' ? 0 : kind === 'factor-open' ? 1 : 2;
+}
