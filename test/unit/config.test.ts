@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function fails(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('an empty environment gives the playground defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3978, DEFAULT_TIMEZONE: 'Europe/Stockholm', LOG_LEVEL: 'info' });
+    expect(c.REDIS_URL).toBeUndefined();
+  });
+
+  it('names a missing variable: Slack bot token without a signing secret', () => {
+    const e = fails({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(e.variables).toEqual(['SLACK_SIGNING_SECRET']);
+    expect(e.message).toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it('names a missing Microsoft password', () => {
+    const e = fails({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000000' });
+    expect(e.variables).toEqual(['MICROSOFT_APP_PASSWORD']);
+  });
+
+  it('names each invalid variable', () => {
+    const e = fails({ PORT: 'eighty', REDIS_URL: 'http://x', DEFAULT_TIMEZONE: 'Mars/Olympus', LOG_LEVEL: 'loud' });
+    expect(e.variables.sort()).toEqual(['DEFAULT_TIMEZONE', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+  });
+
+  it('accepts the REDIS_URL forms', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://h:6380/1', 'redis-sentinel://a:26379,b:26379/mymaster', 'redis-cluster://a:7000,b:7001']) {
+      expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    }
+  });
+});
