@@ -96,6 +96,3 @@ export function slackEnabled(c: Config): boolean {
   return Boolean(c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_APP_TOKEN);
 }
 
-export function teamsEnabled(c: Config): boolean {
-  return Boolean(c.MICROSOFT_APP_ID) || c.PLAYGROUND !== 'on';
-}

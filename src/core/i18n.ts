@@ -1,5 +1,5 @@
 // Localised UI strings from content/locales/<locale>.yaml with {name} placeholders.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -47,10 +47,17 @@ export function catalogsDir(): string {
 function getCatalogs(): Record<Locale, Catalog> {
   if (!catalogs) {
     const dir = findLocalesDir();
-    catalogs = Object.fromEntries(LOCALES.map((l) => [l, loadCatalog(join(dir, `${l}.yaml`))])) as Record<
-      Locale,
-      Catalog
-    >;
+    // `<locale>.yaml` holds the shared texts; `<area>.<locale>.yaml` files (slack, teams, report…) add their own sections.
+    const files = readdirSync(dir).sort();
+    catalogs = Object.fromEntries(
+      LOCALES.map((l) => {
+        const merged: Catalog = loadCatalog(join(dir, `${l}.yaml`));
+        for (const f of files.filter((name) => name.endsWith(`.${l}.yaml`))) {
+          for (const [k, v] of loadCatalog(join(dir, f))) merged.set(k, v);
+        }
+        return [l, merged];
+      }),
+    ) as Record<Locale, Catalog>;
   }
   return catalogs;
 }

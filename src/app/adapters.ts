@@ -1,0 +1,17 @@
+// Which platform adapters to start for a configuration.
+import type { Config } from '../config.js';
+import { slackEnabled } from '../config.js';
+import { registerPlayground } from '../platforms/playground/index.js';
+import { registerSlack } from '../platforms/slack/index.js';
+import { registerTeams } from '../platforms/teams/index.js';
+import type { AppContext, PlatformAdapter } from './build.js';
+
+/** Slack when configured; Teams always (with no MICROSOFT_APP_ID it accepts the local Emulator); the playground unless switched off. */
+export function defaultAdapters(config: Config): ((ctx: AppContext) => Promise<PlatformAdapter | null>)[] {
+  const list: ((ctx: AppContext) => Promise<PlatformAdapter | null>)[] = [];
+  if (slackEnabled(config)) list.push(registerSlack);
+  list.push(registerTeams);
+  const playground = config.PLAYGROUND === 'on' || (config.PLAYGROUND === 'auto' && !slackEnabled(config) && !config.MICROSOFT_APP_ID);
+  if (playground) list.push(registerPlayground);
+  return list;
+}

@@ -1,0 +1,189 @@
+// The /assess command router shared by Slack, Teams and the playground: parses the text and runs the use case.
+import type { Locale } from '../content/schema.js';
+import { AppError, toAppError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
+import { assertCoordinator } from '../core/lifecycle.js';
+import type { Platform, Round } from '../core/model.js';
+import type { Messenger } from '../core/ports.js';
+import type { Actor, AssessmentService } from '../core/service.js';
+import { defaultSettings, type RoundSettings } from '../core/settings.js';
+import { buildDigest, type DigestView } from '../core/views.js';
+import type { Scheduler } from '../schedule/scheduler.js';
+import type { ReportLinks } from './report-links.js';
+
+export const SUBCOMMANDS = ['start', 'status', 'remind', 'close', 'digest', 'export', 'context', 'help'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export interface ParsedCommand {
+  name: Subcommand;
+  args: string;
+  /** True when the user typed something we don't know; we answer with help. */
+  unknown: boolean;
+}
+
+/** Parses "start", "/assess start", "@Assess assess close" and the like. */
+export function parseCommand(text: string): ParsedCommand {
+  const cleaned = text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/^\s*\/?assess\b/i, ' ')
+    .trim();
+  const [first = '', ...rest] = cleaned.split(/\s+/);
+  const name = first.toLowerCase();
+  if (name === '') return { name: 'help', args: '', unknown: false };
+  if ((SUBCOMMANDS as readonly string[]).includes(name)) {
+    return { name: name as Subcommand, args: rest.join(' ').trim(), unknown: false };
+  }
+  return { name: 'help', args: '', unknown: true };
+}
+
+export interface CommandContext {
+  tenant: string;
+  platform: Platform;
+  channelId: string;
+  channelName?: string;
+  actor: Actor;
+  /** The person's own language when known (Slack locale, Teams locale); used before a round exists. */
+  locale: Locale;
+  timezone: string;
+  /** Channel members, when the platform can list them (default participants). */
+  channelMembers?: () => Promise<string[]>;
+}
+
+export type CommandReply =
+  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel' }
+  | { type: 'start-form'; defaults: RoundSettings }
+  | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' };
+
+export interface CommandDeps {
+  service: AssessmentService;
+  scheduler: Scheduler;
+  messenger: Messenger;
+  reportLinks: ReportLinks;
+}
+
+export class CommandRouter {
+  constructor(private readonly deps: CommandDeps) {}
+
+  /** Runs a command; every failure becomes a localised ephemeral text, never a throw. */
+  async run(ctx: CommandContext, text: string): Promise<CommandReply> {
+    const cmd = parseCommand(text);
+    let locale = ctx.locale;
+    try {
+      if (cmd.name === 'help') {
+        const help = t(locale, 'commands.help');
+        return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
+      }
+      if (cmd.name === 'start') return await this.start(ctx);
+      const round = await this.deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId);
+      if (!round) throw new AppError('ROUND_NOT_FOUND');
+      locale = round.locale;
+      switch (cmd.name) {
+        case 'status':
+          return await this.status(round);
+        case 'remind':
+          return await this.remind(ctx, round);
+        case 'close':
+          return await this.close(ctx, round);
+        case 'digest':
+          return await this.digest(ctx, round);
+        case 'export':
+          return { type: 'text', text: t(locale, 'commands.exportReady', { url: this.deps.reportLinks.url(round.tenant, round.id) }), visibility: 'ephemeral' };
+        case 'context':
+          return await this.context(ctx, round, cmd.args);
+      }
+    } catch (err) {
+      return { type: 'text', text: toAppError(err).userMessage(locale), visibility: 'ephemeral' };
+    }
+  }
+
+  private async start(ctx: CommandContext): Promise<CommandReply> {
+    const existing = await this.deps.service.store.activeRoundForChannel(ctx.tenant, ctx.channelId);
+    if (existing) {
+      const r = await this.deps.service.store.getRound(ctx.tenant, existing);
+      if (r && r.status === 'open') throw new AppError('ROUND_ALREADY_OPEN_IN_CHANNEL');
+    }
+    const members = ctx.channelMembers ? await ctx.channelMembers() : [];
+    const defaults = defaultSettings({
+      now: this.deps.service.clock.now(),
+      timezone: ctx.timezone,
+      locale: ctx.locale,
+      channelId: ctx.channelId,
+      participants: members.length > 0 ? members : [ctx.actor.id],
+    });
+    return { type: 'start-form', defaults: { ...defaults, ...(ctx.channelName ? { channelName: ctx.channelName } : {}) } };
+  }
+
+  private async status(round: Round): Promise<CommandReply> {
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const baseline = await this.baselineState(round);
+    const view = buildDigest(state, {
+      kind: 'status',
+      baseline,
+      now: this.deps.service.clock.now(),
+      reportUrl: this.deps.reportLinks.url(round.tenant, round.id),
+    });
+    return { type: 'digest', view, round, visibility: 'ephemeral' };
+  }
+
+  async baselineState(round: Round) {
+    const id = round.baselineRoundId ?? round.previousRoundId;
+    if (!id || id === round.id) return null;
+    const snap = await this.deps.service.store.getSnapshot(round.tenant, id);
+    return snap ? this.deps.service.stateFromSnapshot(snap) : null;
+  }
+
+  /** Reminds every participant who has not voted on an open factor, now. */
+  async remindNow(round: Round): Promise<number> {
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const now = this.deps.service.clock.now();
+    const byMember = new Map<string, string[]>();
+    for (const w of state.windows) {
+      if (Date.parse(w.opensAt) > now || Date.parse(w.dueAt) <= now) continue;
+      for (const m of this.deps.service.pendingMembers(state, w.factorId)) {
+        byMember.set(m, [...(byMember.get(m) ?? []), w.factorId]);
+      }
+    }
+    for (const [member, ids] of byMember) await this.deps.messenger.sendReminder(round, member, ids);
+    return byMember.size;
+  }
+
+  private async remind(ctx: CommandContext, round: Round): Promise<CommandReply> {
+    assertCoordinator(round, ctx.actor.id);
+    if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
+    const count = await this.remindNow(round);
+    return { type: 'text', text: t(round.locale, 'commands.reminded', { count }), visibility: 'ephemeral' };
+  }
+
+  private async close(ctx: CommandContext, round: Round): Promise<CommandReply> {
+    await this.deps.service.closeRound(round.tenant, round.id, ctx.actor);
+    // The final digest is a durable job due now; run a tick so it goes out without waiting for the ticker.
+    void this.deps.scheduler.tick().catch(() => undefined);
+    return { type: 'text', text: t(round.locale, 'commands.closed'), visibility: 'ephemeral' };
+  }
+
+  private async digest(ctx: CommandContext, round: Round): Promise<CommandReply> {
+    assertCoordinator(round, ctx.actor.id);
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const view = buildDigest(state, {
+      kind: round.status === 'open' ? 'status' : 'final',
+      baseline: await this.baselineState(round),
+      now: this.deps.service.clock.now(),
+      reportUrl: this.deps.reportLinks.url(round.tenant, round.id),
+    });
+    return { type: 'digest', view, round, visibility: 'channel' };
+  }
+
+  private async context(ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
+    const pack = this.deps.service.packs.get(round.packId, round.locale);
+    const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
+    if (!id) {
+      const noted = new Map(round.contextNotes.map((n) => [n.contextFactorId, n.comment]));
+      const lines = pack.contextFactors.map((c) => `• \`${c.id}\` ${c.name}${noted.has(c.id) ? ` – ${noted.get(c.id)}` : ''}`);
+      return { type: 'text', text: [t(round.locale, 'commands.contextList'), ...lines].join('\n'), visibility: 'ephemeral' };
+    }
+    const updated = await this.deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
+    const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
+    const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
+    return { type: 'text', text: t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }), visibility: 'ephemeral' };
+  }
+}

@@ -1,0 +1,43 @@
+// Starts the bot: reads the config, builds the app, listens, ticks the scheduler, shuts down gracefully.
+import { ConfigError, loadConfig } from './config.js';
+import { defaultAdapters } from './app/adapters.js';
+import { build } from './app/build.js';
+
+export async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const app = await build(config, { adapters: defaultAdapters(config) });
+  await app.http.listen({ port: config.PORT, host: config.HOST });
+  app.scheduler.start();
+  const names = app.adapters.map((a) => a.name).join(', ') || 'none';
+  app.logger.info({ port: config.PORT, store: app.store.kind, adapters: names }, 'assess-bot is running');
+  if (app.adapters.some((a) => a.name === 'playground')) {
+    console.log(`\n  Playground: http://localhost:${config.PORT}\n`);
+  }
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => app.logger.error({ err }, 'unhandled rejection'));
+}
