@@ -74,7 +74,9 @@ function locateIn(doc: Document, lc: LineCounter, path: readonly PathSegment[], 
       if (!pair) break;
       const key = pair.key as { range?: [number, number, number] };
       const value = pair.value as { range?: [number, number, number] } | null;
-      const target = (last && onKey) || !value?.range ? key : value;
+      // A whole list or mapping is reported at its key (`questions:`), a scalar at its value.
+      const whole = last && (isMap(pair.value) || isSeq(pair.value));
+      const target = (last && onKey) || whole || !value?.range ? key : value;
       if (target.range) offset = target.range[0];
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
@@ -127,15 +129,11 @@ function readPack(file: string): ParsedFile {
       for (const key of issue.keys) parsed.issues.push(issueAt(parsed, [...path, key], `unknown field "${key}"`, true));
       continue;
     }
-    const missing = issue.code === 'invalid_type' && !hasPath(doc, path);
+    const missing = issue.code === 'invalid_type' && !doc.hasIn(path);
     const message = missing ? `required field is missing (expected ${issue.expected})` : issue.message;
     parsed.issues.push(issueAt(parsed, path, message));
   }
   return parsed;
-}
-
-function hasPath(doc: Document, path: readonly PathSegment[]): boolean {
-  return doc.hasIn(path);
 }
 
 /** Reads, parses and validates one content pack file; throws a ContentError with located issues. */
