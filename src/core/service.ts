@@ -153,7 +153,13 @@ export class AssessmentService {
     if (!pack.usageModes.some((m) => m.id === settings.mode)) {
       throw new AppError('INVALID_INPUT', { detail: `mode ${settings.mode}` });
     }
+    const now = this.clock.now();
     const calendar = calendarFromSettings(settings);
+    // A round starting today opens the moment the coordinator presses Start, not at 08:00.
+    const today = DateTime.fromMillis(now, { zone: settings.timezone }).toISODate();
+    if (settings.startDate <= (today ?? '') && Date.parse(calendar.opensAt) > now) {
+      calendar.opensAt = new Date(now).toISOString();
+    }
     validateCalendar(calendar);
     const existing = await this.store.activeRoundForChannel(input.tenant, settings.channelId);
     if (existing) {
@@ -162,7 +168,6 @@ export class AssessmentService {
     }
     const previous = await this.latestRoundForChannel(input.tenant, settings.channelId);
     const baselineId = settings.baselineRoundId ?? (await this.findBaseline(input.tenant, settings.channelId))?.id;
-    const now = this.clock.now();
     const participants = [...new Set(settings.participants)];
     const round: Round = RoundSchema.parse({
       id: newRoundId(now),

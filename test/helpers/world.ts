@@ -1,0 +1,52 @@
+// Builds a service over a chosen store with the real content packs, for domain and scheduler tests.
+import { randomBytes } from 'node:crypto';
+import { PackRegistry } from '../../src/content/registry.js';
+import type { Store } from '../../src/core/ports.js';
+import { AssessmentService } from '../../src/core/service.js';
+import type { RoundSettingsInput } from '../../src/core/settings.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { RedisStore, createRedisClient } from '../../src/store/redis-store.js';
+import { FakeClock } from './fake-clock.js';
+
+export const packs = PackRegistry.fromDir();
+
+export function testPrefix(): string {
+  return `test-${randomBytes(5).toString('hex')}`;
+}
+
+export async function redisStore(prefix = testPrefix()): Promise<RedisStore> {
+  const client = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const store = new RedisStore(client, { prefix });
+  await store.migrate();
+  return store;
+}
+
+/** Deletes every key under the store's prefix (only ours: the machine's Redis is shared). */
+export async function dropPrefix(store: RedisStore): Promise<void> {
+  await store.dropAll();
+}
+
+export function makeService(store: Store = new MemoryStore(), clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'))) {
+  const service = new AssessmentService({ store, packs, clock, anonymitySecret: 'test-secret' });
+  return { service, store, clock };
+}
+
+export const COORD = { id: 'U_CORA', name: 'Cora' };
+export const MEMBERS = ['U_ANNA', 'U_BO', 'U_CECILIA', 'U_DAVID'];
+
+export function settings(partial: Partial<RoundSettingsInput> = {}): RoundSettingsInput {
+  return {
+    packId: 'integrating-cities-diversity',
+    locale: 'sv',
+    mode: 'internal-evaluation',
+    channelId: 'C_MANGFALD',
+    channelName: 'mangfald-utvardering',
+    participants: [COORD.id, ...MEMBERS],
+    managers: ['U_MANAGER'],
+    pacing: 'all-at-once',
+    startDate: '2026-03-02',
+    closeDate: '2026-04-13',
+    timezone: 'Europe/Stockholm',
+    ...partial,
+  };
+}
