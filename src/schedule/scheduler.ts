@@ -29,6 +29,7 @@ export interface TickResult {
 }
 
 export const DEFAULT_REMINDER_STALE_MS = 6 * 60 * 60 * 1000;
+const WEEKLY_DIGEST_STALE_MS = 6 * 24 * 60 * 60 * 1000;
 
 /** Exponential backoff with jitter: 30 s, 1 min, 2 min … capped at 1 h. */
 export function backoffMs(attempts: number, random = Math.random): number {
@@ -134,7 +135,8 @@ export class Scheduler {
       case 'reminder':
         return this.remind(job, round, now);
       case 'weekly-digest':
-        if (round.status !== 'open') return 'skipped';
+        // A closed round's final digest supersedes weekly ones; a digest a week late is replaced by the next.
+        if (round.status !== 'open' || now - job.dueAt > WEEKLY_DIGEST_STALE_MS) return 'skipped';
         for (const managerId of round.managers) {
           await this.oncePerMember(job, managerId, () => this.opts.messenger.sendWeeklyDigest(round, managerId));
         }

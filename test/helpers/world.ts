@@ -5,7 +5,7 @@ import type { Store } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
 import type { RoundSettingsInput } from '../../src/core/settings.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { RedisStore, createRedisClient } from '../../src/store/redis-store.js';
+import { RedisStore } from '../../src/store/redis-store.js';
 import { FakeClock } from './fake-clock.js';
 
 export const packs = PackRegistry.fromDir();
@@ -14,16 +14,21 @@ export function testPrefix(): string {
   return `test-${randomBytes(5).toString('hex')}`;
 }
 
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export async function redisStore(prefix = testPrefix()): Promise<RedisStore> {
-  const client = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const store = new RedisStore(client, { prefix });
-  await store.migrate();
-  return store;
+  return RedisStore.open(REDIS_URL, { prefix });
 }
 
 /** Deletes every key under the store's prefix (only ours: the machine's Redis is shared). */
 export async function dropPrefix(store: RedisStore): Promise<void> {
-  await store.dropAll();
+  const client = store.client;
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${store.keys.prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await client.unlink(...keys);
+  } while (cursor !== '0');
 }
 
 export function makeService(store: Store = new MemoryStore(), clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'))) {
