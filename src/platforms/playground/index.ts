@@ -1,6 +1,323 @@
-// Playground adapter entry point: mounts its routes on the shared HTTP server and registers its messenger.
+// The local playground: a web page that simulates a channel with a few colleagues, rendering the same Adaptive Cards Teams gets.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import type { CommandReply } from '../../app/commands.js';
+import { OffsetClock } from '../../app/clock.js';
+import { LocaleSchema } from '../../content/schema.js';
+import { AppError, toAppError } from '../../core/errors.js';
+import { allKeys, t } from '../../core/i18n.js';
+import { LevelSchema, type Round } from '../../core/model.js';
+import type { Messenger } from '../../core/ports.js';
+import { splitLinks } from '../../core/service.js';
+import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader } from '../../core/views.js';
+import {
+  parseStartForm,
+  renderDigestCard,
+  renderFactorCard,
+  renderReminderCard,
+  renderStartForm,
+  renderTextCard,
+  renderWelcomeCard,
+} from '../../cards/adaptive.js';
+import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName } from './people.js';
 
-export async function registerPlayground(_ctx: AppContext): Promise<PlatformAdapter | null> {
-  return null;
+/** One entry of the simulated timeline; cards are rendered per viewer when the page asks, so tallies are always live. */
+export const PlaygroundMessageSchema = z.object({
+  id: z.string(),
+  at: z.number(),
+  /** 'channel', or a person id for a direct message / something only they see. */
+  audience: z.string(),
+  ephemeral: z.boolean().default(false),
+  type: z.enum(['factor-card', 'digest', 'reminder', 'welcome', 'text', 'start-form']),
+  roundId: z.string().optional(),
+  factorId: z.string().optional(),
+  factorIds: z.array(z.string()).optional(),
+  digestKind: z.enum(['final', 'weekly', 'status']).optional(),
+  text: z.string().optional(),
+  from: z.string().optional(),
+});
+export type PlaygroundMessage = z.infer<typeof PlaygroundMessageSchema>;
+
+const COLLECTION = 'playground-messages';
+
+const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
+const CommandBody = z.strictObject({ as: PersonId, text: z.string().max(2000) });
+const ActionBody = z.strictObject({
+  as: PersonId,
+  verb: z.enum(['vote', 'answer', 'start', 'refresh']),
+  data: z.record(z.string(), z.unknown()).default({}),
+  messageId: z.string().optional(),
+});
+const ClockBody = z.strictObject({ advance: z.enum(['hour', 'day', 'week']) });
+const StateQuery = z.object({ as: PersonId.default('u-cora') });
+
+const STEP_MS = { hour: 3600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+
+function publicDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), 'public');
+}
+
+export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapter | null> {
+  const { service, store, http, commands, scheduler } = ctx;
+  const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
+
+  async function post(msg: Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral'> & { ephemeral?: boolean }): Promise<PlaygroundMessage> {
+    const full = PlaygroundMessageSchema.parse({ ...msg, id: randomUUID(), at: ctx.clock.now() });
+    // Records are keyed by id; the time prefix keeps the timeline in order when listed.
+    await store.putRecord(COLLECTION, `${String(full.at).padStart(15, '0')}-${full.id}`, full);
+    return full;
+  }
+
+  async function timeline(): Promise<PlaygroundMessage[]> {
+    const all = await store.listRecords(COLLECTION);
+    return Object.keys(all)
+      .sort()
+      .map((k) => PlaygroundMessageSchema.safeParse(all[k]))
+      .filter((r) => r.success)
+      .map((r) => r.data);
+  }
+
+  async function postOpenCards(round: Round): Promise<void> {
+    for (const factorId of service.openFactorIds(round)) {
+      await post({ audience: 'channel', type: 'factor-card', roundId: round.id, factorId });
+    }
+  }
+
+  const messenger: Messenger = {
+    async postFactorCard(round, factorId) {
+      await post({ audience: 'channel', type: 'factor-card', roundId: round.id, factorId });
+    },
+    async sendReminder(round, memberId, factorIds) {
+      await post({ audience: memberId, type: 'reminder', roundId: round.id, factorIds });
+    },
+    async sendWeeklyDigest(round, managerId) {
+      await post({ audience: managerId, type: 'digest', digestKind: 'weekly', roundId: round.id });
+    },
+    async postFinalDigest(round) {
+      await post({ audience: 'channel', type: 'digest', digestKind: 'final', roundId: round.id });
+      for (const managerId of round.managers) {
+        await post({ audience: managerId, type: 'digest', digestKind: 'final', roundId: round.id });
+      }
+    },
+  };
+  ctx.messengers.register('playground', messenger);
+
+  async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
+    if (msg.type === 'text') return renderTextCard(msg.text ?? '') as Record<string, unknown>;
+    if (msg.type === 'start-form') {
+      const settings = JSON.parse(msg.text ?? '{}');
+      return renderStartForm(settings, {
+        packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
+        locale: settings.locale ?? 'sv',
+      }) as Record<string, unknown>;
+    }
+    const state = await service.state(PLAYGROUND_TENANT, msg.roundId!);
+    switch (msg.type) {
+      case 'factor-card': {
+        const myVote = await service.myVote(state.round, msg.factorId!, viewer);
+        const baseline = await commands.baselineState(state.round);
+        const { compareTallies } = await import('../../core/tally.js');
+        const view = buildFactorCard(state, msg.factorId!, {
+          viewerId: viewer,
+          myVote,
+          ...(baseline ? { baseline: compareTallies(state.tallies, baseline.tallies) } : {}),
+        });
+        return renderFactorCard(view) as Record<string, unknown>;
+      }
+      case 'reminder':
+        return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
+      case 'welcome':
+        return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
+      case 'digest': {
+        const baseline = await commands.baselineState(state.round);
+        const view = buildDigest(state, {
+          kind: msg.digestKind ?? 'status',
+          baseline,
+          now: ctx.clock.now(),
+          reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
+        });
+        return renderDigestCard(view, { chartUrl: `/playground/chart/${encodeURIComponent(state.round.id)}.png` }) as Record<string, unknown>;
+      }
+    }
+    return renderTextCard('') as Record<string, unknown>;
+  }
+
+  async function replyToCommand(as: string, reply: CommandReply): Promise<void> {
+    if (reply.type === 'text') {
+      await post({ audience: reply.visibility === 'channel' ? 'channel' : as, ephemeral: reply.visibility === 'ephemeral', type: 'text', text: reply.text });
+    } else if (reply.type === 'start-form') {
+      await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(reply.defaults) });
+    } else {
+      await post({
+        audience: reply.visibility === 'channel' ? 'channel' : as,
+        ephemeral: reply.visibility === 'ephemeral',
+        type: 'digest',
+        digestKind: reply.view.kind,
+        roundId: reply.round.id,
+      });
+    }
+  }
+
+  function localeOf(body: unknown): 'sv' | 'en' {
+    const parsed = LocaleSchema.safeParse((body as { locale?: unknown } | undefined)?.locale);
+    return parsed.success ? parsed.data : ctx.config.DEFAULT_LOCALE;
+  }
+
+  http.get('/', async (_req, reply) => {
+    reply.type('text/html; charset=utf-8');
+    return readFileSync(join(publicDir(), 'index.html'), 'utf8');
+  });
+  http.get('/playground/app.js', async (_req, reply) => {
+    reply.type('text/javascript; charset=utf-8');
+    return readFileSync(join(publicDir(), 'app.js'), 'utf8');
+  });
+  http.get('/playground/style.css', async (_req, reply) => {
+    reply.type('text/css; charset=utf-8');
+    return readFileSync(join(publicDir(), 'style.css'), 'utf8');
+  });
+  http.get('/vendor/adaptivecards.js', async (_req, reply) => {
+    const require = createRequire(import.meta.url);
+    reply.type('text/javascript; charset=utf-8');
+    return readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
+  });
+
+  http.get('/playground/chart/:roundId.png', async (req, reply) => {
+    const { roundId } = req.params as { roundId: string };
+    try {
+      const state = await service.state(PLAYGROUND_TENANT, roundId);
+      const baseline = await commands.baselineState(state.round);
+      const chart = await import('../../reports/chart.js');
+      reply.type('image/png');
+      return await chart.renderScoreChartPng(state, baseline);
+    } catch {
+      return reply.code(404).send();
+    }
+  });
+
+  http.get('/playground/state', async (req, reply) => {
+    const query = StateQuery.safeParse(req.query);
+    if (!query.success) return reply.code(400).send({ error: query.error.issues[0]?.message });
+    const viewer = query.data.as;
+    const msgs = (await timeline()).filter((m) => m.audience === 'channel' ? true : m.audience === viewer);
+    const rendered = [];
+    for (const m of msgs) {
+      try {
+        rendered.push({ id: m.id, at: m.at, audience: m.audience, ephemeral: m.ephemeral, type: m.type, card: await render(m, viewer) });
+      } catch (err) {
+        ctx.logger.warn({ err, id: m.id }, 'playground message could not be rendered');
+      }
+    }
+    const active = await store.activeRoundForChannel(PLAYGROUND_TENANT, PLAYGROUND_CHANNEL.id);
+    const locale = ctx.config.DEFAULT_LOCALE;
+    const strings = Object.fromEntries(
+      allKeys(locale)
+        .filter((k) => k.startsWith('playground.'))
+        .map((k) => [k.slice('playground.'.length), t(locale, k)]),
+    );
+    return {
+      locale,
+      strings,
+      timezone: ctx.config.DEFAULT_TIMEZONE,
+      now: ctx.clock.now(),
+      canAdvance: clock !== null,
+      channel: PLAYGROUND_CHANNEL,
+      people: PEOPLE,
+      activeRoundId: active,
+      messages: rendered,
+    };
+  });
+
+  http.post('/playground/command', async (req, reply) => {
+    const body = CommandBody.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: t(localeOf(req.body), 'errors.INVALID_INPUT', { detail: body.error.issues[0]?.message ?? '' }) });
+    const { as, text } = body.data;
+    const out = await commands.run(
+      {
+        tenant: PLAYGROUND_TENANT,
+        platform: 'playground',
+        channelId: PLAYGROUND_CHANNEL.id,
+        channelName: PLAYGROUND_CHANNEL.name,
+        actor: { id: as, name: personName(as) },
+        locale: ctx.config.DEFAULT_LOCALE,
+        timezone: ctx.config.DEFAULT_TIMEZONE,
+        channelMembers: async () => PEOPLE.filter((p) => p.role !== 'manager').map((p) => p.id),
+      },
+      text,
+    );
+    await replyToCommand(as, out);
+    // A close schedules the final digest now; wait for it so the page shows it at once.
+    await scheduler.drain(5);
+    return { ok: true };
+  });
+
+  http.post('/playground/action', async (req, reply) => {
+    const body = ActionBody.safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ error: t(ctx.config.DEFAULT_LOCALE, 'errors.INVALID_INPUT', { detail: body.error.issues[0]?.message ?? '' }) });
+    const { as, verb, data, messageId } = body.data;
+    const actor = { id: as, name: personName(as) };
+    let locale = ctx.config.DEFAULT_LOCALE;
+    try {
+      if (verb === 'start') {
+        const settings = parseStartForm({ ...data, channelId: PLAYGROUND_CHANNEL.id, channelName: PLAYGROUND_CHANNEL.name });
+        locale = settings.locale ?? locale;
+        const names = Object.fromEntries(PEOPLE.map((p) => [p.id, p.name]));
+        const round = await service.startRound({ tenant: PLAYGROUND_TENANT, platform: 'playground', settings, actor, names });
+        if (messageId) await removeMessage(messageId);
+        await post({ audience: 'channel', type: 'welcome', roundId: round.id });
+        await postOpenCards(round);
+        return { ok: true, message: t(round.locale, 'commands.started', { count: service.openFactorIds(round).length }) };
+      }
+      const ref = z.object({ r: z.string(), f: z.string() }).parse(data);
+      const round = await service.getRound(PLAYGROUND_TENANT, ref.r);
+      locale = round.locale;
+      if (verb === 'vote') {
+        const level = LevelSchema.parse(data.l);
+        const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
+        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
+      }
+      if (verb === 'answer') {
+        const texts: Record<string, string> = {};
+        for (const [k, v] of Object.entries(data)) if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
+        const evidence = splitLinks(typeof data.evidence === 'string' ? data.evidence : '');
+        await service.saveAnswer({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, texts, evidence });
+        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        return { ok: true, message: t(round.locale, 'answer.saved', { factor: header }) };
+      }
+      return { ok: true };
+    } catch (err) {
+      const e = err instanceof z.ZodError ? new AppError('INVALID_INPUT', { detail: err.issues[0]?.message ?? '' }) : toAppError(err);
+      if (e.code === 'INTERNAL') ctx.logger.error({ err }, 'playground action failed');
+      return reply.code(400).send({ ok: false, error: e.userMessage(locale) });
+    }
+  });
+
+  async function removeMessage(id: string): Promise<void> {
+    const all = await store.listRecords(COLLECTION);
+    for (const key of Object.keys(all)) if (key.endsWith(`-${id}`)) await store.deleteRecord(COLLECTION, key);
+  }
+
+  http.post('/playground/clock', async (req, reply) => {
+    const body = ClockBody.safeParse(req.body);
+    if (!body.success || !clock) return reply.code(400).send({ error: 'clock' });
+    // Step an hour at a time so every reminder, digest and close fires at its own moment, in order.
+    const target = clock.now() + STEP_MS[body.data.advance];
+    while (clock.now() < target) {
+      clock.advance(Math.min(STEP_MS.hour, target - clock.now()));
+      await scheduler.drain(20);
+    }
+    return { ok: true, now: clock.now() };
+  });
+
+  return {
+    name: 'playground',
+    async ready() {
+      return { ok: true };
+    },
+  };
 }
