@@ -1,0 +1,168 @@
+// Redis key layout, and the hash-field encodings both stores share.
+//
+// Every tenant-supplied string (tenant, round id, channel id, collection, interaction id…) goes
+// through `enc`, whose output alphabet is [A-Za-z0-9.%-] only. So an encoded part never contains
+// `:` (our separator), `{`/`}` (Redis Cluster hash tags), `|` (our field separator) or a glob
+// character, and the layout below cannot be forged by a tenant called e.g. `a:{r:b`.
+//
+//   <P>:schema-version                         string  schema version (migrations)
+//   <P>:schema-lock                            string  held while migrating
+//   <P>:{idx}:tenants                          set     tenants with at least one round
+//   <P>:<T>:{idx}:rounds                       zset    round ids of a tenant, scored by createdAt
+//   <P>:<T>:{idx}:active                       hash    channel id → active round id
+//   <P>:<T>:{r:<T>:<R>}:round                  string  the round as JSON (RoundSchema)
+//   <P>:<T>:{r:<T>:<R>}:status                 string  round.status, written with every round write
+//   <P>:<T>:{r:<T>:<R>}:votes                  hash    <F>|<M> → level
+//   <P>:<T>:{r:<T>:<R>}:voted-at               hash    <F>|<M> → ISO time of the vote
+//   <P>:<T>:{r:<T>:<R>}:counts                 hash    <F>|<level> → count
+//   <P>:<T>:{r:<T>:<R>}:answers                hash    <F>|<M> → Answer JSON
+//   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
+//   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
+//   <P>:{jobs}:due                             zset    job id → due time (or lease expiry), ms
+//   <P>:{jobs}:data                            hash    job id → Job JSON
+//   <P>:{jobs}:owner                           hash    job id → key of its per-round set
+//   <P>:{jobs}:round:<T>:<R>                   set     job ids of one round
+//   <P>:nx:<K>                                 string  setIfNotExists, PX ttl
+//   <P>:rec:<C>                                hash    record id → JSON
+//
+// (<P> prefix, <T> tenant, <R> round, <F> factor, <M> member, <I> interaction, <K> key, <C>
+// collection, all encoded.) Keys of one round share the `{r:…}` slot, so the vote script, the
+// snapshot MULTI and deleteRound work on Redis Cluster; job keys share `{jobs}` and index keys `{idx}`.
+// Tenant keys always have `{` at the start of their third segment; global keys have `{` at the start
+// of the second one or are fixed words followed by encoded parts, so the two families never meet.
+import type { Level } from '../core/model.js';
+
+/** A repeated interaction id within this window counts once. */
+export const INTERACTION_TTL_MS = 15 * 60 * 1000;
+
+/** encodeURIComponent, plus the characters it leaves alone that matter to us (`!'()*~` and `_`). */
+export function enc(part: string): string {
+  return encodeURIComponent(part).replace(
+    /[!'()*~_]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
+  );
+}
+
+export function dec(part: string): string {
+  return decodeURIComponent(part);
+}
+
+/** Throws unless the prefix is safe to put in front of hash-tagged keys. */
+export function assertPrefix(prefix: string): void {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(prefix)) {
+    throw new Error(`store prefix ${JSON.stringify(prefix)} may only use letters, digits and _ . : -`);
+  }
+}
+
+export interface RoundKeys {
+  round: string;
+  status: string;
+  votes: string;
+  votedAt: string;
+  counts: string;
+  answers: string;
+  cards: string;
+  /** All the round's keys except the interaction dedupe keys. */
+  all: string[];
+}
+
+export class Keys {
+  constructor(readonly prefix: string) {
+    assertPrefix(prefix);
+  }
+
+  schemaVersion(): string {
+    return `${this.prefix}:schema-version`;
+  }
+
+  schemaLock(): string {
+    return `${this.prefix}:schema-lock`;
+  }
+
+  tenants(): string {
+    return `${this.prefix}:{idx}:tenants`;
+  }
+
+  tenantRounds(tenant: string): string {
+    return `${this.prefix}:${enc(tenant)}:{idx}:rounds`;
+  }
+
+  activeChannels(tenant: string): string {
+    return `${this.prefix}:${enc(tenant)}:{idx}:active`;
+  }
+
+  /** `<P>:<T>:{r:<T>:<R>}` — the base every key of the round starts with. */
+  roundBase(tenant: string, roundId: string): string {
+    const t = enc(tenant);
+    return `${this.prefix}:${t}:{r:${t}:${enc(roundId)}}`;
+  }
+
+  round(tenant: string, roundId: string): RoundKeys {
+    const base = this.roundBase(tenant, roundId);
+    const k = {
+      round: `${base}:round`,
+      status: `${base}:status`,
+      votes: `${base}:votes`,
+      votedAt: `${base}:voted-at`,
+      counts: `${base}:counts`,
+      answers: `${base}:answers`,
+      cards: `${base}:cards`,
+    };
+    return { ...k, all: Object.values(k) };
+  }
+
+  interaction(tenant: string, roundId: string, interactionId: string): string {
+    return `${this.roundBase(tenant, roundId)}:ix:${enc(interactionId)}`;
+  }
+
+  jobsDue(): string {
+    return `${this.prefix}:{jobs}:due`;
+  }
+
+  jobsData(): string {
+    return `${this.prefix}:{jobs}:data`;
+  }
+
+  jobsOwner(): string {
+    return `${this.prefix}:{jobs}:owner`;
+  }
+
+  roundJobs(tenant: string, roundId: string): string {
+    return `${this.prefix}:{jobs}:round:${enc(tenant)}:${enc(roundId)}`;
+  }
+
+  nx(key: string): string {
+    return `${this.prefix}:nx:${enc(key)}`;
+  }
+
+  records(collection: string): string {
+    return `${this.prefix}:rec:${enc(collection)}`;
+  }
+}
+
+// Hash fields. Both parts are encoded, so `|` splits them unambiguously.
+
+export function memberField(factorId: string, memberId: string): string {
+  return `${enc(factorId)}|${enc(memberId)}`;
+}
+
+export function parseMemberField(field: string): { factorId: string; memberId: string } | null {
+  const i = field.indexOf('|');
+  if (i < 0) return null;
+  return { factorId: dec(field.slice(0, i)), memberId: dec(field.slice(i + 1)) };
+}
+
+/** Prefix of a factor's fields in the counts hash; the level follows it. */
+export function countsFieldPrefix(factorId: string): string {
+  return `${enc(factorId)}|`;
+}
+
+export function countField(factorId: string, level: Level): string {
+  return `${countsFieldPrefix(factorId)}${level}`;
+}
+
+export function parseCountField(field: string): { factorId: string; level: string } | null {
+  const i = field.indexOf('|');
+  if (i < 0) return null;
+  return { factorId: dec(field.slice(0, i)), level: field.slice(i + 1) };
+}

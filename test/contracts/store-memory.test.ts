@@ -1,0 +1,103 @@
+// The Store contract on the embedded store, plus its snapshot file.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emptyCounts } from '../../src/core/model.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { makeJob, makeRound, storeContract } from './store.contract.js';
+
+storeContract(
+  'memory',
+  async () => new MemoryStore(),
+  async (s) => s.close(),
+);
+
+describe('MemoryStore snapshot file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'assess-memory-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('round-trips the whole state across two instances', async () => {
+    const file = join(dir, 'nested', 'state.json');
+    const a = new MemoryStore({ snapshotFile: file });
+    await a.createRound(makeRound());
+    await a.setActiveRoundForChannel('T0001', 'C-general', 'round-1');
+    const v = {
+      tenant: 'T0001',
+      roundId: 'round-1',
+      factorId: 'f1',
+      memberId: 'U-a',
+      level: 'partly' as const,
+      interactionId: 'ix-1',
+      at: '2026-03-03T10:00:00+01:00',
+    };
+    await a.recordVote(v);
+    await a.saveAnswer('T0001', 'round-1', {
+      factorId: 'f1',
+      memberId: 'U-a',
+      texts: { q1: 'yes' },
+      evidence: [],
+      at: '2026-03-03T10:00:00+01:00',
+    });
+    await a.setCardRef('T0001', 'round-1', 'f1', { messageId: 'm1', channelId: 'C-general' });
+    await a.setIfNotExists('event-1', 60_000);
+    await a.putRecord('installations', 'T0001', { token: 'xoxb-1' });
+    await a.scheduleJobs([makeJob({ id: 'j1', dueAt: 1_000 }), makeJob({ id: 'j2', dueAt: 2_000 })]);
+    await a.claimDueJobs(1_000, 10, 10_000); // j1 leased until 11 000
+    await a.close();
+    expect(readdirSync(join(dir, 'nested'))).toEqual(['state.json']); // no temp file left behind
+
+    const b = new MemoryStore({ snapshotFile: file });
+    const snap = await b.getSnapshot('T0001', 'round-1');
+    expect(snap?.round).toEqual(makeRound());
+    expect(snap?.votes.f1).toEqual({ 'U-a': 'partly' });
+    expect(snap?.counts.f1).toEqual({ ...emptyCounts(), partly: 1 });
+    expect(snap?.answers.f1?.['U-a']?.texts).toEqual({ q1: 'yes' });
+    expect(await b.activeRoundForChannel('T0001', 'C-general')).toBe('round-1');
+    expect(await b.getCardRefs('T0001', 'round-1')).toEqual({ f1: { messageId: 'm1', channelId: 'C-general' } });
+    expect(await b.setIfNotExists('event-1', 60_000)).toBe(false);
+    expect(await b.getRecord('installations', 'T0001')).toEqual({ token: 'xoxb-1' });
+    expect(await b.listTenants()).toEqual(['T0001']);
+    // The interaction was seen before the restart: a redelivery still counts once.
+    expect((await b.recordVote(v)).applied).toBe(false);
+    // The lease survived too.
+    expect((await b.claimDueJobs(5_000, 10, 10_000)).map((j) => j.id)).toEqual(['j2']);
+    expect((await b.claimDueJobs(11_000, 10, 10_000)).map((j) => j.id)).toEqual(['j1']);
+    await b.close();
+  });
+
+  it('saves on its own shortly after a write (debounced)', async () => {
+    const file = join(dir, 'debounced.json');
+    const s = new MemoryStore({ snapshotFile: file, snapshotDebounceMs: 20 });
+    await s.createRound(makeRound());
+    await s.putRecord('a', 'b', { c: 1 });
+    expect(existsSync(file)).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(file)).toBe(true);
+    expect(await new MemoryStore({ snapshotFile: file }).getRound('T0001', 'round-1')).toEqual(makeRound());
+    await s.close();
+  });
+
+  it('refuses to start from a corrupt file instead of silently starting empty', () => {
+    const file = join(dir, 'corrupt.json');
+    writeFileSync(file, '{"version":1,"rounds":[');
+    expect(() => new MemoryStore({ snapshotFile: file })).toThrow();
+  });
+
+  it('counts one round trip per call', async () => {
+    const s = new MemoryStore();
+    await s.createRound(makeRound());
+    const before = s.roundTrips();
+    await s.recordVote({
+      tenant: 'T0001',
+      roundId: 'round-1',
+      factorId: 'f1',
+      memberId: 'U-a',
+      level: 'partly',
+      interactionId: 'i',
+      at: '2026-03-03T10:00:00+01:00',
+    });
+    await s.getSnapshot('T0001', 'round-1');
+    expect(s.roundTrips() - before).toBe(2);
+  });
+});

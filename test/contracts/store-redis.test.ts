@@ -1,0 +1,314 @@
+// The Store contract on a real Redis (127.0.0.1:6379 or REDIS_URL), plus Redis-only guarantees:
+// round trips, schema migrations, URL parsing and error mapping. Every store here uses its own
+// random key prefix, and only keys under that prefix are deleted afterwards.
+import { randomBytes } from 'node:crypto';
+import { Cluster, Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
+import type { Store } from '../../src/core/ports.js';
+import {
+  RedisStore,
+  createRedisClient,
+  isUnavailableError,
+  parseRedisUrl,
+  waitUntilReady,
+  type RedisClient,
+} from '../../src/store/redis-store.js';
+import { makeRound, storeContract } from './store.contract.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function randomPrefix(): string {
+  return `test:${randomBytes(6).toString('hex')}`;
+}
+
+async function openStore(prefix = randomPrefix()): Promise<RedisStore> {
+  const client = createRedisClient(REDIS_URL);
+  await waitUntilReady(client);
+  const store = new RedisStore(client, { prefix });
+  await store.migrate();
+  return store;
+}
+
+/** Deletes the keys under `prefix:` (SCAN, never KEYS or FLUSH), on every master of a cluster. */
+async function deleteByPrefix(client: RedisClient, prefix: string): Promise<number> {
+  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+  let deleted = 0;
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      // One key per command: keys of different slots can't share a DEL on a cluster.
+      await Promise.all(keys.map((k) => node.unlink(k)));
+      deleted += keys.length;
+    } while (cursor !== '0');
+  }
+  return deleted;
+}
+
+async function cleanup(s: Store): Promise<void> {
+  const store = s as RedisStore;
+  await deleteByPrefix(store.client, store.keys.prefix);
+  await store.close();
+}
+
+storeContract('redis', () => openStore(), cleanup, {
+  // Another process: its own connection, same data.
+  peer: async (s) => {
+    const client = createRedisClient(REDIS_URL);
+    await waitUntilReady(client);
+    return new RedisStore(client, { prefix: (s as RedisStore).keys.prefix });
+  },
+});
+
+describe('RedisStore specifics', () => {
+  const opened: RedisStore[] = [];
+  async function fresh(prefix?: string): Promise<RedisStore> {
+    const s = await openStore(prefix);
+    opened.push(s);
+    return s;
+  }
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await cleanup(s);
+  });
+
+  /** Counts the commands the server receives from this store's connection (MONITOR). */
+  async function serverCommands(store: RedisStore, fn: () => Promise<unknown>): Promise<string[]> {
+    const client = store.client as Redis;
+    const source = `${client.stream.localAddress}:${client.stream.localPort}`;
+    const monitorClient = new Redis(REDIS_URL);
+    const monitor = await monitorClient.monitor();
+    const seen: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], from: string) => {
+      if (from === source) seen.push(String(args[0]).toLowerCase());
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await fn();
+    await new Promise((r) => setTimeout(r, 100));
+    monitor.disconnect();
+    monitorClient.disconnect();
+    return seen;
+  }
+
+  it('records a vote in exactly one round trip', async () => {
+    const store = await fresh();
+    await store.createRound(makeRound());
+    const vote = (i: number) => ({
+      tenant: 'T0001',
+      roundId: 'round-1',
+      factorId: 'f1',
+      memberId: `U-${i}`,
+      level: 'partly' as const,
+      interactionId: `ix-${i}`,
+      at: '2026-03-03T10:00:00+01:00',
+    });
+    await store.recordVote(vote(0)); // the script is now cached on this connection (EVALSHA from here on)
+    const before = store.roundTrips();
+    const commands = await serverCommands(store, () => store.recordVote(vote(1)));
+    expect(store.roundTrips() - before).toBe(1);
+    expect(commands).toEqual(['evalsha']);
+  });
+
+  it('reads a snapshot in the same round trips for 10 and for 1,000 participants', async () => {
+    const store = await fresh();
+    const cost = async (roundId: string, members: number): Promise<{ trips: number; commands: string[] }> => {
+      await store.createRound(makeRound({ id: roundId, participants: Array.from({ length: members }, (_, i) => `U-${i}`) }));
+      const votes = [];
+      for (let i = 0; i < members; i++) {
+        for (const factorId of ['f1', 'f2', 'f3']) {
+          votes.push(
+            store.recordVote({
+              tenant: 'T0001',
+              roundId,
+              factorId,
+              memberId: `U-${i}`,
+              level: i % 2 ? 'partly' : 'in-place',
+              interactionId: `${roundId}-${factorId}-${i}`,
+              at: '2026-03-03T10:00:00+01:00',
+            }),
+          );
+        }
+      }
+      await Promise.all(votes);
+      await store.getSnapshot('T0001', roundId); // warm the script cache
+      const before = store.roundTrips();
+      let participants = 0;
+      const commands = await serverCommands(store, async () => {
+        const snap = await store.getSnapshot('T0001', roundId);
+        participants = Object.keys(snap?.votes.f1 ?? {}).length;
+      });
+      expect(participants).toBe(members);
+      return { trips: store.roundTrips() - before, commands };
+    };
+    const small = await cost('small', 10);
+    const large = await cost('large', 1000);
+    expect(small.trips).toBe(1);
+    expect(large.trips).toBe(small.trips);
+    expect(small.commands).toEqual(['evalsha']);
+    expect(large.commands).toEqual(small.commands);
+  });
+
+  it('sets the schema version and runs a migration hook once', async () => {
+    const prefix = randomPrefix();
+    const client = createRedisClient(REDIS_URL);
+    await waitUntilReady(client);
+    const store = new RedisStore(client, { prefix });
+    opened.push(store);
+    const up = vi.fn(async (redis: RedisClient, p: string) => {
+      await redis.set(`${p}:migrated-by-hook`, 'yes');
+    });
+    const hooks = [{ version: 1, up }];
+
+    expect(await client.get(`${prefix}:schema-version`)).toBeNull();
+    // Two processes starting at once: the hook still runs once.
+    const other = new RedisStore(createRedisClient(REDIS_URL), { prefix });
+    await waitUntilReady(other.client);
+    const [a, b] = await Promise.all([store.migrate(hooks), other.migrate(hooks)]);
+    await other.close();
+    expect(up).toHaveBeenCalledTimes(1);
+    expect(up.mock.calls[0]?.[1]).toBe(prefix);
+    expect([a.to, b.to]).toEqual([1, 1]);
+    expect(await client.get(`${prefix}:schema-version`)).toBe('1');
+    expect(await client.get(`${prefix}:migrated-by-hook`)).toBe('yes');
+    expect(await client.get(`${prefix}:schema-lock`)).toBeNull();
+
+    expect(await store.migrate(hooks)).toEqual({ from: 1, to: 1 });
+    expect(up).toHaveBeenCalledTimes(1);
+
+    await client.set(`${prefix}:schema-version`, '7');
+    await expect(store.migrate(hooks)).rejects.toThrow(/newer/);
+  });
+
+  it('open() connects, migrates and works', async () => {
+    const prefix = randomPrefix();
+    const store = await RedisStore.open(REDIS_URL, { prefix });
+    opened.push(store);
+    expect(await store.client.get(`${prefix}:schema-version`)).toBe('1');
+    await store.ping();
+  });
+
+  it('lets non-connection errors through unchanged', async () => {
+    const store = await fresh();
+    await store.client.set(store.keys.records('broken'), 'not a hash');
+    const err = await store.putRecord('broken', 'x', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(AppError);
+    expect((err as Error).message).toMatch(/WRONGTYPE/);
+  });
+
+  it('maps a closed connection to StoreUnavailableError', async () => {
+    const store = new RedisStore(createRedisClient(REDIS_URL), { prefix: randomPrefix() });
+    await waitUntilReady(store.client);
+    await store.close();
+    const started = Date.now();
+    await expect(store.getRound('T0001', 'round-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('fails fast with StoreUnavailableError when nothing listens', async () => {
+    const client = createRedisClient('redis://127.0.0.1:1');
+    const started = Date.now();
+    await expect(waitUntilReady(client, 1500)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const store = new RedisStore(client, { prefix: randomPrefix() });
+    await expect(store.recordVote({
+      tenant: 't',
+      roundId: 'r',
+      factorId: 'f',
+      memberId: 'm',
+      level: 'partly',
+      interactionId: 'i',
+      at: '2026-03-03T10:00:00+01:00',
+    })).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    client.disconnect();
+  });
+
+  it('classifies errors', () => {
+    const withCode = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:6379`), { code });
+    expect(isUnavailableError(withCode('ECONNREFUSED'))).toBe(true);
+    expect(isUnavailableError(withCode('ETIMEDOUT'))).toBe(true);
+    expect(isUnavailableError(new Error('Connection is closed.'))).toBe(true);
+    expect(isUnavailableError(new Error("Stream isn't writeable and enableOfflineQueue options is false"))).toBe(true);
+    expect(isUnavailableError(Object.assign(new Error('x'), { name: 'MaxRetriesPerRequestError' }))).toBe(true);
+    expect(isUnavailableError(new Error('LOADING Redis is loading the dataset in memory'))).toBe(true);
+    expect(isUnavailableError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBe(false);
+    expect(isUnavailableError(new Error('ERR syntax error'))).toBe(false);
+    expect(isUnavailableError('nope')).toBe(false);
+  });
+});
+
+describe('parseRedisUrl', () => {
+  it('understands the REDIS_URL forms', () => {
+    expect(parseRedisUrl('redis://127.0.0.1:6379')).toEqual({ kind: 'standalone', host: '127.0.0.1', port: 6379, db: 0, tls: false });
+    expect(parseRedisUrl('redis://:s%40cret@cache.internal/3')).toEqual({
+      kind: 'standalone',
+      host: 'cache.internal',
+      port: 6379,
+      db: 3,
+      tls: false,
+      password: 's@cret',
+    });
+    expect(parseRedisUrl('rediss://bot:pw@h:6380/1')).toEqual({
+      kind: 'standalone',
+      host: 'h',
+      port: 6380,
+      db: 1,
+      tls: true,
+      username: 'bot',
+      password: 'pw',
+    });
+    expect(parseRedisUrl('redis://[::1]:7000')).toMatchObject({ host: '::1', port: 7000 });
+    expect(parseRedisUrl('redis-sentinel://:pw@a:26379,b:26380,c/mymaster/2')).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 'a', port: 26379 },
+        { host: 'b', port: 26380 },
+        { host: 'c', port: 26379 },
+      ],
+      name: 'mymaster',
+      db: 2,
+      password: 'pw',
+    });
+    expect(parseRedisUrl('redis-sentinel://a:26379/mymaster?sentinelPassword=spw')).toMatchObject({
+      sentinelPassword: 'spw',
+      db: 0,
+    });
+    expect(parseRedisUrl('redis-cluster://a:7000,b:7001')).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
+    });
+  });
+
+  it('rejects malformed URLs without echoing the password', () => {
+    for (const bad of [
+      'http://x',
+      'redis://a:1,b:2',
+      'redis://h:99999',
+      'redis://h/notanumber',
+      'redis-sentinel://a:26379',
+      'redis-cluster://a:7000/3',
+    ]) {
+      expect(() => parseRedisUrl(bad), bad).toThrow(/REDIS_URL/);
+    }
+    expect(() => parseRedisUrl('redis://:hunter2@h/x')).toThrow(/^(?!.*hunter2)/);
+  });
+
+  it('builds the right client for each form (without connecting)', () => {
+    const sentinel = createRedisClient('redis-sentinel://:pw@127.0.0.1:1/mymaster');
+    expect(sentinel).toBeInstanceOf(Redis);
+    expect(sentinel.options).toMatchObject({ name: 'mymaster', password: 'pw', sentinels: [{ host: '127.0.0.1', port: 1 }] });
+    sentinel.disconnect();
+    const cluster = createRedisClient('redis-cluster://127.0.0.1:1,127.0.0.1:2');
+    expect(cluster).toBeInstanceOf(Cluster);
+    cluster.disconnect();
+    const tls = createRedisClient('rediss://127.0.0.1:1') as Redis;
+    expect(tls.options.tls).toBeTruthy();
+    expect(tls.options).toMatchObject({ maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2000 });
+    tls.disconnect();
+  });
+});
