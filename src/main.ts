@@ -1,6 +1,7 @@
 // Starts the bot: reads the config, builds the app, listens, ticks the scheduler, shuts down gracefully.
 import { ConfigError, loadConfig } from './config.js';
-import { defaultAdapters } from './app/adapters.js';
+import { defaultAdapters, playgroundEnabled } from './app/adapters.js';
+import { OffsetClock } from './app/clock.js';
 import { build } from './app/build.js';
 
 export async function main(): Promise<void> {
@@ -14,7 +15,11 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await build(config, { adapters: defaultAdapters(config) });
+  // The playground's clock can be moved forward to fire reminders and digests; real deployments use the system clock.
+  const app = await build(config, {
+    adapters: defaultAdapters(config),
+    ...(playgroundEnabled(config) ? { clock: new OffsetClock() } : {}),
+  });
   await app.http.listen({ port: config.PORT, host: config.HOST });
   app.scheduler.start();
   const names = app.adapters.map((a) => a.name).join(', ') || 'none';

@@ -11,7 +11,11 @@ export function defaultAdapters(config: Config): ((ctx: AppContext) => Promise<P
   const list: ((ctx: AppContext) => Promise<PlatformAdapter | null>)[] = [];
   if (slackEnabled(config)) list.push(registerSlack);
   list.push(registerTeams);
-  const playground = config.PLAYGROUND === 'on' || (config.PLAYGROUND === 'auto' && !slackEnabled(config) && !config.MICROSOFT_APP_ID);
-  if (playground) list.push(registerPlayground);
+  if (playgroundEnabled(config)) list.push(registerPlayground);
   return list;
+}
+
+/** The playground runs when asked for, or by default when no platform credentials are configured. */
+export function playgroundEnabled(config: Config): boolean {
+  return config.PLAYGROUND === 'on' || (config.PLAYGROUND === 'auto' && !slackEnabled(config) && !config.MICROSOFT_APP_ID);
 }
