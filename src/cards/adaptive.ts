@@ -1,0 +1,164 @@
+// Renders the core's platform-neutral view models as Adaptive Cards (schema 1.5) from the templates in cards/*.json.
+import { t } from '../core/i18n.js';
+import type { DigestView, FactorCardView, ReminderView, WelcomeView } from '../core/views.js';
+import type { DigestCardModel, FactorCardModel, ReminderCardModel } from './models.js';
+import { expand } from './templates.js';
+import type { AdaptiveCard } from './types.js';
+import { withSubmitFallbacks } from './fallbacks.js';
+import { cardBytes, MAX_CARD_BYTES } from './validate.js';
+
+export type { AdaptiveCard, CardAction, CardElement, CardVerb } from './types.js';
+export { CARD_VERBS, ADAPTIVE_CARD_VERSION } from './types.js';
+export { validateAdaptiveCard, cardBytes, MAX_CARD_BYTES } from './validate.js';
+export { withSubmitFallbacks } from './fallbacks.js';
+export { renderStartForm, parseStartForm, StartFormError } from './start-form.js';
+
+/** Teams refreshes a card automatically for at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
+
+export interface FactorCardOptions {
+  /** Teams users whose copy refreshes automatically (capped at 60 by Teams). */
+  userIds?: string[];
+  /** The viewer's saved answer, to prefill the answer form so a half-finished answer can be continued. */
+  answer?: { texts: Record<string, string>; evidence: string[] } | null;
+}
+
+export function factorCardModel(view: FactorCardView, opts: FactorCardOptions = {}): FactorCardModel {
+  const { locale } = view;
+  const userIds = (opts.userIds ?? []).slice(0, MAX_REFRESH_USERS);
+  return {
+    roundId: view.roundId,
+    factorId: view.factorId,
+    header: view.header,
+    statement: view.statement,
+    rationale: view.rationale,
+    questionsTitle: view.questionsTitle,
+    questions: view.questions.map((q) => ({ label: q.label, text: q.text, details: q.details.map((d) => `• ${d}`).join('\n') })),
+    progressLine: view.progressLine,
+    tallyLine: view.tallyLine,
+    dueLine: view.dueLine,
+    trendLine: view.trendLine ?? null,
+    myVoteLine: view.myVoteLine ?? null,
+    closedLine: view.closed ? (view.closedLine ?? null) : null,
+    closed: view.closed,
+    votes: view.voteButtons.map((b) => {
+      const value = JSON.parse(b.value) as { l: string };
+      return { title: b.label, level: value.l, style: b.style === 'primary' || view.myVote === value.l ? 'positive' : 'default' };
+    }),
+    answer: {
+      title: view.answerButton.label,
+      hint: t(locale, 'answer.answerHint'),
+      fields: view.questions.map((q) => ({ id: `q:${q.id}`, label: `${q.label} ${q.text}`, value: opts.answer?.texts[q.id] ?? '' })),
+      evidenceLabel: t(locale, 'answer.evidenceLabel'),
+      evidenceHint: t(locale, 'answer.evidenceHint'),
+      evidenceValue: (opts.answer?.evidence ?? []).join('\n'),
+      save: t(locale, 'answer.save'),
+    },
+    examples: { button: view.examplesButton.label, title: view.examplesTitle, items: view.examples },
+    refresh: view.closed ? null : { title: t(locale, 'cards.refresh'), userIds },
+  };
+}
+
+/** A factor card: statement, questions, live tally, the viewer's vote, four vote buttons, answer form and examples. */
+export function renderFactorCard(view: FactorCardView, opts: FactorCardOptions = {}): AdaptiveCard {
+  const card = expand('factor-card', factorCardModel(view, opts));
+  // Without user ids the refresh block still lets 1:1 chats refresh; an empty list would mean "nobody".
+  if (card.refresh && (!card.refresh.userIds || card.refresh.userIds.length === 0)) delete card.refresh.userIds;
+  return withSubmitFallbacks(card);
+}
+
+/** Longest text shown for one digest line; the full text is in the report. */
+const MAX_LINE_CHARS = 500;
+const MAX_SECTION_LINES = 25;
+const MAX_LINK_CHARS = 400;
+/** Leave room for what Teams adds around the card. */
+const DIGEST_BUDGET_BYTES = MAX_CARD_BYTES - 4 * 1024;
+
+function clip(text: string, max = MAX_LINE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+function clipLines(locale: FactorCardView['locale'], lines: string[]): string[] {
+  const shown = lines.slice(0, MAX_SECTION_LINES).map((l) => clip(l));
+  if (lines.length > MAX_SECTION_LINES) shown.push(t(locale, 'cards.digest.moreLines', { count: lines.length - MAX_SECTION_LINES }));
+  return shown;
+}
+
+function markdownLink(url: string): string | null {
+  if (url.length > MAX_LINK_CHARS) return null;
+  try {
+    const u = new URL(url);
+    // Brackets and parentheses would break the markdown link syntax.
+    if (/[()[\]\s]/.test(url)) return null;
+    return `[${u.hostname}](${url})`;
+  } catch {
+    return null;
+  }
+}
+
+const VERDICT_COLOR = { 'in-place': 'Good', partly: 'Warning', 'not-in-place': 'Attention', 'dont-know': 'Default' } as const;
+
+export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = {}, factorLimit = view.factors.length): DigestCardModel {
+  const { locale } = view;
+  const sections: DigestCardModel['sections'] = [];
+  if (view.dueSoonTitle && view.dueSoon) {
+    sections.push({ title: view.dueSoonTitle, lines: view.dueSoon.length > 0 ? clipLines(locale, view.dueSoon) : [t(locale, 'digest.nothing')] });
+  }
+  if (view.disputed.length > 0) sections.push({ title: view.disputedTitle, lines: clipLines(locale, view.disputed) });
+  if (view.context.length > 0) sections.push({ title: view.contextTitle, lines: clipLines(locale, view.context) });
+  const factors = view.factors.slice(0, factorLimit).map((f) => ({
+    header: clip(`${f.header}${f.disputed ? ' ⚠' : ''}`, 200),
+    line: clip(f.line),
+    links: f.links.map(markdownLink).filter((l): l is string => l !== null).join(' · '),
+    color: f.verdict ? VERDICT_COLOR[f.verdict] : ('Default' as const),
+  }));
+  const hidden = view.factors.length - factors.length;
+  return {
+    title: clip(view.title, 200),
+    subtitle: view.subtitle,
+    headline: view.headline,
+    chart: opts.chartUrl ? { url: opts.chartUrl, alt: clip(view.chartAlt, 2000) } : null,
+    factors,
+    moreFactors: hidden > 0 ? t(locale, 'digest.moreFactors', { count: hidden }) : null,
+    sections,
+    pendingLine: view.pendingLine ? clip(view.pendingLine, 1500) : null,
+    footer: view.footer,
+    reportLinks: view.reportLinks,
+  };
+}
+
+/** The weekly, status or final digest: headline, one line per factor, what to discuss, context, chart and report links. */
+export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } = {}): AdaptiveCard {
+  let limit = view.factors.length;
+  let card = expand('digest-card', digestCardModel(view, opts, limit));
+  // Lines are already clipped; a very large toolkit can still overflow, so show fewer factors and point at the report.
+  while (cardBytes(card) > DIGEST_BUDGET_BYTES && limit > 1) {
+    limit = Math.max(1, Math.floor(limit * 0.75));
+    card = expand('digest-card', digestCardModel(view, opts, limit));
+  }
+  return card;
+}
+
+export function reminderCardModel(view: ReminderView, opts: { cardUrls?: Record<string, string> } = {}): ReminderCardModel {
+  return {
+    text: view.text,
+    factors: view.factors.map((f) => {
+      const value = JSON.parse(f.button.value) as { r: string; f: string };
+      return { title: f.button.label, url: opts.cardUrls?.[f.factorId] ?? null, r: value.r, f: value.f };
+    }),
+  };
+}
+
+/** A 1:1 reminder naming the waiting factors, with a button per factor (a link to the card, or "show it here"). */
+export function renderReminderCard(view: ReminderView, opts: { cardUrls?: Record<string, string> } = {}): AdaptiveCard {
+  return withSubmitFallbacks(expand('reminder-card', reminderCardModel(view, opts)));
+}
+
+export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {
+  return expand('welcome-card', { title: view.title, lines: view.lines });
+}
+
+/** Plain text as a card, for confirmations and errors that should look like the rest of the bot. */
+export function renderTextCard(text: string): AdaptiveCard {
+  return expand('text-card', { text });
+}

@@ -1,0 +1,94 @@
+// One typed data model per card template in cards/*.json; every field is present (null when absent).
+
+export interface FactorCardModel {
+  roundId: string;
+  factorId: string;
+  header: string;
+  statement: string;
+  rationale: string;
+  questionsTitle: string;
+  questions: { label: string; text: string; details: string }[];
+  progressLine: string;
+  tallyLine: string;
+  dueLine: string;
+  trendLine: string | null;
+  myVoteLine: string | null;
+  closedLine: string | null;
+  closed: boolean;
+  votes: { title: string; level: string; style: 'positive' | 'default' }[];
+  answer: {
+    title: string;
+    hint: string;
+    fields: { id: string; label: string; value: string }[];
+    evidenceLabel: string;
+    evidenceHint: string;
+    evidenceValue: string;
+    save: string;
+  };
+  examples: { button: string; title: string; items: { title: string; summary: string }[] };
+  refresh: { title: string; userIds: string[] } | null;
+}
+
+export interface DigestCardModel {
+  title: string;
+  subtitle: string;
+  headline: string;
+  chart: { url: string; alt: string } | null;
+  factors: { header: string; line: string; links: string; color: 'Default' | 'Good' | 'Warning' | 'Attention' }[];
+  moreFactors: string | null;
+  sections: { title: string; lines: string[] }[];
+  pendingLine: string | null;
+  footer: string;
+  reportLinks: { label: string; url: string }[];
+}
+
+export interface ReminderCardModel {
+  text: string;
+  factors: { title: string; url: string | null; r: string; f: string }[];
+}
+
+export interface WelcomeCardModel {
+  title: string;
+  lines: string[];
+}
+
+export interface TextCardModel {
+  text: string;
+}
+
+export interface StartFormModel {
+  labels: Record<
+    | 'heading' | 'intro' | 'title' | 'toolkit' | 'locale' | 'mode' | 'participants' | 'participantsHint' | 'managers' | 'idsHint'
+    | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
+    | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30',
+    string
+  >;
+  values: {
+    title: string;
+    packId: string;
+    locale: string;
+    mode: string;
+    /** Comma-separated ids for a multi-select, newline-separated for a text box. */
+    participants: string;
+    managers: string;
+    pacing: string;
+    staggerEveryDays: number;
+    startDate: string;
+    closeDate: string;
+    timezone: string;
+    reminderDaysBefore: number;
+    reminderTime: string;
+    digestWeekday: string;
+    digestTime: string;
+    anonymous: string;
+    isBaseline: string;
+    channelId: string;
+    channelName: string;
+  };
+  packs: { id: string; title: string }[];
+  locales: { id: string; title: string }[];
+  modes: { id: string; title: string }[];
+  pacings: { id: string; title: string }[];
+  weekdays: { id: string; title: string }[];
+  members: { id: string; title: string }[];
+}

@@ -1,0 +1,243 @@
+// The "start a round" form as an Adaptive Card, and the zod boundary that turns its submitted values into round settings.
+import { z } from 'zod';
+import { LOCALES, LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
+import { isValidTimezone } from '../core/calendar.js';
+import { AppError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
+import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../core/settings.js';
+import type { StartFormModel } from './models.js';
+import { expand } from './templates.js';
+import type { AdaptiveCard } from './types.js';
+import { withSubmitFallbacks } from './fallbacks.js';
+
+/** A multi-select of people only works for a modest team; bigger channels get a text box (empty = everyone). */
+export const MAX_MEMBER_CHOICES = 200;
+
+export interface StartFormOptions {
+  packs: { id: string; title: string }[];
+  locale: Locale;
+  /** Channel members to pick participants and managers from; without them the form asks for ids as text. */
+  members?: { id: string; name?: string }[];
+}
+
+const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
+
+export function startFormModel(defaults: RoundSettings, opts: StartFormOptions): StartFormModel {
+  const l = opts.locale;
+  const members = (opts.members ?? []).length <= MAX_MEMBER_CHOICES ? (opts.members ?? []) : [];
+  const list = (ids: string[]) => (members.length > 0 ? ids.join(',') : ids.join('\n'));
+  return {
+    labels: {
+      heading: t(l, 'form.title'),
+      intro: t(l, 'cards.form.intro'),
+      title: t(l, 'cards.form.titleField'),
+      toolkit: t(l, 'form.toolkit'),
+      locale: t(l, 'form.locale'),
+      mode: t(l, 'form.mode'),
+      participants: t(l, 'form.participants'),
+      participantsHint: t(l, 'form.participantsHint'),
+      managers: t(l, 'form.managers'),
+      idsHint: t(l, 'cards.form.idsHint'),
+      pacing: t(l, 'form.pacing'),
+      staggerEveryDays: t(l, 'form.staggerEveryDays'),
+      startDate: t(l, 'form.startDate'),
+      closeDate: t(l, 'form.closeDate'),
+      timezone: t(l, 'form.timezone'),
+      reminderDaysBefore: t(l, 'form.reminderDaysBefore'),
+      reminderTime: t(l, 'form.reminderTime'),
+      digestWeekday: t(l, 'form.digestWeekday'),
+      digestTime: t(l, 'form.digestTime'),
+      anonymous: t(l, 'form.anonymous'),
+      baseline: t(l, 'form.baseline'),
+      submit: t(l, 'form.submit'),
+      required: t(l, 'cards.form.required'),
+      range1to30: t(l, 'cards.form.range', { min: 1, max: 30 }),
+      range0to30: t(l, 'cards.form.range', { min: 0, max: 30 }),
+    },
+    values: {
+      title: defaults.title ?? '',
+      packId: defaults.packId,
+      locale: defaults.locale,
+      mode: defaults.mode,
+      participants: list(defaults.participants),
+      managers: list(defaults.managers),
+      pacing: defaults.pacing,
+      staggerEveryDays: defaults.staggerEveryDays,
+      startDate: defaults.startDate,
+      closeDate: defaults.closeDate,
+      timezone: defaults.timezone,
+      reminderDaysBefore: defaults.reminderDaysBefore,
+      reminderTime: defaults.reminderTime,
+      digestWeekday: String(defaults.digestWeekday),
+      digestTime: defaults.digestTime,
+      anonymous: String(defaults.anonymous),
+      isBaseline: String(defaults.isBaseline),
+      channelId: defaults.channelId,
+      channelName: defaults.channelName ?? '',
+    },
+    packs: opts.packs.map((p) => ({ id: p.id, title: p.title })),
+    locales: LOCALES.map((id) => ({ id, title: t(l, `cards.form.localeNames.${id}`) })),
+    modes: UsageModeIdSchema.options.map((id) => ({ id, title: t(l, `modes.${id}`) })),
+    pacings: [
+      { id: 'staggered', title: t(l, 'form.pacingStaggered') },
+      { id: 'all-at-once', title: t(l, 'form.pacingAll') },
+    ],
+    weekdays: WEEKDAYS.map((id) => ({ id, title: t(l, `form.weekdays.${id}`) })),
+    members: members.map((m) => ({ id: m.id, title: m.name ?? m.id })),
+  };
+}
+
+/** The start form with the product's defaults filled in; submitted with Action.Execute verb `start`. */
+export function renderStartForm(defaults: RoundSettings, opts: StartFormOptions): AdaptiveCard {
+  return withSubmitFallbacks(expand('start-form', startFormModel(defaults, opts)));
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+const idList = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter((s) => s.length > 0) : v),
+  z.array(z.string().min(1).max(200)).max(5000),
+);
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const isoDate = z.iso.date();
+
+/** What a submitted form may hold; unknown keys (verb, msteams, …) are ignored, values arrive as strings. */
+const StartFormDataSchema = z.object({
+  title: optional(z.string().trim().max(150)),
+  packId: z.preprocess(blankToUndefined, z.string().min(1).max(100)),
+  locale: z.preprocess(blankToUndefined, LocaleSchema),
+  mode: z.preprocess(blankToUndefined, UsageModeIdSchema),
+  participants: optional(idList),
+  managers: optional(idList),
+  pacing: z.preprocess(blankToUndefined, z.enum(['all-at-once', 'staggered'])),
+  staggerEveryDays: optional(z.coerce.number().int().min(1).max(30)),
+  startDate: z.preprocess(blankToUndefined, isoDate),
+  closeDate: z.preprocess(blankToUndefined, isoDate),
+  timezone: z.preprocess(blankToUndefined, z.string().max(64).refine(isValidTimezone)),
+  reminderDaysBefore: optional(z.coerce.number().int().min(0).max(30)),
+  reminderTime: optional(HHMM),
+  digestWeekday: optional(z.coerce.number().int().min(1).max(7)),
+  digestTime: optional(HHMM),
+  anonymous: optional(flag),
+  isBaseline: optional(flag),
+  channelId: z.preprocess(blankToUndefined, z.string().min(1).max(400)),
+  channelName: optional(z.string().max(200)),
+});
+
+/** Form field → the label the person saw, for error messages. */
+const FIELD_LABEL: Record<string, string> = {
+  title: 'cards.form.titleField',
+  packId: 'form.toolkit',
+  locale: 'form.locale',
+  mode: 'form.mode',
+  participants: 'form.participants',
+  managers: 'form.managers',
+  pacing: 'form.pacing',
+  staggerEveryDays: 'form.staggerEveryDays',
+  startDate: 'form.startDate',
+  closeDate: 'form.closeDate',
+  timezone: 'form.timezone',
+  reminderDaysBefore: 'form.reminderDaysBefore',
+  reminderTime: 'form.reminderTime',
+  digestWeekday: 'form.digestWeekday',
+  digestTime: 'form.digestTime',
+  anonymous: 'form.anonymous',
+  isBaseline: 'form.baseline',
+  channelId: 'form.channel',
+  channelName: 'form.channel',
+};
+
+const PROBLEM_BY_FIELD: Record<string, string> = {
+  startDate: 'cards.form.problems.date',
+  closeDate: 'cards.form.problems.date',
+  reminderTime: 'cards.form.problems.time',
+  digestTime: 'cards.form.problems.time',
+  timezone: 'cards.form.problems.timezone',
+  staggerEveryDays: 'cards.form.problems.number',
+  reminderDaysBefore: 'cards.form.problems.number',
+  digestWeekday: 'cards.form.problems.choice',
+  packId: 'cards.form.problems.choice',
+  locale: 'cards.form.problems.choice',
+  mode: 'cards.form.problems.choice',
+  pacing: 'cards.form.problems.choice',
+  participants: 'cards.form.problems.people',
+  managers: 'cards.form.problems.people',
+};
+
+export interface StartFormFieldError {
+  field: string;
+  message: string;
+}
+
+/** A form that doesn't validate: an INVALID_INPUT whose detail names each field in the person's language. */
+export class StartFormError extends AppError {
+  readonly fields: StartFormFieldError[];
+  constructor(fields: StartFormFieldError[]) {
+    super('INVALID_INPUT', { detail: fields.map((f) => f.message).join('; ') });
+    this.name = 'StartFormError';
+    this.fields = fields;
+  }
+}
+
+function describeIssue(locale: Locale, issue: z.core.$ZodIssue, data: Record<string, unknown>): StartFormFieldError {
+  const field = String(issue.path[0] ?? '');
+  const label = t(locale, FIELD_LABEL[field] ?? 'form.title');
+  const missing = data[field] === undefined || (typeof data[field] === 'string' && (data[field] as string).trim() === '');
+  let problemKey = missing ? 'cards.form.problems.missing' : (PROBLEM_BY_FIELD[field] ?? 'cards.form.problems.invalid');
+  if (!missing && issue.code === 'too_big' && (field === 'title' || field === 'channelName')) problemKey = 'cards.form.problems.tooLong';
+  const range =
+    field === 'staggerEveryDays' ? { min: 1, max: 30 } : field === 'reminderDaysBefore' ? { min: 0, max: 30 } : { min: 1, max: 7 };
+  return { field, message: t(locale, 'cards.form.fieldProblem', { field: label, problem: t(locale, problemKey, range) }) };
+}
+
+/**
+ * Validates submitted form values and maps them to round settings. Errors are reported in the form's chosen
+ * language (or `opts.locale` when that is itself unreadable), one clause per field.
+ */
+export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): RoundSettingsInput {
+  const raw = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const chosen = LocaleSchema.safeParse(raw.locale);
+  const locale: Locale = chosen.success ? chosen.data : (opts.locale ?? 'sv');
+  const parsed = StartFormDataSchema.safeParse(raw);
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    const fields = parsed.error.issues
+      .map((i) => describeIssue(locale, i, raw))
+      .filter((f) => (seen.has(f.field) ? false : (seen.add(f.field), true)));
+    throw new StartFormError(fields);
+  }
+  const f = parsed.data;
+  const settings: RoundSettingsInput = {
+    packId: f.packId,
+    locale: f.locale,
+    mode: f.mode,
+    ...(f.title ? { title: f.title } : {}),
+    channelId: f.channelId,
+    ...(f.channelName ? { channelName: f.channelName } : {}),
+    participants: [...new Set(f.participants ?? [])],
+    managers: [...new Set(f.managers ?? [])],
+    pacing: f.pacing,
+    ...(f.staggerEveryDays !== undefined ? { staggerEveryDays: f.staggerEveryDays } : {}),
+    startDate: f.startDate,
+    closeDate: f.closeDate,
+    timezone: f.timezone,
+    ...(f.reminderDaysBefore !== undefined ? { reminderDaysBefore: f.reminderDaysBefore } : {}),
+    ...(f.reminderTime ? { reminderTime: f.reminderTime } : {}),
+    ...(f.digestWeekday !== undefined ? { digestWeekday: f.digestWeekday } : {}),
+    ...(f.digestTime ? { digestTime: f.digestTime } : {}),
+    ...(f.anonymous !== undefined ? { anonymous: f.anonymous } : {}),
+    ...(f.isBaseline !== undefined ? { isBaseline: f.isBaseline } : {}),
+  };
+  // The core schema is the last word (e.g. dates that don't exist on the calendar).
+  const checked = RoundSettingsSchema.safeParse(settings);
+  if (!checked.success) {
+    const seen = new Set<string>();
+    throw new StartFormError(
+      checked.error.issues
+        .map((i) => describeIssue(locale, i, raw))
+        .filter((e) => (seen.has(e.field) ? false : (seen.add(e.field), true))),
+    );
+  }
+  return settings;
+}
