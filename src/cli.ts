@@ -13,6 +13,8 @@ const USAGE = `Usage: assess-bot <command>
   content show --locale sv|en [--pack id] --json
                                           print a whole pack as JSON
   content schema [--out file]             print or write the pack JSON Schema
+  export <roundId> --tenant <t> --format csv|md|json|html [--out file]
+                                          export a round's report (store from REDIS_URL or STORE_SNAPSHOT_FILE)
 `;
 
 export async function runCli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -21,6 +23,10 @@ export async function runCli(argv: string[], out = process.stdout, err = process
     const { main } = await import('./main.js');
     await main();
     return 0;
+  }
+  if (command === 'export') {
+    const { runExportCommand } = await import('./reports/cli-export.js');
+    return runExportCommand(argv.slice(1), out, err);
   }
   if (command === 'content' && sub === 'validate') {
     const target = rest[0];

@@ -1,6 +1,6 @@
 // Wires the application: config → store, content, service, scheduler, HTTP server and platform adapters. main.ts only starts it.
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { PackRegistry } from '../content/registry.js';
 import type { Clock, Store } from '../core/ports.js';
@@ -8,6 +8,7 @@ import { systemClock } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
+import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
@@ -78,7 +79,10 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, secret);
   const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks });
-  const http: FastifyInstance = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' });
+  const http: FastifyInstance = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 1024 * 1024,
+    // Per-request logs only when debugging; errors are always logged.
+    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
+  });
 
   const ctx: AppContext = {
     config, http, store, packs, service, scheduler, messengers, commands, reportLinks, logger, metrics, clock, adapters: [], baseUrl,
@@ -101,6 +105,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+
+  registerReportRoutes(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

@@ -1,4 +1,5 @@
 // Platform-neutral view models for every card and message; Slack, Teams and the playground render these.
+import { DateTime } from 'luxon';
 import type { Locale } from '../content/schema.js';
 import { formatDate } from './calendar.js';
 import { t, tn } from './i18n.js';
@@ -55,11 +56,33 @@ export interface DigestFactorLine {
   header: string;
   verdictLabel: string;
   verdict: Level | null;
+  /** "Delvis · 58% enighet · 7 av 12 har röstat · 3 har svarat · 2 bevislänkar · ↑ upp" */
   line: string;
   disputed: boolean;
   trend: Trend;
   trendSymbol: string;
+  /** The first few evidence links (see `linksMore`). */
   links: string[];
+  /** Evidence links given but not listed here; the full report has them all. */
+  linksMore: number;
+  /** Where the factor is in its calendar at the digest's time; upcoming factors have no result yet. */
+  status: 'upcoming' | 'open' | 'closed';
+  /** True when an anonymous round hides this factor's result (too few responses). */
+  hidden: boolean;
+  /** Vote count per level, in the fixed level order; empty when hidden. */
+  distribution: { level: Level; label: string; count: number }[];
+  /** "På plats 3 · Delvis 7 · Inte på plats 1 · Vet inte 1", or why there is nothing to show. */
+  distributionLine: string;
+  /** 0–100, null without substantive votes or when hidden. */
+  score: number | null;
+  /** Share of voters behind the verdict (0..1); null without votes or when hidden. */
+  agreement: number | null;
+  voters: number;
+  eligible: number;
+  answers: number;
+  evidence: number;
+  /** Score change against the comparison round, in points; null when either side has no score. */
+  delta: number | null;
 }
 
 export interface DigestView {
@@ -77,9 +100,28 @@ export interface DigestView {
   dueSoonTitle?: string;
   dueSoon?: string[];
   pendingLine?: string;
+  /** People who still have a vote to give on a factor that has opened (weekly digests). */
+  pendingCount?: number;
   chartAlt: string;
+  /** Title to show above the chart image. */
+  chartTitle: string;
   reportLinks: { label: string; url: string }[];
   footer: string;
+  /** Overall score 0–100; null before any substantive vote. */
+  score: number | null;
+  /** Key factors whose verdict is In place, and how many there are. */
+  inPlace: number;
+  total: number;
+  /** Something was shortened or left out to stay within chat message limits; the full report has it all. */
+  truncated: boolean;
+  /** Factor lines left out of `factors` (see `limits.maxFactors`). */
+  moreCount: number;
+  /** "…och 3 till i hela rapporten", set when `truncated`. */
+  moreLine?: string;
+  /** The full report (HTML), when a report URL was given. */
+  fullReportUrl?: string;
+  /** The chart as a PNG behind the same signed link (for image blocks), when a report URL was given. */
+  chartUrl?: string;
 }
 
 export interface ReminderView {
@@ -175,56 +217,162 @@ function nameOf(round: Round, id: string): string {
   return round.names[id] ?? id;
 }
 
+/**
+ * Caps that keep a digest within chat limits whatever the round holds: Block Kit allows 50 blocks and
+ * 3,000 characters per text, Teams about 80 KB per message. The full report is never cut.
+ */
+export interface DigestLimits {
+  /** Factor lines listed; the rest are counted in `moreCount`. */
+  maxFactors: number;
+  /** Evidence links listed per factor. */
+  maxLinksPerFactor: number;
+  /** Longer links are left out of the digest (counted in `linksMore`) rather than broken. */
+  maxLinkChars: number;
+  /** Context notes listed. */
+  maxContext: number;
+  /** Each context comment is clipped to this many characters. */
+  maxContextChars: number;
+  /** Names listed in the weekly digest's pending line. */
+  maxNames: number;
+  /** No single text in the view is longer than this. */
+  maxTextChars: number;
+}
+
+export const DIGEST_LIMITS: DigestLimits = {
+  maxFactors: 20,
+  maxLinksPerFactor: 3,
+  maxLinkChars: 300,
+  maxContext: 10,
+  maxContextChars: 300,
+  maxNames: 25,
+  maxTextChars: 2900,
+};
+
 export interface DigestOptions {
   kind: DigestView['kind'];
   baseline?: RoundState | null;
   reportUrl?: string;
   now: number;
+  limits?: Partial<DigestLimits>;
+}
+
+/** "13 januari 2025": comparisons span years, so their dates carry one. */
+function dateWithYear(iso: string, zone: string, locale: Locale): string {
+  return DateTime.fromISO(iso, { setZone: true })
+    .setZone(zone)
+    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
+    .toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** Shortens text to `max` characters (code points), ending with an ellipsis; reports whether it cut. */
+function clip(text: string, max: number): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  const chars = Array.from(text);
+  if (chars.length <= max) return { text, cut: false };
+  return { text: `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`, cut: true };
+}
+
+function factorStatus(state: RoundState, factorId: string, kind: DigestView['kind'], now: number): DigestFactorLine['status'] {
+  if (kind === 'final' || state.round.status === 'closed' || state.round.status === 'archived') return 'closed';
+  const w = state.windows.find((x) => x.factorId === factorId);
+  if (!w) return 'open';
+  if (Date.parse(w.opensAt) > now) return 'upcoming';
+  return Date.parse(w.dueAt) <= now ? 'closed' : 'open';
+}
+
+/**
+ * Participants with a vote still to give on a factor that has opened. Anonymous rounds key votes by a
+ * keyed hash, so there we count the people who voted on every opened factor and subtract.
+ */
+function pendingParticipants(state: RoundState, now: number): { count: number; ids: string[] } {
+  const { round } = state;
+  const opened = state.windows.filter((w) => Date.parse(w.opensAt) <= now).map((w) => w.factorId);
+  if (opened.length === 0) return { count: 0, ids: [] };
+  const voteMaps = opened.map((id) => state.snapshot.votes[id] ?? {});
+  if (round.anonymous) {
+    const [first = {}, ...rest] = voteMaps;
+    let complete = 0;
+    for (const key of Object.keys(first)) if (rest.every((m) => key in m)) complete += 1;
+    const count = Math.max(0, round.participants.length - complete);
+    return { count, ids: [] };
+  }
+  const ids = round.participants.filter((p) => voteMaps.some((m) => !(p in m)));
+  return { count: ids.length, ids };
 }
 
 export function buildDigest(state: RoundState, opts: DigestOptions): DigestView {
   const { round, pack, tallies, totals } = state;
   const locale = round.locale;
+  const limits: DigestLimits = { ...DIGEST_LIMITS, ...(opts.limits ?? {}) };
+  let truncated = false;
+  const fit = (text: string, max = limits.maxTextChars): string => {
+    const c = clip(text, Math.min(max, limits.maxTextChars));
+    if (c.cut) truncated = true;
+    return c.text;
+  };
   const comparisons = opts.baseline ? compareTallies(tallies, opts.baseline.tallies) : [];
-  const factors: DigestFactorLine[] = tallies.map((tally) => {
+  const tz = round.calendar.timezone;
+  const allFactors: DigestFactorLine[] = tallies.map((tally) => {
     const cmp = comparisons.find((c) => c.factorId === tally.factorId);
-    const trend: Trend = cmp?.trend ?? 'n/a';
     const visible = resultsVisible(round, tally);
+    const trend: Trend = visible ? cmp?.trend ?? 'n/a' : 'n/a';
     const stats = state.answerStats[tally.factorId] ?? { answers: 0, evidence: 0, links: [] };
+    const status = factorStatus(state, tally.factorId, opts.kind, opts.now);
     const verdict = visible ? tally.verdict : null;
     const verdictLabel = verdict ? levelLabel(locale, verdict) : t(locale, 'digest.noVerdict');
-    const parts = [
-      verdictLabel,
-      visible && tally.agreement !== null ? t(locale, 'digest.agreement', { pct: percent(tally.agreement) }) : null,
-      t(locale, 'digest.participation', { voted: tally.voters, eligible: tally.eligible }),
-      stats.answers > 0 ? tn(locale, 'plural.answered', stats.answers) : null,
-      stats.evidence > 0 ? tn(locale, 'plural.links', stats.evidence) : null,
-      trend !== 'n/a' ? `${TREND_SYMBOL[trend]} ${t(locale, `trend.short.${trend}`)}` : null,
-    ].filter((p): p is string => p !== null);
+    const window = state.windows.find((w) => w.factorId === tally.factorId);
+    const parts =
+      status === 'upcoming' && window
+        ? [t(locale, 'card.notYetOpen', { date: formatDate(window.opensAt, tz, locale) })]
+        : [
+            verdictLabel,
+            visible && tally.agreement !== null ? t(locale, 'digest.agreement', { pct: percent(tally.agreement) }) : null,
+            t(locale, 'digest.participation', { voted: tally.voters, eligible: tally.eligible }),
+            stats.answers > 0 ? tn(locale, 'plural.answered', stats.answers) : null,
+            stats.evidence > 0 ? tn(locale, 'plural.links', stats.evidence) : null,
+            trend !== 'n/a' ? `${TREND_SYMBOL[trend]} ${t(locale, `trend.short.${trend}`)}` : null,
+          ].filter((p): p is string => p !== null);
+    const shownLinks = stats.links.filter((l) => l.length <= limits.maxLinkChars).slice(0, limits.maxLinksPerFactor);
     return {
       factorId: tally.factorId,
       header: factorHeader(state, tally.factorId),
       verdict,
       verdictLabel,
-      line: parts.join(' · '),
+      line: fit(parts.join(' · ')),
       disputed: visible && tally.disputed,
       trend,
       trendSymbol: TREND_SYMBOL[trend],
-      links: stats.links.slice(0, 3),
+      links: shownLinks,
+      linksMore: stats.links.length - shownLinks.length,
+      status,
+      hidden: !visible,
+      distribution: visible ? LEVELS.map((level) => ({ level, label: levelLabel(locale, level), count: tally.counts[level] })) : [],
+      distributionLine: tallyLine(locale, round, tally),
+      score: visible ? tally.score : null,
+      agreement: visible ? tally.agreement : null,
+      voters: tally.voters,
+      eligible: tally.eligible,
+      answers: stats.answers,
+      evidence: stats.evidence,
+      delta: visible ? cmp?.delta ?? null : null,
     };
   });
-  const disputed = tallies
-    .filter((x) => x.disputed && resultsVisible(round, x))
-    .map((x) => {
-      const parts = LEVELS.filter((l) => l !== 'dont-know' && x.counts[l] > 0).map((l) =>
-        t(locale, 'digest.saysLevel', { n: x.counts[l], level: levelLabel(locale, l) }),
-      );
-      return `${factorHeader(state, x.factorId)}: ${parts.join(', ')} – ${t(locale, 'digest.worthDiscussion')}`;
-    });
-  const context = round.contextNotes.map((n) => {
-    const cf = pack.contextFactors.find((c) => c.id === n.contextFactorId);
-    return `${cf?.name ?? n.contextFactorId}: ${n.comment}`;
+  const factors = allFactors.slice(0, limits.maxFactors);
+  const moreCount = allFactors.length - factors.length;
+  if (moreCount > 0) truncated = true;
+  const disputedTallies = tallies.filter((x) => x.disputed && resultsVisible(round, x));
+  const disputed = disputedTallies.slice(0, limits.maxFactors).map((x) => {
+    const parts = LEVELS.filter((l) => l !== 'dont-know' && x.counts[l] > 0).map((l) =>
+      t(locale, 'digest.saysLevel', { n: x.counts[l], level: levelLabel(locale, l) }),
+    );
+    return fit(`${factorHeader(state, x.factorId)}: ${parts.join(', ')} – ${t(locale, 'digest.worthDiscussion')}`);
   });
+  if (disputedTallies.length > disputed.length) truncated = true;
+  const context = round.contextNotes.slice(0, limits.maxContext).map((n) => {
+    const cf = pack.contextFactors.find((c) => c.id === n.contextFactorId);
+    return `${cf?.name ?? n.contextFactorId}: ${fit(n.comment, limits.maxContextChars)}`;
+  });
+  if (round.contextNotes.length > context.length) truncated = true;
   const headline =
     totals.overallScore === null
       ? t(locale, 'digest.headlineNoScore', { inPlace: totals.inPlace, total: totals.factorCount })
@@ -232,11 +380,11 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
   const view: DigestView = {
     locale,
     kind: opts.kind,
-    title: t(locale, `digest.title.${opts.kind}`, { title: round.title ?? pack.shortTitle }),
+    title: fit(t(locale, `digest.title.${opts.kind}`, { title: round.title ?? pack.shortTitle })),
     subtitle: t(locale, 'digest.subtitle', {
       mode: t(locale, `modes.${round.mode}`),
-      opened: formatDate(round.calendar.opensAt, round.calendar.timezone, locale),
-      closes: formatDate(round.calendar.closesAt, round.calendar.timezone, locale),
+      opened: formatDate(round.calendar.opensAt, tz, locale),
+      closes: formatDate(round.calendar.closesAt, tz, locale),
     }),
     headline,
     factors,
@@ -244,31 +392,54 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     disputed,
     contextTitle: t(locale, 'digest.contextTitle'),
     context,
-    chartAlt: chartAltText(state, comparisons),
+    chartAlt: fit(chartAltText(state, comparisons)),
+    chartTitle: t(locale, 'chart.title'),
     reportLinks: opts.reportUrl
       ? (['html', 'csv', 'md'] as const).map((fmt) => ({ label: t(locale, `digest.report.${fmt}`), url: `${opts.reportUrl}?format=${fmt}` }))
       : [],
     footer: opts.baseline
-      ? t(locale, 'digest.footerBaseline', { baseline: formatDate(opts.baseline.round.calendar.opensAt, round.calendar.timezone, locale) })
+      ? t(locale, opts.baseline.round.isBaseline ? 'digest.footerBaseline' : 'report.digest.footerPrevious', {
+          baseline: dateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
+        })
       : t(locale, 'digest.footer'),
+    score: totals.overallScore,
+    inPlace: totals.inPlace,
+    total: totals.factorCount,
+    truncated: false,
+    moreCount,
   };
+  if (opts.reportUrl) {
+    view.fullReportUrl = `${opts.reportUrl}?format=html`;
+    view.chartUrl = `${opts.reportUrl}/chart.png`;
+  }
   if (opts.kind === 'weekly') {
     const weekAhead = opts.now + 7 * 24 * 3600 * 1000;
+    const due = state.windows.filter((w) => Date.parse(w.dueAt) > opts.now && Date.parse(w.dueAt) <= weekAhead);
     view.dueSoonTitle = t(locale, 'digest.dueSoonTitle');
-    view.dueSoon = state.windows
-      .filter((w) => Date.parse(w.dueAt) > opts.now && Date.parse(w.dueAt) <= weekAhead)
-      .map((w) => `${factorHeader(state, w.factorId)} – ${formatDate(w.dueAt, round.calendar.timezone, locale)}`);
-    const pending = new Set<string>();
-    const votedAny = new Set(Object.values(state.snapshot.votes).flatMap((m) => Object.keys(m)));
-    for (const p of round.participants) {
-      const key = round.anonymous ? null : p;
-      if (key && !votedAny.has(key)) pending.add(p);
+    view.dueSoon = due.slice(0, limits.maxFactors).map((w) => {
+      const tally = tallies.find((x) => x.factorId === w.factorId);
+      const missing = tally ? Math.max(0, tally.eligible - tally.voters) : 0;
+      return t(locale, 'report.digest.dueItem', {
+        factor: factorHeader(state, w.factorId),
+        date: formatDate(w.dueAt, tz, locale),
+        missing: missing === 0 ? t(locale, 'report.digest.allVoted') : tn(locale, 'report.digest.missingVotes', missing),
+      });
+    });
+    if (due.length > view.dueSoon.length) truncated = true;
+    const pending = pendingParticipants(state, opts.now);
+    view.pendingCount = pending.count;
+    if (round.calendar.digest.showNames && !round.anonymous && pending.ids.length > 0) {
+      const names = pending.ids.slice(0, limits.maxNames).map((p) => nameOf(round, p));
+      const left = pending.ids.length - names.length;
+      const list = left > 0 ? t(locale, 'report.digest.namesAndMore', { names: names.join(', '), count: left }) : names.join(', ');
+      view.pendingLine = fit(t(locale, 'digest.pendingNames', { count: pending.count, names: list }));
+    } else {
+      view.pendingLine = pending.count === 0 ? t(locale, 'report.digest.everyoneResponded') : tn(locale, 'plural.pending', pending.count);
     }
-    const pendingCount = round.anonymous ? Math.max(0, round.participants.length - votedAny.size) : pending.size;
-    view.pendingLine =
-      round.calendar.digest.showNames && !round.anonymous && pending.size > 0
-        ? t(locale, 'digest.pendingNames', { count: pendingCount, names: [...pending].map((p) => nameOf(round, p)).join(', ') })
-        : tn(locale, 'plural.pending', pendingCount);
+  }
+  view.truncated = truncated;
+  if (truncated) {
+    view.moreLine = moreCount > 0 ? t(locale, 'digest.moreFactors', { count: moreCount }) : t(locale, 'report.digest.shortened');
   }
   return view;
 }
@@ -277,12 +448,11 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
 export function chartAltText(state: RoundState, comparisons: FactorComparison[]): string {
   const locale = state.round.locale;
   const parts = state.tallies.map((x) => {
-    const f = state.pack.keyFactors.find((k) => k.id === x.factorId);
-    const label = f ? pad(f.number) : x.factorId;
+    const label = factorHeader(state, x.factorId).replace(' · ', ' ');
     const visible = resultsVisible(state.round, x);
-    const score = visible && x.score !== null ? String(Math.round(x.score)) : '–';
+    const score = visible && x.score !== null ? String(Math.round(x.score)) : t(locale, 'report.chart.noScore');
     const cmp = comparisons.find((c) => c.factorId === x.factorId);
-    const before = cmp?.previous !== null && cmp?.previous !== undefined ? ` (${t(locale, 'chart.baseline')} ${Math.round(cmp.previous)})` : '';
+    const before = visible && cmp?.previous != null ? ` (${t(locale, 'chart.baseline')} ${Math.round(cmp.previous)})` : '';
     return `${label}: ${score}${before}`;
   });
   return `${t(locale, 'chart.alt')}: ${parts.join('; ')}`;

@@ -1,0 +1,142 @@
+// The Markdown report: the summary, an overview table and every factor's answers and evidence, for wikis and e-mail.
+import { t } from '../core/i18n.js';
+import { longDate } from './format.js';
+import { signedPoints, type ReportFactor, type ReportModel } from './report-model.js';
+
+/**
+ * Escapes what Markdown would read as markup or HTML, so people's text shows as they wrote it: inline markers
+ * everywhere, and list, heading and quote markers where a line starts. Kept minimal so the file stays readable.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+#=])/gm, (_m, space: string, marker: string) => `${space}\\${marker}`)
+    .replace(/^(\s*\d+)([.)])/gm, (_m, lead: string, marker: string) => `${lead}\\${marker}`);
+}
+
+/** Multi-line user text as one list item: lines keep their breaks and stay inside the item. */
+function mdBlock(text: string, indent: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => escapeMarkdown(line.trim()))
+    .filter((line, i, all) => line !== '' || (i > 0 && i < all.length - 1))
+    .join(`  \n${indent}`);
+}
+
+/** Table cells: no line breaks, and pipes escaped. */
+function cell(text: string): string {
+  return escapeMarkdown(text.replace(/\s+/g, ' ').trim());
+}
+
+/** Evidence links were checked as http(s) when saved; anything else is shown as text, never as a link. */
+function mdLink(url: string): string {
+  return /^https?:\/\/[^\s<>]+$/i.test(url) ? `<${url}>` : escapeMarkdown(url);
+}
+
+export function changeText(model: ReportModel, f: ReportFactor): string {
+  const c = f.comparison;
+  if (!c || c.delta === null) return '';
+  return `${f.line.trendSymbol} ${signedPoints(c.delta)}`.trim();
+}
+
+function overview(model: ReportModel): string[] {
+  const { locale } = model;
+  const col = (k: string) => t(locale, `report.columns.${k}`);
+  const head = [col('number'), col('factor'), col('verdict'), col('score'), ...(model.comparedWith ? [col('change')] : []), col('agreement'), col('votes'), col('voted'), col('answers'), col('evidence')];
+  const align = ['---', '---', '---', '---:', ...(model.comparedWith ? ['---'] : []), '---:', '---', '---:', '---:', '---:'];
+  const lines = [`| ${head.join(' | ')} |`, `| ${align.join(' | ')} |`];
+  for (const f of model.factors) {
+    const l = f.line;
+    const votes = f.hidden ? t(locale, 'report.hiddenShort') : l.distribution.map((d) => d.count).join(' / ');
+    lines.push(
+      `| ${[
+        f.numberLabel,
+        cell(f.theme),
+        cell(l.verdictLabel),
+        l.score === null ? '–' : String(Math.round(l.score)),
+        ...(model.comparedWith ? [changeText(model, f) || '–'] : []),
+        l.agreement === null ? '–' : `${Math.round(l.agreement * 100)}%`,
+        votes,
+        `${l.voters}/${l.eligible}`,
+        String(l.answers),
+        String(l.evidence),
+      ].join(' | ')} |`,
+    );
+  }
+  lines.push('', `_${escapeMarkdown(t(locale, 'report.votesLegend', { levels: model.factors[0]?.line.distribution.map((d) => d.label).join(' / ') ?? '' }))}_`);
+  return lines;
+}
+
+function factorSection(model: ReportModel, f: ReportFactor): string[] {
+  const { locale, round } = model;
+  const out = [`### ${f.numberLabel} · ${escapeMarkdown(f.theme)}`, ''];
+  if (f.statement) out.push(`> ${escapeMarkdown(f.statement)}`, '');
+  if (f.hidden) {
+    out.push(escapeMarkdown(t(locale, 'report.hidden', { min: round.minResponses })), '');
+    return out;
+  }
+  out.push(`**${escapeMarkdown(f.line.line)}**  `, escapeMarkdown(t(locale, 'report.votesLine', { distribution: f.line.distributionLine })));
+  if (f.comparison && f.comparison.previous !== null && f.comparison.current !== null) {
+    out[out.length - 1] += '  ';
+    out.push(
+      escapeMarkdown(
+        t(locale, model.comparedWith?.isBaseline ? 'report.comparedBaseline' : 'report.comparedPrevious', {
+          before: Math.round(f.comparison.previous),
+          now: Math.round(f.comparison.current),
+          change: changeText(model, f),
+        }),
+      ),
+    );
+  }
+  if (f.line.disputed) {
+    out[out.length - 1] += '  ';
+    out.push(`**${escapeMarkdown(t(locale, 'digest.worthDiscussion'))}**`);
+  }
+  out.push('');
+  const answered = f.questions.filter((q) => q.answers.length > 0);
+  if (answered.length === 0) out.push(`_${escapeMarkdown(t(locale, 'report.noAnswers'))}_`, '');
+  for (const q of answered) {
+    out.push(`**${q.number}. ${escapeMarkdown(q.text)}**`, '');
+    for (const a of q.answers) out.push(`- _${escapeMarkdown(a.member.label)}:_ ${mdBlock(a.text, '  ')}`);
+    out.push('');
+  }
+  if (f.evidence.length > 0) {
+    out.push(`**${escapeMarkdown(t(locale, 'report.evidenceTitle'))}**`, '');
+    for (const e of f.evidence) out.push(`- ${mdLink(e.url)} (${escapeMarkdown(e.member.label)})`);
+    out.push('');
+  }
+  return out;
+}
+
+export function renderMarkdown(model: ReportModel): string {
+  const { locale, round, digest } = model;
+  const tz = round.calendar.timezone;
+  const meta = [
+    t(locale, 'report.metaRound', { id: round.id }),
+    ...(round.channel.name ? [t(locale, 'report.metaChannel', { channel: round.channel.name })] : []),
+    t(locale, 'report.generated', { date: longDate(model.generatedAt, tz, locale) }),
+  ];
+  const lines: string[] = [
+    `# ${escapeMarkdown(digest.title)}`,
+    '',
+    `${escapeMarkdown(digest.subtitle)}  `,
+    escapeMarkdown(meta.join(' · ')),
+    '',
+    `**${escapeMarkdown(digest.headline)}**`,
+    '',
+  ];
+  if (model.comparedWith) lines.push(escapeMarkdown(digest.footer), '');
+  if (round.anonymous) lines.push(`_${escapeMarkdown(t(locale, 'report.anonymousNote', { min: round.minResponses }))}_`, '');
+  lines.push(`## ${escapeMarkdown(t(locale, 'report.overviewTitle'))}`, '', ...overview(model), '');
+  lines.push(`## ${escapeMarkdown(digest.disputedTitle)}`, '');
+  if (digest.disputed.length === 0) lines.push(escapeMarkdown(t(locale, 'report.noDisputed')));
+  for (const d of digest.disputed) lines.push(`- ${escapeMarkdown(d)}`);
+  lines.push('', `## ${escapeMarkdown(digest.contextTitle)}`, '');
+  if (model.context.length === 0) lines.push(escapeMarkdown(t(locale, 'report.noContext')));
+  for (const c of model.context) lines.push(`- **${escapeMarkdown(c.name)}:** ${mdBlock(c.comment, '  ')}`);
+  lines.push('', `## ${escapeMarkdown(t(locale, 'report.detailTitle'))}`, '');
+  for (const f of model.factors) lines.push(...factorSection(model, f));
+  lines.push('---', '', `_${escapeMarkdown(model.pack.title)} · ${escapeMarkdown(model.pack.publisher)}_`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,122 @@
+// HTTP routes for the full report behind a signed link: GET /reports/:tenant/:roundId/:sig?format=… and the chart image.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app/build.js';
+import { LOCALES, type Locale } from '../content/schema.js';
+import { AppError, toAppError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
+import { renderScoreChartPng } from './chart.js';
+import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
+import { loadReportStates } from './load.js';
+
+const ParamsSchema = z.object({
+  tenant: z.string().min(1).max(200),
+  roundId: z.string().min(1).max(200),
+  sig: z.string().min(1).max(128),
+});
+
+const QuerySchema = z.object({
+  format: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), ExportFormatSchema).default('html'),
+});
+
+/** The HTML report loads nothing from anywhere: only its inline styles and the embedded chart. */
+const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Before we know the round, answer in the reader's language (Accept-Language), else the server default. */
+export function requestLocale(header: string | string[] | undefined, fallback: Locale): Locale {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const tags = value
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((x) => x !== undefined);
+      return { lang: tag.toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((x) => x.q > 0 && (LOCALES as readonly string[]).includes(x.lang))
+    .sort((a, b) => b.q - a.q);
+  return (tags[0]?.lang as Locale | undefined) ?? fallback;
+}
+
+function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-content-type-options', 'nosniff')
+    .send(`${text}\n`);
+}
+
+function commonHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('cache-control', 'private, no-store')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex, nofollow');
+}
+
+type Checked = { ok: true; tenant: string; roundId: string; locale: Locale } | { ok: false };
+
+/** Validates the path and the signature; answers 400/403 itself. */
+function checkLink(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Checked {
+  const locale = requestLocale(req.headers['accept-language'], ctx.config.DEFAULT_LOCALE);
+  const params = ParamsSchema.safeParse(req.params);
+  if (!params.success) {
+    sendText(reply, 400, t(locale, 'report.errors.badLink'));
+    return { ok: false };
+  }
+  const { tenant, roundId, sig } = params.data;
+  if (!ctx.reportLinks.verify(tenant, roundId, sig)) {
+    sendText(reply, 403, t(locale, 'report.errors.badSignature'));
+    return { ok: false };
+  }
+  return { ok: true, tenant, roundId, locale };
+}
+
+function failure(ctx: AppContext, reply: FastifyReply, err: unknown, locale: Locale): FastifyReply {
+  const e = toAppError(err);
+  if (e.code === 'ROUND_NOT_FOUND') return sendText(reply, 404, t(locale, 'report.errors.notFound'));
+  if (e.code === 'STORE_UNAVAILABLE') return sendText(reply, 503, e.userMessage(locale));
+  ctx.logger.error({ err }, 'report failed');
+  return sendText(reply, 500, new AppError('INTERNAL').userMessage(locale));
+}
+
+export function registerReportRoutes(ctx: AppContext): void {
+  ctx.http.get('/reports/:tenant/:roundId/:sig', async (req, reply) => {
+    const link = checkLink(ctx, req, reply);
+    if (!link.ok) return reply;
+    const query = QuerySchema.safeParse(req.query ?? {});
+    if (!query.success) {
+      const given = String((req.query as Record<string, unknown> | undefined)?.format ?? '').slice(0, 20);
+      return sendText(reply, 400, t(link.locale, 'report.errors.badFormat', { format: given, formats: EXPORT_FORMATS.join(', ') }));
+    }
+    const format = query.data.format;
+    try {
+      const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);
+      const result = await exportRound(state, baseline, format, {
+        now: ctx.clock.now(),
+        reportUrl: ctx.reportLinks.url(link.tenant, link.roundId),
+      });
+      const disposition = format === 'html' ? 'inline' : 'attachment';
+      commonHeaders(reply)
+        .header('content-type', result.contentType)
+        .header('content-disposition', `${disposition}; filename="${result.filename}"`);
+      if (format === 'html') reply.header('content-security-policy', HTML_CSP);
+      return reply.code(200).send(result.body);
+    } catch (err) {
+      return failure(ctx, reply, err, link.locale);
+    }
+  });
+
+  // The chart on its own, so Slack image blocks and Adaptive Card images can point at it.
+  ctx.http.get('/reports/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
+    const link = checkLink(ctx, req, reply);
+    if (!link.ok) return reply;
+    try {
+      const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);
+      const png = await renderScoreChartPng(state, baseline);
+      return commonHeaders(reply).header('content-type', 'image/png').code(200).send(png);
+    } catch (err) {
+      return failure(ctx, reply, err, link.locale);
+    }
+  });
+}
