@@ -338,7 +338,9 @@ export class MemoryStore implements Store {
 
   async recordVote(vote: VoteInput): Promise<VoteResult> {
     this.trip();
-    const level = LevelSchema.parse(vote.level);
+    const parsed = LevelSchema.safeParse(vote.level);
+    if (!parsed.success) invalid(parsed.error);
+    const level = parsed.data;
     const s = this.state(vote.tenant, vote.roundId);
     const field = memberField(vote.factorId, vote.memberId);
     const previous = s?.votes.get(field)?.level ?? null;

@@ -761,7 +761,9 @@ export class RedisStore implements Store {
   // --- votes and answers --------------------------------------------------------------------
 
   async recordVote(vote: VoteInput): Promise<VoteResult> {
-    const level = LevelSchema.parse(vote.level);
+    const parsed = LevelSchema.safeParse(vote.level);
+    if (!parsed.success) invalid(parsed.error);
+    const level = parsed.data;
     const k = this.keys.round(vote.tenant, vote.roundId);
     const reply = (await this.script(
       'vote',

@@ -341,6 +341,11 @@ export function storeContract(
         });
       });
 
+      it('rejects an unknown level with INVALID_INPUT', async () => {
+        await expectCode(store.recordVote(vote({ memberId: 'U-a', level: 'maybe' as Level })), 'INVALID_INPUT');
+        expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual(emptyCounts());
+      });
+
       it('costs one round trip per vote', async () => {
         const before = store.roundTrips();
         await store.recordVote(vote({ memberId: 'U-a', level: 'partly' }));
