@@ -21,6 +21,8 @@ export interface FactorCardOptions {
   userIds?: string[];
   /** The viewer's saved answer, to prefill the answer form so a half-finished answer can be continued. */
   answer?: { texts: Record<string, string>; evidence: string[] } | null;
+  /** A line only this viewer sees, e.g. the vote confirmation or "answer saved". */
+  notice?: string;
 }
 
 export function factorCardModel(view: FactorCardView, opts: FactorCardOptions = {}): FactorCardModel {
@@ -40,6 +42,7 @@ export function factorCardModel(view: FactorCardView, opts: FactorCardOptions = 
     trendLine: view.trendLine ?? null,
     myVoteLine: view.myVoteLine ?? null,
     closedLine: view.closed ? (view.closedLine ?? null) : null,
+    notice: opts.notice ?? null,
     closed: view.closed,
     votes: view.voteButtons.map((b) => {
       const value = JSON.parse(b.value) as { l: string };
@@ -113,13 +116,20 @@ export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = 
     color: f.verdict ? VERDICT_COLOR[f.verdict] : ('Default' as const),
   }));
   const hidden = view.factors.length - factors.length;
+  const chartUrl = opts.chartUrl ?? view.chartUrl;
+  const moreFactors =
+    hidden > 0
+      ? t(locale, 'digest.moreFactors', { count: hidden + (view.moreCount ?? 0) })
+      : view.moreCount > 0
+        ? (view.moreLine ?? t(locale, 'digest.moreFactors', { count: view.moreCount }))
+        : null;
   return {
     title: clip(view.title, 200),
     subtitle: view.subtitle,
     headline: view.headline,
-    chart: opts.chartUrl ? { url: opts.chartUrl, alt: clip(view.chartAlt, 2000) } : null,
+    chart: chartUrl ? { url: chartUrl, alt: clip(view.chartAlt, 2000) } : null,
     factors,
-    moreFactors: hidden > 0 ? t(locale, 'digest.moreFactors', { count: hidden }) : null,
+    moreFactors,
     sections,
     pendingLine: view.pendingLine ? clip(view.pendingLine, 1500) : null,
     footer: view.footer,
@@ -127,7 +137,10 @@ export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = 
   };
 }
 
-/** The weekly, status or final digest: headline, one line per factor, what to discuss, context, chart and report links. */
+/**
+ * The weekly, status or final digest: headline, one line per factor, what to discuss, context, chart and report links.
+ * The chart image is `opts.chartUrl`, else the view's own signed chart link when it has one.
+ */
 export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } = {}): AdaptiveCard {
   let limit = view.factors.length;
   let card = expand('digest-card', digestCardModel(view, opts, limit));

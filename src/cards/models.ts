@@ -14,6 +14,7 @@ export interface FactorCardModel {
   trendLine: string | null;
   myVoteLine: string | null;
   closedLine: string | null;
+  notice: string | null;
   closed: boolean;
   votes: { title: string; level: string; style: 'positive' | 'default' }[];
   answer: {

@@ -1,6 +1,94 @@
-// Teams adapter entry point: mounts its routes on the shared HTTP server and registers its messenger.
+// Teams adapter entry point: the Bot Framework endpoint on the shared HTTP server, the turn logic and the proactive messenger.
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import { createBotAuthentication } from './auth.js';
+import { invokeResponseFor, TeamsBot } from './bot.js';
+import { localeOf } from './activity.js';
+import { toAppError } from '../../core/errors.js';
+import { UpdateCoalescer } from './coalescer.js';
+import { TeamsConnector } from './connector.js';
+import { mountMessages } from './http.js';
+import { TeamsMessenger, type TeamsMessengerOptions } from './messenger.js';
+import { DEFAULT_RETRY, type RetryOptions } from './outbound.js';
+import { ReferenceStore } from './references.js';
 
-export async function registerTeams(_ctx: AppContext): Promise<PlatformAdapter | null> {
-  return null;
+export interface TeamsAdapterOptions extends TeamsMessengerOptions {
+  retry?: RetryOptions;
+  /** Minimum time between two edits of the same shared card. */
+  cardUpdateIntervalMs?: number;
 }
+
+/** The running Teams side; tests reach it through `app.adapters` to wait for background work. */
+export class TeamsPlatform implements PlatformAdapter {
+  readonly name = 'teams';
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly adapter: CloudAdapter,
+    readonly bot: TeamsBot,
+    readonly messenger: TeamsMessenger,
+    readonly refs: ReferenceStore,
+    readonly connector: TeamsConnector,
+    readonly coalescer: UpdateCoalescer,
+    private readonly authEnabled: boolean,
+  ) {}
+
+  track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Waits for posts started by a turn and runs coalesced card updates now. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.coalescer.flush();
+  }
+
+  async ready(): Promise<{ ok: boolean; detail?: string }> {
+    return { ok: true, detail: this.authEnabled ? 'bot framework auth on' : 'auth off (Emulator mode)' };
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
+
+/** Builds the Teams adapter registration; `registerTeams` is it with the defaults. */
+export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContext) => Promise<PlatformAdapter | null> {
+  return async (ctx) => {
+    const appId = ctx.config.MICROSOFT_APP_ID ?? '';
+    const adapter = new CloudAdapter(createBotAuthentication(ctx.config));
+    const refs = new ReferenceStore(ctx.store);
+    const connector = new TeamsConnector(adapter, appId, ctx.metrics, options.retry ?? DEFAULT_RETRY);
+    const messenger = new TeamsMessenger(ctx, refs, connector, options.chartUrl ? { chartUrl: options.chartUrl } : {});
+    const coalescer = new UpdateCoalescer(options.cardUpdateIntervalMs ?? 1000, () => Date.now(), (key, err) =>
+      ctx.logger.warn({ key, err }, 'teams: card update failed'),
+    );
+    const holder: { platform?: TeamsPlatform } = {};
+    const bot = new TeamsBot({ ctx, refs, connector, messenger, coalescer, background: (work) => holder.platform?.track(work) });
+    const platform = new TeamsPlatform(adapter, bot, messenger, refs, connector, coalescer, appId !== '');
+    holder.platform = platform;
+
+    adapter.onTurnError = async (context: TurnContext, err: unknown) => {
+      const error = toAppError(err);
+      ctx.logger.error({ err, type: context.activity?.type }, 'teams: turn failed');
+      ctx.metrics.interactions.inc({ platform: 'teams', kind: String(context.activity?.type ?? 'unknown'), outcome: error.code });
+      // Whatever broke, the person gets a sentence in their language: an error card answer, or a reply.
+      const locale = localeOf(context.activity ?? {}, ctx.config.DEFAULT_LOCALE);
+      try {
+        if (context.activity?.type === 'invoke') {
+          await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponseFor({ kind: 'error', error, locale }) } });
+        } else if (context.activity?.type === 'message') {
+          await context.sendActivity(error.userMessage(locale));
+        }
+      } catch (sendErr) {
+        ctx.logger.warn({ err: sendErr }, 'teams: could not report a failed turn');
+      }
+    };
+    mountMessages(ctx.http, adapter, (context) => bot.onTurn(context), ctx.logger);
+    ctx.messengers.register('teams', messenger);
+    return platform;
+  };
+}
+
+export const registerTeams = teamsAdapter();

@@ -1,0 +1,76 @@
+// Reading what we need from an inbound Bot Framework activity, validated with zod at the boundary.
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+import { LocaleSchema, type Locale } from '../../content/schema.js';
+import { LevelSchema } from '../../core/model.js';
+
+/** Teams tenant of the activity; the Emulator has none. */
+export function tenantOf(activity: Partial<Activity>): string {
+  const cd = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const fromChannelData = typeof cd?.tenant?.id === 'string' ? cd.tenant.id : undefined;
+  const fromConversation = typeof activity.conversation?.tenantId === 'string' ? activity.conversation.tenantId : undefined;
+  return fromChannelData || fromConversation || 'emulator';
+}
+
+/** The channel (without `;messageid=…`, so posts start new threads) or chat the activity belongs to. */
+export function conversationKey(activity: Partial<Activity>): string {
+  const cd = activity.channelData as { channel?: { id?: unknown } } | undefined;
+  if (typeof cd?.channel?.id === 'string' && cd.channel.id) return cd.channel.id;
+  return (activity.conversation?.id ?? '').split(';')[0] ?? '';
+}
+
+export function channelNameOf(activity: Partial<Activity>): string | undefined {
+  const cd = activity.channelData as { channel?: { name?: unknown } } | undefined;
+  return typeof cd?.channel?.name === 'string' ? cd.channel.name : undefined;
+}
+
+export function teamIdOf(activity: Partial<Activity>): string | undefined {
+  const cd = activity.channelData as { team?: { id?: unknown } } | undefined;
+  return typeof cd?.team?.id === 'string' ? cd.team.id : undefined;
+}
+
+export function isPersonal(activity: Partial<Activity>): boolean {
+  return activity.conversation?.conversationType === 'personal' || activity.channelId === 'emulator';
+}
+
+/** "sv-SE" → sv, "en-US" → en; anything else → the fallback. */
+export function localeOf(activity: Partial<Activity>, fallback: Locale): Locale {
+  const lang = (activity.locale ?? '').slice(0, 2).toLowerCase();
+  const parsed = LocaleSchema.safeParse(lang);
+  return parsed.success ? parsed.data : fallback;
+}
+
+export const ActorSchema = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+});
+
+const Id = z.string().min(1).max(100);
+
+/** Every card button carries the round and factor; votes add the level. */
+export const FactorDataSchema = z.object({ r: Id, f: Id });
+export const VoteDataSchema = FactorDataSchema.extend({ l: LevelSchema });
+/** The answer form: `q:<questionId>` texts plus evidence links, one per line. */
+export const AnswerDataSchema = FactorDataSchema.extend({ evidence: z.string().max(20_000).optional() }).catchall(z.unknown());
+
+/** The value of an `adaptiveCard/action` invoke (Universal Actions). */
+export const CardInvokeValueSchema = z.object({
+  action: z.object({
+    type: z.literal('Action.Execute'),
+    verb: z.string().min(1).max(40),
+    data: z.record(z.string(), z.unknown()).nullish(),
+  }),
+  trigger: z.string().optional(),
+});
+
+/** An Action.Submit fallback: a message whose value carries the verb next to the data. */
+export const SubmitValueSchema = z.object({ verb: z.string().min(1).max(40) }).catchall(z.unknown());
+
+/** Answer texts keyed by question id, from the form's `q:<id>` inputs. */
+export function answerTexts(data: Record<string, unknown>): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
+  }
+  return texts;
+}

@@ -1,0 +1,39 @@
+// Bot Framework authentication for the CloudAdapter, with the connector's built-in retry removed so our own policy decides.
+import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type { Config } from '../../config.js';
+
+/** The settings botbuilder reads; an empty MicrosoftAppId switches auth off (Bot Framework Emulator). */
+export function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+  return {
+    MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
+    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD ?? '',
+    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID ?? '',
+  };
+}
+
+interface PipelineHolder {
+  client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown } };
+}
+
+/**
+ * The connector's HTTP pipeline retries 5xx and throttled calls on its own, with fixed timings and without 412.
+ * We drop that layer so every outbound call goes through one policy (outbound.ts): 429/412/502/504 with jitter.
+ */
+export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    return {
+      async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        const client = await inner.create(serviceUrl, audience);
+        (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+        return client;
+      },
+    } as ConnectorFactory;
+  }
+}
+
+export function createBotAuthentication(config: Config): TeamsBotAuthentication {
+  return new TeamsBotAuthentication(botAuthOptions(config));
+}

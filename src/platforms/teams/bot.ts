@@ -1,0 +1,397 @@
+// The Teams turn logic: commands, card actions (Universal Actions and their Submit fallback) and install events.
+import { randomUUID } from 'node:crypto';
+import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
+import type { AppContext } from '../../app/build.js';
+import type { CommandContext, CommandReply } from '../../app/commands.js';
+import { parseStartForm, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
+import type { Locale } from '../../content/schema.js';
+import { AppError, toAppError } from '../../core/errors.js';
+import { t } from '../../core/i18n.js';
+import type { Round } from '../../core/model.js';
+import { splitLinks, type Actor } from '../../core/service.js';
+import { factorHeader, voteConfirmation } from '../../core/views.js';
+import {
+  ActorSchema,
+  AnswerDataSchema,
+  answerTexts,
+  CardInvokeValueSchema,
+  channelNameOf,
+  conversationKey,
+  FactorDataSchema,
+  isPersonal,
+  localeOf,
+  SubmitValueSchema,
+  teamIdOf,
+  tenantOf,
+  VoteDataSchema,
+} from './activity.js';
+import { cardActivity, type TeamsConnector } from './connector.js';
+import type { UpdateCoalescer } from './coalescer.js';
+import type { TeamsMessenger } from './messenger.js';
+import type { ReferenceStore } from './references.js';
+import { factorCardFor } from './render.js';
+
+/** What a card action produced: a card to show the person, a short message, or an error. */
+export type CardActionResult =
+  | { kind: 'card'; card: AdaptiveCard; text?: string }
+  | { kind: 'message'; text: string }
+  | { kind: 'error'; error: AppError; locale: Locale };
+
+export interface AdaptiveCardInvokeResponse {
+  statusCode: number;
+  type: string;
+  value: unknown;
+}
+
+export function invokeResponseFor(result: CardActionResult): AdaptiveCardInvokeResponse {
+  switch (result.kind) {
+    case 'card':
+      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+    case 'message':
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.text };
+    case 'error':
+      return {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: result.error.code, message: result.error.userMessage(result.locale) },
+      };
+  }
+}
+
+interface Turn {
+  context: TurnContext;
+  activity: Activity;
+  tenant: string;
+  key: string;
+  actor: Actor;
+  locale: Locale;
+}
+
+export interface TeamsBotDeps {
+  ctx: AppContext;
+  refs: ReferenceStore;
+  connector: TeamsConnector;
+  messenger: TeamsMessenger;
+  coalescer: UpdateCoalescer;
+  /** Work that may finish after the HTTP answer (posting a new round's cards); tracked so tests and shutdown can wait. */
+  background: (work: Promise<unknown>) => void;
+}
+
+export class TeamsBot {
+  constructor(private readonly deps: TeamsBotDeps) {}
+
+  private get ctx(): AppContext {
+    return this.deps.ctx;
+  }
+
+  async onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const actor = ActorSchema.safeParse(activity.from ?? {});
+    const turn: Turn = {
+      context,
+      activity,
+      tenant: tenantOf(activity),
+      key: conversationKey(activity),
+      actor: actor.success ? { id: actor.data.id, ...(actor.data.name ? { name: actor.data.name } : {}) } : { id: '' },
+      locale: localeOf(activity, this.ctx.config.DEFAULT_LOCALE),
+    };
+    if (activity.type === ActivityTypes.InstallationUpdate) return this.onInstallationUpdate(turn);
+    if (!turn.key) return this.reject(turn, 'no conversation');
+    await this.remember(turn);
+    switch (activity.type) {
+      case ActivityTypes.Message:
+        return this.onMessage(turn);
+      case ActivityTypes.Invoke:
+        return this.onInvoke(turn);
+      case ActivityTypes.ConversationUpdate:
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async reject(turn: Turn, why: string): Promise<void> {
+    this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
+    if (turn.activity.type === ActivityTypes.Invoke) {
+      const error = new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') });
+      await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }));
+    }
+  }
+
+  /** Keeps the conversation and the person reachable for proactive messages (durably, see references.ts). */
+  private async remember(turn: Turn): Promise<void> {
+    const a = turn.activity;
+    const ref = TurnContext.getConversationReference(a);
+    const now = new Date(this.ctx.clock.now()).toISOString();
+    const teamId = teamIdOf(a);
+    // Channel posts go to the channel itself, not into the thread the command came from.
+    const channelRef = { ...ref, conversation: { ...ref.conversation!, id: turn.key } };
+    delete (channelRef as { activityId?: string }).activityId;
+    await this.deps.refs.saveConversation({ tenant: turn.tenant, key: turn.key, ...(teamId ? { teamId } : {}), ref: channelRef, savedAt: now });
+    if (turn.actor.id && a.serviceUrl && a.recipient?.id && a.type !== ActivityTypes.ConversationUpdate) {
+      const cd = a.channelData as { tenant?: { id?: string } } | undefined;
+      await this.deps.refs.saveUser({
+        tenant: turn.tenant,
+        userId: turn.actor.id,
+        ...(turn.actor.name ? { name: turn.actor.name } : {}),
+        serviceUrl: a.serviceUrl,
+        botId: a.recipient.id,
+        channelId: a.channelId,
+        ...(cd?.tenant?.id ? { teamsTenantId: cd.tenant.id } : {}),
+        ...(isPersonal(a) ? { ref: channelRef } : {}),
+        savedAt: now,
+      });
+    }
+  }
+
+  private async onInstallationUpdate(turn: Turn): Promise<void> {
+    const action = String(turn.activity.action ?? '');
+    if (action.startsWith('remove')) {
+      if (isPersonal(turn.activity)) await this.deps.refs.removeUser(turn.tenant, turn.actor.id);
+      const teamId = teamIdOf(turn.activity);
+      const removed = await this.deps.refs.removeConversation(turn.tenant, turn.key, teamId);
+      this.ctx.logger.info({ tenant: turn.tenant, removed }, 'teams: app removed; conversation references deleted');
+      return;
+    }
+    if (!turn.key) return;
+    await this.remember(turn);
+    if (isPersonal(turn.activity) && action.startsWith('add')) {
+      await this.deps.connector.reply(turn.context, t(turn.locale, 'teams.installedPersonal'));
+    }
+  }
+
+  private async onMessage(turn: Turn): Promise<void> {
+    const submitted = SubmitValueSchema.safeParse(turn.activity.value);
+    if (submitted.success) return this.onSubmitFallback(turn, submitted.data.verb, submitted.data);
+    if (turn.activity.value !== undefined && turn.activity.value !== null && !turn.activity.text) {
+      await this.deps.connector.reply(turn.context, t(turn.locale, 'teams.badAction'));
+      return;
+    }
+    const text = String(turn.activity.text ?? '').slice(0, 4000);
+    await this.runCommand(turn, text);
+  }
+
+  private async members(turn: Turn): Promise<TeamsChannelAccount[]> {
+    if (turn.activity.channelId !== 'msteams') return [];
+    try {
+      const all: TeamsChannelAccount[] = [];
+      let token: string | undefined;
+      do {
+        const page = await this.deps.connector.call(turn.activity.conversation.id, 'getPagedMembers', () =>
+          TeamsInfo.getPagedMembers(turn.context, 500, token),
+        );
+        all.push(...page.members);
+        token = page.continuationToken;
+      } while (token && all.length < 5000);
+      return all;
+    } catch (err) {
+      this.ctx.logger.warn({ err }, 'teams: could not list conversation members');
+      return [];
+    }
+  }
+
+  private commandContext(turn: Turn, members: () => Promise<TeamsChannelAccount[]>): CommandContext {
+    const channelName = channelNameOf(turn.activity);
+    return {
+      tenant: turn.tenant,
+      platform: 'teams',
+      channelId: turn.key,
+      ...(channelName ? { channelName } : {}),
+      actor: turn.actor,
+      locale: turn.locale,
+      timezone: this.ctx.config.DEFAULT_TIMEZONE,
+      channelMembers: async () => (await members()).map((m) => m.id),
+    };
+  }
+
+  async runCommand(turn: Turn, text: string): Promise<void> {
+    let cached: Promise<TeamsChannelAccount[]> | undefined;
+    const members = () => (cached ??= this.members(turn));
+    const reply = await this.ctx.commands.run(this.commandContext(turn, members), text);
+    this.ctx.metrics.interactions.inc({ platform: 'teams', kind: 'command', outcome: reply.type });
+    await this.deliverReply(turn, reply, members);
+  }
+
+  private async deliverReply(turn: Turn, reply: CommandReply, members: () => Promise<TeamsChannelAccount[]>): Promise<void> {
+    switch (reply.type) {
+      case 'text':
+        await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });
+        return;
+      case 'start-form': {
+        const list = await members();
+        const packs = this.ctx.packs.ids().map((id) => ({ id, title: this.ctx.packs.get(id, reply.defaults.locale).shortTitle }));
+        const card = renderStartForm(reply.defaults, {
+          packs,
+          locale: turn.locale,
+          ...(list.length > 0 ? { members: list.map((m) => ({ id: m.id, name: m.name })) } : {}),
+        });
+        await this.deps.connector.reply(turn.context, cardActivity(card));
+        return;
+      }
+      case 'digest':
+        await this.deps.connector.reply(turn.context, cardActivity(renderDigestCard(reply.view)));
+        return;
+    }
+  }
+
+  private async sendInvokeResponse(turn: Turn, body: AdaptiveCardInvokeResponse): Promise<void> {
+    await turn.context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
+  }
+
+  private async onInvoke(turn: Turn): Promise<void> {
+    if (turn.activity.name !== 'adaptiveCard/action') {
+      await turn.context.sendActivity({ type: 'invokeResponse', value: { status: 501 } });
+      return;
+    }
+    const parsed = CardInvokeValueSchema.safeParse(turn.activity.value);
+    const result = parsed.success
+      ? await this.cardAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke')
+      : ({ kind: 'error', error: new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') }), locale: turn.locale } as const);
+    await this.sendInvokeResponse(turn, invokeResponseFor(result));
+  }
+
+  /** Clients without Universal Actions send Action.Submit: the same data, as a message whose value carries the verb. */
+  private async onSubmitFallback(turn: Turn, verb: string, data: Record<string, unknown>): Promise<void> {
+    const result = await this.cardAction(turn, verb, data, 'submit');
+    if (result.kind === 'error') {
+      await this.deps.connector.reply(turn.context, result.error.userMessage(result.locale));
+      return;
+    }
+    if (result.kind === 'message') {
+      await this.deps.connector.reply(turn.context, result.text);
+      return;
+    }
+    // The form that started a round is replaced in place; personal card copies can't be, so we answer with text.
+    if (verb === 'start' && turn.activity.replyToId) {
+      await this.deps.connector.updateInTurn(turn.context, { ...cardActivity(result.card), id: turn.activity.replyToId });
+    }
+    if (result.text) await this.deps.connector.reply(turn.context, result.text);
+  }
+
+  /** Runs one card action; never throws: failures come back as a localised error. */
+  async cardAction(turn: Turn, verb: string, data: Record<string, unknown>, via: 'invoke' | 'submit'): Promise<CardActionResult> {
+    let locale = turn.locale;
+    try {
+      if (!turn.actor.id) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
+      let result: CardActionResult;
+      if (verb === 'start') {
+        result = await this.start(turn, data);
+      } else {
+        const ids = FactorDataSchema.safeParse(data);
+        if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
+        const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
+        locale = round.locale;
+        switch (verb) {
+          case 'vote':
+            result = await this.vote(turn, round, data);
+            break;
+          case 'answer':
+            result = await this.answer(turn, round, data);
+            break;
+          case 'refresh':
+            result = { kind: 'card', card: await this.personalCard(turn, round, ids.data.f) };
+            break;
+          case 'open-card':
+            result = await this.openCard(turn, round, ids.data.f);
+            break;
+          default:
+            throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
+        }
+      }
+      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: `${via}:${verb}`, outcome: 'ok' });
+      return result;
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === 'INTERNAL') this.ctx.logger.error({ err, verb }, 'teams: card action failed');
+      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: `${via}:${verb}`, outcome: error.code });
+      return { kind: 'error', error, locale };
+    }
+  }
+
+  private async personalCard(turn: Turn, round: Round, factorId: string, extra: { notice?: string } = {}): Promise<AdaptiveCard> {
+    if (!round.factorIds.includes(factorId)) throw new AppError('UNKNOWN_FACTOR', { factor: factorId });
+    const state = await this.ctx.service.state(round.tenant, round.id);
+    return factorCardFor(this.ctx, state, factorId, { id: turn.actor.id, ...(extra.notice ? { notice: extra.notice } : {}) });
+  }
+
+  private scheduleSharedUpdate(round: Round, factorId: string): void {
+    this.deps.coalescer.request(`${round.tenant}|${round.id}|${factorId}`, () => this.deps.messenger.updateFactorCard(round, factorId));
+  }
+
+  private async learnName(turn: Turn, round: Round): Promise<void> {
+    if (turn.actor.name && round.names[turn.actor.id] !== turn.actor.name && !round.anonymous) {
+      await this.ctx.service.rememberNames(round.tenant, round.id, { [turn.actor.id]: turn.actor.name });
+    }
+  }
+
+  private async vote(turn: Turn, round: Round, data: Record<string, unknown>): Promise<CardActionResult> {
+    const parsed = VoteDataSchema.safeParse(data);
+    if (!parsed.success) throw new AppError('INVALID_INPUT', { detail: t(round.locale, 'teams.badAction') });
+    const outcome = await this.ctx.service.castVote({
+      tenant: turn.tenant,
+      roundId: round.id,
+      factorId: parsed.data.f,
+      actor: turn.actor,
+      level: parsed.data.l,
+      interactionId: turn.activity.id ?? randomUUID(),
+    });
+    if (outcome.applied) this.ctx.metrics.votes.inc({ platform: 'teams' });
+    await this.learnName(turn, round);
+    const state = await this.ctx.service.state(round.tenant, round.id);
+    const notice = outcome.applied
+      ? voteConfirmation(round.locale, parsed.data.l, factorHeader(state, parsed.data.f), outcome.changeUntil, round.calendar.timezone)
+      : t(round.locale, 'vote.duplicate');
+    const card = await factorCardFor(this.ctx, state, parsed.data.f, { id: turn.actor.id, notice });
+    this.scheduleSharedUpdate(round, parsed.data.f);
+    return { kind: 'card', card, text: notice };
+  }
+
+  private async answer(turn: Turn, round: Round, data: Record<string, unknown>): Promise<CardActionResult> {
+    const parsed = AnswerDataSchema.safeParse(data);
+    if (!parsed.success) throw new AppError('INVALID_INPUT', { detail: t(round.locale, 'teams.badAction') });
+    await this.ctx.service.saveAnswer({
+      tenant: turn.tenant,
+      roundId: round.id,
+      factorId: parsed.data.f,
+      actor: turn.actor,
+      texts: answerTexts(parsed.data),
+      evidence: splitLinks(parsed.data.evidence),
+    });
+    await this.learnName(turn, round);
+    const state = await this.ctx.service.state(round.tenant, round.id);
+    const notice = t(round.locale, 'answer.saved', { factor: factorHeader(state, parsed.data.f) });
+    const card = await factorCardFor(this.ctx, state, parsed.data.f, { id: turn.actor.id, notice });
+    this.scheduleSharedUpdate(round, parsed.data.f);
+    return { kind: 'card', card, text: notice };
+  }
+
+  /** From a reminder: the factor card arrives in this chat, ready to vote on. */
+  private async openCard(turn: Turn, round: Round, factorId: string): Promise<CardActionResult> {
+    const card = await this.personalCard(turn, round, factorId);
+    await this.deps.connector.reply(turn.context, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    return { kind: 'message', text: t(round.locale, 'teams.cardBelow') };
+  }
+
+  private async start(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+    // The channel is where the form was pressed, whatever the card data claims.
+    const channelName = channelNameOf(turn.activity);
+    const settings = parseStartForm({ ...data, channelId: turn.key, ...(channelName ? { channelName } : {}) }, { locale: turn.locale });
+    let names: Record<string, string> = {};
+    if (settings.participants.length === 0) {
+      const members = await this.members(turn);
+      settings.participants = members.length > 0 ? members.map((m) => m.id) : [turn.actor.id];
+      names = Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name]));
+    }
+    const round = await this.ctx.service.startRound({ tenant: turn.tenant, platform: 'teams', settings, actor: turn.actor, names });
+    const open = this.ctx.service.openFactorIds(round);
+    // Posting the welcome and the cards can take a few seconds at 7 messages a second; the form answers at once.
+    this.deps.background(
+      (async () => {
+        await this.deps.messenger.postWelcome(round);
+        for (const factorId of open) await this.deps.messenger.postFactorCard(round, factorId);
+      })().catch((err: unknown) => this.ctx.logger.error({ err, roundId: round.id }, 'teams: posting the new round failed')),
+    );
+    const text = t(round.locale, 'commands.started', { count: open.length });
+    return { kind: 'card', card: renderTextCard(text), text };
+  }
+}

@@ -1,0 +1,117 @@
+// Proactive sends through the CloudAdapter: paced per conversation, retried, and 403s turned into dead references.
+import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from 'botbuilder';
+import type { Metrics } from '../../app/metrics.js';
+import type { AdaptiveCard } from '../../cards/adaptive.js';
+import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
+
+/** The bot was uninstalled, blocked or disabled for this conversation; don't try again. */
+export class ConversationGoneError extends Error {
+  constructor(readonly status: number, cause: unknown) {
+    super(`conversation refused the bot (HTTP ${status})`, { cause });
+    this.name = 'ConversationGoneError';
+  }
+}
+
+export function cardActivity(card: AdaptiveCard, extra: Partial<Activity> = {}): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)], ...extra };
+}
+
+/** The connector audience when creating conversations in the public cloud. */
+export const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
+
+export class TeamsConnector {
+  readonly limiter: ConversationLimiter;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly metrics: Metrics,
+    private readonly retry: RetryOptions = DEFAULT_RETRY,
+    limiter?: ConversationLimiter,
+  ) {
+    this.limiter = limiter ?? new ConversationLimiter();
+  }
+
+  /** One connector call for a conversation: waits its turn, retries, counts, and recognises a dead conversation. */
+  async call<T>(conversationId: string, method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      const result = await withRetry(
+        async () => {
+          await this.limiter.take(conversationId);
+          return fn();
+        },
+        this.retry,
+        (status) => {
+          this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'retry' });
+          if (status === 429) this.metrics.rateLimited.inc({ platform: 'teams' });
+        },
+      );
+      this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'ok' });
+      return result;
+    } catch (err) {
+      const status = statusOf(err);
+      this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'error' });
+      if (status === 403) throw new ConversationGoneError(status, err);
+      throw err;
+    }
+  }
+
+  /** Sends within a live turn (replies). */
+  reply(context: TurnContext, activity: Partial<Activity> | string): Promise<ResourceResponse | undefined> {
+    return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(activity));
+  }
+
+  updateInTurn(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    return this.call(context.activity.conversation.id, 'updateActivity', async () => {
+      await context.updateActivity(activity);
+    });
+  }
+
+  /** Posts to a stored conversation (a channel post, or a 1:1 message). */
+  async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    let response: ResourceResponse | undefined;
+    await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
+      response = await this.call(ref.conversation?.id ?? '', 'sendActivity', () => context.sendActivity(activity));
+    });
+    return response;
+  }
+
+  /** Replaces an earlier message (the shared channel copy of a card). */
+  async update(ref: Partial<ConversationReference>, activity: Partial<Activity> & { id: string }): Promise<void> {
+    await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
+      await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
+        await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
+      });
+    });
+  }
+
+  /** Opens (or reopens: Teams returns the existing one) the 1:1 chat between the bot and a user. */
+  async createPersonal(opts: {
+    serviceUrl: string;
+    channelId: string;
+    botId: string;
+    userId: string;
+    teamsTenantId?: string;
+  }): Promise<Partial<ConversationReference>> {
+    let ref: Partial<ConversationReference> | undefined;
+    await this.call(`create:${opts.userId}`, 'createConversation', () =>
+      this.adapter.createConversationAsync(
+        this.appId,
+        opts.channelId,
+        opts.serviceUrl,
+        BOT_FRAMEWORK_AUDIENCE,
+        {
+          isGroup: false,
+          bot: { id: opts.botId, name: '' },
+          members: [{ id: opts.userId, name: '' }],
+          ...(opts.teamsTenantId ? { tenantId: opts.teamsTenantId, channelData: { tenant: { id: opts.teamsTenantId } } } : {}),
+        } as Parameters<CloudAdapter['createConversationAsync']>[4],
+        async (context) => {
+          ref = TurnContext.getConversationReference(context.activity);
+        },
+      ),
+    );
+    if (!ref?.conversation?.id) throw new Error('the connector created no conversation');
+    return ref;
+  }
+}

@@ -1,0 +1,64 @@
+// Mounts the Bot Framework endpoint on the shared fastify server, adapting fastify's request/reply to CloudAdapter.process.
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../app/logger.js';
+
+export const MESSAGES_PATH = '/api/messages';
+
+/** The `Response` shape botbuilder writes to; we collect status and body, then let fastify answer. */
+class CollectedResponse {
+  statusCode = 200;
+  body: unknown = undefined;
+  readonly headers: Record<string, unknown> = {};
+  private resolveEnd!: () => void;
+  readonly ended = new Promise<void>((resolve) => (this.resolveEnd = resolve));
+
+  constructor(readonly socket: unknown) {}
+
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+  header(name: string, value: unknown): this {
+    this.headers[name] = value;
+    return this;
+  }
+  send(body: unknown): this {
+    this.body = body;
+    return this;
+  }
+  end(): this {
+    this.resolveEnd();
+    return this;
+  }
+}
+
+export function mountMessages(
+  http: FastifyInstance,
+  adapter: CloudAdapter,
+  logic: (context: TurnContext) => Promise<void>,
+  logger: Logger,
+): void {
+  http.post(MESSAGES_PATH, async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
+      return reply.code(400).send({ error: 'expected a Bot Framework activity (JSON object)' });
+    }
+    const res = new CollectedResponse(req.raw.socket);
+    try {
+      await adapter.process(
+        { body: req.body as Record<string, unknown>, headers: req.headers as Record<string, string | string[] | undefined>, method: req.method },
+        res,
+        logic,
+      );
+    } catch (err) {
+      // botbuilder validates the activity with zod before auth; a malformed one throws here.
+      logger.warn({ err }, 'teams: malformed activity');
+      return reply.code(400).send({ error: 'malformed activity' });
+    }
+    for (const [name, value] of Object.entries(res.headers)) reply.header(name, value);
+    reply.code(res.statusCode);
+    // Auth failures carry botbuilder's own message; we don't echo details to unauthenticated callers.
+    if (res.statusCode === 401) return reply.send({ error: 'unauthorized' });
+    return reply.send(res.body ?? '');
+  });
+}
