@@ -1,6 +1,19 @@
 // Slack adapter entry point: mounts its routes on the shared HTTP server and registers its messenger.
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import { slackEnabled } from '../../config.js';
+import { SlackAdapter, type SlackOptions } from './adapter.js';
 
-export async function registerSlack(_ctx: AppContext): Promise<PlatformAdapter | null> {
-  return null;
+export { SlackAdapter, EVENTS_PATH, type SlackOptions, type SlackMode } from './adapter.js';
+
+/** A register function with options (pacing, coalescing window, timers, retry policy) for tests and tuning. */
+export function createSlackRegistrar(options: SlackOptions = {}): (ctx: AppContext) => Promise<PlatformAdapter | null> {
+  return async (ctx) => {
+    if (!slackEnabled(ctx.config)) {
+      ctx.logger.info('Slack is not configured (SLACK_BOT_TOKEN, SLACK_CLIENT_ID or SLACK_APP_TOKEN); the Slack adapter is off');
+      return null;
+    }
+    return new SlackAdapter(ctx, options);
+  };
 }
+
+export const registerSlack = createSlackRegistrar();

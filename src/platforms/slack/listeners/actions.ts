@@ -1,0 +1,135 @@
+// Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
+import type { App } from '@slack/bolt';
+import { toAppError } from '../../../core/errors.js';
+import { t } from '../../../core/i18n.js';
+import { assertCanRespond, assertWritable } from '../../../core/lifecycle.js';
+import { LevelSchema, type Round } from '../../../core/model.js';
+import { buildFactorCard, factorHeader, voteConfirmation } from '../../../core/views.js';
+import type { SlackContext } from '../context.js';
+import { buildAnswerModal } from '../modals/answer-form.js';
+import { BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';
+import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } from '../render/factor-card.js';
+import { OPEN_CARD_ACTION } from '../render/messages.js';
+import type { CountedWebClient } from '../web-client.js';
+
+interface Clicked {
+  body: BlockAction;
+  tenant: string;
+  userId: string;
+  channelId: string | undefined;
+  roundId: string;
+  factorId: string;
+  level: string | undefined;
+  actionTs: string;
+  client: CountedWebClient;
+}
+
+function clicked(s: SlackContext, raw: unknown, botToken: string | undefined): Clicked | null {
+  const parsed = BlockActionSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const body = parsed.data;
+  const action = body.actions[0]!;
+  const value = CardValueSchema.safeParse(parseJson(action.value));
+  if (!value.success) return null;
+  return {
+    body,
+    tenant: tenantOf(body),
+    userId: body.user.id,
+    channelId: body.channel?.id ?? body.container?.channel_id,
+    roundId: value.data.r,
+    factorId: value.data.f,
+    level: value.data.l,
+    actionTs: action.action_ts,
+    client: s.clients.forToken(botToken ?? ''),
+  };
+}
+
+/** Something only the clicking person sees, in the channel of the card. */
+async function tellUser(s: SlackContext, c: Clicked, payload: { text: string; blocks?: unknown[] }): Promise<void> {
+  if (!c.channelId) return;
+  await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+}
+
+async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {
+  return s.remember(await s.app.service.getRound(c.tenant, c.roundId));
+}
+
+export function registerActions(app: App, s: SlackContext): void {
+  app.action(new RegExp(`^${VOTE_ACTION_PREFIX}`), async ({ ack, body, context, action }) => {
+    await ack();
+    const c = clicked(s, body, context.botToken);
+    const level = LevelSchema.safeParse((action as { action_id?: string }).action_id?.slice(VOTE_ACTION_PREFIX.length));
+    if (!c || !level.success || (c.level !== undefined && c.level !== level.data)) {
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: 'invalid' });
+      return;
+    }
+    try {
+      const outcome = await s.app.service.castVote({
+        tenant: c.tenant,
+        roundId: c.roundId,
+        factorId: c.factorId,
+        actor: { id: c.userId },
+        level: level.data,
+        // Slack stamps each click; the same stamp again is a double delivery and counts once.
+        interactionId: `slack:${c.userId}:${c.actionTs}`,
+      });
+      const round = s.remember(outcome.round);
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: outcome.applied ? 'ok' : 'duplicate' });
+      if (!outcome.applied) {
+        if (context.retryNum === undefined) await tellUser(s, c, { text: t(round.locale, 'vote.duplicate') });
+        return;
+      }
+      s.app.metrics.votes.inc({ platform: 'slack' });
+      s.messenger.requestUpdate(c.tenant, c.roundId, c.factorId);
+      const pack = s.app.packs.get(round.packId, round.locale);
+      await tellUser(s, c, {
+        text: voteConfirmation(round.locale, level.data, factorHeader({ pack }, c.factorId), outcome.changeUntil, round.calendar.timezone),
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: e.code.toLowerCase() });
+      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'vote failed');
+      await tellUser(s, c, { text: e.userMessage(s.localeOf(c.tenant, c.roundId)) });
+    }
+  });
+
+  app.action(ANSWER_ACTION, async ({ ack, body, context }) => {
+    await ack();
+    const c = clicked(s, body, context.botToken);
+    if (!c || !c.body.trigger_id) return;
+    try {
+      const round = await loadRound(s, c);
+      // Refuse before the form opens, so nobody types an answer that cannot be saved.
+      assertWritable(round);
+      assertCanRespond(round, c.userId);
+      const state = await s.app.service.state(c.tenant, c.roundId);
+      const saved = await s.app.service.myAnswer(round, c.factorId, c.userId);
+      const view = buildAnswerModal(buildFactorCard(state, c.factorId), saved, { t: c.tenant, r: c.roundId, f: c.factorId, c: c.channelId ?? round.channel.id });
+      await c.client.views.open({ trigger_id: c.body.trigger_id, view: view as never });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'opening the answer form failed');
+      await tellUser(s, c, { text: e.userMessage(s.localeOf(c.tenant, c.roundId)) });
+    }
+  });
+
+  app.action(EXAMPLES_ACTION, async ({ ack, body, context }) => {
+    await ack();
+    const c = clicked(s, body, context.botToken);
+    if (!c) return;
+    try {
+      s.remember(await s.app.service.getRound(c.tenant, c.roundId));
+      const state = await s.app.service.state(c.tenant, c.roundId);
+      const view = buildFactorCard(state, c.factorId);
+      const payload = renderExamples(view, t(view.locale, 'slack.card.noExamples'));
+      await tellUser(s, c, { text: payload.text ?? '', blocks: payload.blocks });
+    } catch (err) {
+      await tellUser(s, c, { text: toAppError(err).userMessage(s.localeOf(c.tenant, c.roundId)) });
+    }
+  });
+
+  // Reminder buttons are links; Slack still tells us about the click and wants an ack.
+  app.action(new RegExp(`^${OPEN_CARD_ACTION}`), async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,122 @@
+// Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
+import type { App } from '@slack/bolt';
+import { toAppError, type ErrorCode } from '../../../core/errors.js';
+import { t } from '../../../core/i18n.js';
+import { factorHeader } from '../../../core/views.js';
+import type { SlackContext } from '../context.js';
+import { ANSWER_CALLBACK, AnswerMetaSchema, EVIDENCE_BLOCK, parseAnswerSubmission, questionBlockId } from '../modals/answer-form.js';
+import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals/start-form.js';
+import { ViewStateValuesSchema } from '../modals/view-state.js';
+import { parseJson, tenantOf, ViewSubmissionSchema } from '../payloads.js';
+
+/** Where a start-form error belongs when the core refuses the round. */
+const START_ERROR_BLOCK: Partial<Record<ErrorCode, string>> = {
+  ROUND_ALREADY_OPEN_IN_CHANNEL: 'channel',
+  INVALID_CALENDAR: 'close_date',
+  UNKNOWN_PACK: 'toolkit',
+  INVALID_INPUT: 'toolkit',
+};
+
+export function registerViews(app: App, s: SlackContext): void {
+  app.view(START_CALLBACK, async ({ ack, body, context }) => {
+    const parsed = ViewSubmissionSchema.safeParse(body);
+    const meta = StartMetaSchema.safeParse(parseJson(parsed.success ? parsed.data.view.private_metadata : undefined));
+    const values = ViewStateValuesSchema.safeParse(parsed.success ? parsed.data.view.state.values : undefined);
+    const l = meta.success ? meta.data.l : s.defaultLocale;
+    if (!parsed.success || !meta.success || !values.success) {
+      await ack({ response_action: 'errors', errors: { title: t(l, 'slack.errors.badRequest') } });
+      return;
+    }
+    const sub = parsed.data;
+    const tenant = tenantOf(sub);
+    const result = parseStartSubmission(values.data, meta.data, s.app.clock.now());
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    const client = s.clients.forToken(context.botToken ?? '');
+    const settings = result.settings;
+    // The bot never posts where it was not invited: say so on the channel field rather than fail later.
+    if ((await s.directory.botIsMember(client, settings.channelId)) === false) {
+      await ack({ response_action: 'errors', errors: { channel: t(l, 'slack.form.errors.notMember') } });
+      return;
+    }
+    let participants = settings.participants ?? [];
+    if (participants.length === 0) {
+      participants = await s.directory
+        .channelMembers(client, tenant, settings.channelId, context.botUserId ? [context.botUserId] : [])
+        .catch(() => []);
+      if (participants.length === 0) {
+        await ack({ response_action: 'errors', errors: { participants: t(l, 'slack.form.errors.participants') } });
+        return;
+      }
+    }
+    const coordinator = await s.directory.userOrDefault(client, tenant, sub.user.id);
+    let round;
+    try {
+      round = await s.app.service.startRound({
+        tenant,
+        platform: 'slack',
+        settings: { ...settings, participants },
+        actor: { id: sub.user.id, ...(coordinator.name ? { name: coordinator.name } : {}) },
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'starting a round failed');
+      await ack({ response_action: 'errors', errors: { [START_ERROR_BLOCK[e.code] ?? 'title']: e.userMessage(l) } });
+      return;
+    }
+    s.remember(round);
+    s.app.metrics.interactions.inc({ platform: 'slack', kind: 'start', outcome: 'ok' });
+    await ack();
+    const started = round;
+    s.background.run('post welcome and cards', async () => {
+      await s.messenger.postWelcomeAndCards(started);
+      const names = await s.directory.names(client, tenant, [...started.participants, ...started.managers]);
+      if (Object.keys(names).length > 0) await s.app.service.rememberNames(tenant, started.id, names);
+    });
+  });
+
+  app.view(ANSWER_CALLBACK, async ({ ack, body, context }) => {
+    const parsed = ViewSubmissionSchema.safeParse(body);
+    const meta = AnswerMetaSchema.safeParse(parseJson(parsed.success ? parsed.data.view.private_metadata : undefined));
+    const values = ViewStateValuesSchema.safeParse(parsed.success ? parsed.data.view.state.values : undefined);
+    if (!parsed.success || !meta.success || !values.success || meta.data.t !== tenantOf(parsed.data)) {
+      await ack({ response_action: 'errors', errors: { [EVIDENCE_BLOCK]: t(s.defaultLocale, 'slack.errors.badRequest') } });
+      return;
+    }
+    const { t: tenant, r: roundId, f: factorId, c: channelId } = meta.data;
+    const userId = parsed.data.user.id;
+    let locale = s.localeOf(tenant, roundId);
+    let firstBlock = EVIDENCE_BLOCK;
+    let factorTitle: string;
+    try {
+      const round = s.remember(await s.app.service.getRound(tenant, roundId));
+      locale = round.locale;
+      const factor = s.app.packs.factor(round.packId, round.locale, factorId);
+      factorTitle = factorHeader({ pack: s.app.packs.get(round.packId, round.locale) }, factorId);
+      const questionIds = factor.questions.map((q) => q.id);
+      firstBlock = questionIds[0] ? questionBlockId(questionIds[0]) : EVIDENCE_BLOCK;
+      const submission = parseAnswerSubmission(values.data, questionIds, round.locale);
+      if (!submission.ok) {
+        await ack({ response_action: 'errors', errors: submission.errors });
+        return;
+      }
+      await s.app.service.saveAnswer({ tenant, roundId, factorId, actor: { id: userId }, ...submission.value });
+    } catch (err) {
+      // The form stays open with the problem on the right field, so nothing typed is lost.
+      const e = toAppError(err);
+      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'saving an answer failed');
+      const block = e.code === 'BAD_EVIDENCE_LINK' || e.code === 'TOO_MANY_EVIDENCE_LINKS' ? EVIDENCE_BLOCK : firstBlock;
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: e.code.toLowerCase() });
+      await ack({ response_action: 'errors', errors: { [block]: e.userMessage(locale) } });
+      return;
+    }
+    await ack();
+    s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: 'ok' });
+    s.messenger.requestUpdate(tenant, roundId, factorId);
+    const client = s.clients.forToken(context.botToken ?? '');
+    const text = t(locale, 'answer.saved', { factor: factorTitle });
+    s.background.run('answer saved note', () => client.chat.postEphemeral({ channel: channelId, user: userId, text }));
+  });
+}

@@ -1,0 +1,223 @@
+// Everything the Slack adapter posts: factor cards (and their coalesced tally edits), the welcome, reminders, digests and the summary.
+import type { webApi } from '@slack/bolt';
+import type { CommandRouter } from '../../app/commands.js';
+import type { Logger } from '../../app/logger.js';
+import type { ReportLinks } from '../../app/report-links.js';
+import { formatDate } from '../../core/calendar.js';
+import { t } from '../../core/i18n.js';
+import type { Round } from '../../core/model.js';
+import type { Job, Messenger, Store } from '../../core/ports.js';
+import type { AssessmentService, RoundState } from '../../core/service.js';
+import { buildDigest, buildFactorCard, buildReminder, buildWelcome, type DigestView } from '../../core/views.js';
+import type { ChannelPacer } from './background.js';
+import type { CardUpdater } from './card-updater.js';
+import type { ChartRenderer } from './chart.js';
+import { uploadChart } from './chart.js';
+import type { SurfacePayload } from './limits.js';
+import { renderDigest } from './render/digest.js';
+import { renderFactorCard } from './render/factor-card.js';
+import { renderReminder, renderWelcome } from './render/messages.js';
+import type { SlackClients } from './web-client.js';
+
+export interface SlackMessengerDeps {
+  service: AssessmentService;
+  store: Store;
+  commands: CommandRouter;
+  reportLinks: ReportLinks;
+  clients: SlackClients;
+  pacer: ChannelPacer;
+  logger: Logger;
+  now: () => number;
+  /** Null when charts are switched off; failures to draw never hold back the summary. */
+  chart: (() => Promise<ChartRenderer>) | null;
+}
+
+/** Identifies one factor card for the coalescer. */
+export function cardKey(tenant: string, roundId: string, factorId: string): string {
+  return JSON.stringify([tenant, roundId, factorId]);
+}
+
+function parseCardKey(key: string): [string, string, string] {
+  const parsed = JSON.parse(key) as unknown;
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === 'string')) throw new Error(`bad card key ${key}`);
+  return parsed as [string, string, string];
+}
+
+/** How long before a failed card post is tried again by the scheduler. */
+export const CARD_RETRY_MS = 60_000;
+
+export class SlackMessenger implements Messenger {
+  /** Set after construction: the updater calls back into `updateCard`. */
+  updater: CardUpdater | undefined;
+  private readonly permalinks = new Map<string, string>();
+
+  constructor(private readonly deps: SlackMessengerDeps) {}
+
+  private seeMore(round: Round): { url: string; label: string } {
+    return { url: this.deps.reportLinks.url(round.tenant, round.id), label: t(round.locale, 'slack.seeMore') };
+  }
+
+  private async post(client: webApi.WebClient, channel: string, payload: SurfacePayload): Promise<string> {
+    const result = await this.deps.pacer.run(channel, () =>
+      client.chat.postMessage({ channel, text: payload.text ?? '', blocks: payload.blocks as never, unfurl_links: false, unfurl_media: false }),
+    );
+    return String(result.ts ?? '');
+  }
+
+  renderCard(state: RoundState, factorId: string): SurfacePayload {
+    return renderFactorCard(buildFactorCard(state, factorId), { more: this.seeMore(state.round) });
+  }
+
+  /** Posts a factor card, or refreshes it when it is already in the channel (a retried job must not post twice). */
+  async postFactorCard(round: Round, factorId: string): Promise<void> {
+    const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
+    if (refs[factorId]) {
+      this.requestUpdate(round.tenant, round.id, factorId);
+      return;
+    }
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const ts = await this.post(client, round.channel.id, this.renderCard(state, factorId));
+    await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
+  }
+
+  /** The welcome, then the cards that are open now, one after another; a card that fails is left to the scheduler to retry. */
+  async postWelcomeAndCards(round: Round): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const state = await this.deps.service.state(round.tenant, round.id);
+    await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
+    for (const factorId of this.deps.service.openFactorIds(round)) {
+      try {
+        await this.postFactorCard(round, factorId);
+      } catch (err) {
+        this.deps.logger.warn({ err, roundId: round.id, factorId }, 'posting a factor card failed; the scheduler will retry it');
+        await this.scheduleCardRetry(round, factorId);
+      }
+    }
+  }
+
+  private async scheduleCardRetry(round: Round, factorId: string): Promise<void> {
+    const job: Job = {
+      // Same id as the calendar's own opening job, so a retry never duplicates one.
+      id: `${round.tenant}:${round.id}:factor-open:${factorId}`,
+      kind: 'factor-open',
+      tenant: round.tenant,
+      roundId: round.id,
+      dueAt: this.deps.now() + CARD_RETRY_MS,
+      payload: { factorId },
+      attempts: 0,
+    };
+    await this.deps.store.scheduleJobs([job]);
+  }
+
+  requestUpdate(tenant: string, roundId: string, factorId: string): void {
+    this.updater?.request(cardKey(tenant, roundId, factorId));
+  }
+
+  /** Re-reads the round and edits one card in place (called by the coalescer). */
+  async updateCard(key: string): Promise<void> {
+    const [tenant, roundId, factorId] = parseCardKey(key);
+    const refs = await this.deps.store.getCardRefs(tenant, roundId);
+    const ref = refs[factorId];
+    if (!ref) return;
+    const state = await this.deps.service.state(tenant, roundId);
+    const payload = this.renderCard(state, factorId);
+    const client = await this.deps.clients.forTenant(tenant);
+    await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
+  }
+
+  private async permalink(client: webApi.WebClient, round: Round, factorId: string, ref: { channelId: string; messageId: string }): Promise<string | null> {
+    const key = cardKey(round.tenant, round.id, factorId);
+    const cached = this.permalinks.get(key);
+    if (cached) return cached;
+    try {
+      const res = await client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.messageId });
+      if (typeof res.permalink !== 'string') return null;
+      if (this.permalinks.size > 5000) this.permalinks.clear();
+      this.permalinks.set(key, res.permalink);
+      return res.permalink;
+    } catch (err) {
+      this.deps.logger.warn({ err, factorId }, 'chat.getPermalink failed; the reminder goes without a button');
+      return null;
+    }
+  }
+
+  async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const view = buildReminder(state, factorIds);
+    const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
+    const permalinks: Record<string, string> = {};
+    for (const id of factorIds) {
+      const ref = refs[id];
+      const url = ref ? await this.permalink(client, round, id, ref) : null;
+      if (url) permalinks[id] = url;
+    }
+    const payload = renderReminder(view, permalinks, (due) => t(round.locale, 'card.due', { date: due }));
+    // Posting to a user id opens (or reuses) the DM with the bot.
+    await this.post(client, memberId, payload);
+  }
+
+  async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
+    const state = await this.deps.service.state(round.tenant, round.id);
+    const baseline = await this.deps.commands.baselineState(round);
+    const view = buildDigest(state, { kind, baseline, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
+    return { state, view, baseline };
+  }
+
+  renderDigest(view: DigestView): SurfacePayload {
+    return renderDigest(view, { seeMoreLabel: t(view.locale, 'slack.seeMore') });
+  }
+
+  async sendWeeklyDigest(round: Round, managerId: string): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const { view } = await this.digestView(round, 'weekly');
+    await this.post(client, managerId, this.renderDigest(view));
+  }
+
+  /** Posts a digest in the round's channel (the `digest` command), with the chart when the round is closed. */
+  async postDigestInChannel(round: Round, view: DigestView, state?: RoundState, baseline?: RoundState | null): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    await this.post(client, round.channel.id, this.renderDigest(view));
+    if (state && view.kind === 'final') await this.postChart(client, round, view, state, baseline ?? null);
+  }
+
+  private async postChart(client: webApi.WebClient, round: Round, view: DigestView, state: RoundState, baseline: RoundState | null): Promise<void> {
+    if (!this.deps.chart) return;
+    try {
+      const render = await this.deps.chart();
+      const png = await render(state, baseline);
+      await uploadChart(client, { channelId: round.channel.id, png, title: t(round.locale, 'chart.title'), altText: view.chartAlt, filename: `scores-${round.id}.png` });
+    } catch (err) {
+      this.deps.logger.warn({ err, roundId: round.id }, 'the score chart could not be drawn or uploaded; the summary went out without it');
+    }
+  }
+
+  /**
+   * The summary in the channel (with the chart) and to each manager. Each recipient is recorded once
+   * delivered, so a retried job continues where it failed instead of posting the channel summary twice.
+   */
+  async postFinalDigest(round: Round): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const { state, view, baseline } = await this.digestView(round, 'final');
+    const payload = this.renderDigest(view);
+    const once = async (recipient: string, send: () => Promise<void>) => {
+      const key = `slack-final|${round.tenant}|${round.id}|${recipient}`;
+      if (await this.deps.store.getRecord('sent', key)) return;
+      await send();
+      await this.deps.store.putRecord('sent', key, { at: this.deps.now() });
+    };
+    await once('channel', async () => {
+      await this.post(client, round.channel.id, payload);
+      await this.postChart(client, round, view, state, baseline);
+    });
+    for (const managerId of round.managers) await once(managerId, async () => void (await this.post(client, managerId, payload)));
+    // The cards lose their buttons and say the round is closed.
+    for (const factorId of Object.keys(await this.deps.store.getCardRefs(round.tenant, round.id))) this.requestUpdate(round.tenant, round.id, factorId);
+  }
+
+  /** A date in the round's timezone and language. */
+  date(round: Round, iso: string): string {
+    return formatDate(iso, round.calendar.timezone, round.locale);
+  }
+}
