@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
 import type { CommandReply } from '../../app/commands.js';
@@ -127,7 +128,8 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
           myVote,
           ...(baseline ? { baseline: compareTallies(state.tallies, baseline.tallies) } : {}),
         });
-        return renderFactorCard(view) as Record<string, unknown>;
+        const answer = await service.myAnswer(state.round, msg.factorId!, viewer);
+        return renderFactorCard(view, { answer }) as Record<string, unknown>;
       }
       case 'reminder':
         return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
@@ -151,7 +153,15 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     if (reply.type === 'text') {
       await post({ audience: reply.visibility === 'channel' ? 'channel' : as, ephemeral: reply.visibility === 'ephemeral', type: 'text', text: reply.text });
     } else if (reply.type === 'start-form') {
-      await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(reply.defaults) });
+      // The playground starts today rather than next Monday, so the first card shows up at once.
+      const today = DateTime.fromMillis(ctx.clock.now(), { zone: reply.defaults.timezone });
+      const defaults = {
+        ...reply.defaults,
+        startDate: today.toISODate()!,
+        closeDate: today.plus({ weeks: 6 }).toISODate()!,
+        managers: PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id),
+      };
+      await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(defaults) });
     } else {
       await post({
         audience: reply.visibility === 'channel' ? 'channel' : as,

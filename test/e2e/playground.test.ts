@@ -1,0 +1,156 @@
+// End-to-end: a full round in the playground page, driven through Debian's Chromium with playwright-core.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type App } from '../../src/app/build.js';
+import { OffsetClock } from '../../src/app/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { registerPlayground } from '../../src/platforms/playground/index.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { createLogger } from '../../src/app/logger.js';
+
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/playground');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// Flags for a closed network: no background connections, no component updates, no sandbox as root.
+// playwright-core gives every launch a new empty profile directory of its own.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-dev-shm-usage',
+];
+
+let app: App;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const NAMES: Record<string, string> = { 'u-cora': 'Cora', 'u-anna': 'Anna', 'u-bo': 'Bo', 'u-cecilia': 'Cecilia', 'u-maja': 'Maja' };
+
+/** Switches the simulated person and waits until the page shows their view. */
+async function as(personId: string): Promise<void> {
+  await page.getByTestId(`person-${personId}`).check();
+  await expect.poll(() => page.locator('#dm-title').textContent()).toContain(NAMES[personId]);
+  await page.waitForLoadState('networkidle');
+}
+
+async function command(text: string): Promise<void> {
+  await page.getByTestId('command').fill(text);
+  await page.getByTestId('command').press('Enter');
+  await page.waitForLoadState('networkidle');
+}
+
+function channel() {
+  return page.getByTestId('channel');
+}
+
+function firstFactorCard() {
+  return channel().locator('[data-type="factor-card"]').first();
+}
+
+async function voteAndAnswer(personId: string, level: string, answer: string, link: string): Promise<void> {
+  await as(personId);
+  const card = firstFactorCard();
+  await card.getByRole('button', { name: level, exact: true }).click();
+  await expect.poll(() => page.getByTestId('toast').textContent()).toContain(`Du röstade ${level}`);
+  await card.getByRole('button', { name: 'Svara på frågorna' }).click();
+  await card.locator('textarea').first().fill(answer);
+  await card.locator('textarea').last().fill(link);
+  await card.getByRole('button', { name: 'Spara' }).click();
+  await expect.poll(() => page.getByTestId('toast').textContent()).toContain('Tack!');
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'sv', ANONYMITY_SECRET: 'e2e' });
+  app = await build(config, { store: new MemoryStore(), clock: new OffsetClock(), adapters: [registerPlayground], logger: createLogger('silent') });
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.http.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  base = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('playground in a real browser', () => {
+  it('runs a full round: start, three members vote and answer, a reminder, close, digest', async () => {
+    await page.goto(base);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('lekplats');
+    await shot('01-empty');
+
+    // Cora starts a round with the form's defaults (staggered: the first factor opens now).
+    await command('/assess start');
+    const form = channel().locator('[data-type="start-form"]');
+    await expect.poll(() => form.count()).toBe(1);
+    await shot('02-start-form');
+    await form.getByRole('button', { name: 'Starta' }).click();
+    await expect.poll(() => channel().locator('[data-type="welcome"]').count()).toBe(1);
+    await expect.poll(() => firstFactorCard().textContent()).toContain('01 · Offentliga åtaganden');
+    expect(await firstFactorCard().textContent()).toContain('Kommunen informerar aktivt om dess åtagande för mångfald.');
+    await shot('03-first-card');
+
+    await voteAndAnswer('u-anna', 'Delvis', 'Vi har ett uttalande från 2024, men det används sällan.', 'https://kommun.example/protokoll/2024-05');
+    await voteAndAnswer('u-bo', 'På plats', 'Kommunikationsplanen nämner åtagandet.', 'https://kommun.example/plan');
+    await voteAndAnswer('u-cecilia', 'Delvis', 'Inte känt i stadsdelarna.', 'https://kommun.example/rapport');
+    const tally = await firstFactorCard().textContent();
+    expect(tally).toContain('3 av 4 har röstat');
+    expect(tally).toContain('3 har svarat');
+    expect(tally).toContain('Din röst: Delvis');
+    await shot('04-after-votes');
+
+    // Anna sees her saved answer when she reopens the form (a half-finished answer can be continued).
+    await as('u-anna');
+    await firstFactorCard().getByRole('button', { name: 'Svara på frågorna' }).click();
+    expect(await firstFactorCard().locator('textarea').first().inputValue()).toContain('Vi har ett uttalande från 2024');
+
+    // Time passes: the reminder reaches Cora (she has not voted), not Anna.
+    await as('u-cora');
+    await page.getByTestId('advance-week').click();
+    await page.waitForLoadState('networkidle');
+    await page.getByTestId('advance-week').click();
+    await expect.poll(async () => (await page.getByTestId('dms').textContent()) ?? '', { timeout: 15_000 }).toContain('väntar på dig');
+    await shot('05-reminder');
+    await as('u-anna');
+    const annaDms = (await page.getByTestId('dms').textContent()) ?? '';
+    expect(annaDms).not.toContain('01 · Offentliga åtaganden (senast');
+
+    // The manager got the weekly digest.
+    await as('u-maja');
+    await expect.poll(async () => (await page.getByTestId('dms').textContent()) ?? '').toContain('Veckobrev');
+    await shot('06-weekly-digest');
+
+    // Bo is not the coordinator: his close is refused, only to him, and the round stays open.
+    await as('u-bo');
+    await command('/assess close');
+    await expect.poll(async () => (await channel().textContent()) ?? '').toContain('Bara samordnaren kan göra det här. Fråga Cora.');
+    expect(await channel().locator('[data-type="digest"]').count()).toBe(0);
+
+    // Cora closes the round; the summary appears in the channel.
+    await as('u-cora');
+    await command('/assess close');
+    const digest = channel().locator('[data-type="digest"]');
+    await expect.poll(() => digest.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const text = (await digest.last().textContent()) ?? '';
+    expect(text).toContain('Sammanfattning');
+    expect(text).toMatch(/av 13 nyckelfaktorer på plats/);
+    expect(text).not.toMatch(/NaN|undefined/);
+    await digest.last().scrollIntoViewIfNeeded();
+    await shot('07-summary');
+  }, 120_000);
+});
