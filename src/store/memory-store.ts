@@ -327,13 +327,37 @@ export class MemoryStore implements Store {
 
   // --- votes and answers --------------------------------------------------------------------
 
-  private counts(s: RoundState | undefined, factorId: string): LevelCounts {
-    const counts = emptyCounts();
-    if (!s) return counts;
-    for (const [field, vote] of s.votes) {
-      if (parseMemberField(field)?.factorId === factorId) counts[vote.level] += 1;
+  /** Per-round tallies kept alongside the votes so a vote costs O(1), like the Redis counts hash. */
+  private readonly tallies = new WeakMap<RoundState, Map<string, LevelCounts>>();
+  /** The parsed status of a round's JSON, so the vote path does not re-validate the whole round each time. */
+  private readonly statuses = new WeakMap<RoundState, { json: string; status: string }>();
+
+  private tallyOf(s: RoundState): Map<string, LevelCounts> {
+    let tally = this.tallies.get(s);
+    if (!tally) {
+      tally = new Map();
+      for (const [field, vote] of s.votes) {
+        const factorId = parseMemberField(field)?.factorId;
+        if (factorId === undefined) continue;
+        if (!tally.has(factorId)) tally.set(factorId, emptyCounts());
+        tally.get(factorId)![vote.level] += 1;
+      }
+      this.tallies.set(s, tally);
     }
-    return counts;
+    return tally;
+  }
+
+  private statusOf(s: RoundState): string {
+    const cached = this.statuses.get(s);
+    if (cached && cached.json === s.json) return cached.status;
+    const status = this.parseRound(s.json).status;
+    this.statuses.set(s, { json: s.json, status });
+    return status;
+  }
+
+  private counts(s: RoundState | undefined, factorId: string): LevelCounts {
+    if (!s) return emptyCounts();
+    return { ...(this.tallyOf(s).get(factorId) ?? emptyCounts()) };
   }
 
   async recordVote(vote: VoteInput): Promise<VoteResult> {
@@ -344,7 +368,7 @@ export class MemoryStore implements Store {
     const s = this.state(vote.tenant, vote.roundId);
     const field = memberField(vote.factorId, vote.memberId);
     const previous = s?.votes.get(field)?.level ?? null;
-    if (!s || this.parseRound(s.json).status !== 'open') {
+    if (!s || this.statusOf(s) !== 'open') {
       return { accepted: false, applied: false, previous, counts: this.counts(s, vote.factorId) };
     }
     const now = Date.now();
@@ -352,9 +376,17 @@ export class MemoryStore implements Store {
     if (seenUntil !== undefined && seenUntil > now) {
       return { accepted: true, applied: false, previous, counts: this.counts(s, vote.factorId) };
     }
-    for (const [id, exp] of s.interactions) if (exp <= now) s.interactions.delete(id);
+    // Expired interaction ids are swept every thousandth vote, not on each one.
+    if (s.interactions.size % 1000 === 999) {
+      for (const [id, exp] of s.interactions) if (exp <= now) s.interactions.delete(id);
+    }
     s.interactions.set(vote.interactionId, now + INTERACTION_TTL_MS);
+    const tally = this.tallyOf(s);
     s.votes.set(field, { level, at: vote.at });
+    if (!tally.has(vote.factorId)) tally.set(vote.factorId, emptyCounts());
+    const factorCounts = tally.get(vote.factorId)!;
+    if (previous) factorCounts[previous] -= 1;
+    factorCounts[level] += 1;
     this.changed();
     return { accepted: true, applied: true, previous, counts: this.counts(s, vote.factorId) };
   }

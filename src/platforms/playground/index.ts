@@ -196,6 +196,12 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     return readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
   });
 
+  http.get('/vendor/markdown-it.js', async (_req, reply) => {
+    const require = createRequire(import.meta.url);
+    reply.type('text/javascript; charset=utf-8');
+    return readFileSync(join(dirname(require.resolve('markdown-it')), '..', 'dist', 'markdown-it.min.js'), 'utf8');
+  });
+
   http.get('/playground/chart/:roundId.png', async (req, reply) => {
     const { roundId } = req.params as { roundId: string };
     try {

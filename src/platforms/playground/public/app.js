@@ -8,6 +8,13 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // Teams renders the Markdown subset of TextBlocks itself; the JS renderer needs a processor. HTML in text stays escaped.
+  var md = window.markdownit({ html: false, linkify: false, breaks: true });
+  AdaptiveCards.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    result.outputHtml = md.render(text).replace(/<a href=/g, '<a target="_blank" rel="noopener" href=');
+    result.didProcess = true;
+  };
+
   function toast(text, isError) {
     var el = $('toast');
     el.textContent = text;
