@@ -281,23 +281,26 @@ function factorStatus(state: RoundState, factorId: string, kind: DigestView['kin
 }
 
 /**
- * Participants with a vote still to give on a factor that has opened. Anonymous rounds key votes by a
- * keyed hash, so there we count the people who voted on every opened factor and subtract.
+ * Participants with a vote still to give on a factor that has opened, most missing first. Anonymous rounds key
+ * votes by a keyed hash, so there we count the people who voted on every opened factor and subtract.
  */
-function pendingParticipants(state: RoundState, now: number): { count: number; ids: string[] } {
+function pendingParticipants(state: RoundState, now: number): { count: number; people: { id: string; missing: number }[] } {
   const { round } = state;
   const opened = state.windows.filter((w) => Date.parse(w.opensAt) <= now).map((w) => w.factorId);
-  if (opened.length === 0) return { count: 0, ids: [] };
+  if (opened.length === 0) return { count: 0, people: [] };
   const voteMaps = opened.map((id) => state.snapshot.votes[id] ?? {});
   if (round.anonymous) {
     const [first = {}, ...rest] = voteMaps;
     let complete = 0;
     for (const key of Object.keys(first)) if (rest.every((m) => key in m)) complete += 1;
-    const count = Math.max(0, round.participants.length - complete);
-    return { count, ids: [] };
+    return { count: Math.max(0, round.participants.length - complete), people: [] };
   }
-  const ids = round.participants.filter((p) => voteMaps.some((m) => !(p in m)));
-  return { count: ids.length, ids };
+  const people = round.participants
+    .map((id, order) => ({ id, order, missing: voteMaps.reduce((n, m) => (id in m ? n : n + 1), 0) }))
+    .filter((p) => p.missing > 0)
+    .sort((a, b) => b.missing - a.missing || a.order - b.order)
+    .map(({ id, missing }) => ({ id, missing }));
+  return { count: people.length, people };
 }
 
 export function buildDigest(state: RoundState, opts: DigestOptions): DigestView {
@@ -428,13 +431,16 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     if (due.length > view.dueSoon.length) truncated = true;
     const pending = pendingParticipants(state, opts.now);
     view.pendingCount = pending.count;
-    if (round.calendar.digest.showNames && !round.anonymous && pending.ids.length > 0) {
-      const names = pending.ids.slice(0, limits.maxNames).map((p) => nameOf(round, p));
-      const left = pending.ids.length - names.length;
-      const list = left > 0 ? t(locale, 'report.digest.namesAndMore', { names: names.join(', '), count: left }) : names.join(', ');
-      view.pendingLine = fit(t(locale, 'digest.pendingNames', { count: pending.count, names: list }));
+    if (pending.count === 0) {
+      view.pendingLine = t(locale, 'report.digest.everyoneResponded');
+    } else if (round.calendar.digest.showNames && !round.anonymous) {
+      const shown = pending.people.slice(0, limits.maxNames);
+      const names = shown.map((p) => t(locale, 'report.digest.pendingName', { name: nameOf(round, p.id), missing: p.missing })).join(', ');
+      const left = pending.people.length - shown.length;
+      const list = left > 0 ? t(locale, 'report.digest.namesAndMore', { names, count: left }) : names;
+      view.pendingLine = fit(tn(locale, 'report.digest.pendingOpenNames', pending.count, { names: list }));
     } else {
-      view.pendingLine = pending.count === 0 ? t(locale, 'report.digest.everyoneResponded') : tn(locale, 'plural.pending', pending.count);
+      view.pendingLine = tn(locale, 'report.digest.pendingOpen', pending.count);
     }
   }
   view.truncated = truncated;
