@@ -187,7 +187,7 @@ export class SlackMessenger implements Messenger {
     try {
       const render = await this.deps.chart();
       const png = await render(state, baseline);
-      await uploadChart(client, { channelId: round.channel.id, png, title: t(round.locale, 'chart.title'), altText: view.chartAlt, filename: `scores-${round.id}.png` });
+      await uploadChart(client, { channelId: round.channel.id, png, title: view.chartTitle, altText: view.chartAlt, filename: `scores-${round.id}.png` });
     } catch (err) {
       this.deps.logger.warn({ err, roundId: round.id }, 'the score chart could not be drawn or uploaded; the summary went out without it');
     }

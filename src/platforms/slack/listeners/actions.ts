@@ -11,6 +11,7 @@ import { BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockActi
 import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } from '../render/factor-card.js';
 import { OPEN_CARD_ACTION } from '../render/messages.js';
 import type { CountedWebClient } from '../web-client.js';
+import { esc } from '../mrkdwn.js';
 
 interface Clicked {
   body: BlockAction;
@@ -44,10 +45,10 @@ function clicked(s: SlackContext, raw: unknown, botToken: string | undefined): C
   };
 }
 
-/** Something only the clicking person sees, in the channel of the card. */
+/** Something only the clicking person sees, in the channel of the card; plain text is escaped here, block payloads come escaped. */
 async function tellUser(s: SlackContext, c: Clicked, payload: { text: string; blocks?: unknown[] }): Promise<void> {
   if (!c.channelId) return;
-  await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+  await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.blocks ? payload.text : esc(payload.text), ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
 }
 
 async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {

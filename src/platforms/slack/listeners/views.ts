@@ -7,6 +7,7 @@ import type { SlackContext } from '../context.js';
 import { ANSWER_CALLBACK, AnswerMetaSchema, EVIDENCE_BLOCK, parseAnswerSubmission, questionBlockId } from '../modals/answer-form.js';
 import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals/start-form.js';
 import { ViewStateValuesSchema } from '../modals/view-state.js';
+import { esc } from '../mrkdwn.js';
 import { parseJson, tenantOf, ViewSubmissionSchema } from '../payloads.js';
 
 /** Where a start-form error belongs when the core refuses the round. */
@@ -116,7 +117,7 @@ export function registerViews(app: App, s: SlackContext): void {
     s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: 'ok' });
     s.messenger.requestUpdate(tenant, roundId, factorId);
     const client = s.clients.forToken(context.botToken ?? '');
-    const text = t(locale, 'answer.saved', { factor: factorTitle });
+    const text = esc(t(locale, 'answer.saved', { factor: factorTitle }));
     s.background.run('answer saved note', () => client.chat.postEphemeral({ channel: channelId, user: userId, text }));
   });
 }

@@ -33,8 +33,11 @@ export function renderDigest(view: DigestView, opts: { seeMoreLabel: string }): 
     blocks.push(...sectionsFromLines([`*${esc(view.dueSoonTitle)}*`, ...view.dueSoon.map((d) => `• ${esc(d)}`)]));
   }
   if (view.pendingLine) blocks.push(context(esc(view.pendingLine)));
+  // The view itself says when it left something out; point at the full report right there.
+  if (view.truncated && view.moreLine) blocks.push(context(view.fullReportUrl ? link(view.fullReportUrl, view.moreLine) : esc(view.moreLine)));
   if (view.reportLinks.length > 0) blocks.push(section(view.reportLinks.map((l) => link(l.url, l.label)).join(' · ')));
   blocks.push(context(esc(view.footer)));
-  const more = view.reportLinks[0] ? { url: view.reportLinks[0].url, label: opts.seeMoreLabel } : undefined;
-  return fitSurface('message', { text: `${view.title}: ${view.headline}`, blocks }, more ? { more } : {});
+  const moreUrl = view.fullReportUrl ?? view.reportLinks[0]?.url;
+  const more = moreUrl ? { url: moreUrl, label: opts.seeMoreLabel } : undefined;
+  return fitSurface('message', { text: esc(`${view.title}: ${view.headline}`), blocks }, more ? { more } : {});
 }

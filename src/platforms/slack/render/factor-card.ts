@@ -52,7 +52,7 @@ export function renderFactorCard(view: FactorCardView, fit: FitOptions = {}): Su
       ),
     );
   }
-  return fitSurface('message', { text: `${view.header}: ${view.statement}`, blocks }, fit);
+  return fitSurface('message', { text: esc(`${view.header}: ${view.statement}`), blocks }, fit);
 }
 
 /** The city examples, shown only to the person who asked. */
@@ -61,5 +61,5 @@ export function renderExamples(view: FactorCardView, emptyText: string): Surface
   const blocks: Block[] = [section(`*${esc(view.examplesTitle)}* · ${esc(view.header)}`)];
   if (lines.length === 0) blocks.push(section(esc(emptyText)));
   else for (const l of lines) blocks.push(section(l));
-  return fitSurface('message', { text: `${view.examplesTitle}: ${view.header}`, blocks });
+  return fitSurface('message', { text: esc(`${view.examplesTitle}: ${view.header}`), blocks });
 }

@@ -8,7 +8,7 @@ export const OPEN_CARD_ACTION = 'open-card';
 
 export function renderWelcome(view: WelcomeView): SurfacePayload {
   const blocks: Block[] = [header(view.title), ...view.lines.map((l) => section(esc(l)))];
-  return fitSurface('message', { text: view.title, blocks });
+  return fitSurface('message', { text: esc(view.title), blocks });
 }
 
 /** A reminder DM: what is waiting, then one line per factor with a button to its card (when we have its permalink). */
@@ -20,5 +20,5 @@ export function renderReminder(view: ReminderView, permalinks: Record<string, st
       section(`*${esc(f.label)}*\n${esc(dueLabel(f.due))}`, url ? { accessory: button(`${OPEN_CARD_ACTION}:${f.factorId}`, f.button.label, { url, value: f.button.value }) } : {}),
     );
   }
-  return fitSurface('message', { text: view.text, blocks });
+  return fitSurface('message', { text: esc(view.text), blocks });
 }
