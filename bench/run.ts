@@ -1,0 +1,101 @@
+// `npm run bench`: runs every benchmark side by side in one process and writes bench/RESULTS.md and bench/results.json.
+import { cpus, totalmem } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { runStoreBench } from './store.js';
+import { runSchedulerBench } from './scheduler.js';
+import { runMemoryBench } from './memory.js';
+
+type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
+
+// Compiled runs live in dist/bench; results always go to the source bench/ folder.
+const benchDir = import.meta.dirname.includes(`${sep}dist${sep}`) ? join(import.meta.dirname, '../../bench') : import.meta.dirname;
+
+function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '_no rows_';
+  const cols = Object.keys(rows[0]!);
+  const fmt = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n');
+}
+
+async function optional<T>(name: string, load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (err) {
+    console.error(`${name}: skipped (${err instanceof Error ? err.message : String(err)})`);
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const sections: Section[] = [];
+  const json: Record<string, unknown> = {};
+
+  console.error('store …');
+  const store = await runStoreBench();
+  json.store = store;
+  sections.push({
+    title: 'Store: votes and digest reads',
+    target: '1 Redis round trip per vote; digest read round trips the same for 10 and 1,000 participants',
+    rows: store.map((s) => ({
+      backend: s.backend,
+      votes: s.votes,
+      'votes/s': s.votesPerSecond,
+      'round trips/vote': s.roundTripsPerVote,
+      'digest read 10 (ms, trips)': `${s.digestRead[0]!.ms}, ${s.digestRead[0]!.roundTrips}`,
+      'digest read 1,000 (ms, trips)': `${s.digestRead[1]!.ms}, ${s.digestRead[1]!.roundTrips}`,
+    })),
+    verdict: store.every((s) => s.roundTripsPerVote === 1 && s.digestRead[0]!.roundTrips === s.digestRead[1]!.roundTrips) ? 'met' : 'NOT met',
+  });
+
+  const digestModule = await optional('digest', () => import('./digest.js'));
+  if (digestModule && 'runDigestBench' in digestModule) {
+    console.error('digest …');
+    const digest = await (digestModule as { runDigestBench: () => Promise<Record<string, unknown>[]> }).runDigestBench();
+    json.digest = digest;
+    sections.push({ title: 'Digest computation', target: '13 × 1,000 ≤ 200 ms; 13 × 10,000 ≤ 2 s; round trips constant', rows: digest, verdict: 'see rows' });
+  }
+
+  console.error('scheduler …');
+  const sched = await runSchedulerBench();
+  json.scheduler = sched;
+  sections.push({
+    title: 'Scheduler: 1,000 rounds, 10,000 due jobs, 3 replicas on one Redis',
+    target: 'every job exactly once',
+    rows: [{ ...sched, perReplica: sched.perReplica.join(' / ') }],
+    verdict: sched.ranOnce === sched.jobs && sched.duplicates === 0 ? 'met' : 'NOT met',
+  });
+
+  console.error('memory …');
+  const memory = runMemoryBench();
+  json.memory = memory;
+  sections.push({
+    title: 'Memory: RSS of the bot process with 1,000 open rounds',
+    target: 'RSS ≤ 150 MB',
+    rows: memory.map((m) => ({ ...m })),
+    verdict: memory.every((m) => m.rssMb <= 150) ? 'met' : 'NOT met',
+  });
+
+  const vote = await optional('vote path', () => import('./vote-path.js'));
+  if (vote && 'runVotePathBench' in vote) {
+    console.error('vote path …');
+    const sectionsFromVote = await (vote as { runVotePathBench: () => Promise<Section[]> }).runVotePathBench();
+    json.votePath = sectionsFromVote;
+    sections.push(...sectionsFromVote);
+  }
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+  const md = [
+    '# Benchmark results',
+    '',
+    `Machine: ${machine}. All figures come from one run of \`npm run bench\`; compare ratios and counts, not absolute times.`,
+    '',
+    ...sections.flatMap((s) => [`## ${s.title}`, '', `Target: ${s.target}. **${s.verdict}**`, '', table(s.rows), '']),
+  ].join('\n');
+  writeFileSync(join(benchDir, 'RESULTS.md'), md);
+  writeFileSync(join(benchDir, 'results.json'), JSON.stringify({ machine, ...json }, null, 2));
+  console.log(md);
+  process.exit(0);
+}
+
+void main();
