@@ -1,6 +1,7 @@
 // Bot Framework authentication for the CloudAdapter, with the connector's built-in retry removed so our own policy decides.
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import type { ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type { Activity } from 'botbuilder';
+import type { AuthenticateRequestResult, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
 import type { Config } from '../../config.js';
 
 /** The settings botbuilder reads; an empty MicrosoftAppId switches auth off (Bot Framework Emulator). */
@@ -22,16 +23,26 @@ interface PipelineHolder {
  * We drop that layer so every outbound call goes through one policy (outbound.ts): 429/412/502/504 with jitter.
  */
 export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** Proactive turns (continueConversation, createConversation) get their connector here… */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const inner = super.createConnectorFactory(claimsIdentity);
-    return {
-      async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        const client = await inner.create(serviceUrl, audience);
-        (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
-        return client;
-      },
-    } as ConnectorFactory;
+    return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity));
   }
+
+  /** …and inbound turns get theirs with the authentication result. */
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await super.authenticateRequest(activity, authHeader);
+    return result.connectorFactory ? { ...result, connectorFactory: withoutPipelineRetry(result.connectorFactory) } : result;
+  }
+}
+
+function withoutPipelineRetry(inner: ConnectorFactory): ConnectorFactory {
+  return {
+    async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+      const client = await inner.create(serviceUrl, audience);
+      (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+      return client;
+    },
+  } as ConnectorFactory;
 }
 
 export function createBotAuthentication(config: Config): TeamsBotAuthentication {

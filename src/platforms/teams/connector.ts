@@ -70,15 +70,31 @@ export class TeamsConnector {
   /** Posts to a stored conversation (a channel post, or a 1:1 message). */
   async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
     let response: ResourceResponse | undefined;
-    await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
+    await this.proactive(ref, async (context) => {
       response = await this.call(ref.conversation?.id ?? '', 'sendActivity', () => context.sendActivity(activity));
     });
     return response;
   }
 
+  /**
+   * The adapter hands errors thrown inside a proactive turn to onTurnError, which only logs; we carry
+   * them out so the caller can mark a dead reference or let the scheduler retry.
+   */
+  private async proactive(ref: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
+  }
+
   /** Replaces an earlier message (the shared channel copy of a card). */
   async update(ref: Partial<ConversationReference>, activity: Partial<Activity> & { id: string }): Promise<void> {
-    await this.adapter.continueConversationAsync(this.appId, ref, async (context) => {
+    await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
         await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
       });

@@ -59,6 +59,7 @@ export function mountMessages(
     reply.code(res.statusCode);
     // Auth failures carry botbuilder's own message; we don't echo details to unauthenticated callers.
     if (res.statusCode === 401) return reply.send({ error: 'unauthorized' });
+    if (res.statusCode >= 500) return reply.send({ error: 'internal error' });
     return reply.send(res.body ?? '');
   });
 }
