@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark side by side in one process and writes bench/RESULTS.md and bench/results.json.
 import { cpus, totalmem } from 'node:os';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { runStoreBench } from './store.js';
 import { runSchedulerBench } from './scheduler.js';
