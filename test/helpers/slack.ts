@@ -6,6 +6,7 @@ import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config.js';
 import type { Store } from '../../src/core/ports.js';
+import { StoreUnavailableError } from '../../src/core/errors.js';
 import { createSlackRegistrar, SlackAdapter, type SlackOptions } from '../../src/platforms/slack/index.js';
 import type { Timers } from '../../src/platforms/slack/background.js';
 import type { RedisStore } from '../../src/store/redis-store.js';
@@ -260,6 +261,22 @@ export class FakeSlack {
   }
 }
 
+/** A store that can be switched off: every call then fails the way an unreachable Redis does. */
+export function switchableStore(inner: Store): { store: Store; down: (on: boolean) => void } {
+  let isDown = false;
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (isDown && prop !== 'close' && prop !== 'roundTrips') return Promise.reject(new StoreUnavailableError(new Error('connect ECONNREFUSED 127.0.0.1:6379')));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, down: (on) => void (isDown = on) };
+}
+
 /** Every key under this app's Redis prefix with a digest of its value: "nothing stored" means this does not change. */
 export async function prefixContents(t: SlackTestApp): Promise<Record<string, string>> {
   const client = t.store.client;
@@ -293,14 +310,23 @@ export interface SlackTestApp {
 
 /** Builds the whole app with the Slack adapter on a fresh Redis prefix; nothing leaves the machine. */
 export async function startSlackApp(
-  opts: { env?: Record<string, string>; slack?: SlackOptions; store?: Store; clock?: FakeClock; useDefaultRegistrar?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    slack?: SlackOptions;
+    /** Wraps the Redis store (e.g. to simulate an outage). */
+    wrapStore?: (store: RedisStore) => Store;
+    clock?: FakeClock;
+    /** False: no fake Slack; the test sets up its own nock scopes. */
+    fake?: boolean;
+  } = {},
 ): Promise<SlackTestApp> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const clock = opts.clock ?? new FakeClock(Date.parse(START_TIME));
   const redis = await redisStore();
   const timers = new ManualTimers();
-  const slack = new FakeSlack(clock).install();
+  const slack = new FakeSlack(clock);
+  if (opts.fake !== false) slack.install();
   const registrar = createSlackRegistrar({
     postIntervalMs: 0,
     coalesceMs: 1000,
@@ -310,7 +336,7 @@ export async function startSlackApp(
     chart: false,
     ...opts.slack,
   });
-  const app = await build(testConfig(opts.env), { adapters: [registrar], store: opts.store ?? redis, clock });
+  const app = await build(testConfig(opts.env), { adapters: [registrar], store: opts.wrapStore ? opts.wrapStore(redis) : redis, clock });
   const adapter = app.adapters.find((a) => a.name === 'slack');
   if (!(adapter instanceof SlackAdapter)) throw new Error('the Slack adapter did not start');
   await app.http.ready();
@@ -323,7 +349,7 @@ export async function startSlackApp(
     timers,
     async close() {
       await app.close().catch(() => undefined);
-      if (opts.store) await redis.close().catch(() => undefined);
+      if (opts.wrapStore) await redis.close().catch(() => undefined);
       // The app closed its store; a fresh connection removes our prefix (and only ours).
       const cleaner = await redisStore(redis.keys.prefix);
       await dropPrefix(cleaner);
