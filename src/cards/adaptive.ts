@@ -66,7 +66,8 @@ export function factorCardModel(view: FactorCardView, opts: FactorCardOptions = 
 export function renderFactorCard(view: FactorCardView, opts: FactorCardOptions = {}): AdaptiveCard {
   const card = expand('factor-card', factorCardModel(view, opts));
   // Without user ids the refresh block still lets 1:1 chats refresh; an empty list would mean "nobody".
-  if (card.refresh && (!card.refresh.userIds || card.refresh.userIds.length === 0)) delete card.refresh.userIds;
+  if (!card.refresh) delete card.refresh; // a closed card: `$when` leaves null behind
+  else if (!card.refresh.userIds || card.refresh.userIds.length === 0) delete card.refresh.userIds;
   return withSubmitFallbacks(card);
 }
 
