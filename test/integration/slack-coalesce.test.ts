@@ -1,0 +1,71 @@
+// Live tallies without a flood of edits: a burst of votes on one card gives far fewer chat.update calls, the last one exact.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEVELS } from '../../src/core/model.js';
+import { settings } from '../helpers/world.js';
+import { CHANNEL, TEAM, sendInteraction, startSlackApp, votePayload, type SlackTestApp } from '../helpers/slack.js';
+
+const PEOPLE = Array.from({ length: 20 }, (_, i) => `U0P${String(i).padStart(2, '0')}`);
+let t: SlackTestApp;
+let roundId: string;
+let f01Ts: string;
+
+beforeEach(async () => {
+  t = await startSlackApp({ slack: { coalesceMs: 1000 } });
+  t.slack.addUser({ id: 'U0CORA', name: 'Cora Lind' });
+  const round = await t.app.service.startRound({
+    tenant: TEAM,
+    platform: 'slack',
+    settings: settings({ channelId: CHANNEL, participants: PEOPLE, startDate: '2026-01-12', closeDate: '2026-02-23' }),
+    actor: { id: 'U0CORA', name: 'Cora Lind' },
+  });
+  roundId = round.id;
+  await t.adapter.messenger.postWelcomeAndCards(round);
+  f01Ts = (await t.app.store.getCardRefs(TEAM, roundId)).f01!.messageId;
+  t.slack.clear();
+});
+
+afterEach(async () => {
+  await t.close();
+});
+
+const f01Updates = () => t.slack.callsTo('chat.update').filter((c) => c.body.ts === f01Ts);
+
+describe('coalesced card updates', () => {
+  it('20 votes at once give at most two edits, and the last shows the exact final tally', async () => {
+    const responses = await Promise.all(
+      PEOPLE.map((user, i) => sendInteraction(t, votePayload({ user, roundId, factorId: 'f01', level: LEVELS[i % 4]!, actionTs: `1768203100.${i}` }))),
+    );
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    await t.adapter.settled();
+    // The first change goes out at once; the rest wait for the window.
+    expect(f01Updates().length).toBeLessThanOrEqual(1);
+    expect(t.timers.size).toBe(1);
+    t.timers.fireAll();
+    await t.adapter.settled();
+
+    const updates = f01Updates();
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(2);
+    expect(updates.length).toBeLessThan(PEOPLE.length / 5);
+    const last = JSON.stringify(updates.at(-1)!.body.blocks);
+    expect(last).toContain('20 av 20 har röstat');
+    expect(last).toContain('På plats 5 · Delvis 5 · Inte på plats 5 · Vet inte 5');
+    expect(await t.app.store.getCounts(TEAM, roundId, 'f01')).toEqual({ 'in-place': 5, partly: 5, 'not-in-place': 5, 'dont-know': 5 });
+    // Only the voted card was edited.
+    expect(t.slack.callsTo('chat.update').every((c) => c.body.ts === f01Ts)).toBe(true);
+  });
+
+  it('a second burst of changed votes still ends on the exact tally', async () => {
+    await Promise.all(PEOPLE.map((user, i) => sendInteraction(t, votePayload({ user, roundId, factorId: 'f01', level: 'partly', actionTs: `1768203200.${i}` }))));
+    await t.adapter.settled();
+    t.timers.fireAll();
+    await t.adapter.settled();
+    await Promise.all(PEOPLE.slice(0, 7).map((user, i) => sendInteraction(t, votePayload({ user, roundId, factorId: 'f01', level: 'in-place', actionTs: `1768203300.${i}` }))));
+    await t.adapter.settled();
+    t.timers.fireAll();
+    await t.adapter.settled();
+    const updates = f01Updates();
+    expect(updates.length).toBeLessThanOrEqual(4);
+    expect(JSON.stringify(updates.at(-1)!.body.blocks)).toContain('På plats 7 · Delvis 13 · Inte på plats 0 · Vet inte 0');
+  });
+});
