@@ -190,3 +190,23 @@ describe('Teams: throttling', () => {
     }
   });
 });
+
+describe('Teams: the bot leaving a team', () => {
+  it('a conversationUpdate removing the bot forgets that team\'s conversations', async () => {
+    const h = await startApp();
+    try {
+      fakeConnector();
+      await h.post(fixture('conversation-update-bot-added.json'));
+      await h.post(channelMessage(PEOPLE.cora, 'assess help'));
+      expect(await h.store.getRecord(REFERENCE_COLLECTION, `conv|${TENANT}|${CHANNEL}`)).not.toBeNull();
+      const removed = { ...fixture('conversation-update-bot-added.json'), id: 'f:removed-1', membersAdded: undefined, membersRemoved: [{ id: '28:9b2d6a54-app0-4000-8000-00000000b07a' }], channelData: { ...fixture<{ channelData: object }>('conversation-update-bot-added.json').channelData, eventType: 'teamMemberRemoved' } };
+      const res = await h.post(removed);
+      expect(res.status).toBe(200);
+      const left = await h.store.listRecords(REFERENCE_COLLECTION);
+      expect(Object.keys(left).filter((k) => k.startsWith('conv|'))).toEqual([]);
+    } finally {
+      await dropPrefix(h.store);
+      await h.app.close();
+    }
+  });
+});

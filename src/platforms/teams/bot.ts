@@ -104,7 +104,7 @@ export class TeamsBot {
       case ActivityTypes.Invoke:
         return this.onInvoke(turn);
       case ActivityTypes.ConversationUpdate:
-        return;
+        return this.onConversationUpdate(turn);
       default:
         return;
     }
@@ -142,6 +142,13 @@ export class TeamsBot {
         savedAt: now,
       });
     }
+  }
+
+  /** Older clients signal removal as the bot leaving the conversation rather than an installationUpdate. */
+  private async onConversationUpdate(turn: Turn): Promise<void> {
+    const botId = turn.activity.recipient?.id;
+    const removed = (turn.activity.membersRemoved ?? []).some((m) => m.id === botId);
+    if (removed) await this.deps.refs.removeConversation(turn.tenant, turn.key, teamIdOf(turn.activity));
   }
 
   private async onInstallationUpdate(turn: Turn): Promise<void> {
