@@ -88,6 +88,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     config, http, store, packs, service, scheduler, messengers, commands, reportLinks, logger, metrics, clock, adapters: [], baseUrl,
   };
 
+  // While shutting down, answer with `Connection: close`: a keep-alive socket left idle after its last
+  // response would otherwise hold http.close() open until keepAliveTimeout (72 s), past main.ts's forced exit.
+  let shuttingDown = false;
+  http.addHook('onSend', async (_req, reply, payload) => {
+    if (shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
+
   http.get('/healthz', async () => ({ ok: true }));
   http.get('/readyz', async (_req, reply) => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -118,6 +126,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();
+      shuttingDown = true;
       await http.close();
       for (const adapter of ctx.adapters) await adapter.close?.();
       await store.close();
