@@ -25,6 +25,21 @@ export const ERROR_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'INTERNAL',
+  // The toolkit's ways of working (peer review, action plan, baseline) and privacy requests; texts in modes.<locale>.yaml.
+  'NOT_PEER_REVIEW',
+  'REVIEW_NOT_STARTED',
+  'REVIEW_ALREADY_STARTED',
+  'NO_REVIEWERS',
+  'SELF_ASSESSMENT_LOCKED',
+  'REVIEWERS_CANNOT_EDIT_TEAM',
+  'REVIEWER_IS_PARTICIPANT',
+  'NO_CLOSED_ROUND',
+  'NOT_A_GOAL',
+  'UNKNOWN_ACTION',
+  'UNKNOWN_MEMBER',
+  'INVALID_DATE',
+  'TOO_MANY_ACTIONS',
+  'NOT_TEAM_MEMBER',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -86,6 +86,62 @@ export const ChannelRefSchema = z.strictObject({
   name: z.string().max(200).optional(),
 });
 
+/** Peer review (kollegial utvärdering): the team assesses itself first, then invited reviewers review. */
+export const REVIEW_PHASES = ['self-assessment', 'review'] as const;
+export const ReviewPhaseSchema = z.enum(REVIEW_PHASES);
+export type ReviewPhase = z.infer<typeof ReviewPhaseSchema>;
+
+export const REVIEW_NOTE_KINDS = ['interview', 'focus-group', 'note'] as const;
+export const ReviewNoteKindSchema = z.enum(REVIEW_NOTE_KINDS);
+export type ReviewNoteKind = z.infer<typeof ReviewNoteKindSchema>;
+
+export const MAX_NOTE_CHARS = 3000;
+
+/** A record of an interview, focus group or other visit note made during the review phase. */
+export const ReviewNoteSchema = z.strictObject({
+  id: z.string().min(1).max(20),
+  kind: ReviewNoteKindSchema,
+  /** Key factors the note is about; empty when it concerns the whole review. */
+  factorIds: z.array(z.string()).max(50).default([]),
+  text: z.string().min(1).max(MAX_NOTE_CHARS),
+  by: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ReviewNote = z.infer<typeof ReviewNoteSchema>;
+
+/** Action plan (handlingsplan): quick wins give early visible results, long-term actions the slower work. */
+export const ACTION_TAGS = ['quick-win', 'long-term'] as const;
+export const ActionTagSchema = z.enum(ACTION_TAGS);
+export type ActionTag = z.infer<typeof ActionTagSchema>;
+
+export const MAX_ACTION_CHARS = 500;
+export const MAX_ACTIONS = 200;
+
+export const ActionSchema = z.strictObject({
+  /** "A1", "A2" … per plan, short enough to type in `/assess action done A3`. */
+  id: z.string().regex(/^A\d{1,4}$/),
+  /** The goal: a key factor that was not in place, or only partly, when the round closed. */
+  factorId: z.string(),
+  text: z.string().min(1).max(MAX_ACTION_CHARS),
+  owner: z.string().min(1).max(200),
+  /** Local calendar date in the round's timezone, YYYY-MM-DD. */
+  due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  tag: ActionTagSchema,
+  status: z.enum(['open', 'done']),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime({ offset: true }),
+  doneAt: z.iso.datetime({ offset: true }).optional(),
+  doneBy: z.string().optional(),
+});
+export type Action = z.infer<typeof ActionSchema>;
+
+export const ActionPlanSchema = z.strictObject({
+  actions: z.array(ActionSchema).max(MAX_ACTIONS).default([]),
+  /** The next action number, so ids are never reused after a removal. */
+  nextNumber: z.number().int().min(1).default(1),
+});
+export type ActionPlan = z.infer<typeof ActionPlanSchema>;
+
 export const RoundSchema = z.strictObject({
   id: z.string().min(1),
   /** Workspace (Slack team id) or Teams tenant; the unit of isolation in the store. */
@@ -118,6 +174,15 @@ export const RoundSchema = z.strictObject({
   /** In anonymous rounds, a factor's results stay hidden below this many responses. */
   minResponses: z.number().int().min(1).max(50).default(3),
   contextNotes: z.array(ContextNoteSchema).default([]),
+  /** Peer-review rounds only: which phase the round is in (absent in other modes). */
+  reviewPhase: ReviewPhaseSchema.optional(),
+  reviewStartedAt: z.iso.datetime({ offset: true }).optional(),
+  /** The expert who leads the peer review; reviews alongside the reviewers. */
+  reviewLead: z.string().min(1).max(200).optional(),
+  /** Interviews, focus groups and other notes logged during the review phase. */
+  reviewNotes: z.array(ReviewNoteSchema).max(500).optional(),
+  /** The action plan drawn up from this round once it has closed. */
+  actionPlan: ActionPlanSchema.optional(),
 });
 export type Round = z.infer<typeof RoundSchema>;
 

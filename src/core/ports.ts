@@ -1,5 +1,5 @@
 // The interfaces the core needs from the outside world: a store, a messenger and a clock.
-import type { Answer, Level, LevelCounts, Round } from './model.js';
+import type { Action, Answer, Level, LevelCounts, Round } from './model.js';
 
 export type JobKind =
   | 'factor-open'
@@ -90,6 +90,11 @@ export interface Store {
   getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
   getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;
   getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;
+  /**
+   * Privacy erasure, atomic per round: moves every vote of `memberId` (all factors) to `replacementId`, so the
+   * tallies stay as they were, and deletes every answer of `memberId`. Nothing happens for an unknown round.
+   */
+  eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }>;
 
   setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void>;
   getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>>;
@@ -134,6 +139,11 @@ export interface Messenger {
   sendWeeklyDigest(round: Round, managerId: string): Promise<void>;
   /** Posts the summary in the channel and sends it to each manager. */
   postFinalDigest(round: Round): Promise<void>;
+  /**
+   * A direct message to an action's owner before its due date (action plans). Optional: a platform without it
+   * skips action reminders; `round` is the closed round the action plan belongs to.
+   */
+  sendActionReminder?(round: Round, memberId: string, actions: Action[]): Promise<void>;
 }
 
 export interface Clock {

@@ -447,6 +447,29 @@ export class MemoryStore implements Store {
     return json === undefined ? null : AnswerSchema.parse(JSON.parse(json));
   }
 
+  async eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }> {
+    this.trip();
+    const s = this.state(tenant, roundId);
+    if (!s) return { votes: 0, answers: 0 };
+    let votes = 0;
+    let answers = 0;
+    // Levels stay the same, so the cached tallies stay right.
+    for (const [field, vote] of [...s.votes]) {
+      const parsed = parseMemberField(field);
+      if (parsed?.memberId !== memberId) continue;
+      s.votes.delete(field);
+      s.votes.set(memberField(parsed.factorId, replacementId), vote);
+      votes += 1;
+    }
+    for (const field of [...s.answers.keys()]) {
+      if (parseMemberField(field)?.memberId !== memberId) continue;
+      s.answers.delete(field);
+      answers += 1;
+    }
+    if (votes + answers > 0) this.changed();
+    return { votes, answers };
+  }
+
   // --- card refs ------------------------------------------------------------------------------
 
   async setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void> {

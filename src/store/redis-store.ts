@@ -452,6 +452,40 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
 
+/**
+ * KEYS: round, votes, voted-at, answers. ARGV: '|' .. encoded member, '|' .. encoded replacement.
+ * Fields are <F>|<M> with both parts encoded (no '|' inside), so a suffix match is an exact member match.
+ */
+const ERASE_MEMBER_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end
+local from, to = ARGV[1], ARGV[2]
+local function owned(field)
+  return #field > #from and string.sub(field, -#from) == from
+end
+local moved = 0
+for _, key in ipairs({KEYS[2], KEYS[3]}) do
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    local field = all[i]
+    if owned(field) then
+      local target = string.sub(field, 1, #field - #from) .. to
+      redis.call('HSET', key, target, all[i + 1])
+      redis.call('HDEL', key, field)
+      if key == KEYS[2] then moved = moved + 1 end
+    end
+  end
+end
+local dropped = 0
+local answers = redis.call('HGETALL', KEYS[4])
+for i = 1, #answers, 2 do
+  if owned(answers[i]) then
+    redis.call('HDEL', KEYS[4], answers[i])
+    dropped = dropped + 1
+  end
+end
+return {moved, dropped}
+`;
+
 /** KEYS: lock. ARGV: token. */
 const UNLOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -470,6 +504,7 @@ const SCRIPTS = {
   retry: { lua: RETRY_LUA, numberOfKeys: 2 },
   cancel: { lua: CANCEL_LUA, numberOfKeys: 4 },
   hsetIfRound: { lua: HSET_IF_ROUND_LUA, numberOfKeys: 2 },
+  eraseMember: { lua: ERASE_MEMBER_LUA, numberOfKeys: 4 },
   unlock: { lua: UNLOCK_LUA, numberOfKeys: 1 },
 } as const;
 
@@ -848,6 +883,12 @@ export class RedisStore implements Store {
     const key = this.keys.round(tenant, roundId).answers;
     const json = await this.trip(() => this.client.hget(key, memberField(factorId, memberId)));
     return json === null ? null : AnswerSchema.parse(JSON.parse(json));
+  }
+
+  async eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }> {
+    const k = this.keys.round(tenant, roundId);
+    const reply = (await this.script('eraseMember', k.round, k.votes, k.votedAt, k.answers, `|${enc(memberId)}`, `|${enc(replacementId)}`)) as unknown[];
+    return { votes: Number(reply[0]) || 0, answers: Number(reply[1]) || 0 };
   }
 
   // --- card refs ------------------------------------------------------------------------------

@@ -403,6 +403,32 @@ export function storeContract(
         expect(store.roundTrips() - before).toBe(emptyCost);
       });
 
+      it('erases a member: votes move to the replacement with tallies unchanged, answers go, others stay', async () => {
+        const odd = 'U|odd:id{x}';
+        await store.recordVote(vote({ memberId: odd, level: 'partly' }));
+        await store.recordVote(vote({ memberId: odd, factorId: 'f2', level: 'in-place' }));
+        await store.recordVote(vote({ memberId: `${odd}x`, level: 'not-in-place' }));
+        await store.recordVote(vote({ memberId: 'U-b', level: 'in-place' }));
+        await store.saveAnswer('T0001', 'round-1', answer('f1', odd, 'my text'));
+        await store.saveAnswer('T0001', 'round-1', answer('f1', 'U-b', 'kept'));
+        const before = await store.getSnapshot('T0001', 'round-1');
+
+        expect(await store.eraseMember('T0001', 'round-1', odd, 'erased-1')).toEqual({ votes: 2, answers: 1 });
+        const after = (await store.getSnapshot('T0001', 'round-1'))!;
+        expect(after.counts).toEqual(before!.counts);
+        expect(after.votes.f1).toEqual({ 'erased-1': 'partly', [`${odd}x`]: 'not-in-place', 'U-b': 'in-place' });
+        expect(after.votes.f2).toEqual({ 'erased-1': 'in-place' });
+        expect(after.answers.f1).toEqual({ 'U-b': answer('f1', 'U-b', 'kept') });
+        expect(await store.getMemberVote('T0001', 'round-1', 'f1', odd)).toBeNull();
+        expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual({ ...emptyCounts(), partly: 1, 'not-in-place': 1, 'in-place': 1 });
+        // Idempotent, and a missing round is a no-op.
+        expect(await store.eraseMember('T0001', 'round-1', odd, 'erased-2')).toEqual({ votes: 0, answers: 0 });
+        expect(await store.eraseMember('T0001', 'missing', odd, 'erased-2')).toEqual({ votes: 0, answers: 0 });
+        // A later vote by the replacement key changes the moved vote, it does not add one.
+        await store.recordVote(vote({ memberId: 'erased-1', level: 'in-place' }));
+        expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual({ ...emptyCounts(), 'not-in-place': 1, 'in-place': 2 });
+      });
+
       it('keeps card refs per factor', async () => {
         expect(await store.getCardRefs('T0001', 'round-1')).toEqual({});
         await store.setCardRef('T0001', 'round-1', 'f1', { messageId: '1700000000.000100', channelId: 'C-general' });
