@@ -2,7 +2,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { settings } from '../helpers/world.js';
-import { API_ORIGIN, CHANNEL, TEAM, decodeBody, startSlackApp, type SlackTestApp } from '../helpers/slack.js';
+import { API_ORIGIN, CHANNEL, TEAM, decodeBody, sendCommand, sendInteraction, startSlackApp, submission, submittedValues, type SlackTestApp } from '../helpers/slack.js';
 
 let t: SlackTestApp;
 
@@ -61,6 +61,30 @@ describe('Slack rate limits', () => {
     expect((await t.app.store.getCardRefs(TEAM, round.id)).f01).toBeDefined();
     const f01Posts = t.slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body.blocks).includes('01 · Offentliga åtaganden'));
     expect(f01Posts).toHaveLength(2);
+  });
+
+  it('when the channel refuses the round, the coordinator is told by DM and the cards are retried later', async () => {
+    t = await startSlackApp();
+    t.slack.addUser({ id: 'U0CORA', name: 'Cora Lind' }).addUser({ id: 'U0ANNA', name: 'Anna Berg' }).addChannel(CHANNEL, ['U0CORA', 'U0ANNA']);
+    await sendCommand(t, { text: 'start' });
+    await t.adapter.settled();
+    const view = t.slack.callsTo('views.open')[0]!.body.view as Record<string, unknown>;
+    const refused: [number, unknown] = [200, { ok: false, error: 'not_in_channel' }];
+    t.slack.failNext('chat.postMessage', ...Array.from({ length: 14 }, () => refused));
+    const values = submittedValues(view, { pacing: { selected_option: { value: 'all-at-once' } }, start_date: { selected_date: '2026-01-12' } });
+    expect((await sendInteraction(t, submission('view-submission-start', view, values))).body).toBe('');
+    await t.adapter.settled();
+
+    const round = (await t.app.store.listRounds(TEAM))[0]!;
+    const dm = t.slack.postsTo('U0CORA');
+    expect(dm).toHaveLength(1);
+    expect(dm[0]!.body.text).toBe(`Jag kunde inte posta omgången i <#${CHANNEL}>. Kontrollera att jag är inbjuden där (skriv /invite och välj appen). Jag försöker med korten igen om en minut.`);
+    const retries = (await t.app.store.listJobs(TEAM, round.id)).filter((j) => j.kind === 'factor-open');
+    expect(retries).toHaveLength(13);
+
+    t.clock.advance(61_000);
+    await t.app.scheduler.drain();
+    expect(Object.keys(await t.app.store.getCardRefs(TEAM, round.id))).toHaveLength(13);
   });
 
   it('a retried opening job never posts the same card twice', async () => {

@@ -70,9 +70,13 @@ describe('CardUpdater', () => {
       runs,
       setState: (n: number) => void (state = n),
       advance: (ms: number) => void (now += ms),
+      /** Lets every edit in flight finish, including edits those edits start. */
       finishAll: async () => {
-        while (inflight.length > 0) inflight.shift()!();
-        await Promise.all(tracked);
+        do {
+          while (inflight.length > 0) inflight.shift()!();
+          await Promise.all(tracked);
+          await new Promise((resolve) => setImmediate(resolve));
+        } while (inflight.length > 0);
       },
     };
   }
@@ -111,16 +115,32 @@ describe('CardUpdater', () => {
     expect(s.runs).toEqual([0, 2]);
   });
 
-  it('keeps cards apart and stops its timers on close', async () => {
+  it('keeps cards apart, and on close sends the edit still waiting instead of dropping it', async () => {
     const s = setup();
     s.updater.request('a');
     s.updater.request('b');
     await s.finishAll();
-    expect(s.runs).toHaveLength(2);
+    expect(s.runs).toEqual([0, 0]);
+    s.setState(7);
     s.updater.request('a');
     await s.finishAll();
     expect(s.updater.pendingKeys()).toEqual(['a']);
     s.updater.close();
     expect(s.timers.size).toBe(0);
+    await s.finishAll();
+    expect(s.runs).toEqual([0, 0, 7]);
+    s.updater.request('b');
+    await s.finishAll();
+    expect(s.runs).toHaveLength(3);
+  });
+
+  it('on close, a change that arrived during an edit in flight still goes out', async () => {
+    const s = setup();
+    s.updater.request('a');
+    s.setState(3);
+    s.updater.request('a');
+    s.updater.close();
+    await s.finishAll();
+    expect(s.runs).toEqual([0, 3]);
   });
 });

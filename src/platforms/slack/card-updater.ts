@@ -47,9 +47,9 @@ export class CardUpdater {
     else slot.timer = this.opts.timers.setTimeout(() => this.runNow(key, slot), wait);
   }
 
-  private runNow(key: string, slot: Slot): void {
+  private runNow(key: string, slot: Slot, evenIfClosed = false): void {
     slot.timer = null;
-    if (this.closed) return;
+    if (this.closed && !evenIfClosed) return;
     slot.dirty = false;
     slot.lastRunAt = this.opts.now();
     const p = this.opts
@@ -59,7 +59,9 @@ export class CardUpdater {
         slot.running = null;
         if (slot.dirty) {
           slot.dirty = false;
-          this.request(key);
+          // Closing: no more windows, but the change that came in during this edit still goes out.
+          if (this.closed) this.runNow(key, slot, true);
+          else this.request(key);
         }
       });
     slot.running = p;
@@ -79,12 +81,17 @@ export class CardUpdater {
     return [...this.slots.entries()].filter(([, s]) => s.timer !== null).map(([k]) => k);
   }
 
-  /** Stops all timers; edits in flight finish. */
+  /**
+   * Stops taking requests. Edits still waiting for their window go out now rather than being lost,
+   * so a card shown at shutdown carries the final tally too.
+   */
   close(): void {
-    this.closed = true;
-    for (const slot of this.slots.values()) {
-      if (slot.timer !== null) this.opts.timers.clearTimeout(slot.timer);
+    for (const [key, slot] of this.slots) {
+      if (slot.timer === null) continue;
+      this.opts.timers.clearTimeout(slot.timer);
       slot.timer = null;
+      if (slot.running === null) this.runNow(key, slot);
     }
+    this.closed = true;
   }
 }

@@ -14,6 +14,7 @@ import type { CardUpdater } from './card-updater.js';
 import type { ChartRenderer } from './chart.js';
 import { uploadChart } from './chart.js';
 import type { SurfacePayload } from './limits.js';
+import { channelRef } from './mrkdwn.js';
 import { renderDigest } from './render/digest.js';
 import { renderFactorCard } from './render/factor-card.js';
 import { renderReminder, renderWelcome } from './render/messages.js';
@@ -81,11 +82,19 @@ export class SlackMessenger implements Messenger {
     await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
   }
 
-  /** The welcome, then the cards that are open now, one after another; a card that fails is left to the scheduler to retry. */
+  /**
+   * The welcome, then the cards that are open now, one after another. A card that fails is left to
+   * the scheduler to retry; a failed welcome is reported (thrown) after the cards have had their try.
+   */
   async postWelcomeAndCards(round: Round): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
     const state = await this.deps.service.state(round.tenant, round.id);
-    await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
+    let welcomeError: unknown = null;
+    try {
+      await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
+    } catch (err) {
+      welcomeError = err;
+    }
     for (const factorId of this.deps.service.openFactorIds(round)) {
       try {
         await this.postFactorCard(round, factorId);
@@ -94,6 +103,16 @@ export class SlackMessenger implements Messenger {
         await this.scheduleCardRetry(round, factorId);
       }
     }
+    if (welcomeError) throw welcomeError;
+  }
+
+  /** Tells the coordinator, in a DM, that the round could not be posted in its channel. */
+  async tellCoordinatorPostFailed(round: Round): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const coordinator = round.coordinators[0];
+    if (!coordinator) return;
+    const text = t(round.locale, 'slack.errors.postFailed', { channel: channelRef(round.channel.id) });
+    await this.post(client, coordinator, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
   }
 
   private async scheduleCardRetry(round: Round, factorId: string): Promise<void> {

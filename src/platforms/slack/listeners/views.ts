@@ -72,7 +72,13 @@ export function registerViews(app: App, s: SlackContext): void {
     await ack();
     const started = round;
     s.background.run('post welcome and cards', async () => {
-      await s.messenger.postWelcomeAndCards(started);
+      try {
+        await s.messenger.postWelcomeAndCards(started);
+      } catch (err) {
+        // The round exists and its cards are queued for retry; the coordinator must not be left wondering.
+        s.app.logger.warn({ err, roundId: started.id }, 'posting the welcome failed');
+        await s.messenger.tellCoordinatorPostFailed(started);
+      }
       const names = await s.directory.names(client, tenant, [...started.participants, ...started.managers]);
       if (Object.keys(names).length > 0) await s.app.service.rememberNames(tenant, started.id, names);
     });

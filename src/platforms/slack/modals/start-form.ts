@@ -86,9 +86,9 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     input('mode', t(l, 'form.mode'), { type: 'static_select', options: modeOptions, initial_option: find(modeOptions, defaults.mode) }),
     input('channel', t(l, 'form.channel'), {
       type: 'conversations_select',
-      initial_conversation: defaults.channelId,
-      default_to_current_conversation: true,
-      filter: { include: ['public', 'private'], exclude_bot_users: true },
+      // Only a channel can be preselected: typed in a DM, the coordinator picks one.
+      ...(/^[CG]/.test(defaults.channelId) ? { initial_conversation: defaults.channelId } : {}),
+      filter: { include: ['public', 'private'] },
     }),
     input('participants', t(l, 'form.participants'), { type: 'multi_users_select', ...(participants.length > 0 ? { initial_users: participants } : {}) }, { optional: true, hint: t(l, 'form.participantsHint') }),
     input('managers', t(l, 'form.managers'), { type: 'multi_users_select', ...(defaults.managers.length > 0 ? { initial_users: defaults.managers } : {}) }, { optional: true }),
