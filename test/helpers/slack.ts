@@ -7,7 +7,7 @@ import { build, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config.js';
 import type { Store } from '../../src/core/ports.js';
 import { StoreUnavailableError } from '../../src/core/errors.js';
-import { createSlackRegistrar, SlackAdapter, type SlackOptions } from '../../src/platforms/slack/index.js';
+import { createSlackRegistrar, registerSlack, SlackAdapter, type SlackOptions } from '../../src/platforms/slack/index.js';
 import type { Timers } from '../../src/platforms/slack/background.js';
 import type { RedisStore } from '../../src/store/redis-store.js';
 import { FakeClock } from './fake-clock.js';
@@ -318,6 +318,8 @@ export async function startSlackApp(
     clock?: FakeClock;
     /** False: no fake Slack; the test sets up its own nock scopes. */
     fake?: boolean;
+    /** Use the exported `registerSlack` as main.ts does (real pacing and timers) instead of test options. */
+    productionRegistrar?: boolean;
   } = {},
 ): Promise<SlackTestApp> {
   nock.disableNetConnect();
@@ -327,7 +329,7 @@ export async function startSlackApp(
   const timers = new ManualTimers();
   const slack = new FakeSlack(clock);
   if (opts.fake !== false) slack.install();
-  const registrar = createSlackRegistrar({
+  const registrar = opts.productionRegistrar ? registerSlack : createSlackRegistrar({
     postIntervalMs: 0,
     coalesceMs: 1000,
     timers,

@@ -19,7 +19,8 @@ let t: SlackTestApp;
 let roundId: string;
 
 beforeEach(async () => {
-  t = await startSlackApp();
+  // The registrar main.ts uses: build(config, { adapters: [registerSlack], store, clock }).
+  t = await startSlackApp({ productionRegistrar: true });
   t.slack.addUser({ id: 'U0CORA', name: 'Cora Lind' }).addUser({ id: 'U0ANNA', name: 'Anna Berg' });
   const round = await t.app.service.startRound({
     tenant: TEAM,
