@@ -22,7 +22,7 @@ function sink(): Writable & { text: () => string } {
 async function cli(args: string[]) {
   const out = sink();
   const err = sink();
-  const code = await runCli(args, out as unknown as NodeJS.WriteStream, err as unknown as NodeJS.WriteStream);
+  const code = await runCli(args, out as unknown as typeof process.stdout, err as unknown as typeof process.stderr);
   return { code, out: out.text(), err: err.text() };
 }
 
