@@ -55,11 +55,11 @@ h3{font-size:17px;margin:0 0 6px}
 .headline{flex:1 1 300px;align-self:center;font-size:17px;font-weight:600;margin:0}
 figure{margin:8px 0 0}
 figure img{max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
-figcaption{color:var(--muted);font-size:12px;margin-top:4px}
 table{border-collapse:collapse;width:100%;font-size:13.5px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:2px solid var(--line)}
 td.num,th.num{text-align:right;white-space:nowrap}
+td a{color:inherit;text-decoration:none;border-bottom:1px dotted var(--muted)}
 .chip{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12.5px;font-weight:600;color:#fff;white-space:nowrap}
 .lv-in{background:var(--in)}.lv-partly{background:var(--partly)}.lv-not{background:var(--not)}.lv-dk,.lv-none{background:var(--dk)}
 .dist{display:flex;height:8px;width:120px;border-radius:4px;overflow:hidden;background:#eef1f4;margin-top:4px}
@@ -181,7 +181,7 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     '</section>',
     ...(round.anonymous ? [`<p class="note">${escapeHtml(t(locale, 'report.anonymousNote', { min: round.minResponses }))}</p>`] : []),
     chartPng
-      ? `<figure><img src="data:image/png;base64,${chartPng.toString('base64')}" width="900" height="520" alt="${escapeHtml(digest.chartAlt)}"><figcaption>${escapeHtml(digest.chartTitle)}</figcaption></figure>`
+      ? `<figure><img src="data:image/png;base64,${chartPng.toString('base64')}" width="900" height="520" alt="${escapeHtml(digest.chartAlt)}"></figure>`
       : '',
     `<h2>${escapeHtml(t(locale, 'report.overviewTitle'))}</h2>`,
     overviewTable(model),

@@ -10,7 +10,7 @@ import { build, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config.js';
 import { runExportCommand } from '../../src/reports/cli-export.js';
 import { requestLocale } from '../../src/reports/routes.js';
-import { RedisStore } from '../../src/store/index.js';
+import { MemoryStore, RedisStore } from '../../src/store/index.js';
 import { CLOSED_AT, realisticRound, ROUND_ID, TENANT } from '../golden/realistic-round.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -156,6 +156,29 @@ describe('assess-bot export', () => {
       const rows = parse(readFileSync(file, 'utf8'), { bom: true, record_delimiter: '\r\n' }) as string[][];
       expect(rows.length).toBeGreaterThan(100);
       expect(rows.flat()).toContain("'=cmd()");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads the embedded store\'s snapshot file when there is no Redis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assess-export-'));
+    try {
+      const snapshotFile = join(dir, 'store.json');
+      const embedded = new MemoryStore({ snapshotFile });
+      await realisticRound({ locale: 'en', store: embedded });
+      await embedded.close();
+      const out: string[] = [];
+      const code = await runExportCommand(
+        [ROUND_ID, '--tenant', TENANT, '--format', 'json'],
+        { write: (c) => out.push(String(c)) },
+        { write: () => undefined },
+        { STORE_SNAPSHOT_FILE: snapshotFile, LOG_LEVEL: 'silent' },
+      );
+      expect(code).toBe(0);
+      const json = JSON.parse(out.join('')) as { round: { id: string; locale: string }; summary: { score: number } };
+      expect(json.round).toMatchObject({ id: ROUND_ID, locale: 'en' });
+      expect(json.summary.score).toBe(53);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
