@@ -6,11 +6,15 @@ import { registerSlack } from '../platforms/slack/index.js';
 import { registerTeams } from '../platforms/teams/index.js';
 import type { AppContext, PlatformAdapter } from './build.js';
 
-/** Slack when configured; Teams always (with no MICROSOFT_APP_ID it accepts the local Emulator); the playground unless switched off. */
+/**
+ * Slack when configured. Teams when MICROSOFT_APP_ID is set, or in local development (no Slack either), where it
+ * accepts the Bot Framework Emulator without auth; a Slack-only deployment never exposes an unauthenticated Teams endpoint.
+ * The playground when no platform credentials are set, unless switched off.
+ */
 export function defaultAdapters(config: Config): ((ctx: AppContext) => Promise<PlatformAdapter | null>)[] {
   const list: ((ctx: AppContext) => Promise<PlatformAdapter | null>)[] = [];
   if (slackEnabled(config)) list.push(registerSlack);
-  list.push(registerTeams);
+  if (config.MICROSOFT_APP_ID || !slackEnabled(config)) list.push(registerTeams);
   if (playgroundEnabled(config)) list.push(registerPlayground);
   return list;
 }
