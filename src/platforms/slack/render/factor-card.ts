@@ -10,7 +10,7 @@ export const ANSWER_ACTION = 'answer';
 export const EXAMPLES_ACTION = 'examples';
 
 /** The one line on why a factor matters: the rationale's first sentence, cut to fit a glance. */
-export const RATIONALE_CHARS = 200;
+export const RATIONALE_CHARS = 140;
 
 export function questionLines(view: Pick<FactorCardView, 'questionsTitle' | 'questions'>): string[] {
   const lines = [`*${esc(view.questionsTitle)}*`];
