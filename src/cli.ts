@@ -15,6 +15,12 @@ const USAGE = `Usage: assess-bot <command>
   content schema [--out file]             print or write the pack JSON Schema
   export <roundId> --tenant <t> --format csv|md|json|html [--out file]
                                           export a round's report (store from REDIS_URL or STORE_SNAPSHOT_FILE)
+  history --tenant <t> --channel <c> [--json] [--chart file.png]
+                                          each key factor's score across a channel's rounds
+  privacy export|erase --tenant <t> --user <id> [--yes]
+                                          a person's data as JSON, or erase it (privacy requests)
+  privacy forget --tenant <t> [--keep-rounds] --yes
+                                          remove a workspace's or Teams tenant's data (after an uninstall)
 `;
 
 export async function runCli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
@@ -27,6 +33,10 @@ export async function runCli(argv: string[], out = process.stdout, err = process
   if (command === 'export') {
     const { runExportCommand } = await import('./reports/cli-export.js');
     return runExportCommand(argv.slice(1), out, err);
+  }
+  if (command === 'history' || command === 'privacy') {
+    const { runHistoryCommand, runPrivacyCommand } = await import('./app/modes-cli.js');
+    return command === 'history' ? runHistoryCommand(argv.slice(1), out, err) : runPrivacyCommand(argv.slice(1), out, err);
   }
   if (command === 'content' && sub === 'validate') {
     const target = rest[0];

@@ -26,6 +26,8 @@ export const ConfigSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
     ANONYMITY_SECRET: optionalString,
+    /** Closed rounds (votes, answers, action plans) are purged this many months after they closed. */
+    RETENTION_MONTHS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(240).default(24)),
     CONTENT_DIR: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),

@@ -10,6 +10,7 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
+import { registerHistoryRoutes } from './history-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -62,7 +63,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const packs = PackRegistry.fromDir(config.CONTENT_DIR);
   const secret = config.ANONYMITY_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.MICROSOFT_APP_PASSWORD ?? randomBytes(32).toString('hex');
   if (!config.ANONYMITY_SECRET) logger.warn('ANONYMITY_SECRET is not set; anonymous rounds and report links use a derived or per-process secret');
-  const service = new AssessmentService({ store, packs, clock, anonymitySecret: secret });
+  const service = new AssessmentService({ store, packs, clock, anonymitySecret: secret, retentionMonths: config.RETENTION_MONTHS });
   const messengers = new MessengerHub();
   const scheduler = new Scheduler({
     store,
@@ -115,6 +116,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   });
 
   registerReportRoutes(ctx);
+  registerHistoryRoutes(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

@@ -5,14 +5,21 @@ import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
 import type { Platform, Round } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
-import type { Actor, AssessmentService } from '../core/service.js';
+import type { Actor, AssessmentService, RoundState } from '../core/service.js';
 import { defaultSettings, type RoundSettings } from '../core/settings.js';
-import { buildDigest, type DigestView } from '../core/views.js';
+import { buildDigest, type DigestOptions, type DigestView } from '../core/views.js';
+import { ModeCommands } from './mode-commands.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import type { ReportLinks } from './report-links.js';
 
 export const SUBCOMMANDS = ['start', 'status', 'remind', 'close', 'digest', 'export', 'context', 'help'] as const;
-export type Subcommand = (typeof SUBCOMMANDS)[number];
+/**
+ * The toolkit's ways of working and privacy requests. Kept apart from SUBCOMMANDS, which is also the Teams
+ * manifest's command list (at most ten entries there).
+ */
+export const MODE_SUBCOMMANDS = ['baseline', 'history', 'review', 'finding', 'recommend', 'plan', 'action', 'privacy'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number] | (typeof MODE_SUBCOMMANDS)[number];
+const ALL_SUBCOMMANDS: readonly string[] = [...SUBCOMMANDS, ...MODE_SUBCOMMANDS];
 
 export interface ParsedCommand {
   name: Subcommand;
@@ -30,7 +37,7 @@ export function parseCommand(text: string): ParsedCommand {
   const [first = '', ...rest] = cleaned.split(/\s+/);
   const name = first.toLowerCase();
   if (name === '') return { name: 'help', args: '', unknown: false };
-  if ((SUBCOMMANDS as readonly string[]).includes(name)) {
+  if (ALL_SUBCOMMANDS.includes(name)) {
     return { name: name as Subcommand, args: rest.join(' ').trim(), unknown: false };
   }
   return { name: 'help', args: '', unknown: true };
@@ -70,10 +77,11 @@ export class CommandRouter {
     let locale = ctx.locale;
     try {
       if (cmd.name === 'help') {
-        const help = t(locale, 'commands.help');
+        const help = `${t(locale, 'commands.help')}\n${t(locale, 'modes.help')}`;
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }
-      if (cmd.name === 'start') return await this.start(ctx);
+      if (cmd.name === 'start') return await this.start(ctx, cmd.args);
+      if (cmd.name === 'privacy') return await this.privacy(ctx, cmd.args);
       const round = await this.deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId);
       if (!round) throw new AppError('ROUND_NOT_FOUND');
       locale = round.locale;
@@ -90,13 +98,26 @@ export class CommandRouter {
           return { type: 'text', text: t(locale, 'commands.exportReady', { url: this.deps.reportLinks.url(round.tenant, round.id) }), visibility: 'ephemeral' };
         case 'context':
           return await this.context(ctx, round, cmd.args);
+        case 'baseline':
+          return await this.baseline(ctx, round, cmd.args);
+        case 'history':
+          return await this.history(ctx, round);
+        case 'review':
+          return await this.review(ctx, round, cmd.args);
+        case 'finding':
+        case 'recommend':
+          return await this.finding(ctx, round, cmd.name, cmd.args);
+        case 'plan':
+          return await this.plan(ctx);
+        case 'action':
+          return await this.action(ctx, cmd.args);
       }
     } catch (err) {
       return { type: 'text', text: toAppError(err).userMessage(locale), visibility: 'ephemeral' };
     }
   }
 
-  private async start(ctx: CommandContext): Promise<CommandReply> {
+  private async start(ctx: CommandContext, args: string): Promise<CommandReply> {
     const existing = await this.deps.service.store.activeRoundForChannel(ctx.tenant, ctx.channelId);
     if (existing) {
       const r = await this.deps.service.store.getRound(ctx.tenant, existing);
@@ -110,15 +131,34 @@ export class CommandRouter {
       channelId: ctx.channelId,
       participants: members.length > 0 ? members : [ctx.actor.id],
     });
+    // `/assess start again`: the form filled from the last round's settings, with new dates of the same length.
+    if (/^(again|igen|previous|förra)$/i.test(args.trim())) {
+      const again = await this.deps.service.settingsForRestart(ctx.tenant, ctx.channelId, defaults.startDate);
+      return { type: 'start-form', defaults: { ...again, ...(ctx.channelName ? { channelName: ctx.channelName } : {}) } };
+    }
     return { type: 'start-form', defaults: { ...defaults, ...(ctx.channelName ? { channelName: ctx.channelName } : {}) } };
+  }
+
+  /** What a digest of this round compares with and follows up: baseline, previous round and action plan. */
+  async digestInputs(round: Round): Promise<Pick<DigestOptions, 'baseline' | 'previous' | 'planRound'>> {
+    const baseline = await this.baselineState(round);
+    let previous: RoundState | null = null;
+    const previousId = round.previousRoundId;
+    if (previousId && previousId !== round.id && previousId !== baseline?.round.id) {
+      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId);
+      previous = snap ? this.deps.service.stateFromSnapshot(snap) : null;
+    }
+    const before = previous?.round ?? (baseline?.round.id === previousId ? baseline?.round : null) ?? null;
+    const ownPlan = (round.status === 'closed' || round.status === 'archived') && (round.actionPlan?.actions.length ?? 0) > 0;
+    const planRound = ownPlan ? round : before && (before.actionPlan?.actions.length ?? 0) > 0 ? before : null;
+    return { baseline, previous, planRound };
   }
 
   private async status(round: Round): Promise<CommandReply> {
     const state = await this.deps.service.state(round.tenant, round.id);
-    const baseline = await this.baselineState(round);
     const view = buildDigest(state, {
       kind: 'status',
-      baseline,
+      ...(await this.digestInputs(round)),
       now: this.deps.service.clock.now(),
       reportUrl: this.deps.reportLinks.url(round.tenant, round.id),
     });
@@ -134,6 +174,8 @@ export class CommandRouter {
 
   /** Reminds every participant who has not voted on an open factor, now. */
   async remindNow(round: Round): Promise<number> {
+    // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
+    if (round.reviewPhase === 'review') return this.modes.remindPanel(round);
     const state = await this.deps.service.state(round.tenant, round.id);
     const now = this.deps.service.clock.now();
     const byMember = new Map<string, string[]>();
@@ -166,7 +208,7 @@ export class CommandRouter {
     const state = await this.deps.service.state(round.tenant, round.id);
     const view = buildDigest(state, {
       kind: round.status === 'open' ? 'status' : 'final',
-      baseline: await this.baselineState(round),
+      ...(await this.digestInputs(round)),
       now: this.deps.service.clock.now(),
       reportUrl: this.deps.reportLinks.url(round.tenant, round.id),
     });
@@ -185,5 +227,49 @@ export class CommandRouter {
     const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
     const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
     return { type: 'text', text: t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }), visibility: 'ephemeral' };
+  }
+
+  // --- the ways of working and privacy requests (mode-commands.ts) ------------------------------------
+
+  private readonly modes = new ModeCommands(this);
+
+  get service(): AssessmentService {
+    return this.deps.service;
+  }
+
+  get reportLinks(): ReportLinks {
+    return this.deps.reportLinks;
+  }
+
+  get messenger(): Messenger {
+    return this.deps.messenger;
+  }
+
+  private baseline(ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
+    return this.modes.baseline(ctx, round, args);
+  }
+
+  private history(ctx: CommandContext, round: Round): Promise<CommandReply> {
+    return this.modes.history(ctx, round);
+  }
+
+  private review(ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
+    return this.modes.review(ctx, round, args);
+  }
+
+  private finding(ctx: CommandContext, round: Round, kind: 'finding' | 'recommend', args: string): Promise<CommandReply> {
+    return this.modes.finding(ctx, round, kind, args);
+  }
+
+  private plan(ctx: CommandContext): Promise<CommandReply> {
+    return this.modes.plan(ctx);
+  }
+
+  private action(ctx: CommandContext, args: string): Promise<CommandReply> {
+    return this.modes.action(ctx, args);
+  }
+
+  private privacy(ctx: CommandContext, args: string): Promise<CommandReply> {
+    return this.modes.privacy(ctx, args);
   }
 }

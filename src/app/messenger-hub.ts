@@ -1,5 +1,5 @@
 // Routes each scheduled delivery to the messenger of the platform the round runs on.
-import type { Platform, Round } from '../core/model.js';
+import type { Action, Platform, Round } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
 
 export class MessengerHub implements Messenger {
@@ -33,5 +33,11 @@ export class MessengerHub implements Messenger {
 
   postFinalDigest(round: Round): Promise<void> {
     return this.for(round).postFinalDigest(round);
+  }
+
+  /** Action-plan reminders, on platforms that send them (the others skip them quietly). */
+  async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
+    const messenger = this.for(round);
+    if (messenger.sendActionReminder) await messenger.sendActionReminder(round, memberId, actions);
   }
 }

@@ -42,8 +42,9 @@ export function isParticipant(round: Round, memberId: string): boolean {
   return round.participants.includes(memberId);
 }
 
+/** Invited reviewers and the expert lead who leads them. */
 export function isReviewer(round: Round, memberId: string): boolean {
-  return round.reviewers.includes(memberId);
+  return round.reviewers.includes(memberId) || round.reviewLead === memberId;
 }
 
 /** Only coordinators start, configure or close a round. */

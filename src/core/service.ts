@@ -5,18 +5,27 @@ import type { PackRegistry } from '../content/registry.js';
 import type { ContentPack, KeyFactor } from '../content/schema.js';
 import { factorWindows, validateCalendar, type FactorWindow } from './calendar.js';
 import { AppError } from './errors.js';
-import { assertCanRespond, assertCoordinator, assertTransition, assertWritable } from './lifecycle.js';
+import { actionJobId, actionReminderJob, parseActionTag, parseDueDate, planGoals, resolveFactor } from './action-plan.js';
+import { assertCanRespond, assertCoordinator, assertTransition, assertWritable, isCoordinator, isParticipant } from './lifecycle.js';
 import {
+  MAX_ACTION_CHARS,
+  MAX_ACTIONS,
   MAX_ANSWER_CHARS,
   MAX_EVIDENCE_LINKS,
+  MAX_NOTE_CHARS,
   RoundSchema,
+  type Action,
+  type ActionTag,
   type Answer,
   type Level,
   type Platform,
+  type ReviewNoteKind,
   type Round,
 } from './model.js';
+import { FINDINGS, isPanelMember, panelOf, peerFactorId, peerStateOf, RECOMMENDATIONS, type PeerState } from './peer-review.js';
 import type { Clock, RoundSnapshot, Store, VoteResult } from './ports.js';
-import { calendarFromSettings, RoundSettingsSchema, type RoundSettingsInput } from './settings.js';
+import { DEFAULT_RETENTION_MONTHS, PrivacyRequests, retentionJob } from './privacy.js';
+import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from './settings.js';
 import { compileJobs } from './jobs.js';
 import { tallyFactor, totalsOf, type FactorTally, type RoundTotals } from './tally.js';
 
@@ -40,6 +49,9 @@ export interface CastVoteInput extends Scope {
 export interface CastVoteOutcome extends VoteResult {
   round: Round;
   factorId: string;
+  /** Whose vote it was: the team's, or the peer panel's (a reviewer in a peer review's review phase). */
+  panel: 'team' | 'peer';
+  /** The tally of the panel the vote went to. */
   tally: FactorTally;
   /** Until when the vote can be changed: the round's close. */
   changeUntil: string;
@@ -61,6 +73,27 @@ export interface RoundState {
   totals: RoundTotals;
   /** factorId → number of members who answered, and evidence links given. */
   answerStats: Record<string, { answers: number; evidence: number; links: string[] }>;
+  /** Peer-review rounds: the panel's votes, findings and recommendations, kept apart from the team's. */
+  peer?: PeerState;
+}
+
+export interface SaveFindingsInput extends Scope {
+  factorId: string;
+  actor: Actor;
+  /** Left out = unchanged; an empty string clears it. */
+  findings?: string;
+  recommendations?: string;
+}
+
+export interface AddActionInput {
+  tenant: string;
+  channelId: string;
+  actor: Actor;
+  factor: string;
+  owner: string;
+  due: string;
+  tag: string | ActionTag;
+  text: string;
 }
 
 /** Evidence links must be plain http(s) URLs; anything else is refused with the offending link named. */
@@ -95,13 +128,19 @@ export class AssessmentService {
   readonly store: Store;
   readonly packs: PackRegistry;
   readonly clock: Clock;
+  /** Closed rounds are purged this many months after their close (RETENTION_MONTHS). */
+  readonly retentionMonths: number;
+  /** Per-person export and erasure, tenant removal and round purges; platforms register their records here. */
+  readonly privacy: PrivacyRequests;
   private readonly anonSecret: string;
 
-  constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymitySecret: string }) {
+  constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymitySecret: string; retentionMonths?: number }) {
     this.store = deps.store;
     this.packs = deps.packs;
     this.clock = deps.clock;
     this.anonSecret = deps.anonymitySecret;
+    this.retentionMonths = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
+    this.privacy = new PrivacyRequests(this);
   }
 
   nowIso(): string {
@@ -112,6 +151,14 @@ export class AssessmentService {
   memberKey(round: Round, memberId: string): string {
     if (!round.anonymous) return memberId;
     return 'anon-' + createHmac('sha256', this.anonSecret).update(`${round.tenant}\u0000${round.id}\u0000${memberId}`).digest('hex').slice(0, 32);
+  }
+
+  /**
+   * Interaction ids can carry a platform user id (Slack's do); they are stored only as a keyed hash, so the
+   * dedupe keys next to a round's votes never name who voted.
+   */
+  private interactionKey(round: Round, interactionId: string): string {
+    return createHmac('sha256', this.anonSecret).update(`ix\u0000${round.tenant}\u0000${round.id}\u0000${interactionId}`).digest('hex').slice(0, 32);
   }
 
   async getRound(tenant: string, roundId: string): Promise<Round> {
@@ -169,6 +216,8 @@ export class AssessmentService {
     const previous = await this.latestRoundForChannel(input.tenant, settings.channelId);
     const baselineId = settings.baselineRoundId ?? (await this.findBaseline(input.tenant, settings.channelId))?.id;
     const participants = [...new Set(settings.participants)];
+    const both = settings.reviewers.find((id) => participants.includes(id));
+    if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: input.names?.[both] ?? both });
     const round: Round = RoundSchema.parse({
       id: newRoundId(now),
       tenant: input.tenant,
@@ -193,6 +242,7 @@ export class AssessmentService {
       anonymous: settings.anonymous,
       minResponses: settings.minResponses,
       contextNotes: [],
+      ...(settings.mode === 'peer-review' ? { reviewPhase: 'self-assessment', reviewNotes: [] } : {}),
     });
     await this.store.createRound(round);
     return this.openRound(input.tenant, round.id, input.actor);
@@ -231,18 +281,41 @@ export class AssessmentService {
     return this.packs.factor(round.packId, round.locale, factorId);
   }
 
+  /**
+   * Which panel a person responds for. In a peer review, the reviewers and the expert lead vote for the peer
+   * panel once the review has started, and the team's self-assessment is locked from then on; each side is
+   * refused the other's answers with a typed error.
+   */
+  private panelFor(round: Round, actorId: string): 'team' | 'peer' {
+    if (round.mode === 'peer-review' && isPanelMember(round, actorId) && !isParticipant(round, actorId)) {
+      if (round.reviewPhase !== 'review') throw new AppError('REVIEW_NOT_STARTED', { coordinator: this.coordinatorName(round) });
+      return 'peer';
+    }
+    if (round.mode === 'peer-review' && round.reviewPhase === 'review') {
+      throw new AppError('SELF_ASSESSMENT_LOCKED', { coordinator: this.coordinatorName(round) });
+    }
+    assertCanRespond(round, actorId);
+    return 'team';
+  }
+
+  private coordinatorName(round: Round): string {
+    const id = round.coordinators[0] ?? '';
+    return round.names[id] ?? id;
+  }
+
   async castVote(input: CastVoteInput): Promise<CastVoteOutcome> {
     const round = await this.getRound(input.tenant, input.roundId);
     this.assertFactor(round, input.factorId);
     assertWritable(round);
-    assertCanRespond(round, input.actor.id);
+    const panel = this.panelFor(round, input.actor.id);
+    const storedFactorId = panel === 'peer' ? peerFactorId(input.factorId) : input.factorId;
     const result = await this.store.recordVote({
       tenant: input.tenant,
       roundId: input.roundId,
-      factorId: input.factorId,
+      factorId: storedFactorId,
       memberId: this.memberKey(round, input.actor.id),
       level: input.level,
-      interactionId: input.interactionId,
+      interactionId: this.interactionKey(round, input.interactionId),
       at: this.nowIso(),
     });
     // The round may have closed between our read and the atomic write; the script refused it.
@@ -251,7 +324,8 @@ export class AssessmentService {
       ...result,
       round,
       factorId: input.factorId,
-      tally: tallyFactor(input.factorId, result.counts, round.participants.length),
+      panel,
+      tally: tallyFactor(storedFactorId, result.counts, panel === 'peer' ? panelOf(round).length : round.participants.length),
       changeUntil: round.calendar.closesAt,
     };
   }
@@ -260,7 +334,7 @@ export class AssessmentService {
     const round = await this.getRound(input.tenant, input.roundId);
     const factor = this.assertFactor(round, input.factorId);
     assertWritable(round);
-    assertCanRespond(round, input.actor.id);
+    if (this.panelFor(round, input.actor.id) === 'peer') throw new AppError('REVIEWERS_CANNOT_EDIT_TEAM');
     const known = new Set(factor.questions.map((q) => q.id));
     const texts: Record<string, string> = {};
     for (const [questionId, raw] of Object.entries(input.texts)) {
@@ -280,12 +354,17 @@ export class AssessmentService {
     return answer;
   }
 
+  /** A reviewer's own vote and findings live with the panel's; everyone else's with the team's. */
+  private ownFactorId(round: Round, factorId: string, memberId: string): string {
+    return round.mode === 'peer-review' && isPanelMember(round, memberId) && !isParticipant(round, memberId) ? peerFactorId(factorId) : factorId;
+  }
+
   async myAnswer(round: Round, factorId: string, memberId: string): Promise<Answer | null> {
-    return this.store.getMemberAnswer(round.tenant, round.id, factorId, this.memberKey(round, memberId));
+    return this.store.getMemberAnswer(round.tenant, round.id, this.ownFactorId(round, factorId, memberId), this.memberKey(round, memberId));
   }
 
   async myVote(round: Round, factorId: string, memberId: string): Promise<Level | null> {
-    return this.store.getMemberVote(round.tenant, round.id, factorId, this.memberKey(round, memberId));
+    return this.store.getMemberVote(round.tenant, round.id, this.ownFactorId(round, factorId, memberId), this.memberKey(round, memberId));
   }
 
   /** Closes the round (coordinator, or the scheduler with `system: true`) and schedules the final digest now. */
@@ -296,6 +375,7 @@ export class AssessmentService {
       return { ...r, status: 'closed', closedAt: this.nowIso() };
     });
     await this.store.cancelRoundJobs(tenant, roundId, ['factor-open', 'reminder', 'weekly-digest', 'auto-close']);
+    const purge = retentionJob(closed, this.retentionMonths);
     await this.store.scheduleJobs([
       {
         id: `${tenant}:${roundId}:final-digest`,
@@ -306,6 +386,7 @@ export class AssessmentService {
         payload: {},
         attempts: 0,
       },
+      ...(purge ? [purge] : []),
     ]);
     await this.store.setActiveRoundForChannel(tenant, closed.channel.id, null);
     return closed;
@@ -366,7 +447,271 @@ export class AssessmentService {
         links,
       };
     }
-    return { round, pack, snapshot, windows: this.windows(round), tallies, totals: totalsOf(tallies), answerStats };
+    const peer = peerStateOf(snapshot);
+    return { round, pack, snapshot, windows: this.windows(round), tallies, totals: totalsOf(tallies), answerStats, ...(peer ? { peer } : {}) };
+  }
+
+  // --- baseline, re-assessment and history ---------------------------------------------------------
+
+  /** Every round of a channel that has opened (oldest first). */
+  async channelRounds(tenant: string, channelId: string): Promise<Round[]> {
+    return (await this.store.listRounds(tenant))
+      .filter((r) => r.channel.id === channelId && r.status !== 'draft')
+      .sort((a, b) => a.calendar.opensAt.localeCompare(b.calendar.opensAt) || a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The newest closed (or archived) round of a channel: the one a plan, a baseline mark or a re-start works from. */
+  async latestClosedRound(tenant: string, channelId: string): Promise<Round> {
+    const closed = (await this.channelRounds(tenant, channelId)).filter((r) => r.status === 'closed' || r.status === 'archived');
+    const latest = closed.sort((a, b) => (b.closedAt ?? b.createdAt).localeCompare(a.closedAt ?? a.createdAt))[0];
+    if (!latest) throw new AppError('NO_CLOSED_ROUND');
+    return latest;
+  }
+
+  /**
+   * Marks a closed round as the channel's baseline (its coordinator only). An open round that started after it
+   * and has no baseline yet compares with it from now on.
+   */
+  async markBaseline(tenant: string, channelId: string, actor: Actor, roundId?: string): Promise<Round> {
+    const target = roundId ? await this.getRound(tenant, roundId) : await this.latestClosedRound(tenant, channelId);
+    if (target.channel.id !== channelId) throw new AppError('ROUND_NOT_FOUND');
+    if (target.status !== 'closed' && target.status !== 'archived') throw new AppError('NO_CLOSED_ROUND');
+    const marked = await this.store.updateRound(tenant, target.id, (r) => {
+      assertCoordinator(r, actor.id);
+      return { ...r, isBaseline: true };
+    });
+    const activeId = await this.store.activeRoundForChannel(tenant, channelId);
+    if (activeId && activeId !== marked.id) {
+      await this.store.updateRound(tenant, activeId, (r) =>
+        r.baselineRoundId || r.createdAt < marked.createdAt ? r : { ...r, baselineRoundId: marked.id },
+      );
+    }
+    return marked;
+  }
+
+  /** The start form's values taken from the channel's last round, with new dates of the same length from `startDate`. */
+  async settingsForRestart(tenant: string, channelId: string, startDate: string): Promise<RoundSettings> {
+    const last = (await this.channelRounds(tenant, channelId)).at(-1);
+    if (!last) throw new AppError('ROUND_NOT_FOUND');
+    return settingsFromRound(last, startDate);
+  }
+
+  /** States of every round of a channel, oldest first, for `history`. */
+  async historyStates(tenant: string, channelId: string): Promise<RoundState[]> {
+    const states: RoundState[] = [];
+    for (const round of await this.channelRounds(tenant, channelId)) {
+      const snapshot = await this.store.getSnapshot(tenant, round.id);
+      if (snapshot) states.push(this.stateFromSnapshot(snapshot));
+    }
+    return states;
+  }
+
+  // --- peer review ---------------------------------------------------------------------------------
+
+  private assertPeerReview(round: Round): void {
+    if (round.mode !== 'peer-review') throw new AppError('NOT_PEER_REVIEW', { mode: this.modeName(round) });
+  }
+
+  private modeName(round: Round): string {
+    return this.packs.get(round.packId, round.locale).usageModes.find((m) => m.id === round.mode)?.title ?? round.mode;
+  }
+
+  /** Invites reviewers (Slack Connect or guest users, Teams guests) and optionally names the expert lead. */
+  async inviteReviewers(
+    tenant: string,
+    roundId: string,
+    actor: Actor,
+    input: { reviewers?: string[]; lead?: string; names?: Record<string, string> },
+  ): Promise<Round> {
+    return this.store.updateRound(tenant, roundId, (r) => {
+      assertCoordinator(r, actor.id);
+      this.assertPeerReview(r);
+      if (r.status === 'closed' || r.status === 'archived') throw new AppError('ROUND_CLOSED');
+      const added = [...(input.reviewers ?? []), ...(input.lead ? [input.lead] : [])];
+      const both = added.find((id) => r.participants.includes(id));
+      if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: input.names?.[both] ?? r.names[both] ?? both });
+      return {
+        ...r,
+        reviewers: [...new Set([...r.reviewers, ...(input.reviewers ?? [])])],
+        ...(input.lead ? { reviewLead: input.lead } : {}),
+        names: { ...r.names, ...(input.names ?? {}) },
+      };
+    });
+  }
+
+  /** Phase two: the self-assessment locks and the panel reviews it (coordinator only). */
+  async startReview(tenant: string, roundId: string, actor: Actor): Promise<Round> {
+    const round = await this.store.updateRound(tenant, roundId, (r) => {
+      assertCoordinator(r, actor.id);
+      this.assertPeerReview(r);
+      assertWritable(r);
+      if (r.reviewPhase === 'review') throw new AppError('REVIEW_ALREADY_STARTED');
+      if (panelOf(r).length === 0) throw new AppError('NO_REVIEWERS');
+      return { ...r, reviewPhase: 'review', reviewStartedAt: this.nowIso() };
+    });
+    // Team reminders stop with the self-assessment; the panel is reminded with `/assess remind`.
+    await this.store.cancelRoundJobs(tenant, roundId, ['reminder']);
+    return round;
+  }
+
+  /** A reviewer's findings and recommendations on one factor; either may be given alone. */
+  async saveFindings(input: SaveFindingsInput): Promise<Answer> {
+    const round = await this.getRound(input.tenant, input.roundId);
+    this.assertFactor(round, input.factorId);
+    this.assertPeerReview(round);
+    assertWritable(round);
+    if (!isPanelMember(round, input.actor.id) || isParticipant(round, input.actor.id)) {
+      throw new AppError('NOT_REVIEWER');
+    }
+    if (round.reviewPhase !== 'review') throw new AppError('REVIEW_NOT_STARTED', { coordinator: this.coordinatorName(round) });
+    const key = peerFactorId(input.factorId);
+    const memberId = this.memberKey(round, input.actor.id);
+    const existing = await this.store.getMemberAnswer(round.tenant, round.id, key, memberId);
+    const texts: Record<string, string> = { ...(existing?.texts ?? {}) };
+    for (const [name, value] of [
+      [FINDINGS, input.findings],
+      [RECOMMENDATIONS, input.recommendations],
+    ] as const) {
+      if (value === undefined) continue;
+      const text = value.trim();
+      if (text.length > MAX_ANSWER_CHARS) throw new AppError('ANSWER_TOO_LONG', { length: text.length, max: MAX_ANSWER_CHARS });
+      if (text) texts[name] = text;
+      else delete texts[name];
+    }
+    const answer: Answer = { factorId: key, memberId, texts, evidence: existing?.evidence ?? [], at: this.nowIso() };
+    await this.store.saveAnswer(round.tenant, round.id, answer);
+    return answer;
+  }
+
+  /** Logs an interview, focus group or visit note (panel or coordinator), during the review. */
+  async addReviewNote(
+    tenant: string,
+    roundId: string,
+    actor: Actor,
+    input: { kind: ReviewNoteKind; text: string; factorIds?: string[] },
+  ): Promise<Round> {
+    const text = input.text.trim();
+    if (!text) throw new AppError('INVALID_INPUT', { detail: 'text' });
+    if (text.length > MAX_NOTE_CHARS) throw new AppError('ANSWER_TOO_LONG', { length: text.length, max: MAX_NOTE_CHARS });
+    return this.store.updateRound(tenant, roundId, (r) => {
+      this.assertPeerReview(r);
+      assertWritable(r);
+      if (!isCoordinator(r, actor.id) && !isPanelMember(r, actor.id)) throw new AppError('NOT_REVIEWER');
+      if (r.reviewPhase !== 'review') throw new AppError('REVIEW_NOT_STARTED', { coordinator: this.coordinatorName(r) });
+      for (const f of input.factorIds ?? []) if (!r.factorIds.includes(f)) throw new AppError('UNKNOWN_FACTOR', { factor: f });
+      const notes = r.reviewNotes ?? [];
+      const note = { id: `N${notes.length + 1}`, kind: input.kind, factorIds: input.factorIds ?? [], text, by: actor.id, at: this.nowIso() };
+      return { ...r, reviewNotes: [...notes, note] };
+    });
+  }
+
+  // --- action plan ---------------------------------------------------------------------------------
+
+  /** The team of a round: its participants and coordinators (reviewers and managers are not). */
+  private assertTeam(round: Round, actorId: string): void {
+    if (!isParticipant(round, actorId) && !isCoordinator(round, actorId)) {
+      throw new AppError('NOT_TEAM_MEMBER', { coordinator: this.coordinatorName(round) });
+    }
+  }
+
+  /** Whom an owner token names: "me", an id known to the round, a Slack mention, or a display name. */
+  resolveMember(round: Round, token: string, actor: Actor): string {
+    const raw = token.trim();
+    if (/^(me|jag|mig)$/i.test(raw)) return actor.id;
+    const mention = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i.exec(raw)?.[1];
+    const id = mention ?? raw.replace(/^@/, '');
+    const known = new Set([...round.participants, ...round.coordinators, ...round.managers, ...round.reviewers, ...Object.keys(round.names)]);
+    if (known.has(id)) return id;
+    const byName = Object.entries(round.names).filter(([, name]) => name.toLowerCase() === id.toLowerCase());
+    if (byName.length === 1 && byName[0]) return byName[0][0];
+    throw new AppError('UNKNOWN_MEMBER', { member: raw.slice(0, 60) });
+  }
+
+  /** Adds an action to the plan of the channel's latest closed round, and schedules its reminder. */
+  async addAction(input: AddActionInput): Promise<{ round: Round; action: Action }> {
+    const source = await this.latestClosedRound(input.tenant, input.channelId);
+    const state = await this.state(input.tenant, source.id);
+    this.assertTeam(source, input.actor.id);
+    const factor = resolveFactor(state.pack, input.factor);
+    const goal = planGoals(state).find((g) => g.factorId === factor.id);
+    if (!goal) throw new AppError('NOT_A_GOAL', { factor: `${String(factor.number).padStart(2, '0')} ${factor.theme}` });
+    const owner = this.resolveMember(source, input.owner, input.actor);
+    const due = parseDueDate(input.due, source.calendar.timezone, this.clock.now());
+    const tag = parseActionTag(input.tag);
+    const text = input.text.trim();
+    if (!text) throw new AppError('INVALID_INPUT', { detail: 'text' });
+    if (text.length > MAX_ACTION_CHARS) throw new AppError('ANSWER_TOO_LONG', { length: text.length, max: MAX_ACTION_CHARS });
+    let action: Action | undefined;
+    const round = await this.store.updateRound(input.tenant, source.id, (r) => {
+      const plan = r.actionPlan ?? { actions: [], nextNumber: 1 };
+      if (plan.actions.length >= MAX_ACTIONS) throw new AppError('TOO_MANY_ACTIONS', { max: MAX_ACTIONS });
+      action = {
+        id: `A${plan.nextNumber}`,
+        factorId: factor.id,
+        text,
+        owner,
+        due,
+        tag,
+        status: 'open',
+        createdBy: input.actor.id,
+        createdAt: this.nowIso(),
+      };
+      return {
+        ...r,
+        names: input.actor.name && !r.names[input.actor.id] ? { ...r.names, [input.actor.id]: input.actor.name } : r.names,
+        actionPlan: { actions: [...plan.actions, action], nextNumber: plan.nextNumber + 1 },
+      };
+    });
+    const job = actionReminderJob(round, action!, this.clock.now());
+    if (job) await this.store.scheduleJobs([job]);
+    return { round, action: action! };
+  }
+
+  /** Marks an action done (the team or its owner); its reminder is dropped. */
+  async completeAction(tenant: string, channelId: string, actor: Actor, actionRef: string): Promise<{ round: Round; action: Action }> {
+    const source = await this.latestClosedRound(tenant, channelId);
+    const id = `A${actionRef.trim().replace(/^a/i, '')}`;
+    let action: Action | undefined;
+    const round = await this.store.updateRound(tenant, source.id, (r) => {
+      const plan = r.actionPlan;
+      const found = plan?.actions.find((a) => a.id === id);
+      if (!plan || !found) throw new AppError('UNKNOWN_ACTION', { action: actionRef.slice(0, 20) });
+      if (found.owner !== actor.id) this.assertTeam(r, actor.id);
+      action = found.status === 'done' ? found : { ...found, status: 'done', doneAt: this.nowIso(), doneBy: actor.id };
+      return { ...r, actionPlan: { ...plan, actions: plan.actions.map((a) => (a.id === id ? action! : a)) } };
+    });
+    await this.store.completeJob(actionJobId(round, id));
+    return { round, action: action! };
+  }
+
+  // --- retention -----------------------------------------------------------------------------------
+
+  /** Schedules (or moves) the purge of every closed round, e.g. after RETENTION_MONTHS changed. Idempotent. */
+  async scheduleRetention(): Promise<number> {
+    let count = 0;
+    for (const tenant of await this.store.listTenants()) {
+      for (const round of await this.store.listRounds(tenant)) {
+        const job = retentionJob(round, this.retentionMonths);
+        if (!job) continue;
+        await this.store.scheduleJobs([job]);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  /** Purges a closed round once its retention has passed; false (and nothing deleted) before that. */
+  async purgeIfExpired(tenant: string, roundId: string): Promise<boolean> {
+    const round = await this.store.getRound(tenant, roundId);
+    if (!round) return false;
+    const job = retentionJob(round, this.retentionMonths);
+    if (!job) return false;
+    if (job.dueAt > this.clock.now()) {
+      await this.store.scheduleJobs([job]);
+      return false;
+    }
+    await this.privacy.purgeRound(tenant, roundId);
+    return true;
   }
 
   /** Participants who have not voted on a factor (keyed the same way as stored votes). */

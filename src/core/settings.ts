@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
-import type { Calendar } from './model.js';
+import type { Calendar, Round } from './model.js';
 import { isValidTimezone } from './calendar.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
@@ -81,4 +81,43 @@ export function calendarFromSettings(s: RoundSettings): Calendar {
     reminders: { enabled: s.remindersEnabled, daysBefore: [s.reminderDaysBefore], time: s.reminderTime },
     digest: { enabled: s.digestEnabled, weekday: s.digestWeekday, time: s.digestTime, showNames: s.digestShowNames },
   };
+}
+
+/**
+ * The settings a round was started with, for "start again": same people, way of working, calendar rhythm,
+ * reminders, digest and anonymity, with new dates of the same length from `startDate`. Not the baseline flag.
+ */
+export function settingsFromRound(round: Round, startDate: string): RoundSettings {
+  const zone = round.calendar.timezone;
+  const opened = DateTime.fromISO(round.calendar.opensAt, { setZone: true }).setZone(zone).startOf('day');
+  const closes = DateTime.fromISO(round.calendar.closesAt, { setZone: true }).setZone(zone).startOf('day');
+  const days = Math.max(1, Math.round(closes.diff(opened, 'days').days));
+  const start = DateTime.fromISO(startDate, { zone });
+  const pacing = round.calendar.pacing;
+  return RoundSettingsSchema.parse({
+    packId: round.packId,
+    locale: round.locale,
+    mode: round.mode,
+    ...(round.title ? { title: round.title } : {}),
+    channelId: round.channel.id,
+    ...(round.channel.name ? { channelName: round.channel.name } : {}),
+    participants: round.participants,
+    managers: round.managers,
+    reviewers: round.reviewers,
+    pacing: pacing.kind,
+    ...(pacing.kind === 'staggered' ? { staggerEveryDays: pacing.everyDays, answerWindowDays: pacing.answerWindowDays } : {}),
+    startDate: start.toISODate(),
+    closeDate: start.plus({ days }).toISODate(),
+    timezone: zone,
+    remindersEnabled: round.calendar.reminders.enabled,
+    reminderDaysBefore: round.calendar.reminders.daysBefore[0] ?? 2,
+    reminderTime: round.calendar.reminders.time,
+    digestEnabled: round.calendar.digest.enabled,
+    digestWeekday: round.calendar.digest.weekday,
+    digestTime: round.calendar.digest.time,
+    digestShowNames: round.calendar.digest.showNames,
+    anonymous: round.anonymous,
+    minResponses: round.minResponses,
+    isBaseline: false,
+  });
 }

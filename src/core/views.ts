@@ -6,6 +6,7 @@ import { t, tn } from './i18n.js';
 import { LEVELS, type Level, type Round } from './model.js';
 import type { RoundState } from './service.js';
 import { compareTallies, type FactorComparison, type FactorTally, type Trend } from './tally.js';
+import { addModeDetails, type ModeDigestOptions } from './mode-digest.js';
 
 /** Every button carries a stable action id and a value; adapters map them to their platform's actions. */
 export interface ButtonView {
@@ -83,6 +84,24 @@ export interface DigestFactorLine {
   evidence: number;
   /** Score change against the comparison round, in points; null when either side has no score. */
   delta: number | null;
+  /** Peer review, once the review has started: the panel's verdict beside the team's (see mode-digest.ts). */
+  peer?: {
+    verdict: Level | null;
+    verdictLabel: string;
+    score: number | null;
+    voters: number;
+    eligible: number;
+    findings: string[];
+    recommendations: string[];
+  };
+  /** Change since the previous round, when the comparison round is the (older) baseline. */
+  sincePrevious?: { trend: Trend; delta: number | null; symbol: string };
+}
+
+/** A titled list of lines a digest adds for its way of working (peer recommendations, action plan). */
+export interface DigestSection {
+  title: string;
+  lines: string[];
 }
 
 export interface DigestView {
@@ -122,6 +141,8 @@ export interface DigestView {
   fullReportUrl?: string;
   /** The chart as a PNG behind the same signed link (for image blocks), when a report URL was given. */
   chartUrl?: string;
+  /** Extra sections for the round's way of working, shown after the factor lines; absent for a plain round. */
+  sections?: DigestSection[];
 }
 
 export interface ReminderView {
@@ -248,7 +269,7 @@ export const DIGEST_LIMITS: DigestLimits = {
   maxTextChars: 2900,
 };
 
-export interface DigestOptions {
+export interface DigestOptions extends ModeDigestOptions {
   kind: DigestView['kind'];
   baseline?: RoundState | null;
   reportUrl?: string;
@@ -447,7 +468,7 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
   if (truncated) {
     view.moreLine = moreCount > 0 ? t(locale, 'digest.moreFactors', { count: moreCount }) : t(locale, 'report.digest.shortened');
   }
-  return view;
+  return addModeDetails(view, state, opts);
 }
 
 /** Alt text for the chart that states the numbers, so the chart is readable without seeing it. */

@@ -58,6 +58,8 @@ export class Scheduler {
 
   start(): void {
     this.stopped = false;
+    // Closed rounds from before retention existed, or from a different RETENTION_MONTHS, get their purge job.
+    void this.opts.service.scheduleRetention().catch(() => undefined);
     this.task = cron.schedule(this.opts.tickCron, () => {
       void this.tick().catch(() => undefined);
     }, { noOverlap: true });
@@ -138,7 +140,7 @@ export class Scheduler {
         // A closed round's final digest supersedes weekly ones; a digest a week late is replaced by the next.
         if (round.status !== 'open' || now - job.dueAt > WEEKLY_DIGEST_STALE_MS) return 'skipped';
         for (const managerId of round.managers) {
-          await this.oncePerMember(job, managerId, () => this.opts.messenger.sendWeeklyDigest(round, managerId));
+          await this.oncePerMember(job, round, managerId, () => this.opts.messenger.sendWeeklyDigest(round, managerId));
         }
         return 'done';
       case 'auto-close':
@@ -147,16 +149,30 @@ export class Scheduler {
         return 'done';
       case 'final-digest':
         if (round.status !== 'closed' && round.status !== 'archived') return 'skipped';
-        await this.oncePerMember(job, 'channel', () => this.opts.messenger.postFinalDigest(round));
+        await this.oncePerMember(job, round, 'channel', () => this.opts.messenger.postFinalDigest(round));
         return 'done';
       default:
         return this.other(job, round);
     }
   }
 
-  /** Hook for job kinds added by later features (action reminders, retention). */
-  protected async other(_job: Job, _round: Round): Promise<Outcome> {
+  /** Action reminders and retention purges; other kinds are left for later features. */
+  protected async other(job: Job, round: Round): Promise<Outcome> {
+    if (job.kind === 'action-reminder') return this.remindAction(job, round, this.opts.clock.now());
+    if (job.kind === 'retention-purge') {
+      return (await this.opts.service.purgeIfExpired(round.tenant, round.id)) ? 'done' : 'skipped';
+    }
     return 'skipped';
+  }
+
+  /** One reminder to the owner of an open action; none once it is done, or when the platform can't send one. */
+  private async remindAction(job: Job, round: Round, now: number): Promise<Outcome> {
+    const action = round.actionPlan?.actions.find((a) => a.id === job.payload.actionId);
+    const messenger = this.opts.messenger;
+    if (!action || action.status === 'done' || !messenger.sendActionReminder) return 'skipped';
+    if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
+    await this.oncePerMember(job, round, action.owner, () => messenger.sendActionReminder!(round, action.owner, [action]));
+    return 'done';
   }
 
   private async openFactor(round: Round, factorId: string): Promise<Outcome> {
@@ -166,7 +182,8 @@ export class Scheduler {
   }
 
   private async remind(job: Job, round: Round, now: number): Promise<Outcome> {
-    if (round.status !== 'open') return 'skipped';
+    // In a peer review's review phase the self-assessment is locked: nothing left for the team to do.
+    if (round.status !== 'open' || round.reviewPhase === 'review') return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
     const state = await this.opts.service.state(round.tenant, round.id);
     const factorIds = (job.payload.factorIds as string[]).filter((id) => {
@@ -181,7 +198,7 @@ export class Scheduler {
       }
     }
     for (const [member, ids] of pendingByMember) {
-      await this.oncePerMember(job, member, () => this.opts.messenger.sendReminder(round, member, ids));
+      await this.oncePerMember(job, round, member, () => this.opts.messenger.sendReminder(round, member, ids));
     }
     return 'done';
   }
@@ -190,8 +207,10 @@ export class Scheduler {
    * Sends to one recipient unless a previous attempt of this job already did; a retried job
    * therefore resumes where it failed instead of messaging everyone again.
    */
-  private async oncePerMember(job: Job, recipient: string, send: () => Promise<void>): Promise<void> {
-    const key = `${job.id}|${recipient}`;
+  private async oncePerMember(job: Job, round: Round, recipient: string, send: () => Promise<void>): Promise<void> {
+    // In an anonymous round, who was reminded (= who had not voted) must not be readable from the store either.
+    const who = round.anonymous && recipient !== 'channel' ? this.opts.service.memberKey(round, recipient) : recipient;
+    const key = `${job.id}|${who}`;
     if (await this.opts.store.getRecord('sent', key)) return;
     await send();
     await this.opts.store.putRecord('sent', key, { at: this.opts.clock.now() });

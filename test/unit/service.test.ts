@@ -56,11 +56,11 @@ describe('lifecycle', () => {
     expect(archived.status).toBe('archived');
   });
 
-  it('closing cancels pending reminders and digests and schedules the final digest', async () => {
+  it('closing cancels pending reminders and digests and schedules the final digest (and the retention purge)', async () => {
     const w = await started();
     await w.service.closeRound('T1', w.round.id, COORD);
     const jobs = await w.store.listJobs('T1', w.round.id);
-    expect(jobs.map((j) => j.kind)).toEqual(['final-digest']);
+    expect(jobs.map((j) => j.kind)).toEqual(['final-digest', 'retention-purge']);
     expect(await w.store.activeRoundForChannel('T1', 'C_MANGFALD')).toBeNull();
   });
 

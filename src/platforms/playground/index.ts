@@ -11,12 +11,16 @@ import type { CommandReply } from '../../app/commands.js';
 import { OffsetClock } from '../../app/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
-import { allKeys, t } from '../../core/i18n.js';
+import { allKeys, t, tn } from '../../core/i18n.js';
 import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { splitLinks } from '../../core/service.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader } from '../../core/views.js';
+import { actionLine } from '../../core/action-plan.js';
+import { redactNames } from '../../core/privacy.js';
+import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
+import { expand } from '../../cards/templates.js';
 import {
+  digestCardModel,
   parseStartForm,
   renderDigestCard,
   renderFactorCard,
@@ -25,7 +29,7 @@ import {
   renderTextCard,
   renderWelcomeCard,
 } from '../../cards/adaptive.js';
-import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName } from './people.js';
+import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName, teamIds } from './people.js';
 
 /** One entry of the simulated timeline; cards are rendered per viewer when the page asks, so tallies are always live. */
 export const PlaygroundMessageSchema = z.object({
@@ -105,8 +109,58 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         await post({ audience: managerId, type: 'digest', digestKind: 'final', roundId: round.id });
       }
     },
+    async sendActionReminder(round, memberId, actions) {
+      const pack = service.packs.get(round.packId, round.locale);
+      const list = actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
+      await post({ audience: memberId, type: 'text', text: tn(round.locale, 'modes.reminder.action', actions.length, { list }) });
+    },
   };
   ctx.messengers.register('playground', messenger);
+
+  // The timeline names people (who a message is for, and names inside texts): part of a privacy request.
+  service.privacy.register({
+    name: COLLECTION,
+    async exportPerson(req) {
+      return (await timeline()).filter((m) => m.audience === req.userId).map((m) => ({ collection: COLLECTION, ...m }));
+    },
+    async erasePerson(req) {
+      const all = await store.listRecords(COLLECTION);
+      let changed = 0;
+      for (const [key, value] of Object.entries(all)) {
+        const msg = PlaygroundMessageSchema.safeParse(value);
+        if (!msg.success) continue;
+        if (msg.data.audience === req.userId || msg.data.from === req.userId) {
+          await store.deleteRecord(COLLECTION, key);
+          changed += 1;
+        } else if (msg.data.text) {
+          const text = redactNames(msg.data.text.split(req.userId).join('–'), req.names, '–');
+          if (text !== msg.data.text) {
+            await store.putRecord(COLLECTION, key, { ...msg.data, text });
+            changed += 1;
+          }
+        }
+      }
+      return changed;
+    },
+    async purgeRound(_tenant, roundId) {
+      const all = await store.listRecords(COLLECTION);
+      let removed = 0;
+      for (const [key, value] of Object.entries(all)) {
+        if ((value as { roundId?: unknown }).roundId !== roundId) continue;
+        await store.deleteRecord(COLLECTION, key);
+        removed += 1;
+      }
+      return removed;
+    },
+  });
+
+  /** The shared digest card, plus the sections the round's way of working adds (peer review, action plan). */
+  function digestCard(view: DigestView, chartUrl: string): Record<string, unknown> {
+    if (!view.sections || view.sections.length === 0) return renderDigestCard(view, { chartUrl }) as Record<string, unknown>;
+    const model = digestCardModel(view, { chartUrl });
+    model.sections.push(...view.sections.map((x) => ({ title: x.title, lines: x.lines })));
+    return expand('digest-card', model) as Record<string, unknown>;
+  }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
     if (msg.type === 'text') return renderTextCard(msg.text ?? '') as Record<string, unknown>;
@@ -136,14 +190,13 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       case 'welcome':
         return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
       case 'digest': {
-        const baseline = await commands.baselineState(state.round);
         const view = buildDigest(state, {
           kind: msg.digestKind ?? 'status',
-          baseline,
+          ...(await commands.digestInputs(state.round)),
           now: ctx.clock.now(),
           reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
         });
-        return renderDigestCard(view, { chartUrl: `/playground/chart/${encodeURIComponent(state.round.id)}.png` }) as Record<string, unknown>;
+        return digestCard(view, `/playground/chart/${encodeURIComponent(state.round.id)}.png`);
       }
     }
     return renderTextCard('') as Record<string, unknown>;
@@ -153,13 +206,15 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     if (reply.type === 'text') {
       await post({ audience: reply.visibility === 'channel' ? 'channel' : as, ephemeral: reply.visibility === 'ephemeral', type: 'text', text: reply.text });
     } else if (reply.type === 'start-form') {
-      // The playground starts today rather than next Monday, so the first card shows up at once.
+      // The playground starts today rather than next Monday, so the first card shows up at once; the round keeps
+      // the length the form proposed (six weeks, or the last round's length for `start again`).
       const today = DateTime.fromMillis(ctx.clock.now(), { zone: reply.defaults.timezone });
+      const days = Math.max(1, Math.round(DateTime.fromISO(reply.defaults.closeDate).diff(DateTime.fromISO(reply.defaults.startDate), 'days').days));
       const defaults = {
         ...reply.defaults,
         startDate: today.toISODate()!,
-        closeDate: today.plus({ weeks: 6 }).toISODate()!,
-        managers: PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id),
+        closeDate: today.plus({ days }).toISODate()!,
+        managers: reply.defaults.managers.length > 0 ? reply.defaults.managers : PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id),
       };
       await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(defaults) });
     } else {
@@ -261,7 +316,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         actor: { id: as, name: personName(as) },
         locale: ctx.config.DEFAULT_LOCALE,
         timezone: ctx.config.DEFAULT_TIMEZONE,
-        channelMembers: async () => PEOPLE.filter((p) => p.role !== 'manager').map((p) => p.id),
+        channelMembers: async () => teamIds(),
       },
       text,
     );
@@ -279,7 +334,10 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     let locale = ctx.config.DEFAULT_LOCALE;
     try {
       if (verb === 'start') {
-        const settings = parseStartForm({ ...data, channelId: PLAYGROUND_CHANNEL.id, channelName: PLAYGROUND_CHANNEL.name });
+        const parsed = parseStartForm({ ...data, channelId: PLAYGROUND_CHANNEL.id, channelName: PLAYGROUND_CHANNEL.name });
+        // What the form has no field for (reviewers, minimum responses) comes from the values it was opened with.
+        const proposed = messageId ? await formDefaults(messageId) : {};
+        const settings = { ...proposed, ...parsed };
         locale = settings.locale ?? locale;
         const names = Object.fromEntries(PEOPLE.map((p) => [p.id, p.name]));
         const round = await service.startRound({ tenant: PLAYGROUND_TENANT, platform: 'playground', settings, actor, names });
@@ -312,6 +370,19 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       return reply.code(400).send({ ok: false, error: e.userMessage(locale) });
     }
   });
+
+  const FormExtras = z.object({ reviewers: z.array(z.string()).optional(), minResponses: z.number().int().optional() });
+
+  async function formDefaults(id: string): Promise<z.infer<typeof FormExtras>> {
+    const msg = (await timeline()).find((m) => m.id === id && m.type === 'start-form');
+    if (!msg?.text) return {};
+    const extras = FormExtras.safeParse(JSON.parse(msg.text));
+    if (!extras.success) return {};
+    return {
+      ...(extras.data.reviewers ? { reviewers: extras.data.reviewers } : {}),
+      ...(extras.data.minResponses ? { minResponses: extras.data.minResponses } : {}),
+    };
+  }
 
   async function removeMessage(id: string): Promise<void> {
     const all = await store.listRecords(COLLECTION);

@@ -1,0 +1,137 @@
+// `assess-bot history` and `assess-bot privacy export|erase|forget`: progress and privacy requests from the command line.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { PackRegistry } from '../content/registry.js';
+import type { Locale } from '../content/schema.js';
+import { toAppError } from '../core/errors.js';
+import { buildHistory, historyTable } from '../core/history.js';
+import { t } from '../core/i18n.js';
+import { systemClock, type Store } from '../core/ports.js';
+import { AssessmentService } from '../core/service.js';
+import { renderHistoryChartPng } from '../reports/history-chart.js';
+import { createStore } from '../store/index.js';
+
+interface Writable {
+  write(chunk: string | Buffer): unknown;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Config and store, or an exit code after saying what is wrong. */
+async function open(env: Env, err: Writable): Promise<{ config: Config; store: Store; service: AssessmentService } | number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (!config.REDIS_URL && !config.STORE_SNAPSHOT_FILE) {
+    err.write(`${t(config.DEFAULT_LOCALE, 'report.cli.noStore')}\n`);
+    return 2;
+  }
+  const store = await createStore({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    prefix: config.REDIS_PREFIX,
+    ...(config.STORE_SNAPSHOT_FILE ? { snapshotFile: config.STORE_SNAPSHOT_FILE } : {}),
+  });
+  // The same secret the server derives (build.ts), so anonymous rounds' member keys can be found for erasure.
+  const secret = config.ANONYMITY_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.MICROSOFT_APP_PASSWORD;
+  if (!secret) err.write(`${t(config.DEFAULT_LOCALE, 'modes.cli.noSecret')}\n`);
+  const service = new AssessmentService({
+    store,
+    packs: PackRegistry.fromDir(config.CONTENT_DIR),
+    clock: systemClock,
+    anonymitySecret: secret ?? 'no-secret',
+    retentionMonths: config.RETENTION_MONTHS,
+  });
+  return { config, store, service };
+}
+
+/** `history --tenant <t> --channel <c> [--json] [--chart file.png]` */
+export async function runHistoryCommand(args: string[], out: Writable, err: Writable, env: Env = process.env): Promise<number> {
+  let locale: Locale = env.DEFAULT_LOCALE === 'en' ? 'en' : 'sv';
+  let values: { tenant?: string; channel?: string; json?: boolean; chart?: string };
+  try {
+    values = parseArgs({ args, options: { tenant: { type: 'string' }, channel: { type: 'string' }, json: { type: 'boolean' }, chart: { type: 'string' } } }).values;
+  } catch (e) {
+    err.write(`${e instanceof Error ? e.message : String(e)}\n${t(locale, 'modes.cli.historyUsage')}\n`);
+    return 2;
+  }
+  if (!values.tenant || !values.channel) {
+    err.write(`${t(locale, 'modes.cli.historyUsage')}\n`);
+    return 2;
+  }
+  const opened = await open(env, err);
+  if (typeof opened === 'number') return opened;
+  locale = opened.config.DEFAULT_LOCALE;
+  try {
+    const states = await opened.service.historyStates(values.tenant, values.channel);
+    const history = buildHistory(states, states.at(-1)?.round.locale ?? locale);
+    if (values.json) out.write(`${JSON.stringify(history, null, 2)}\n`);
+    else out.write(`${historyTable(history, { maxRounds: 50, fence: false })}\n`);
+    if (values.chart && history.rounds.length > 0) {
+      const path = resolve(values.chart);
+      const png = await renderHistoryChartPng(history);
+      writeFileSync(path, png);
+      err.write(`${t(locale, 'report.cli.wrote', { path, bytes: png.length })}\n`);
+    }
+    return 0;
+  } catch (e) {
+    err.write(`${toAppError(e).userMessage(locale)}\n`);
+    return 1;
+  } finally {
+    await opened.store.close();
+  }
+}
+
+/** `privacy export|erase --tenant <t> --user <id> [--yes]` and `privacy forget --tenant <t> [--keep-rounds] [--yes]` */
+export async function runPrivacyCommand(args: string[], out: Writable, err: Writable, env: Env = process.env): Promise<number> {
+  let locale: Locale = env.DEFAULT_LOCALE === 'en' ? 'en' : 'sv';
+  let parsed: { values: { tenant?: string; user?: string; yes?: boolean; 'keep-rounds'?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { tenant: { type: 'string' }, user: { type: 'string' }, yes: { type: 'boolean' }, 'keep-rounds': { type: 'boolean' } },
+    });
+  } catch (e) {
+    err.write(`${e instanceof Error ? e.message : String(e)}\n${t(locale, 'modes.cli.privacyUsage')}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const action = positionals[0];
+  const needsUser = action === 'export' || action === 'erase';
+  if (!values.tenant || !(needsUser ? values.user : action === 'forget')) {
+    err.write(`${t(locale, 'modes.cli.privacyUsage')}\n`);
+    return 2;
+  }
+  if ((action === 'erase' || action === 'forget') && !values.yes) {
+    err.write(`${t(locale, 'modes.cli.needsYes')}\n`);
+    return 2;
+  }
+  const opened = await open(env, err);
+  if (typeof opened === 'number') return opened;
+  locale = opened.config.DEFAULT_LOCALE;
+  try {
+    const { privacy } = opened.service;
+    if (action === 'export') {
+      out.write(`${JSON.stringify(await privacy.exportPerson(values.tenant, values.user!), null, 2)}\n`);
+    } else if (action === 'erase') {
+      out.write(`${JSON.stringify(await privacy.erasePerson(values.tenant, values.user!, { redacted: t(locale, 'modes.privacy.redacted') }))}\n`);
+    } else {
+      out.write(`${JSON.stringify(await privacy.forgetTenant(values.tenant, { keepRounds: values['keep-rounds'] === true }))}\n`);
+    }
+    return 0;
+  } catch (e) {
+    err.write(`${toAppError(e).userMessage(locale)}\n`);
+    return 1;
+  } finally {
+    await opened.store.close();
+  }
+}

@@ -1,0 +1,207 @@
+// Peer review (kollegial utvärdering): who is on the panel, where the panel's votes and findings live, and what they say.
+import type { Locale } from '../content/schema.js';
+import { t } from './i18n.js';
+import { emptyCounts, LEVELS, type Level, type ReviewNote, type Round } from './model.js';
+import type { RoundSnapshot } from './ports.js';
+import { tallyFactor, type FactorTally } from './tally.js';
+
+/**
+ * The panel's votes and findings are stored under the factor id plus this suffix, in the same hashes as the
+ * team's: the store's one-round-trip vote path and snapshot serve both, and the two never mix. Team members
+ * can only write the pack's own factor ids (the service checks), so they can never write here.
+ */
+export const PEER_SUFFIX = '#peer';
+
+export function peerFactorId(factorId: string): string {
+  return `${factorId}${PEER_SUFFIX}`;
+}
+
+export function isPeerFactorId(id: string): boolean {
+  return id.endsWith(PEER_SUFFIX);
+}
+
+/** Text keys of a reviewer's findings "answer". */
+export const FINDINGS = 'findings';
+export const RECOMMENDATIONS = 'recommendations';
+
+export function isPanelMember(round: Round, memberId: string): boolean {
+  return round.reviewers.includes(memberId) || round.reviewLead === memberId;
+}
+
+/** Reviewers and the expert lead, each once. */
+export function panelOf(round: Round): string[] {
+  return [...new Set([...round.reviewers, ...(round.reviewLead ? [round.reviewLead] : [])])];
+}
+
+/** Whether the panel's verdicts belong in outputs: once the review has started (and after the close). */
+export function showsPeerVerdicts(round: Round): boolean {
+  return round.mode === 'peer-review' && (round.reviewPhase === 'review' || round.reviewStartedAt !== undefined);
+}
+
+export interface PeerFactor {
+  factorId: string;
+  /** The panel's votes; eligible is the panel's size. */
+  tally: FactorTally;
+  findings: string[];
+  recommendations: string[];
+}
+
+export interface PeerState {
+  phase: Round['reviewPhase'];
+  panelSize: number;
+  factors: PeerFactor[];
+  notes: ReviewNote[];
+}
+
+/** The panel's side of a peer-review round, read from the same snapshot as the team's; undefined in other modes. */
+export function peerStateOf(snapshot: RoundSnapshot): PeerState | undefined {
+  const { round } = snapshot;
+  if (round.mode !== 'peer-review') return undefined;
+  const panelSize = panelOf(round).length;
+  const factors = round.factorIds.map((factorId) => {
+    const key = peerFactorId(factorId);
+    const answers = Object.values(snapshot.answers[key] ?? {}).sort((a, b) => a.at.localeCompare(b.at));
+    const texts = (name: string) => answers.map((a) => a.texts[name]?.trim() ?? '').filter((x) => x.length > 0);
+    return {
+      factorId,
+      tally: tallyFactor(key, snapshot.counts[key] ?? emptyCounts(), panelSize),
+      findings: texts(FINDINGS),
+      recommendations: texts(RECOMMENDATIONS),
+    };
+  });
+  return { phase: round.reviewPhase, panelSize, factors, notes: round.reviewNotes ?? [] };
+}
+
+/** "Inte på plats (2 av 3)", or that the panel has not voted yet. */
+export function peerVerdictText(locale: Locale, peer: PeerFactor): string {
+  if (peer.tally.verdict === null) return t(locale, 'modes.review.noPeerVerdict');
+  return t(locale, 'modes.review.peerVerdict', {
+    verdict: t(locale, `levels.${peer.tally.verdict}`),
+    voted: peer.tally.voters,
+    panel: peer.tally.eligible,
+  });
+}
+
+/** Vote counts of the panel in the fixed level order: "På plats 1 · Delvis 2 · …". */
+export function peerDistribution(locale: Locale, tally: FactorTally): string {
+  return LEVELS.map((l: Level) => `${t(locale, `levels.${l}`)} ${tally.counts[l]}`).join(' · ');
+}
+
+// --- what the panel reads, and the follow-up report -----------------------------------------------------
+
+/** Structural view of a round's state, so this module needs no runtime import of the service. */
+interface StateLike {
+  round: Round;
+  pack: { title: string; shortTitle: string; keyFactors: { id: string; number: number; theme: string; statement: string; questions: { id: string; text: string }[] }[] };
+  snapshot: RoundSnapshot;
+  tallies: FactorTally[];
+  answerStats: Record<string, { answers: number; evidence: number; links: string[] }>;
+  peer?: PeerState;
+}
+
+function header(state: StateLike, factorId: string): string {
+  const f = state.pack.keyFactors.find((k) => k.id === factorId);
+  return f ? `${String(f.number).padStart(2, '0')} · ${f.theme}` : factorId;
+}
+
+function visible(round: Round, tally: FactorTally): boolean {
+  return !round.anonymous || tally.voters >= round.minResponses;
+}
+
+/** Who wrote an answer, as reviewers may read it: the name, or "Medlem 2" in an anonymous round. */
+function authorLabels(state: StateLike, factorId: string): Map<string, string> {
+  const keys = Object.keys(state.snapshot.answers[factorId] ?? {}).sort();
+  const labels = new Map<string, string>();
+  keys.forEach((k, i) => labels.set(k, state.round.anonymous ? t(state.round.locale, 'report.member', { n: i + 1 }) : (state.round.names[k] ?? k)));
+  return labels;
+}
+
+function teamVerdict(state: StateLike, tally: FactorTally): string {
+  const locale = state.round.locale;
+  if (!visible(state.round, tally)) return t(locale, 'card.hiddenUntil', { min: state.round.minResponses });
+  return tally.verdict ? t(locale, `levels.${tally.verdict}`) : t(locale, 'digest.noVerdict');
+}
+
+/**
+ * The self-assessment as the panel reads it: every factor's verdict and evidence, or one factor in full with the
+ * answers to each guiding question. Hidden results (anonymous, too few responses) stay hidden here too.
+ */
+export function selfAssessmentText(state: StateLike, factorId?: string): string {
+  const { round } = state;
+  const locale = round.locale;
+  if (!factorId) {
+    const lines = [t(locale, 'modes.review.selfTitle')];
+    for (const tally of state.tallies) {
+      const stats = state.answerStats[tally.factorId] ?? { answers: 0, evidence: 0, links: [] };
+      lines.push(t(locale, 'modes.review.selfLine', { factor: header(state, tally.factorId), verdict: teamVerdict(state, tally), answers: stats.answers, links: stats.evidence }));
+    }
+    lines.push(t(locale, 'modes.review.selfMore'));
+    return lines.join('\n');
+  }
+  const tally = state.tallies.find((x) => x.factorId === factorId)!;
+  const factor = state.pack.keyFactors.find((k) => k.id === factorId);
+  const lines = [`*${header(state, factorId)}*`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
+  if (!visible(round, tally)) return lines.join('\n');
+  const labels = authorLabels(state, factorId);
+  const answers = Object.entries(state.snapshot.answers[factorId] ?? {}).sort(([a], [b]) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b));
+  for (const [i, q] of (factor?.questions ?? []).entries()) {
+    const given = answers.filter(([, a]) => a.texts[q.id]);
+    if (given.length === 0) continue;
+    lines.push('', `${i + 1}. ${q.text}`);
+    for (const [key, a] of given) lines.push(`  – ${labels.get(key)}: ${a.texts[q.id]}`);
+  }
+  const links = answers.flatMap(([key, a]) => a.evidence.map((url) => `  – ${url} (${labels.get(key)})`));
+  lines.push('', links.length > 0 ? t(locale, 'modes.review.evidence') : t(locale, 'modes.review.noEvidence'), ...links);
+  return lines.join('\n');
+}
+
+/** Markdown-safe text: people's words show as written. */
+function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/**
+ * The follow-up report after the peer visit (uppföljningsrapport), in Markdown: the team's and the panel's
+ * verdicts side by side, the panel's findings and recommendations per factor, the team's evidence, and the
+ * interviews and focus groups held. Reviewers are not named: the panel speaks as one.
+ */
+export function followUpMarkdown(state: StateLike, generatedAt: string): string {
+  const { round, pack } = state;
+  const locale = round.locale;
+  const peer = state.peer;
+  const out = [
+    `# ${md(t(locale, 'modes.report.title', { title: round.title ?? pack.shortTitle }))}`,
+    '',
+    md(t(locale, 'modes.report.intro', { panel: peer?.panelSize ?? 0, generated: generatedAt.slice(0, 10) })),
+    '',
+    `| ${t(locale, 'modes.report.factor')} | ${t(locale, 'modes.report.self')} | ${t(locale, 'modes.report.peer')} |`,
+    '|---|---|---|',
+  ];
+  for (const tally of state.tallies) {
+    const p = peer?.factors.find((x) => x.factorId === tally.factorId);
+    out.push(`| ${md(header(state, tally.factorId))} | ${md(teamVerdict(state, tally))} | ${p ? md(peerVerdictText(locale, p)) : '–'} |`);
+  }
+  for (const tally of state.tallies) {
+    const p = peer?.factors.find((x) => x.factorId === tally.factorId);
+    out.push('', `## ${md(header(state, tally.factorId))}`, '');
+    out.push(`- ${md(t(locale, 'modes.report.selfLine', { verdict: teamVerdict(state, tally) }))}`);
+    if (p) out.push(`- ${md(t(locale, 'modes.report.peerLine', { verdict: peerVerdictText(locale, p), distribution: peerDistribution(locale, p.tally) }))}`);
+    if (p && p.findings.length > 0) {
+      out.push('', `**${md(t(locale, 'modes.report.findings'))}**`, '', ...p.findings.map((f) => `- ${md(f)}`));
+    }
+    if (p && p.recommendations.length > 0) {
+      out.push('', `**${md(t(locale, 'modes.report.recommendations'))}**`, '', ...p.recommendations.map((r) => `- ${md(r)}`));
+    }
+    const links = visible(round, tally) ? (state.answerStats[tally.factorId]?.links ?? []) : [];
+    if (links.length > 0) out.push('', `**${md(t(locale, 'modes.report.evidence'))}**`, '', ...links.map((l) => `- <${l}>`));
+  }
+  const notes = peer?.notes ?? [];
+  if (notes.length > 0) {
+    out.push('', `## ${md(t(locale, 'modes.report.notes'))}`, '');
+    for (const n of notes) {
+      const about = n.factorIds.map((f) => header(state, f)).join(', ');
+      out.push(`- ${md(t(locale, `modes.review.noteKind.${n.kind}`))}${about ? ` (${md(about)})` : ''}: ${md(n.text)}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
