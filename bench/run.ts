@@ -6,6 +6,8 @@ import { runStoreBench } from './store.js';
 import { runSchedulerBench } from './scheduler.js';
 import { runMemoryBench } from './memory.js';
 import { runDigestBench } from './digest.js';
+import { runVotePathBench } from './vote-path.js';
+import { runCardRefreshBench } from './card-refresh.js';
 
 type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
 
@@ -69,6 +71,16 @@ async function main(): Promise<void> {
     rows: memory.map((m) => ({ ...m })),
     verdict: memory.every((m) => m.rssMb <= 150) ? 'met' : 'NOT met',
   });
+
+  // --- Vote path against the Bolt baseline, and card refresh economy (bench/vote-path.ts, bench/card-refresh.ts) ---
+  for (const [label, run] of [['vote path', runVotePathBench], ['card refresh', runCardRefreshBench]] as const) {
+    console.error(`${label} …`);
+    for (const section of await run()) {
+      json[section.key] = section.data;
+      sections.push(section);
+    }
+  }
+  // --- end of vote path and card refresh ---
 
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
