@@ -10,7 +10,7 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
-import { registerHistoryRoutes } from './history-routes.js';
+import { registerModeRoutes } from './mode-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -116,7 +116,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   });
 
   registerReportRoutes(ctx);
-  registerHistoryRoutes(ctx);
+  registerModeRoutes(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

@@ -9,6 +9,7 @@ import { followUpMarkdown, panelOf, peerFactorId, selfAssessmentText } from '../
 import type { AssessmentService } from '../core/service.js';
 import type { Messenger } from '../core/ports.js';
 import type { CommandContext, CommandReply } from './commands.js';
+import { followUpUrl } from './mode-routes.js';
 import type { ReportLinks } from './report-links.js';
 
 /** What the mode commands need from the router (its deps), without a runtime cycle. */
@@ -126,7 +127,8 @@ export class ModeCommands {
       case 'rapport': {
         const state = await this.service.state(ctx.tenant, round.id);
         if (round.mode !== 'peer-review') throw new AppError('NOT_PEER_REVIEW', { mode: t(locale, `modes.${round.mode}`) });
-        return text(clipReply(locale, followUpMarkdown(state, this.service.nowIso())));
+        const link = t(locale, 'modes.review.reportLink', { url: followUpUrl(this.host, ctx.tenant, round.id) });
+        return text(clipReply(locale, `${link}\n\n${followUpMarkdown(state, this.service.nowIso())}`));
       }
       default:
         return text(t(locale, 'modes.review.usage'));

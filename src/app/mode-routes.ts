@@ -1,7 +1,10 @@
-// The history chart over HTTP, behind the same signature as the round's report link: GET /history/:tenant/:roundId/:sig/chart.png.
+// HTTP routes for the ways of working, behind the same signature as the round's report link: the history chart
+// (GET /history/:tenant/:roundId/:sig/chart.png) and the peer review's follow-up report (GET /followup/:tenant/:roundId/:sig).
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { toAppError } from '../core/errors.js';
 import { buildHistory } from '../core/history.js';
+import { followUpMarkdown } from '../core/peer-review.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import type { AppContext } from './build.js';
 
@@ -11,7 +14,27 @@ const ParamsSchema = z.object({
   sig: z.string().min(1).max(128),
 });
 
-export function registerHistoryRoutes(ctx: AppContext): void {
+/** `text` shows in the browser; `md` downloads the Markdown file (for a wiki, an e-mail or a council paper). */
+const FollowUpQuery = z.object({ format: z.enum(['text', 'md']).default('text') });
+
+function privateHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+}
+
+function fail(ctx: AppContext, reply: FastifyReply, err: unknown): FastifyReply {
+  const e = toAppError(err);
+  if (e.code === 'ROUND_NOT_FOUND') return reply.code(404).send();
+  if (e.code === 'STORE_UNAVAILABLE') return reply.code(503).send();
+  ctx.logger.error({ err }, 'mode route failed');
+  return reply.code(500).send();
+}
+
+/** The follow-up report's signed link (same signature as the round's report link). */
+export function followUpUrl(ctx: Pick<AppContext, 'reportLinks'>, tenant: string, roundId: string): string {
+  return ctx.reportLinks.url(tenant, roundId).replace('/reports/', '/followup/');
+}
+
+export function registerModeRoutes(ctx: AppContext): void {
   ctx.http.get('/history/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
     const params = ParamsSchema.safeParse(req.params);
     if (!params.success) return reply.code(400).send();
@@ -22,12 +45,29 @@ export function registerHistoryRoutes(ctx: AppContext): void {
       // The channel's rounds up to and including this one: a link handed out earlier shows no later rounds.
       const states = (await ctx.service.historyStates(tenant, round.channel.id)).filter((s) => s.round.calendar.opensAt <= round.calendar.opensAt);
       const png = await renderHistoryChartPng(buildHistory(states, round.locale));
-      return reply.header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').type('image/png').send(png);
+      return privateHeaders(reply).type('image/png').send(png);
     } catch (err) {
-      const e = toAppError(err);
-      if (e.code === 'ROUND_NOT_FOUND') return reply.code(404).send();
-      ctx.logger.error({ err }, 'history chart failed');
-      return reply.code(e.code === 'STORE_UNAVAILABLE' ? 503 : 500).send();
+      return fail(ctx, reply, err);
+    }
+  });
+
+  ctx.http.get('/followup/:tenant/:roundId/:sig', async (req, reply) => {
+    const params = ParamsSchema.safeParse(req.params);
+    const query = FollowUpQuery.safeParse(req.query ?? {});
+    if (!params.success || !query.success) return reply.code(400).send();
+    const { tenant, roundId, sig } = params.data;
+    if (!ctx.reportLinks.verify(tenant, roundId, sig)) return reply.code(403).send();
+    try {
+      const state = await ctx.service.state(tenant, roundId);
+      if (state.round.mode !== 'peer-review') return reply.code(404).send();
+      const markdown = followUpMarkdown(state, ctx.service.nowIso());
+      privateHeaders(reply);
+      if (query.data.format === 'md') {
+        return reply.type('text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="follow-up-${roundId.replace(/[^A-Za-z0-9._-]/g, '_')}.md"`).send(markdown);
+      }
+      return reply.type('text/plain; charset=utf-8').header('content-disposition', 'inline').send(markdown);
+    } catch (err) {
+      return fail(ctx, reply, err);
     }
   });
 }
