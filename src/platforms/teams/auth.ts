@@ -1,7 +1,7 @@
 // Bot Framework authentication for the CloudAdapter, with the connector's built-in retry removed so our own policy decides.
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Activity } from 'botbuilder';
-import type { AuthenticateRequestResult, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
 import type { Config } from '../../config.js';
 
 /** The settings botbuilder reads; an empty MicrosoftAppId switches auth off (Bot Framework Emulator). */
@@ -30,9 +30,24 @@ export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthenticat
 
   /** …and inbound turns get theirs with the authentication result. */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await super.authenticateRequest(activity, authHeader);
+    let result: AuthenticateRequestResult;
+    try {
+      result = await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      throw asAuthenticationError(err);
+    }
     return result.connectorFactory ? { ...result, connectorFactory: withoutPipelineRetry(result.connectorFactory) } : result;
   }
+}
+
+/**
+ * jsonwebtoken's own errors (bad signature, not yet valid, disallowed algorithm) leave botframework-connector untranslated,
+ * and CloudAdapter answers anything that is not an AuthenticationError with 500: a forged token must get 401.
+ */
+function asAuthenticationError(err: unknown): unknown {
+  const jwtErrors = ['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError'];
+  if (err instanceof Error && jwtErrors.includes(err.name)) return new AuthenticationError(`Unauthorized: ${err.message}`, 401);
+  return err;
 }
 
 function withoutPipelineRetry(inner: ConnectorFactory): ConnectorFactory {
