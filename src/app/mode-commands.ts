@@ -216,8 +216,8 @@ export class ModeCommands {
       if (!confirm) return text(t(locale, 'modes.privacy.confirmErase', { user: target }));
       const summary = await this.service.privacy.erasePerson(ctx.tenant, target, { redacted: t(locale, 'modes.privacy.redacted') });
       return text(
+        // The reply does not repeat who it was: it stays in the chat history.
         t(locale, 'modes.privacy.erased', {
-          user: target,
           rounds: tn(locale, 'modes.privacy.rounds', summary.rounds),
           answers: summary.answers,
           votes: summary.votes,

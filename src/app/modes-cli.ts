@@ -11,6 +11,7 @@ import { t } from '../core/i18n.js';
 import { systemClock, type Store } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
+import { playgroundPrivacySource } from '../platforms/playground/timeline.js';
 import { createStore } from '../store/index.js';
 
 interface Writable {
@@ -50,6 +51,8 @@ async function open(env: Env, err: Writable): Promise<{ config: Config; store: S
     anonymitySecret: secret ?? 'no-secret',
     retentionMonths: config.RETENTION_MONTHS,
   });
+  // The playground keeps its timeline in the same store (embedded store file, or a shared Redis).
+  service.privacy.register(playgroundPrivacySource(store));
   return { config, store, service };
 }
 

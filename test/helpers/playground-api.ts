@@ -150,23 +150,30 @@ export class PlaygroundApi {
     return { roundId: roundId!, form: values };
   }
 
-  /** Every key under this test's prefix with everything stored in it, as text (for privacy scans). */
-  async dump(): Promise<{ key: string; content: string }[]> {
+  /**
+   * Every key under this test's prefix with everything stored in it, as text (for privacy scans). A hash gives one
+   * entry per field (`field` set, content = field and value), so one record of a shared collection can be told apart.
+   */
+  async dump(): Promise<{ key: string; field?: string; content: string; ttlMs: number }[]> {
     const client = this.store.client;
-    const out: { key: string; content: string }[] = [];
+    const out: { key: string; field?: string; content: string; ttlMs: number }[] = [];
     let cursor = '0';
     do {
       const [next, keys] = await client.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 500);
       cursor = next;
       for (const key of keys) {
         const type = await client.type(key);
+        const ttlMs = await client.pttl(key);
+        if (type === 'hash') {
+          for (const [field, value] of Object.entries(await client.hgetall(key))) out.push({ key, field, content: `${field}\n${value}`, ttlMs });
+          continue;
+        }
         let content = '';
         if (type === 'string') content = (await client.get(key)) ?? '';
-        else if (type === 'hash') content = Object.entries(await client.hgetall(key)).flat().join('\n');
         else if (type === 'zset') content = (await client.zrange(key, 0, -1, 'WITHSCORES')).join('\n');
         else if (type === 'set') content = (await client.smembers(key)).join('\n');
         else if (type === 'list') content = (await client.lrange(key, 0, -1)).join('\n');
-        out.push({ key, content });
+        out.push({ key, content, ttlMs });
       }
     } while (cursor !== '0');
     return out;

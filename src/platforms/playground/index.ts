@@ -16,7 +16,6 @@ import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
-import { redactNames } from '../../core/privacy.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
 import { expand } from '../../cards/templates.js';
 import {
@@ -30,25 +29,10 @@ import {
   renderWelcomeCard,
 } from '../../cards/adaptive.js';
 import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName, teamIds } from './people.js';
+import { PLAYGROUND_MESSAGES, PlaygroundMessageSchema, playgroundPrivacySource, type PlaygroundMessage } from './timeline.js';
 
-/** One entry of the simulated timeline; cards are rendered per viewer when the page asks, so tallies are always live. */
-export const PlaygroundMessageSchema = z.object({
-  id: z.string(),
-  at: z.number(),
-  /** 'channel', or a person id for a direct message / something only they see. */
-  audience: z.string(),
-  ephemeral: z.boolean().default(false),
-  type: z.enum(['factor-card', 'digest', 'reminder', 'welcome', 'text', 'start-form']),
-  roundId: z.string().optional(),
-  factorId: z.string().optional(),
-  factorIds: z.array(z.string()).optional(),
-  digestKind: z.enum(['final', 'weekly', 'status']).optional(),
-  text: z.string().optional(),
-  from: z.string().optional(),
-});
-export type PlaygroundMessage = z.infer<typeof PlaygroundMessageSchema>;
-
-const COLLECTION = 'playground-messages';
+const COLLECTION = PLAYGROUND_MESSAGES;
+export { PlaygroundMessageSchema, type PlaygroundMessage };
 
 const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
 const CommandBody = z.strictObject({ as: PersonId, text: z.string().max(2000) });
@@ -118,41 +102,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
   ctx.messengers.register('playground', messenger);
 
   // The timeline names people (who a message is for, and names inside texts): part of a privacy request.
-  service.privacy.register({
-    name: COLLECTION,
-    async exportPerson(req) {
-      return (await timeline()).filter((m) => m.audience === req.userId).map((m) => ({ collection: COLLECTION, ...m }));
-    },
-    async erasePerson(req) {
-      const all = await store.listRecords(COLLECTION);
-      let changed = 0;
-      for (const [key, value] of Object.entries(all)) {
-        const msg = PlaygroundMessageSchema.safeParse(value);
-        if (!msg.success) continue;
-        if (msg.data.audience === req.userId || msg.data.from === req.userId) {
-          await store.deleteRecord(COLLECTION, key);
-          changed += 1;
-        } else if (msg.data.text) {
-          const text = redactNames(msg.data.text.split(req.userId).join('–'), req.names, '–');
-          if (text !== msg.data.text) {
-            await store.putRecord(COLLECTION, key, { ...msg.data, text });
-            changed += 1;
-          }
-        }
-      }
-      return changed;
-    },
-    async purgeRound(_tenant, roundId) {
-      const all = await store.listRecords(COLLECTION);
-      let removed = 0;
-      for (const [key, value] of Object.entries(all)) {
-        if ((value as { roundId?: unknown }).roundId !== roundId) continue;
-        await store.deleteRecord(COLLECTION, key);
-        removed += 1;
-      }
-      return removed;
-    },
-  });
+  service.privacy.register(playgroundPrivacySource(store));
 
   /** The shared digest card, plus the sections the round's way of working adds (peer review, action plan). */
   function digestCard(view: DigestView, chartUrl: string): Record<string, unknown> {
