@@ -54,6 +54,7 @@ describe('Slack signatures over real HTTP', () => {
     const res = await post(body, headersFor(body));
     await s.slack.settled();
     expect(res.status).toBe(401);
+    expect(JSON.parse(res.text)).toEqual({ error: 'unauthorized' });
     expect(await prefixContents(s.store)).toEqual(before);
     expect(s.fake.stats().received).toEqual({});
     expect(await f01Total()).toBe(0);

@@ -103,12 +103,12 @@ export class FastifyReceiver implements Receiver {
     if (!this.verified(req, raw)) {
       this.opts.observe?.('signature', 'rejected');
       this.opts.logger.warn({ path: this.opts.path }, 'Slack request refused: bad signature or stale timestamp');
-      return reply.code(401).send();
+      return reply.code(401).send({ error: 'unauthorized' });
     }
     const body = this.parse(req, raw);
     if (!body) {
       this.opts.observe?.('unknown', 'rejected');
-      return reply.code(400).send();
+      return reply.code(400).send({ error: 'malformed Slack request: expected a JSON object or form fields' });
     }
     if (body.ssl_check === '1') return reply.code(200).send();
     if (body.type === 'url_verification') return reply.code(200).send({ challenge: String(body.challenge ?? '') });

@@ -1,5 +1,6 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import { toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { assertCanRespond, assertWritable } from '../../../core/lifecycle.js';
@@ -51,6 +52,21 @@ async function tellUser(s: SlackContext, c: Clicked, payload: { text: string; bl
   await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.blocks ? payload.text : esc(payload.text), ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
 }
 
+const WhoClickedSchema = z.looseObject({
+  user: z.looseObject({ id: z.string().min(1).max(200) }),
+  channel: z.looseObject({ id: z.string().min(1).max(200) }).optional(),
+  container: z.looseObject({ channel_id: z.string().min(1).max(200).optional() }).optional(),
+});
+
+/** A click we cannot read (not one of our buttons, or an outdated one) still gets an answer, never silence. */
+async function tellUnreadable(s: SlackContext, raw: unknown, botToken: string | undefined, c: Clicked | null): Promise<void> {
+  const who = WhoClickedSchema.safeParse(raw);
+  const channel = who.success ? (who.data.channel?.id ?? who.data.container?.channel_id) : undefined;
+  if (!who.success || !channel) return;
+  const locale = c ? s.localeOf(c.tenant, c.roundId) : s.defaultLocale;
+  await s.clients.forToken(botToken ?? '').chat.postEphemeral({ channel, user: who.data.user.id, text: esc(t(locale, 'slack.errors.badRequest')) });
+}
+
 async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {
   return s.remember(await s.app.service.getRound(c.tenant, c.roundId));
 }
@@ -62,6 +78,7 @@ export function registerActions(app: App, s: SlackContext): void {
     const level = LevelSchema.safeParse((action as { action_id?: string }).action_id?.slice(VOTE_ACTION_PREFIX.length));
     if (!c || !level.success || (c.level !== undefined && c.level !== level.data)) {
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: 'invalid' });
+      await tellUnreadable(s, body, context.botToken, c);
       return;
     }
     try {
@@ -97,13 +114,13 @@ export function registerActions(app: App, s: SlackContext): void {
   app.action(ANSWER_ACTION, async ({ ack, body, context }) => {
     await ack();
     const c = clicked(s, body, context.botToken);
-    if (!c || !c.body.trigger_id) return;
+    if (!c || !c.body.trigger_id) return tellUnreadable(s, body, context.botToken, c);
     try {
       const round = await loadRound(s, c);
       // Refuse before the form opens, so nobody types an answer that cannot be saved.
       assertWritable(round);
       assertCanRespond(round, c.userId);
-      const state = await s.app.service.state(c.tenant, c.roundId);
+      const state = await s.app.service.state(c.tenant, c.roundId, { answers: false });
       const saved = await s.app.service.myAnswer(round, c.factorId, c.userId);
       const view = buildAnswerModal(buildFactorCard(state, c.factorId), saved, { t: c.tenant, r: c.roundId, f: c.factorId, c: c.channelId ?? round.channel.id });
       await c.client.views.open({ trigger_id: c.body.trigger_id, view: view as never });
@@ -117,10 +134,10 @@ export function registerActions(app: App, s: SlackContext): void {
   app.action(EXAMPLES_ACTION, async ({ ack, body, context }) => {
     await ack();
     const c = clicked(s, body, context.botToken);
-    if (!c) return;
+    if (!c) return tellUnreadable(s, body, context.botToken, c);
     try {
       s.remember(await s.app.service.getRound(c.tenant, c.roundId));
-      const state = await s.app.service.state(c.tenant, c.roundId);
+      const state = await s.app.service.state(c.tenant, c.roundId, { answers: false });
       const view = buildFactorCard(state, c.factorId);
       const payload = renderExamples(view, t(view.locale, 'slack.card.noExamples'));
       await tellUser(s, c, { text: payload.text ?? '', blocks: payload.blocks });
