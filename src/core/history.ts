@@ -107,7 +107,7 @@ export function historyTable(history: History, opts: { maxRounds?: number; fence
   const max = opts.maxRounds ?? 6;
   const shown = history.rounds.slice(-max);
   const skip = history.rounds.length - shown.length;
-  const nameWidth = Math.min(30, Math.max(...history.factors.map((f) => Array.from(f.header).length), 10));
+  const nameWidth = Math.min(36, Math.max(...history.factors.map((f) => Array.from(f.header).length), 10));
   const colWidth = Math.max(8, ...shown.map((r) => Array.from(r.label).length));
   const head = [pad(t(locale, 'modes.history.factor'), nameWidth), ...shown.map((r) => pad(r.label, colWidth, true)), t(locale, 'modes.history.trend')];
   const rows = history.factors.map((f) => {

@@ -33,6 +33,8 @@ beforeAll(async () => {
     ['u-anna', 'f03', 'in-place'],
   ];
   for (const [who, f, level] of votes) expect((await pg.vote(who, roundId, f, level)).ok).toBe(true);
+  // Slack's interaction ids carry the user id; the dedupe key next to the votes must not.
+  await pg.app.service.castVote({ tenant: 'playground', roundId, factorId: 'f04', actor: { id: 'u-bo' }, level: 'partly', interactionId: 'slack:u-bo:1767000000.000100' });
   expect((await pg.answer('u-anna', roundId, 'f01', { 'f01-q1': 'Vi har ett uttalande, men få känner till det.' }, 'https://kommun.example/uttalande')).ok).toBe(true);
   expect((await pg.answer('u-bo', roundId, 'f02', { 'f02-q1': 'Strategin saknar mål.' }, 'https://kommun.example/strategi')).ok).toBe(true);
   await pg.command('u-cora', '/assess context national-legislation Ny lag om mottagande 2026');
@@ -135,6 +137,7 @@ describe('anonymous rounds', () => {
     const raw = Object.keys(MEMBERS);
     const roundKeys = dump.filter((d) => d.key.includes(`{r:playground:${roundId}}`) && !d.key.endsWith(':round'));
     expect(roundKeys.map((d) => d.key.split(':').pop()).sort()).toEqual(expect.arrayContaining(['answers', 'counts', 'voted-at', 'votes']));
+    expect(roundKeys.filter((d) => d.key.includes(':ix:')).length).toBeGreaterThanOrEqual(10); // the dedupe keys are scanned too
     for (const { key, content } of roundKeys) {
       for (const id of raw) expect(`${key}\n${content}`, key).not.toContain(id);
     }
