@@ -110,8 +110,6 @@ describe('privacy helpers', () => {
   });
 
   it('replaces a person in a round without changing the size of any role', () => {
-    const { service } = makeService();
-    void service;
     const base: Round = {
       id: 'R', tenant: 'T', platform: 'slack', channel: { id: 'C' }, packId: 'p', locale: 'sv', mode: 'internal-evaluation', status: 'closed',
       createdAt: '2026-01-01T00:00:00Z', closedAt: '2026-02-01T00:00:00Z', coordinators: ['U_ANNA'], participants: ['U_ANNA', 'U_BO'], managers: [], reviewers: [],
