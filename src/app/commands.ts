@@ -5,7 +5,7 @@ import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
 import type { Platform, Round } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
-import type { Actor, AssessmentService, RoundState } from '../core/service.js';
+import { digestReadOptions, type Actor, type AssessmentService, type RoundState } from '../core/service.js';
 import { defaultSettings, type RoundSettings } from '../core/settings.js';
 import { buildDigest, type DigestOptions, type DigestView } from '../core/views.js';
 import { ModeCommands } from './mode-commands.js';
@@ -145,7 +145,8 @@ export class CommandRouter {
     let previous: RoundState | null = null;
     const previousId = round.previousRoundId;
     if (previousId && previousId !== round.id && previousId !== baseline?.round.id) {
-      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId);
+      // Compared by tallies only: its answers are not read.
+      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId, { answers: false });
       previous = snap ? this.deps.service.stateFromSnapshot(snap) : null;
     }
     const before = previous?.round ?? (baseline?.round.id === previousId ? baseline?.round : null) ?? null;
@@ -155,7 +156,7 @@ export class CommandRouter {
   }
 
   private async status(round: Round): Promise<CommandReply> {
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
     const view = buildDigest(state, {
       kind: 'status',
       ...(await this.digestInputs(round)),
@@ -168,7 +169,8 @@ export class CommandRouter {
   async baselineState(round: Round) {
     const id = round.baselineRoundId ?? round.previousRoundId;
     if (!id || id === round.id) return null;
-    const snap = await this.deps.service.store.getSnapshot(round.tenant, id);
+    // Compared by tallies only: its answers are not read.
+    const snap = await this.deps.service.store.getSnapshot(round.tenant, id, { answers: false });
     return snap ? this.deps.service.stateFromSnapshot(snap) : null;
   }
 
@@ -176,7 +178,7 @@ export class CommandRouter {
   async remindNow(round: Round): Promise<number> {
     // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
     if (round.reviewPhase === 'review') return this.modes.remindPanel(round);
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
     const now = this.deps.service.clock.now();
     const byMember = new Map<string, string[]>();
     for (const w of state.windows) {
@@ -205,7 +207,7 @@ export class CommandRouter {
 
   private async digest(ctx: CommandContext, round: Round): Promise<CommandReply> {
     assertCoordinator(round, ctx.actor.id);
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
     const view = buildDigest(state, {
       kind: round.status === 'open' ? 'status' : 'final',
       ...(await this.digestInputs(round)),

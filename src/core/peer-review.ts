@@ -192,7 +192,8 @@ export function followUpMarkdown(state: StateLike, generatedAt: string): string 
     if (p && p.recommendations.length > 0) {
       out.push('', `**${md(t(locale, 'modes.report.recommendations'))}**`, '', ...p.recommendations.map((r) => `- ${md(r)}`));
     }
-    const links = visible(round, tally) ? (state.answerStats[tally.factorId]?.links ?? []) : [];
+    // Every link, from the answers: the answer stats keep only a preview.
+    const links = visible(round, tally) ? Object.values(state.snapshot.answers[tally.factorId] ?? {}).flatMap((a) => a.evidence) : [];
     if (links.length > 0) out.push('', `**${md(t(locale, 'modes.report.evidence'))}**`, '', ...links.map((l) => `- <${l}>`));
   }
   const notes = peer?.notes ?? [];

@@ -44,6 +44,19 @@ export interface VoteResult {
   counts: LevelCounts;
 }
 
+/** What a factor's answers add up to, kept by the store beside the answers so a digest need not read them. */
+export interface AnswerStats {
+  /** Members whose answer has some text or at least one link. */
+  answers: number;
+  /** Evidence links over all answers. */
+  evidence: number;
+  /**
+   * A preview: up to 5 links, at most 3 from any one answer, taking answers by their time, then member id
+   * (the same whichever way the snapshot was read).
+   */
+  links: string[];
+}
+
 /** Everything a digest needs, read in a fixed number of round trips. */
 export interface RoundSnapshot {
   round: Round;
@@ -51,8 +64,15 @@ export interface RoundSnapshot {
   counts: Record<string, LevelCounts>;
   /** factorId → memberId → level. */
   votes: Record<string, Record<string, Level>>;
-  /** factorId → memberId → answer. */
+  /** factorId → memberId → answer; `{}` per factor when read with `answers: false`. */
   answers: Record<string, Record<string, Answer>>;
+  /** factorId → answer stats. Both stores always fill it, in either read mode; optional for hand-built snapshots. */
+  answerStats?: Record<string, AnswerStats>;
+}
+
+export interface SnapshotOptions {
+  /** False: leave the answers out (their stats are still there). Default true. */
+  answers?: boolean;
 }
 
 export interface CardRef {
@@ -86,7 +106,8 @@ export interface Store {
   /** Atomic and idempotent: the vote and its tally change in one round trip. */
   recordVote(vote: VoteInput): Promise<VoteResult>;
   saveAnswer(tenant: string, roundId: string, answer: Answer): Promise<void>;
-  getSnapshot(tenant: string, roundId: string): Promise<RoundSnapshot | null>;
+  /** The round, its tallies, votes, answer stats and (unless `answers: false`) answers, in one round trip. */
+  getSnapshot(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundSnapshot | null>;
   getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
   getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;
   getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;

@@ -23,7 +23,7 @@ import {
   type Round,
 } from './model.js';
 import { FINDINGS, isPanelMember, panelOf, peerFactorId, peerStateOf, RECOMMENDATIONS, type PeerState } from './peer-review.js';
-import type { Clock, RoundSnapshot, Store, VoteResult } from './ports.js';
+import type { Clock, RoundSnapshot, SnapshotOptions, Store, VoteResult } from './ports.js';
 import { DEFAULT_RETENTION_MONTHS, PrivacyRequests, retentionJob } from './privacy.js';
 import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from './settings.js';
 import { compileJobs } from './jobs.js';
@@ -118,6 +118,14 @@ export function normaliseEvidence(links: string[]): string[] {
 export function splitLinks(text: string | undefined | null): string[] {
   if (!text) return [];
   return text.split(/[\s,]+/).filter((s) => s.length > 0);
+}
+
+/**
+ * What state() must read for a digest or status of `round`: the answer stats suffice, except in a peer review,
+ * whose digest quotes the panel's findings and recommendations, which are stored as answers.
+ */
+export function digestReadOptions(round: Pick<Round, 'mode'>): SnapshotOptions {
+  return { answers: round.mode === 'peer-review' };
 }
 
 export function newRoundId(now: number): string {
@@ -423,9 +431,14 @@ export class AssessmentService {
     await this.store.updateRound(tenant, roundId, (r) => ({ ...r, names: { ...r.names, ...names } }));
   }
 
-  /** Everything needed to render cards, status and digests, in a fixed number of store round trips. */
-  async state(tenant: string, roundId: string): Promise<RoundState> {
-    const snapshot = await this.store.getSnapshot(tenant, roundId);
+  /**
+   * Everything needed to render cards, status and digests, in a fixed number of store round trips. With
+   * `answers: false` the answers themselves are not read (`snapshot.answers` is empty, `answerStats` is filled):
+   * enough for cards, reminders and tallies, and far cheaper in a large round. A peer review's panel findings are
+   * answers, so `peer` then has none (see digestReadOptions).
+   */
+  async state(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundState> {
+    const snapshot = await this.store.getSnapshot(tenant, roundId, opts);
     if (!snapshot) throw new AppError('ROUND_NOT_FOUND');
     return this.stateFromSnapshot(snapshot);
   }
@@ -439,6 +452,12 @@ export class AssessmentService {
     );
     const answerStats: RoundState['answerStats'] = {};
     for (const id of round.factorIds) {
+      // The store keeps these per factor; only a hand-built snapshot needs the walk below.
+      const kept = snapshot.answerStats?.[id];
+      if (kept) {
+        answerStats[id] = kept;
+        continue;
+      }
       const answers = Object.values(snapshot.answers[id] ?? {});
       const links = answers.flatMap((a) => a.evidence);
       answerStats[id] = {

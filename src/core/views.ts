@@ -367,7 +367,8 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
       trend,
       trendSymbol: TREND_SYMBOL[trend],
       links: shownLinks,
-      linksMore: stats.links.length - shownLinks.length,
+      // `links` is a preview of the first few; `evidence` counts them all.
+      linksMore: Math.max(0, stats.evidence - shownLinks.length),
       status,
       hidden: !visible,
       distribution: visible ? LEVELS.map((level) => ({ level, label: levelLabel(locale, level), count: tally.counts[level] })) : [],

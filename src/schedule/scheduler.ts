@@ -185,7 +185,8 @@ export class Scheduler {
     // In a peer review's review phase the self-assessment is locked: nothing left for the team to do.
     if (round.status !== 'open' || round.reviewPhase === 'review') return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
-    const state = await this.opts.service.state(round.tenant, round.id);
+    // Who has voted is all a reminder needs: the answers are not read.
+    const state = await this.opts.service.state(round.tenant, round.id, { answers: false });
     const factorIds = (job.payload.factorIds as string[]).filter((id) => {
       const w = state.windows.find((x) => x.factorId === id);
       return w !== undefined && Date.parse(w.dueAt) > now && Date.parse(w.opensAt) <= now;

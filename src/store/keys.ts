@@ -16,6 +16,7 @@
 //   <P>:<T>:{r:<T>:<R>}:voted-at               hash    <F>|<M> → ISO time of the vote
 //   <P>:<T>:{r:<T>:<R>}:counts                 hash    <F>|<level> → count
 //   <P>:<T>:{r:<T>:<R>}:answers                hash    <F>|<M> → Answer JSON
+//   <P>:<T>:{r:<T>:<R>}:answer-meta            hash    <F>|<M> → the answer's summary (encodeAnswerMeta), written with it
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
 //   <P>:{jobs}:due                             zset    job id → due time (or lease expiry), ms
@@ -30,7 +31,8 @@
 // snapshot MULTI and deleteRound work on Redis Cluster; job keys share `{jobs}` and index keys `{idx}`.
 // Tenant keys always have `{` at the start of their third segment; global keys have `{` at the start
 // of the second one or are fixed words followed by encoded parts, so the two families never meet.
-import type { Level } from '../core/model.js';
+import type { Answer, Level } from '../core/model.js';
+import type { AnswerStats } from '../core/ports.js';
 
 /** A repeated interaction id within this window counts once. */
 export const INTERACTION_TTL_MS = 15 * 60 * 1000;
@@ -61,6 +63,7 @@ export interface RoundKeys {
   votedAt: string;
   counts: string;
   answers: string;
+  answerMeta: string;
   cards: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
@@ -106,9 +109,26 @@ export class Keys {
       votedAt: `${base}:voted-at`,
       counts: `${base}:counts`,
       answers: `${base}:answers`,
+      answerMeta: `${base}:answer-meta`,
       cards: `${base}:cards`,
     };
     return { ...k, all: Object.values(k) };
+  }
+
+  /** SCAN pattern for every round's answers hash under this prefix (filter the hits with isRoundAnswersKey). */
+  answersScanPattern(): string {
+    return `${this.prefix}:*:answers`;
+  }
+
+  /** True for a key `<P>:<T>:{r:…}:answers`; records or dedupe keys that merely end in `:answers` are not. */
+  isRoundAnswersKey(key: string): boolean {
+    if (!key.startsWith(`${this.prefix}:`)) return false;
+    return /^[^:{}]+:\{r:[^{}]+\}:answers$/.test(key.slice(this.prefix.length + 1));
+  }
+
+  /** The answer-meta hash beside a round's answers hash. */
+  answerMetaFor(answersKey: string): string {
+    return `${answersKey.slice(0, -'answers'.length)}answer-meta`;
   }
 
   interaction(tenant: string, roundId: string, interactionId: string): string {
@@ -165,4 +185,118 @@ export function parseCountField(field: string): { factorId: string; level: strin
   const i = field.indexOf('|');
   if (i < 0) return null;
   return { factorId: dec(field.slice(0, i)), level: field.slice(i + 1) };
+}
+
+// Answer summaries. Each answer has one in the answer-meta hash, so a digest can count answers and links and show
+// a few links without reading (and parsing) every answer: `<filled 0|1>|<link count>|<answer time, epoch ms>|<JSON
+// array of its first links>`. The JSON is last, so the three numbers split off whatever the links contain.
+
+/** Links one answer contributes to the preview, and the preview's length (see AnswerStats.links). */
+export const LINKS_PER_ANSWER = 3;
+export const PREVIEW_LINKS = 5;
+
+/** Whether an answer counts as answered: some text, or at least one link. */
+export function isFilled(answer: Pick<Answer, 'texts' | 'evidence'>): boolean {
+  return answer.evidence.length > 0 || Object.keys(answer.texts).length > 0;
+}
+
+function answerTime(at: string): number {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+export function encodeAnswerMeta(answer: Answer): string {
+  const links = JSON.stringify(answer.evidence.slice(0, LINKS_PER_ANSWER));
+  return `${isFilled(answer) ? 1 : 0}|${answer.evidence.length}|${answerTime(answer.at)}|${links}`;
+}
+
+interface Candidate {
+  at: number;
+  memberId: string;
+  /** The links, or their JSON from a summary (parsed only if the answer makes the preview). */
+  links: string[] | string;
+}
+
+function before(a: Candidate, b: Candidate): boolean {
+  return a.at < b.at || (a.at === b.at && a.memberId < b.memberId);
+}
+
+interface FactorStats {
+  answers: number;
+  evidence: number;
+  /** The earliest answers with links, at most PREVIEW_LINKS of them, in order. */
+  first: Candidate[];
+}
+
+/**
+ * Adds up answers, or their summaries, into AnswerStats per factor. Fed either way it gives the same result, so a
+ * snapshot's stats do not depend on whether the answers were read.
+ */
+export class AnswerStatsBuilder {
+  private readonly factors = new Map<string, FactorStats>();
+
+  private factor(factorId: string): FactorStats {
+    let f = this.factors.get(factorId);
+    if (!f) this.factors.set(factorId, (f = { answers: 0, evidence: 0, first: [] }));
+    return f;
+  }
+
+  private add(f: FactorStats, filled: boolean, links: number, candidate: () => Candidate): void {
+    if (filled) f.answers += 1;
+    f.evidence += links;
+    if (links === 0) return;
+    const c = candidate();
+    const list = f.first;
+    if (list.length === PREVIEW_LINKS && !before(c, list[list.length - 1]!)) return;
+    let i = list.length;
+    while (i > 0 && before(c, list[i - 1]!)) i -= 1;
+    list.splice(i, 0, c);
+    if (list.length > PREVIEW_LINKS) list.pop();
+  }
+
+  addAnswer(factorId: string, memberId: string, answer: Answer): void {
+    this.add(this.factor(factorId), isFilled(answer), answer.evidence.length, () => ({
+      at: answerTime(answer.at),
+      memberId,
+      links: answer.evidence.slice(0, LINKS_PER_ANSWER),
+    }));
+  }
+
+  /** From encodeAnswerMeta's output; a malformed value is skipped. */
+  addMeta(factorId: string, memberId: string, meta: string): void {
+    const a = meta.indexOf('|');
+    const b = meta.indexOf('|', a + 1);
+    const c = meta.indexOf('|', b + 1);
+    if (a < 0 || b < 0 || c < 0) return;
+    const links = Number(meta.slice(a + 1, b));
+    const at = Number(meta.slice(b + 1, c));
+    if (!Number.isFinite(links) || !Number.isFinite(at)) return;
+    this.add(this.factor(factorId), meta.charCodeAt(0) === 49 /* '1' */, links, () => ({ at, memberId, links: meta.slice(c + 1) }));
+  }
+
+  /** Stats for each of `factorIds` (zero when none) and for any other factor id seen. */
+  build(factorIds: readonly string[]): Record<string, AnswerStats> {
+    const out: Record<string, AnswerStats> = {};
+    for (const id of factorIds) out[id] = { answers: 0, evidence: 0, links: [] };
+    for (const [id, f] of this.factors) {
+      const links: string[] = [];
+      for (const c of f.first) {
+        const list = typeof c.links === 'string' ? parseLinks(c.links) : c.links;
+        for (const link of list.slice(0, LINKS_PER_ANSWER)) {
+          if (links.length < PREVIEW_LINKS) links.push(link);
+        }
+      }
+      out[id] = { answers: f.answers, evidence: f.evidence, links };
+    }
+    return out;
+  }
+}
+
+function parseLinks(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }

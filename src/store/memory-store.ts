@@ -17,8 +17,18 @@ import {
   type LevelCounts,
   type Round,
 } from '../core/model.js';
-import type { CardRef, Job, JobKind, RoundSnapshot, Store, StoredRecord, VoteInput, VoteResult } from '../core/ports.js';
-import { INTERACTION_TTL_MS, enc, memberField, parseMemberField } from './keys.js';
+import type {
+  CardRef,
+  Job,
+  JobKind,
+  RoundSnapshot,
+  SnapshotOptions,
+  Store,
+  StoredRecord,
+  VoteInput,
+  VoteResult,
+} from '../core/ports.js';
+import { AnswerStatsBuilder, INTERACTION_TTL_MS, enc, encodeAnswerMeta, memberField, parseMemberField } from './keys.js';
 
 interface RoundState {
   tenant: string;
@@ -31,6 +41,8 @@ interface RoundState {
   votes: Map<string, { level: Level; at: string }>;
   /** memberField(factor, member) → Answer JSON. */
   answers: Map<string, string>;
+  /** memberField(factor, member) → the answer's summary (encodeAnswerMeta), kept in step with `answers`. */
+  answerMeta: Map<string, string>;
   /** factorId → CardRef JSON. */
   cards: Map<string, string>;
   /** interactionId → expiry (ms). */
@@ -56,6 +68,8 @@ const FileSchema = z.object({
       json: z.string(),
       votes: z.array(z.tuple([z.string(), z.object({ level: LevelSchema, at: z.string() })])),
       answers: z.array(z.tuple([z.string(), z.string()])),
+      /** Missing in files written before answer summaries existed: rebuilt from the answers on load. */
+      answerMeta: z.array(z.tuple([z.string(), z.string()])).optional(),
       cards: z.array(z.tuple([z.string(), z.string()])),
       interactions: z.array(z.tuple([z.string(), z.number()])),
     }),
@@ -84,6 +98,16 @@ function invalid(err: unknown): never {
 
 function byDue(a: Job, b: Job): number {
   return a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Summaries for answers loaded from a file that has none; an answer that fails validation gets none. */
+function metaOf(answers: [string, string][]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [field, json] of answers) {
+    const parsed = AnswerSchema.safeParse(JSON.parse(json));
+    if (parsed.success) out.push([field, encodeAnswerMeta(parsed.data)]);
+  }
+  return out;
 }
 
 function copy<T>(value: T): T {
@@ -142,6 +166,7 @@ export class MemoryStore implements Store {
         json: r.json,
         votes: new Map(r.votes),
         answers: new Map(r.answers),
+        answerMeta: new Map(r.answerMeta ?? metaOf(r.answers)),
         cards: new Map(r.cards),
         interactions: new Map(r.interactions),
       });
@@ -164,6 +189,7 @@ export class MemoryStore implements Store {
         json: r.json,
         votes: [...r.votes],
         answers: [...r.answers],
+        answerMeta: [...r.answerMeta],
         cards: [...r.cards],
         interactions: live(r.interactions),
       })),
@@ -252,6 +278,7 @@ export class MemoryStore implements Store {
       json: JSON.stringify(round),
       votes: new Map(),
       answers: new Map(),
+      answerMeta: new Map(),
       cards: new Map(),
       interactions: new Map(),
     });
@@ -402,12 +429,16 @@ export class MemoryStore implements Store {
     // Ignored when the round does not exist, as in the Redis store.
     const s = this.state(tenant, roundId);
     if (!s) return;
-    s.answers.set(memberField(answer.factorId, answer.memberId), JSON.stringify(answer));
+    const field = memberField(answer.factorId, answer.memberId);
+    s.answers.set(field, JSON.stringify(answer));
+    s.answerMeta.set(field, encodeAnswerMeta(answer));
     this.changed();
   }
 
-  async getSnapshot(tenant: string, roundId: string): Promise<RoundSnapshot | null> {
+  /** Like the Redis store: with `answers: false` the stats come from the summaries and no answer is parsed. */
+  async getSnapshot(tenant: string, roundId: string, opts: SnapshotOptions = {}): Promise<RoundSnapshot | null> {
     this.trip();
+    const withAnswers = opts.answers !== false;
     const s = this.state(tenant, roundId);
     if (!s) return null;
     const round = this.parseRound(s.json);
@@ -423,11 +454,19 @@ export class MemoryStore implements Store {
       (snapshot.votes[parsed.factorId] ??= {})[parsed.memberId] = vote.level;
       (snapshot.counts[parsed.factorId] ??= emptyCounts())[vote.level] += 1;
     }
-    for (const [field, json] of s.answers) {
+    const stats = new AnswerStatsBuilder();
+    for (const [field, value] of withAnswers ? s.answers : s.answerMeta) {
       const parsed = parseMemberField(field);
       if (!parsed) continue;
-      (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = AnswerSchema.parse(JSON.parse(json));
+      if (withAnswers) {
+        const answer = JSON.parse(value) as Answer;
+        (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = answer;
+        stats.addAnswer(parsed.factorId, parsed.memberId, answer);
+      } else {
+        stats.addMeta(parsed.factorId, parsed.memberId, value);
+      }
     }
+    snapshot.answerStats = stats.build(round.factorIds);
     return snapshot;
   }
 
@@ -464,6 +503,7 @@ export class MemoryStore implements Store {
     for (const field of [...s.answers.keys()]) {
       if (parseMemberField(field)?.memberId !== memberId) continue;
       s.answers.delete(field);
+      s.answerMeta.delete(field);
       answers += 1;
     }
     if (votes + answers > 0) this.changed();

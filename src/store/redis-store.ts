@@ -47,10 +47,22 @@ import {
   type LevelCounts,
   type Round,
 } from '../core/model.js';
-import type { CardRef, Job, JobKind, RoundSnapshot, Store, StoredRecord, VoteInput, VoteResult } from '../core/ports.js';
+import type {
+  CardRef,
+  Job,
+  JobKind,
+  RoundSnapshot,
+  SnapshotOptions,
+  Store,
+  StoredRecord,
+  VoteInput,
+  VoteResult,
+} from '../core/ports.js';
 import {
+  AnswerStatsBuilder,
   INTERACTION_TTL_MS,
   Keys,
+  encodeAnswerMeta,
   countField,
   countsFieldPrefix,
   enc,
@@ -63,7 +75,7 @@ import {
 export type RedisClient = Redis | Cluster;
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Migration {
   /** The version this hook upgrades to (it runs when the stored version is lower). */
@@ -72,7 +84,49 @@ export interface Migration {
 }
 
 /** Ordered upgrade hooks; a store without a version key counts as version 0. */
-export const MIGRATIONS: Migration[] = [];
+export const MIGRATIONS: Migration[] = [
+  // 2: every answer gets its summary in the round's answer-meta hash (digests read those, not the answers).
+  { version: 2, up: buildAnswerMeta },
+];
+
+/**
+ * Writes the answer-meta hash of every round under `prefix` from its answers (SCAN, on every master of a
+ * cluster; HSCAN in batches, so a large round is never one huge reply). Idempotent: a re-run rewrites the same
+ * values. An answer that is not valid JSON gets no summary (the snapshot never counted it either).
+ */
+export async function buildAnswerMeta(redis: RedisClient, prefix: string): Promise<void> {
+  const keys = new Keys(prefix);
+  const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', keys.answersScanPattern(), 'COUNT', 1000);
+      cursor = next;
+      for (const answersKey of found.filter((k) => keys.isRoundAnswersKey(k))) {
+        const metaKey = keys.answerMetaFor(answersKey);
+        let fieldCursor = '0';
+        do {
+          const [nextField, flat] = await redis.hscan(answersKey, fieldCursor, 'COUNT', 1000);
+          fieldCursor = nextField;
+          const meta: Record<string, string> = {};
+          for (const [field, json] of pairs(flat)) {
+            const parsed = AnswerSchema.safeParse(safeJson(json));
+            if (parsed.success) meta[field] = encodeAnswerMeta(parsed.data);
+          }
+          if (Object.keys(meta).length > 0) await redis.hset(metaKey, meta);
+        } while (fieldCursor !== '0');
+      }
+    } while (cursor !== '0');
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const UPDATE_ATTEMPTS = 5;
 
@@ -342,9 +396,11 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 return {1, 1, prev, counts()}
 `;
 
-/** KEYS: round, counts, votes, answers. */
+/** KEYS: round, counts, votes, answers, answer-meta. ARGV: '1' for the answers, '0' for their summaries instead. */
 const SNAPSHOT_LUA = `
-return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}
+local detail = KEYS[5]
+if ARGV[1] == '1' then detail = KEYS[4] end
+return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', detail)}
 `;
 
 /** KEYS: round, status. ARGV: json, status. */
@@ -445,6 +501,14 @@ end
 return n
 `;
 
+/** KEYS: round, answers, answer-meta. ARGV: field, answer JSON, its summary. Only while the round exists. */
+const SAVE_ANSWER_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+return 1
+`;
+
 /** KEYS: round, hash. ARGV: field, value. Writes into a round's hash only while the round exists. */
 const HSET_IF_ROUND_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -453,7 +517,7 @@ return 1
 `;
 
 /**
- * KEYS: round, votes, voted-at, answers. ARGV: '|' .. encoded member, '|' .. encoded replacement.
+ * KEYS: round, votes, voted-at, answers, answer-meta. ARGV: '|' .. encoded member, '|' .. encoded replacement.
  * Fields are <F>|<M> with both parts encoded (no '|' inside), so a suffix match is an exact member match.
  */
 const ERASE_MEMBER_LUA = `
@@ -483,6 +547,10 @@ for i = 1, #answers, 2 do
     dropped = dropped + 1
   end
 end
+-- Summaries go with their answers (and any left without one, whatever wrote it).
+for _, field in ipairs(redis.call('HKEYS', KEYS[5])) do
+  if owned(field) then redis.call('HDEL', KEYS[5], field) end
+end
 return {moved, dropped}
 `;
 
@@ -494,7 +562,7 @@ return 0
 
 const SCRIPTS = {
   vote: { lua: VOTE_LUA, numberOfKeys: 5 },
-  snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 4 },
+  snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 5 },
   createRound: { lua: CREATE_ROUND_LUA, numberOfKeys: 2 },
   indexAdd: { lua: INDEX_ADD_LUA, numberOfKeys: 2 },
   indexRemove: { lua: INDEX_REMOVE_LUA, numberOfKeys: 3 },
@@ -504,7 +572,8 @@ const SCRIPTS = {
   retry: { lua: RETRY_LUA, numberOfKeys: 2 },
   cancel: { lua: CANCEL_LUA, numberOfKeys: 4 },
   hsetIfRound: { lua: HSET_IF_ROUND_LUA, numberOfKeys: 2 },
-  eraseMember: { lua: ERASE_MEMBER_LUA, numberOfKeys: 4 },
+  saveAnswer: { lua: SAVE_ANSWER_LUA, numberOfKeys: 3 },
+  eraseMember: { lua: ERASE_MEMBER_LUA, numberOfKeys: 5 },
   unlock: { lua: UNLOCK_LUA, numberOfKeys: 1 },
 } as const;
 
@@ -831,12 +900,17 @@ export class RedisStore implements Store {
     }
     const k = this.keys.round(tenant, roundId);
     const field = memberField(answer.factorId, answer.memberId);
-    await this.script('hsetIfRound', k.round, k.answers, field, JSON.stringify(answer));
+    await this.script('saveAnswer', k.round, k.answers, k.answerMeta, field, JSON.stringify(answer), encodeAnswerMeta(answer));
   }
 
-  async getSnapshot(tenant: string, roundId: string): Promise<RoundSnapshot | null> {
+  /**
+   * One script call in either mode. With `answers: false` the answers hash is not read at all: the stats come from
+   * the answer-meta hash. Answers are validated when written, so they are only JSON-parsed here.
+   */
+  async getSnapshot(tenant: string, roundId: string, opts: SnapshotOptions = {}): Promise<RoundSnapshot | null> {
+    const withAnswers = opts.answers !== false;
     const k = this.keys.round(tenant, roundId);
-    const reply = (await this.script('snapshot', k.round, k.counts, k.votes, k.answers)) as unknown[];
+    const reply = (await this.script('snapshot', k.round, k.counts, k.votes, k.answers, k.answerMeta, withAnswers ? '1' : '0')) as unknown[];
     const roundJson = reply[0];
     if (typeof roundJson !== 'string') return null;
     const round = this.parseRound(roundJson);
@@ -858,11 +932,19 @@ export class RedisStore implements Store {
       if (!parsed || !level) continue;
       (snapshot.votes[parsed.factorId] ??= {})[parsed.memberId] = level;
     }
+    const stats = new AnswerStatsBuilder();
     for (const [field, value] of pairs(reply[3])) {
       const parsed = parseMemberField(field);
       if (!parsed) continue;
-      (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = AnswerSchema.parse(JSON.parse(value));
+      if (withAnswers) {
+        const answer = JSON.parse(value) as Answer;
+        (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = answer;
+        stats.addAnswer(parsed.factorId, parsed.memberId, answer);
+      } else {
+        stats.addMeta(parsed.factorId, parsed.memberId, value);
+      }
     }
+    snapshot.answerStats = stats.build(round.factorIds);
     return snapshot;
   }
 
@@ -887,7 +969,16 @@ export class RedisStore implements Store {
 
   async eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }> {
     const k = this.keys.round(tenant, roundId);
-    const reply = (await this.script('eraseMember', k.round, k.votes, k.votedAt, k.answers, `|${enc(memberId)}`, `|${enc(replacementId)}`)) as unknown[];
+    const reply = (await this.script(
+      'eraseMember',
+      k.round,
+      k.votes,
+      k.votedAt,
+      k.answers,
+      k.answerMeta,
+      `|${enc(memberId)}`,
+      `|${enc(replacementId)}`,
+    )) as unknown[];
     return { votes: Number(reply[0]) || 0, answers: Number(reply[1]) || 0 };
   }
 

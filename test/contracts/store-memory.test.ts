@@ -1,5 +1,5 @@
 // The Store contract on the embedded store, plus its snapshot file.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,29 @@ describe('MemoryStore snapshot file', () => {
     expect((await b.claimDueJobs(5_000, 10, 10_000)).map((j) => j.id)).toEqual(['j2']);
     expect((await b.claimDueJobs(11_000, 10, 10_000)).map((j) => j.id)).toEqual(['j1']);
     await b.close();
+  });
+
+  it('keeps the answer summaries in the file, and rebuilds them for a file written before they existed', async () => {
+    const file = join(dir, 'answer-meta.json');
+    const a = new MemoryStore({ snapshotFile: file });
+    await a.createRound(makeRound());
+    const answer = (memberId: string, evidence: string[], at: string) => ({ factorId: 'f1', memberId, texts: { q1: 'svar' }, evidence, at });
+    await a.saveAnswer('T0001', 'round-1', answer('U-b', ['https://b.example/1'], '2026-03-04T10:00:00+01:00'));
+    await a.saveAnswer('T0001', 'round-1', answer('U-a', ['https://a.example/1', 'https://a.example/2'], '2026-03-03T10:00:00+01:00'));
+    const expected = { answers: 2, evidence: 3, links: ['https://a.example/1', 'https://a.example/2', 'https://b.example/1'] };
+    expect((await a.getSnapshot('T0001', 'round-1', { answers: false }))?.answerStats?.f1).toEqual(expected);
+    await a.close();
+
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { rounds: { answerMeta?: unknown[] }[] };
+    expect(saved.rounds[0]?.answerMeta).toHaveLength(2);
+    expect((await new MemoryStore({ snapshotFile: file }).getSnapshot('T0001', 'round-1', { answers: false }))?.answerStats?.f1).toEqual(expected);
+
+    // The same file as the previous release wrote it: no summaries.
+    delete saved.rounds[0]?.answerMeta;
+    writeFileSync(file, JSON.stringify(saved));
+    const old = new MemoryStore({ snapshotFile: file });
+    expect((await old.getSnapshot('T0001', 'round-1', { answers: false }))?.answerStats?.f1).toEqual(expected);
+    await old.close();
   });
 
   it('saves on its own shortly after a write (debounced)', async () => {

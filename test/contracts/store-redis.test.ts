@@ -6,9 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
+import type { Answer } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
+import { encodeAnswerMeta, memberField } from '../../src/store/keys.js';
 import {
   RedisStore,
+  SCHEMA_VERSION,
+  buildAnswerMeta,
   createRedisClient,
   isUnavailableError,
   parseRedisUrl,
@@ -180,15 +184,16 @@ describe('RedisStore specifics', () => {
     await other.close();
     expect(up).toHaveBeenCalledTimes(1);
     expect(up.mock.calls[0]?.[1]).toBe(prefix);
-    expect([a.to, b.to]).toEqual([1, 1]);
-    expect(await client.get(`${prefix}:schema-version`)).toBe('1');
+    // The hook brings it to 1; there being no hook for the versions above, the store is then marked current.
+    expect([a.to, b.to]).toEqual([SCHEMA_VERSION, SCHEMA_VERSION]);
+    expect(await client.get(`${prefix}:schema-version`)).toBe(String(SCHEMA_VERSION));
     expect(await client.get(`${prefix}:migrated-by-hook`)).toBe('yes');
     expect(await client.get(`${prefix}:schema-lock`)).toBeNull();
 
-    expect(await store.migrate(hooks)).toEqual({ from: 1, to: 1 });
+    expect(await store.migrate(hooks)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
     expect(up).toHaveBeenCalledTimes(1);
 
-    await client.set(`${prefix}:schema-version`, '7');
+    await client.set(`${prefix}:schema-version`, String(SCHEMA_VERSION + 1));
     await expect(store.migrate(hooks)).rejects.toThrow(/newer/);
   });
 
@@ -196,8 +201,98 @@ describe('RedisStore specifics', () => {
     const prefix = randomPrefix();
     const store = await RedisStore.open(REDIS_URL, { prefix });
     opened.push(store);
-    expect(await store.client.get(`${prefix}:schema-version`)).toBe('1');
+    expect(await store.client.get(`${prefix}:schema-version`)).toBe(String(SCHEMA_VERSION));
     await store.ping();
+  });
+
+  it('migration 2 builds the answer summaries of rounds written before them, and nothing else', async () => {
+    const store = await fresh();
+    const client = store.client;
+    const at = (d: number) => `2026-03-0${d}T10:00:00+01:00`;
+    const a = (factorId: string, memberId: string, d: number, evidence: string[], text = 'svar'): Answer => ({
+      factorId,
+      memberId,
+      texts: text ? { q1: text } : {},
+      evidence,
+      at: at(d),
+    });
+    // Two rounds as version 1 wrote them: answers only (written straight into the hash), no answer-meta.
+    const oldAnswers: [string, string, Answer[]][] = [
+      ['T0001', 'round-1', [a('f1', 'U-a', 3, ['https://a.example/1']), a('f1', 'U|odd:id{x}', 2, ['https://o.example/1', 'https://o.example/2']), a('f2', 'U-b', 4, [], '')]],
+      ['acme:{r:x', 'r:2', Array.from({ length: 2500 }, (_, i) => a('f1', `U-${i}`, 1 + (i % 5), i % 3 ? [`https://big.example/${i}`] : []))],
+    ];
+    for (const [tenant, roundId, answers] of oldAnswers) {
+      await store.createRound(makeRound({ tenant, id: roundId }));
+      const k = store.keys.round(tenant, roundId);
+      for (let i = 0; i < answers.length; i += 500) {
+        const batch = answers.slice(i, i + 500);
+        await client.hset(k.answers, Object.fromEntries(batch.map((x) => [memberField(x.factorId, x.memberId), JSON.stringify(x)])));
+      }
+      await client.del(k.answerMeta);
+    }
+    // Keys that merely end in "answers" are no rounds: a record collection and a dedupe key of that name.
+    await store.putRecord('answers', 'x', { kept: true });
+    await store.setIfNotExists('answers', 60_000);
+    await client.hset(store.keys.round('T0001', 'round-1').answers, 'not-json', '{');
+    await client.set(store.keys.schemaVersion(), '1');
+
+    const before = (await store.getSnapshot('T0001', 'round-1', { answers: false }))!.answerStats;
+    expect(before?.f1).toEqual({ answers: 0, evidence: 0, links: [] });
+
+    expect(await store.migrate()).toEqual({ from: 1, to: SCHEMA_VERSION });
+    for (const [tenant, roundId, answers] of oldAnswers) {
+      const k = store.keys.round(tenant, roundId);
+      expect(await client.hlen(k.answerMeta)).toBe(answers.length);
+      const first = answers[0]!;
+      expect(await client.hget(k.answerMeta, memberField(first.factorId, first.memberId))).toBe(encodeAnswerMeta(first));
+    }
+    const lean = (await store.getSnapshot('T0001', 'round-1', { answers: false }))!;
+    expect(lean.answerStats).toEqual({
+      f1: { answers: 2, evidence: 3, links: ['https://o.example/1', 'https://o.example/2', 'https://a.example/1'] },
+      f2: { answers: 0, evidence: 0, links: [] },
+      f3: { answers: 0, evidence: 0, links: [] },
+    });
+    // The big round: the summaries give what reading every answer gives.
+    const big = (await store.getSnapshot('acme:{r:x', 'r:2', { answers: false }))!.answerStats;
+    expect(big?.f1).toMatchObject({ answers: 2500, evidence: 1666 });
+    expect(big?.f1?.links).toHaveLength(5);
+    expect(big).toEqual((await store.getSnapshot('acme:{r:x', 'r:2'))!.answerStats);
+    expect(await client.type(store.keys.records('answers'))).toBe('hash');
+    expect(await store.getRecord('answers', 'x')).toEqual({ kept: true });
+    expect(await client.exists(`${store.keys.records('answers').slice(0, -'answers'.length)}answer-meta`)).toBe(0);
+
+    // Running it again changes nothing.
+    const snapshotBefore = await client.hgetall(store.keys.round('T0001', 'round-1').answerMeta);
+    await buildAnswerMeta(client, store.keys.prefix);
+    expect(await client.hgetall(store.keys.round('T0001', 'round-1').answerMeta)).toEqual(snapshotBefore);
+  });
+
+  it('reads the answer stats without the answers in one script call, the same for 10 and 1,000 answers', async () => {
+    const store = await fresh();
+    await store.createRound(makeRound());
+    const commandsFor = async () => {
+      await store.getSnapshot('T0001', 'round-1', { answers: false }); // warm the script cache
+      return serverCommands(store, () => store.getSnapshot('T0001', 'round-1', { answers: false }));
+    };
+    const save = (from: number, to: number) =>
+      Promise.all(
+        Array.from({ length: to - from }, (_, i) =>
+          store.saveAnswer('T0001', 'round-1', {
+            factorId: 'f1',
+            memberId: `U-${from + i}`,
+            texts: { q1: 'svar' },
+            evidence: ['https://x.example/1'],
+            at: '2026-03-03T10:00:00+01:00',
+          }),
+        ),
+      );
+    await save(0, 10);
+    const small = await commandsFor();
+    await save(10, 1000);
+    const large = await commandsFor();
+    if (small) expect(small).toEqual(['evalsha']);
+    expect(large).toEqual(small);
+    expect((await store.getSnapshot('T0001', 'round-1', { answers: false }))!.answerStats?.f1).toMatchObject({ answers: 1000, evidence: 1000 });
   });
 
   it('lets non-connection errors through unchanged', async () => {

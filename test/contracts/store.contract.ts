@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/core/errors.js';
 import { emptyCounts, type Answer, type Level, type Round } from '../../src/core/model.js';
-import type { Job, JobKind, Store, VoteInput } from '../../src/core/ports.js';
+import type { AnswerStats, Job, JobKind, RoundSnapshot, Store, VoteInput } from '../../src/core/ports.js';
 
 /** A valid open round; override what a test cares about. */
 export function makeRound(over: Partial<Round> = {}): Round {
@@ -46,6 +46,25 @@ export function makeJob(over: Partial<Job> & Pick<Job, 'id'>): Job {
 
 function answer(factorId: string, memberId: string, text: string): Answer {
   return { factorId, memberId, texts: { q1: text }, evidence: ['https://example.org/plan.pdf'], at: '2026-03-03T10:00:00+01:00' };
+}
+
+const noStats: AnswerStats = { answers: 0, evidence: 0, links: [] };
+
+/** An answer with its own links and time; no text when `text` is empty. */
+function linked(factorId: string, memberId: string, at: string, links: string[], text = 'see the links'): Answer {
+  return { factorId, memberId, texts: text ? { q1: text } : {}, evidence: links, at };
+}
+
+/** Reads a snapshot both ways, checks that they agree on everything but the answers, and returns both. */
+async function bothWays(store: Store, tenant = 'T0001', roundId = 'round-1'): Promise<{ full: RoundSnapshot; lean: RoundSnapshot }> {
+  const full = (await store.getSnapshot(tenant, roundId))!;
+  const lean = (await store.getSnapshot(tenant, roundId, { answers: false }))!;
+  expect(full).not.toBeNull();
+  expect(lean).not.toBeNull();
+  expect(lean.answerStats).toEqual(full.answerStats);
+  expect({ ...lean, answers: undefined }).toEqual({ ...full, answers: undefined });
+  expect(lean.answers).toEqual(Object.fromEntries(full.round.factorIds.map((f) => [f, {}])));
+  return { full, lean };
 }
 
 let interactionSeq = 0;
@@ -260,9 +279,10 @@ export function storeContract(
         const late = await store.recordVote(vote({ memberId: 'U-b', level: 'partly' }));
         expect(late.accepted).toBe(false);
         expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual(emptyCounts());
-        // Re-creating the id starts clean.
+        // Re-creating the id starts clean, answer stats included.
         await store.createRound(makeRound());
         expect((await store.getSnapshot('T0001', 'round-1'))?.votes.f1).toEqual({});
+        expect((await store.getSnapshot('T0001', 'round-1', { answers: false }))?.answerStats?.f1).toEqual(noStats);
       });
     });
 
@@ -389,18 +409,104 @@ export function storeContract(
           },
           votes: { f1: { 'U-a': 'partly', 'U-b': 'in-place' }, f2: { 'U-a': 'dont-know', 'U|odd:id{x}': 'not-in-place' }, f3: {} },
           answers: { f1: { 'U-a': answer('f1', 'U-a', 'we have a plan') }, f2: {}, f3: {} },
+          answerStats: { f1: { answers: 1, evidence: 1, links: ['https://example.org/plan.pdf'] }, f2: noStats, f3: noStats },
         });
         expect(await store.getSnapshot('T0001', 'missing')).toBeNull();
       });
 
-      it('reads a snapshot in a fixed number of round trips', async () => {
-        const small = store.roundTrips();
-        await store.getSnapshot('T0001', 'round-1');
-        const emptyCost = store.roundTrips() - small;
-        await Promise.all(Array.from({ length: 50 }, (_, i) => store.recordVote(vote({ memberId: `U-${i}`, level: 'partly' }))));
-        const before = store.roundTrips();
-        await store.getSnapshot('T0001', 'round-1');
-        expect(store.roundTrips() - before).toBe(emptyCost);
+      it('reads a snapshot in a fixed number of round trips, with or without the answers', async () => {
+        const cost = async (answers: boolean) => {
+          const before = store.roundTrips();
+          await store.getSnapshot('T0001', 'round-1', { answers });
+          return store.roundTrips() - before;
+        };
+        const emptyCost = await cost(true);
+        expect(emptyCost).toBe(1);
+        expect(await cost(false)).toBe(emptyCost);
+        await Promise.all(
+          Array.from({ length: 50 }, async (_, i) => {
+            await store.recordVote(vote({ memberId: `U-${i}`, level: 'partly' }));
+            await store.saveAnswer('T0001', 'round-1', answer(i % 2 ? 'f1' : 'f2', `U-${i}`, `answer ${i}`));
+          }),
+        );
+        expect(await cost(true)).toBe(emptyCost);
+        expect(await cost(false)).toBe(emptyCost);
+      });
+
+      it('keeps answer stats: members who answered, all links, and the first links by answer time then member', async () => {
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-c', '2026-03-05T09:00:00+01:00', ['https://c.example/1']));
+        // Same instant as U-c, written with another offset: the member id breaks the tie.
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-b', '2026-03-05T08:00:00Z', ['https://b.example/1', 'https://b.example/2']));
+        // The earliest answer gives at most three links to the preview; all four count.
+        await store.saveAnswer(
+          'T0001',
+          'round-1',
+          linked('f1', 'U|odd:id{x}', '2026-03-04T10:00:00+01:00', ['https://o.example/1', 'https://o.example/2', 'https://o.example/3', 'https://o.example/4']),
+        );
+        // Text only: answered, no links. Links only: answered too. Neither: saved, but not answered.
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-d', '2026-03-01T10:00:00+01:00', []));
+        await store.saveAnswer('T0001', 'round-1', linked('f2', 'U-a', '2026-03-06T10:00:00+01:00', ['https://a.example/only'], ''));
+        await store.saveAnswer('T0001', 'round-1', linked('f3', 'U-e', '2026-03-06T10:00:00+01:00', [], ''));
+
+        const { full, lean } = await bothWays(store);
+        expect(lean.answerStats).toEqual({
+          f1: {
+            answers: 4,
+            evidence: 7,
+            links: ['https://o.example/1', 'https://o.example/2', 'https://o.example/3', 'https://b.example/1', 'https://b.example/2'],
+          },
+          f2: { answers: 1, evidence: 1, links: ['https://a.example/only'] },
+          f3: noStats,
+        });
+        expect(Object.keys(full.answers.f1 ?? {}).sort()).toEqual(['U-b', 'U-c', 'U-d', 'U|odd:id{x}']);
+        expect(Object.keys(full.answers.f3 ?? {})).toEqual(['U-e']);
+        // Nothing anyone wrote comes back without the answers: not the texts, and no links beyond the preview.
+        const leanText = JSON.stringify(lean);
+        expect(leanText).not.toContain('see the links');
+        expect(leanText).not.toContain('https://o.example/4');
+        expect(leanText).not.toContain('https://c.example/1');
+      });
+
+      it('updates the stats when an answer changes: text cleared, links removed, links added', async () => {
+        const at = '2026-03-05T09:00:00+01:00';
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-a', at, ['https://a.example/1', 'https://a.example/2']));
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-b', '2026-03-06T09:00:00+01:00', ['https://b.example/1']));
+        expect((await bothWays(store)).lean.answerStats?.f1).toEqual({
+          answers: 2,
+          evidence: 3,
+          links: ['https://a.example/1', 'https://a.example/2', 'https://b.example/1'],
+        });
+
+        // U-a drops one link and edits the text; U-b empties the answer.
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-a', '2026-03-07T09:00:00+01:00', ['https://a.example/2'], 'shorter'));
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-b', '2026-03-07T10:00:00+01:00', [], ''));
+        expect((await bothWays(store)).lean.answerStats?.f1).toEqual({ answers: 1, evidence: 1, links: ['https://a.example/2'] });
+
+        // U-b answers again with a link; that answer's time (08:00) is before U-a's (09:00), so its link comes first.
+        await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-b', '2026-03-07T08:00:00+01:00', ['https://b.example/new']));
+        const { full, lean } = await bothWays(store);
+        expect(lean.answerStats?.f1).toEqual({ answers: 2, evidence: 2, links: ['https://b.example/new', 'https://a.example/2'] });
+        expect(full.answers.f1?.['U-a']?.texts).toEqual({ q1: 'shorter' });
+      });
+
+      it('drops an erased member’s answers from the stats, in both read modes', async () => {
+        const odd = 'U|odd:id{x}';
+        await store.saveAnswer('T0001', 'round-1', linked('f1', odd, '2026-03-04T10:00:00+01:00', ['https://odd.example/1']));
+        await store.saveAnswer('T0001', 'round-1', linked('f2', odd, '2026-03-04T10:00:00+01:00', ['https://odd.example/2', 'https://odd.example/3']));
+        // A member whose id ends like the erased one's is someone else.
+        await store.saveAnswer('T0001', 'round-1', linked('f1', `x${odd}`, '2026-03-05T10:00:00+01:00', ['https://other.example/1']));
+        await store.recordVote(vote({ memberId: odd, level: 'partly' }));
+        expect((await bothWays(store)).lean.answerStats?.f1).toMatchObject({ answers: 2, evidence: 2 });
+
+        expect(await store.eraseMember('T0001', 'round-1', odd, 'erased-1')).toEqual({ votes: 1, answers: 2 });
+        const { full, lean } = await bothWays(store);
+        expect(lean.answerStats).toEqual({
+          f1: { answers: 1, evidence: 1, links: ['https://other.example/1'] },
+          f2: noStats,
+          f3: noStats,
+        });
+        expect(full.answers.f1).toEqual({ [`x${odd}`]: expect.any(Object) });
+        expect(JSON.stringify(lean)).not.toContain('odd.example');
       });
 
       it('erases a member: votes move to the replacement with tallies unchanged, answers go, others stay', async () => {

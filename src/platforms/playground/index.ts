@@ -14,7 +14,7 @@ import { AppError, toAppError } from '../../core/errors.js';
 import { allKeys, t, tn } from '../../core/i18n.js';
 import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
-import { splitLinks } from '../../core/service.js';
+import { digestReadOptions, splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
 import { expand } from '../../cards/templates.js';
@@ -121,7 +121,8 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         locale: settings.locale ?? 'sv',
       }) as Record<string, unknown>;
     }
-    const state = await service.state(PLAYGROUND_TENANT, msg.roundId!);
+    // Cards, reminders and the welcome need counts and answer stats only: the answers are not read.
+    const state = await service.state(PLAYGROUND_TENANT, msg.roundId!, { answers: false });
     switch (msg.type) {
       case 'factor-card': {
         const myVote = await service.myVote(state.round, msg.factorId!, viewer);
@@ -140,7 +141,9 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       case 'welcome':
         return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
       case 'digest': {
-        const view = buildDigest(state, {
+        // A peer review's digest quotes the panel's findings, which are answers.
+        const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
+        const view = buildDigest(full, {
           kind: msg.digestKind ?? 'status',
           ...(await commands.digestInputs(state.round)),
           now: ctx.clock.now(),

@@ -7,7 +7,7 @@ import { formatDate } from '../../core/calendar.js';
 import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
 import type { Job, Messenger, Store } from '../../core/ports.js';
-import type { AssessmentService, RoundState } from '../../core/service.js';
+import { digestReadOptions, type AssessmentService, type RoundState } from '../../core/service.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, type DigestView } from '../../core/views.js';
 import type { ChannelPacer } from './background.js';
 import type { CardUpdater } from './card-updater.js';
@@ -77,7 +77,7 @@ export class SlackMessenger implements Messenger {
       return;
     }
     const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
     const ts = await this.post(client, round.channel.id, this.renderCard(state, factorId));
     await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
   }
@@ -88,7 +88,7 @@ export class SlackMessenger implements Messenger {
    */
   async postWelcomeAndCards(round: Round): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
     let welcomeError: unknown = null;
     try {
       await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
@@ -139,7 +139,8 @@ export class SlackMessenger implements Messenger {
     const refs = await this.deps.store.getCardRefs(tenant, roundId);
     const ref = refs[factorId];
     if (!ref) return;
-    const state = await this.deps.service.state(tenant, roundId);
+    // Cards show counts and tallies only: the answers are not read.
+    const state = await this.deps.service.state(tenant, roundId, { answers: false });
     const payload = this.renderCard(state, factorId);
     const client = await this.deps.clients.forTenant(tenant);
     await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
@@ -163,7 +164,7 @@ export class SlackMessenger implements Messenger {
 
   async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
     const view = buildReminder(state, factorIds);
     const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
     const permalinks: Record<string, string> = {};
@@ -178,7 +179,7 @@ export class SlackMessenger implements Messenger {
   }
 
   async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
-    const state = await this.deps.service.state(round.tenant, round.id);
+    const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
     const baseline = await this.deps.commands.baselineState(round);
     const view = buildDigest(state, { kind, baseline, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
     return { state, view, baseline };

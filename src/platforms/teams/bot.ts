@@ -317,7 +317,7 @@ export class TeamsBot {
 
   private async personalCard(turn: Turn, round: Round, factorId: string, extra: { notice?: string } = {}): Promise<AdaptiveCard> {
     if (!round.factorIds.includes(factorId)) throw new AppError('UNKNOWN_FACTOR', { factor: factorId });
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     return factorCardFor(this.ctx, state, factorId, { id: turn.actor.id, ...(extra.notice ? { notice: extra.notice } : {}) });
   }
 
@@ -344,7 +344,7 @@ export class TeamsBot {
     });
     if (outcome.applied) this.ctx.metrics.votes.inc({ platform: 'teams' });
     await this.learnName(turn, round);
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const notice = outcome.applied
       ? voteConfirmation(round.locale, parsed.data.l, factorHeader(state, parsed.data.f), outcome.changeUntil, round.calendar.timezone)
       : t(round.locale, 'vote.duplicate');
@@ -365,7 +365,7 @@ export class TeamsBot {
       evidence: splitLinks(parsed.data.evidence),
     });
     await this.learnName(turn, round);
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const notice = t(round.locale, 'answer.saved', { factor: factorHeader(state, parsed.data.f) });
     const card = await factorCardFor(this.ctx, state, parsed.data.f, { id: turn.actor.id, notice });
     this.scheduleSharedUpdate(round, parsed.data.f);

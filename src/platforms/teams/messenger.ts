@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/build.js';
 import { renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
 import type { Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
+import { digestReadOptions } from '../../core/service.js';
 import { buildDigest, buildReminder, buildWelcome } from '../../core/views.js';
 import { cardActivity, ConversationGoneError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';
@@ -112,12 +113,12 @@ export class TeamsMessenger implements Messenger {
   }
 
   async postWelcome(round: Round): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     await this.toChannel(round, cardActivity(renderWelcomeCard(buildWelcome(state))));
   }
 
   async postFactorCard(round: Round, factorId: string): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const card = await factorCardFor(this.ctx, state, factorId);
     const messageId = await this.toChannel(round, cardActivity(card));
     if (messageId) await this.ctx.store.setCardRef(round.tenant, round.id, factorId, { messageId, channelId: round.channel.id });
@@ -130,7 +131,8 @@ export class TeamsMessenger implements Messenger {
     if (!cardRef) return;
     const ref = await this.channelRef(round);
     if (!ref) return;
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    // Cards show counts and tallies only: the answers are not read.
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const card = await factorCardFor(this.ctx, state, factorId);
     try {
       await this.connector.update(ref, { ...cardActivity(card), id: cardRef.messageId });
@@ -144,12 +146,12 @@ export class TeamsMessenger implements Messenger {
   }
 
   async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     await this.toPerson(round, memberId, cardActivity(renderReminderCard(buildReminder(state, factorIds))));
   }
 
   private async digestCard(round: Round, kind: 'weekly' | 'final') {
-    const state = await this.ctx.service.state(round.tenant, round.id);
+    const state = await this.ctx.service.state(round.tenant, round.id, digestReadOptions(round));
     const view = buildDigest(state, {
       kind,
       baseline: await this.ctx.commands.baselineState(round),
