@@ -13,6 +13,27 @@ export { validateAdaptiveCard, cardBytes, MAX_CARD_BYTES } from './validate.js';
 export { withSubmitFallbacks } from './fallbacks.js';
 export { renderStartForm, parseStartForm, StartFormError } from './start-form.js';
 
+/**
+ * People's text (round titles, context notes, display names) shown in Adaptive Card markdown must not become a link we
+ * did not make: a zero-width space between `]` and `(` keeps `[label](url)` literal and looks the same.
+ */
+export function inertMarkdown(text: string): string {
+  return text.replace(/\]\(/g, ']\u200B(');
+}
+
+/** Every string of a card model made inert, except under the keys holding links and images we built ourselves. */
+function inertModel<T>(value: T, ours: ReadonlySet<string>): T {
+  if (typeof value === 'string') return inertMarkdown(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => inertModel(v, ours)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ours.has(k) ? v : inertModel(v, ours)])) as T;
+  }
+  return value;
+}
+
+const DIGEST_OWN_LINKS = new Set(['links', 'reportLinks', 'chart']);
+const NO_OWN_LINKS = new Set<string>();
+
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
 
@@ -144,11 +165,11 @@ export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = 
  */
 export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } = {}): AdaptiveCard {
   let limit = view.factors.length;
-  let card = expand('digest-card', digestCardModel(view, opts, limit));
+  let card = expand('digest-card', inertModel(digestCardModel(view, opts, limit), DIGEST_OWN_LINKS));
   // Lines are already clipped; a very large toolkit can still overflow, so show fewer factors and point at the report.
   while (cardBytes(card) > DIGEST_BUDGET_BYTES && limit > 1) {
     limit = Math.max(1, Math.floor(limit * 0.75));
-    card = expand('digest-card', digestCardModel(view, opts, limit));
+    card = expand('digest-card', inertModel(digestCardModel(view, opts, limit), DIGEST_OWN_LINKS));
   }
   return card;
 }
@@ -169,10 +190,10 @@ export function renderReminderCard(view: ReminderView, opts: { cardUrls?: Record
 }
 
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {
-  return expand('welcome-card', { title: view.title, lines: view.lines });
+  return expand('welcome-card', inertModel({ title: view.title, lines: view.lines }, NO_OWN_LINKS));
 }
 
 /** Plain text as a card, for confirmations and errors that should look like the rest of the bot. */
 export function renderTextCard(text: string): AdaptiveCard {
-  return expand('text-card', { text });
+  return expand('text-card', { text: inertMarkdown(text) });
 }

@@ -1,7 +1,7 @@
 // Proactive sends through the CloudAdapter: paced per conversation, retried, and 403s turned into dead references.
 import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { Metrics } from '../../app/metrics.js';
-import type { AdaptiveCard } from '../../cards/adaptive.js';
+import { inertMarkdown, type AdaptiveCard } from '../../cards/adaptive.js';
 import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
 
 /** The bot was uninstalled, blocked or disabled for this conversation; don't try again. */
@@ -58,7 +58,9 @@ export class TeamsConnector {
 
   /** Sends within a live turn (replies). */
   reply(context: TurnContext, activity: Partial<Activity> | string): Promise<ResourceResponse | undefined> {
-    return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(activity));
+    // Replies carry people's words (notes, names) and Teams renders them as markdown: no link we did not make.
+    const safe = typeof activity === 'string' ? inertMarkdown(activity) : typeof activity.text === 'string' ? { ...activity, text: inertMarkdown(activity.text) } : activity;
+    return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(safe));
   }
 
   updateInTurn(context: TurnContext, activity: Partial<Activity>): Promise<void> {
