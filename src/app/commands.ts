@@ -77,7 +77,9 @@ export class CommandRouter {
     let locale = ctx.locale;
     try {
       if (cmd.name === 'help') {
-        const help = `${t(locale, 'commands.help')}\n${t(locale, 'modes.help')}`;
+        // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
+        const more = /^(more|mer|modes)$/i.test(cmd.args);
+        const help = t(locale, more ? 'modes.help' : 'commands.help');
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }
       if (cmd.name === 'start') return await this.start(ctx, cmd.args);

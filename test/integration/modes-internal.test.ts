@@ -126,6 +126,12 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     expect(forged.statusCode).toBe(403);
   });
 
+  it('help points at the ways of working, and `help more` lists them', async () => {
+    expect(await pg.reply('u-bo', '/assess help')).toContain('`help more` – baslinje och historik');
+    const more = await pg.reply('u-bo', '/assess help more');
+    for (const command of ['start again', 'baseline', 'history', 'review invite', 'finding', 'plan', 'action add', 'privacy export']) expect(more).toContain(command);
+  });
+
   it('the CLI prints the same history and writes the chart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'history-'));
     try {
