@@ -16,7 +16,8 @@ export function tenantOf(activity: Partial<Activity>): string {
 export function conversationKey(activity: Partial<Activity>): string {
   const cd = activity.channelData as { channel?: { id?: unknown } } | undefined;
   if (typeof cd?.channel?.id === 'string' && cd.channel.id) return cd.channel.id;
-  return (activity.conversation?.id ?? '').split(';')[0] ?? '';
+  const id: unknown = activity.conversation?.id;
+  return typeof id === 'string' ? (id.split(';')[0] ?? '') : '';
 }
 
 export function channelNameOf(activity: Partial<Activity>): string | undefined {
@@ -35,7 +36,9 @@ export function isPersonal(activity: Partial<Activity>): boolean {
 
 /** "sv-SE" → sv, "en-US" → en; anything else → the fallback. */
 export function localeOf(activity: Partial<Activity>, fallback: Locale): Locale {
-  const lang = (activity.locale ?? '').slice(0, 2).toLowerCase();
+  // Only a string is a locale; anything else in a malformed activity falls back rather than failing the turn.
+  const raw: unknown = activity.locale;
+  const lang = typeof raw === 'string' ? raw.slice(0, 2).toLowerCase() : '';
   const parsed = LocaleSchema.safeParse(lang);
   return parsed.success ? parsed.data : fallback;
 }

@@ -1,9 +1,25 @@
 // Mounts the Bot Framework endpoint on the shared fastify server, adapting fastify's request/reply to CloudAdapter.process.
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Logger } from '../../app/logger.js';
 
 export const MESSAGES_PATH = '/api/messages';
+
+/**
+ * The activity fields botbuilder uses before our turn logic runs. A wrong type in one of them (a serviceUrl that is not
+ * a string, say) would fail deep inside botbuilder with a 500; it is refused here with a 400 instead.
+ */
+const ActivityEnvelopeSchema = z.looseObject({
+  type: z.string().min(1),
+  name: z.string().optional(),
+  serviceUrl: z.string().optional(),
+  channelId: z.string().optional(),
+  locale: z.string().optional(),
+  conversation: z.looseObject({ id: z.string() }).optional(),
+  from: z.looseObject({ id: z.string() }).optional(),
+  recipient: z.looseObject({ id: z.string() }).optional(),
+});
 
 /** The `Response` shape botbuilder writes to; we collect status and body, then let fastify answer. */
 class CollectedResponse {
@@ -42,6 +58,11 @@ export function mountMessages(
   http.post(MESSAGES_PATH, async (req: FastifyRequest, reply: FastifyReply) => {
     if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
       return reply.code(400).send({ error: 'expected a Bot Framework activity (JSON object)' });
+    }
+    const envelope = ActivityEnvelopeSchema.safeParse(req.body);
+    if (!envelope.success) {
+      const where = envelope.error.issues[0]?.path.join('.') ?? '';
+      return reply.code(400).send({ error: `malformed activity: ${where || 'type'} has the wrong type` });
     }
     const res = new CollectedResponse(req.raw.socket);
     try {
