@@ -147,8 +147,8 @@ export class CommandRouter {
     let previous: RoundState | null = null;
     const previousId = round.previousRoundId;
     if (previousId && previousId !== round.id && previousId !== baseline?.round.id) {
-      // Compared by tallies only: its answers are not read.
-      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId, { answers: false });
+      // Compared by tallies only: neither its votes nor its answers are read.
+      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId, { answers: false, votes: false });
       previous = snap ? this.deps.service.stateFromSnapshot(snap) : null;
     }
     const before = previous?.round ?? (baseline?.round.id === previousId ? baseline?.round : null) ?? null;
@@ -171,8 +171,8 @@ export class CommandRouter {
   async baselineState(round: Round) {
     const id = round.baselineRoundId ?? round.previousRoundId;
     if (!id || id === round.id) return null;
-    // Compared by tallies only: its answers are not read.
-    const snap = await this.deps.service.store.getSnapshot(round.tenant, id, { answers: false });
+    // Compared by tallies only: neither its votes nor its answers are read.
+    const snap = await this.deps.service.store.getSnapshot(round.tenant, id, { answers: false, votes: false });
     return snap ? this.deps.service.stateFromSnapshot(snap) : null;
   }
 

@@ -73,6 +73,8 @@ export interface RoundSnapshot {
 export interface SnapshotOptions {
   /** False: leave the answers out (their stats are still there). Default true. */
   answers?: boolean;
+  /** False: leave the per-member votes out too (`votes` is `{}` per factor; the counts are there). Default true. */
+  votes?: boolean;
 }
 
 export interface CardRef {
@@ -106,7 +108,7 @@ export interface Store {
   /** Atomic and idempotent: the vote and its tally change in one round trip. */
   recordVote(vote: VoteInput): Promise<VoteResult>;
   saveAnswer(tenant: string, roundId: string, answer: Answer): Promise<void>;
-  /** The round, its tallies, votes, answer stats and (unless `answers: false`) answers, in one round trip. */
+  /** The round, its tallies, answer stats and (unless left out with `opts`) votes and answers, in one round trip. */
   getSnapshot(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundSnapshot | null>;
   getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
   getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;

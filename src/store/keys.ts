@@ -17,6 +17,8 @@
 //   <P>:<T>:{r:<T>:<R>}:counts                 hash    <F>|<level> → count
 //   <P>:<T>:{r:<T>:<R>}:answers                hash    <F>|<M> → Answer JSON
 //   <P>:<T>:{r:<T>:<R>}:answer-meta            hash    <F>|<M> → the answer's summary (encodeAnswerMeta), written with it
+//   <P>:<T>:{r:<T>:<R>}:answer-stats           hash    <F>|answers, <F>|evidence → totals over the factor's answers
+//   <P>:<T>:{r:<T>:<R>}:answer-order           zset    answerOrderEntry of each answer with links (all score 0, by lex)
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
 //   <P>:{jobs}:due                             zset    job id → due time (or lease expiry), ms
@@ -64,6 +66,8 @@ export interface RoundKeys {
   counts: string;
   answers: string;
   answerMeta: string;
+  answerStats: string;
+  answerOrder: string;
   cards: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
@@ -110,6 +114,8 @@ export class Keys {
       counts: `${base}:counts`,
       answers: `${base}:answers`,
       answerMeta: `${base}:answer-meta`,
+      answerStats: `${base}:answer-stats`,
+      answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
     };
     return { ...k, all: Object.values(k) };
@@ -126,9 +132,10 @@ export class Keys {
     return /^[^:{}]+:\{r:[^{}]+\}:answers$/.test(key.slice(this.prefix.length + 1));
   }
 
-  /** The answer-meta hash beside a round's answers hash. */
-  answerMetaFor(answersKey: string): string {
-    return `${answersKey.slice(0, -'answers'.length)}answer-meta`;
+  /** The answer-meta, answer-stats and answer-order keys beside a round's answers hash. */
+  answerKeysFor(answersKey: string): { meta: string; stats: string; order: string } {
+    const base = answersKey.slice(0, -'answers'.length);
+    return { meta: `${base}answer-meta`, stats: `${base}answer-stats`, order: `${base}answer-order` };
   }
 
   interaction(tenant: string, roundId: string, interactionId: string): string {
@@ -187,9 +194,10 @@ export function parseCountField(field: string): { factorId: string; level: strin
   return { factorId: dec(field.slice(0, i)), level: field.slice(i + 1) };
 }
 
-// Answer summaries. Each answer has one in the answer-meta hash, so a digest can count answers and links and show
-// a few links without reading (and parsing) every answer: `<filled 0|1>|<link count>|<answer time, epoch ms>|<JSON
-// array of its first links>`. The JSON is last, so the three numbers split off whatever the links contain.
+// Answer summaries. Each answer has one in the answer-meta hash: `<filled 0|1>|<link count>|<answer time, epoch ms>|
+// <JSON array of its first links>` (the JSON last, so the three numbers split off whatever the links contain). The
+// Redis store also keeps per-factor totals and an order of the answers with links, updated from the summaries in the
+// same script as the answer, so a digest reads a few dozen values instead of one per answer.
 
 /** Links one answer contributes to the preview, and the preview's length (see AnswerStats.links). */
 export const LINKS_PER_ANSWER = 3;
@@ -200,9 +208,10 @@ export function isFilled(answer: Pick<Answer, 'texts' | 'evidence'>): boolean {
   return answer.evidence.length > 0 || Object.keys(answer.texts).length > 0;
 }
 
-function answerTime(at: string): number {
+/** The answer's time in ms, as a whole number from 0 (so it sorts as a fixed-width string too). */
+export function answerTime(at: string): number {
   const ms = Date.parse(at);
-  return Number.isFinite(ms) ? ms : 0;
+  return Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
 }
 
 export function encodeAnswerMeta(answer: Answer): string {
@@ -210,15 +219,44 @@ export function encodeAnswerMeta(answer: Answer): string {
   return `${isFilled(answer) ? 1 : 0}|${answer.evidence.length}|${answerTime(answer.at)}|${links}`;
 }
 
+export interface AnswerMeta {
+  filled: boolean;
+  links: number;
+  at: number;
+  /** The JSON of the first links (parse with metaLinks). */
+  linksJson: string;
+}
+
+export function decodeAnswerMeta(meta: string): AnswerMeta | null {
+  const a = meta.indexOf('|');
+  const b = meta.indexOf('|', a + 1);
+  const c = meta.indexOf('|', b + 1);
+  if (a < 0 || b < 0 || c < 0) return null;
+  const links = Number(meta.slice(a + 1, b));
+  const at = Number(meta.slice(b + 1, c));
+  if (!Number.isFinite(links) || !Number.isFinite(at)) return null;
+  return { filled: meta.charCodeAt(0) === 49 /* '1' */, links, at, linksJson: meta.slice(c + 1) };
+}
+
+/**
+ * The answer-order entry of an answer with links: `<F>|<time, 15 digits>|<M>` (both encoded). Entries of one factor
+ * share the `<F>|` prefix and sort by time, then member: the preview's order. The vote script's Lua builds the same
+ * string from a summary (string.format('%015d', …)).
+ */
+export function answerOrderEntry(factorId: string, memberId: string, at: number): string {
+  return `${enc(factorId)}|${String(at).padStart(15, '0')}|${enc(memberId)}`;
+}
+
 interface Candidate {
   at: number;
-  memberId: string;
+  /** The encoded member id: ties in time go by it, as in the Redis answer order. */
+  member: string;
   /** The links, or their JSON from a summary (parsed only if the answer makes the preview). */
   links: string[] | string;
 }
 
 function before(a: Candidate, b: Candidate): boolean {
-  return a.at < b.at || (a.at === b.at && a.memberId < b.memberId);
+  return a.at < b.at || (a.at === b.at && a.member < b.member);
 }
 
 interface FactorStats {
@@ -229,8 +267,8 @@ interface FactorStats {
 }
 
 /**
- * Adds up answers, or their summaries, into AnswerStats per factor. Fed either way it gives the same result, so a
- * snapshot's stats do not depend on whether the answers were read.
+ * Adds up answers, their summaries, or stored totals and preview entries, into AnswerStats per factor. Fed any of
+ * these ways it gives the same result, so a snapshot's stats do not depend on whether the answers were read.
  */
 export class AnswerStatsBuilder {
   private readonly factors = new Map<string, FactorStats>();
@@ -241,11 +279,7 @@ export class AnswerStatsBuilder {
     return f;
   }
 
-  private add(f: FactorStats, filled: boolean, links: number, candidate: () => Candidate): void {
-    if (filled) f.answers += 1;
-    f.evidence += links;
-    if (links === 0) return;
-    const c = candidate();
+  private consider(f: FactorStats, c: Candidate): void {
     const list = f.first;
     if (list.length === PREVIEW_LINKS && !before(c, list[list.length - 1]!)) return;
     let i = list.length;
@@ -254,27 +288,40 @@ export class AnswerStatsBuilder {
     if (list.length > PREVIEW_LINKS) list.pop();
   }
 
-  addAnswer(factorId: string, memberId: string, answer: Answer): void {
-    this.add(this.factor(factorId), isFilled(answer), answer.evidence.length, () => ({
-      at: answerTime(answer.at),
-      memberId,
-      links: answer.evidence.slice(0, LINKS_PER_ANSWER),
-    }));
+  /** One answer; `member` is the encoded member id (the part after `|` in its hash field). */
+  addAnswer(factorId: string, member: string, answer: Answer): void {
+    const f = this.factor(factorId);
+    if (isFilled(answer)) f.answers += 1;
+    f.evidence += answer.evidence.length;
+    if (answer.evidence.length > 0) {
+      this.consider(f, { at: answerTime(answer.at), member, links: answer.evidence.slice(0, LINKS_PER_ANSWER) });
+    }
   }
 
-  /** From encodeAnswerMeta's output; a malformed value is skipped. */
-  addMeta(factorId: string, memberId: string, meta: string): void {
-    const a = meta.indexOf('|');
-    const b = meta.indexOf('|', a + 1);
-    const c = meta.indexOf('|', b + 1);
-    if (a < 0 || b < 0 || c < 0) return;
-    const links = Number(meta.slice(a + 1, b));
-    const at = Number(meta.slice(b + 1, c));
-    if (!Number.isFinite(links) || !Number.isFinite(at)) return;
-    this.add(this.factor(factorId), meta.charCodeAt(0) === 49 /* '1' */, links, () => ({ at, memberId, links: meta.slice(c + 1) }));
+  /** One answer's summary (encodeAnswerMeta); a malformed one is skipped. */
+  addMeta(factorId: string, member: string, meta: string): void {
+    const m = decodeAnswerMeta(meta);
+    if (!m) return;
+    const f = this.factor(factorId);
+    if (m.filled) f.answers += 1;
+    f.evidence += m.links;
+    if (m.links > 0) this.consider(f, { at: m.at, member, links: m.linksJson });
   }
 
-  /** Stats for each of `factorIds` (zero when none) and for any other factor id seen. */
+  /** Stored totals of a factor (no preview). */
+  addTotals(factorId: string, answers: number, evidence: number): void {
+    const f = this.factor(factorId);
+    f.answers += answers;
+    f.evidence += evidence;
+  }
+
+  /** A stored preview entry: the summary of one of the factor's earliest answers with links (not counted again). */
+  addPreview(factorId: string, member: string, meta: string): void {
+    const m = decodeAnswerMeta(meta);
+    if (m && m.links > 0) this.consider(this.factor(factorId), { at: m.at, member, links: m.linksJson });
+  }
+
+  /** Stats for each of `factorIds` (zero when none), and for any other factor id with something to show. */
   build(factorIds: readonly string[]): Record<string, AnswerStats> {
     const out: Record<string, AnswerStats> = {};
     for (const id of factorIds) out[id] = { answers: 0, evidence: 0, links: [] };
@@ -286,6 +333,8 @@ export class AnswerStatsBuilder {
           if (links.length < PREVIEW_LINKS) links.push(link);
         }
       }
+      // Totals that went back to zero (an answer emptied or erased) leave nothing to show.
+      if (!(id in out) && f.answers === 0 && f.evidence === 0 && links.length === 0) continue;
       out[id] = { answers: f.answers, evidence: f.evidence, links };
     }
     return out;

@@ -448,10 +448,11 @@ export class MemoryStore implements Store {
       snapshot.votes[f] = {};
       snapshot.answers[f] = {};
     }
+    const withVotes = opts.votes !== false;
     for (const [field, vote] of s.votes) {
       const parsed = parseMemberField(field);
       if (!parsed) continue;
-      (snapshot.votes[parsed.factorId] ??= {})[parsed.memberId] = vote.level;
+      if (withVotes) (snapshot.votes[parsed.factorId] ??= {})[parsed.memberId] = vote.level;
       (snapshot.counts[parsed.factorId] ??= emptyCounts())[vote.level] += 1;
     }
     const stats = new AnswerStatsBuilder();
@@ -461,9 +462,9 @@ export class MemoryStore implements Store {
       if (withAnswers) {
         const answer = JSON.parse(value) as Answer;
         (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = answer;
-        stats.addAnswer(parsed.factorId, parsed.memberId, answer);
+        stats.addAnswer(parsed.factorId, field.slice(field.indexOf('|') + 1), answer);
       } else {
-        stats.addMeta(parsed.factorId, parsed.memberId, value);
+        stats.addMeta(parsed.factorId, field.slice(field.indexOf('|') + 1), value);
       }
     }
     snapshot.answerStats = stats.build(round.factorIds);

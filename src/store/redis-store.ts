@@ -62,7 +62,11 @@ import {
   AnswerStatsBuilder,
   INTERACTION_TTL_MS,
   Keys,
+  PREVIEW_LINKS,
+  answerOrderEntry,
+  answerTime,
   encodeAnswerMeta,
+  isFilled,
   countField,
   countsFieldPrefix,
   enc,
@@ -85,14 +89,17 @@ export interface Migration {
 
 /** Ordered upgrade hooks; a store without a version key counts as version 0. */
 export const MIGRATIONS: Migration[] = [
-  // 2: every answer gets its summary in the round's answer-meta hash (digests read those, not the answers).
+  // 2: every answer gets its summary, its factor's totals and (with links) its place in the answer order; digests
+  // read those instead of the answers.
   { version: 2, up: buildAnswerMeta },
 ];
 
 /**
- * Writes the answer-meta hash of every round under `prefix` from its answers (SCAN, on every master of a
- * cluster; HSCAN in batches, so a large round is never one huge reply). Idempotent: a re-run rewrites the same
- * values. An answer that is not valid JSON gets no summary (the snapshot never counted it either).
+ * Builds the answer summaries, totals and order of every round under `prefix` from its answers (SCAN, on every
+ * master of a cluster; HSCAN in batches, so a large round is never one huge reply). Each round's totals and order are
+ * rebuilt from scratch, so a re-run gives the same result. An answer that is not valid gets no summary.
+ * It runs under the migration lock before this release serves; answers saved meanwhile by an older release (a
+ * rolling deploy) get no summary until they are saved again.
  */
 export async function buildAnswerMeta(redis: RedisClient, prefix: string): Promise<void> {
   const keys = new Keys(prefix);
@@ -103,18 +110,31 @@ export async function buildAnswerMeta(redis: RedisClient, prefix: string): Promi
       const [next, found] = await node.scan(cursor, 'MATCH', keys.answersScanPattern(), 'COUNT', 1000);
       cursor = next;
       for (const answersKey of found.filter((k) => keys.isRoundAnswersKey(k))) {
-        const metaKey = keys.answerMetaFor(answersKey);
+        const target = keys.answerKeysFor(answersKey);
+        const totals = new Map<string, number>();
+        await redis.del(target.stats, target.order);
         let fieldCursor = '0';
         do {
           const [nextField, flat] = await redis.hscan(answersKey, fieldCursor, 'COUNT', 1000);
           fieldCursor = nextField;
           const meta: Record<string, string> = {};
+          const order: string[] = [];
           for (const [field, json] of pairs(flat)) {
             const parsed = AnswerSchema.safeParse(safeJson(json));
-            if (parsed.success) meta[field] = encodeAnswerMeta(parsed.data);
+            const factor = field.slice(0, Math.max(0, field.indexOf('|')));
+            if (!parsed.success || !factor) continue;
+            const answer = parsed.data;
+            meta[field] = encodeAnswerMeta(answer);
+            if (isFilled(answer)) totals.set(`${factor}|answers`, (totals.get(`${factor}|answers`) ?? 0) + 1);
+            if (answer.evidence.length > 0) {
+              totals.set(`${factor}|evidence`, (totals.get(`${factor}|evidence`) ?? 0) + answer.evidence.length);
+              order.push('0', answerOrderEntry(answer.factorId, answer.memberId, answerTime(answer.at)));
+            }
           }
-          if (Object.keys(meta).length > 0) await redis.hset(metaKey, meta);
+          if (Object.keys(meta).length > 0) await redis.hset(target.meta, meta);
+          if (order.length > 0) await redis.zadd(target.order, ...order);
         } while (fieldCursor !== '0');
+        if (totals.size > 0) await redis.hset(target.stats, Object.fromEntries(totals));
       }
     } while (cursor !== '0');
   }
@@ -396,11 +416,32 @@ redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 return {1, 1, prev, counts()}
 `;
 
-/** KEYS: round, counts, votes, answers, answer-meta. ARGV: '1' for the answers, '0' for their summaries instead. */
+/**
+ * KEYS: round, counts, votes, answers, answer-meta, answer-stats, answer-order. ARGV: '1'/'0' answers, '1'/'0' votes.
+ * Returns {round, counts, votes or {}, answers or {}, answer-stats, preview}: the preview is, per factor, the fields and
+ * summaries of its first PREVIEW_LINKS answers with links in the answer order. Factors are found by jumping through
+ * the order (two range reads each), so its cost does not grow with the number of answers.
+ */
 const SNAPSHOT_LUA = `
-local detail = KEYS[5]
-if ARGV[1] == '1' then detail = KEYS[4] end
-return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', detail)}
+local votes, answers, preview = {}, {}, {}
+if ARGV[2] == '1' then votes = redis.call('HGETALL', KEYS[3]) end
+if ARGV[1] == '1' then answers = redis.call('HGETALL', KEYS[4]) end
+local start = '-'
+while true do
+  local first = redis.call('ZRANGEBYLEX', KEYS[7], start, '+', 'LIMIT', 0, 1)[1]
+  if not first then break end
+  local f = string.sub(first, 1, string.find(first, '|', 1, true) - 1)
+  for _, entry in ipairs(redis.call('ZRANGEBYLEX', KEYS[7], '[' .. f .. '|', '(' .. f .. '}', 'LIMIT', 0, ${PREVIEW_LINKS})) do
+    local field = f .. '|' .. string.match(entry, '^[^|]*|[^|]*|(.*)$')
+    local meta = redis.call('HGET', KEYS[5], field)
+    if meta then
+      preview[#preview + 1] = field
+      preview[#preview + 1] = meta
+    end
+  end
+  start = '(' .. f .. '}'
+end
+return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), votes, answers, redis.call('HGETALL', KEYS[6]), preview}
 `;
 
 /** KEYS: round, status. ARGV: json, status. */
@@ -501,11 +542,46 @@ end
 return n
 `;
 
-/** KEYS: round, answers, answer-meta. ARGV: field, answer JSON, its summary. Only while the round exists. */
-const SAVE_ANSWER_LUA = `
+/**
+ * Lua shared by the save and erase scripts. forget() takes an answer's summary out of the factor's totals and the
+ * answer order and deletes it; remember() puts one in. Fields are <F>|<M>, both encoded (no '|' inside).
+ */
+const ANSWER_META_LUA = `
+local function forget(meta, stats, order, field)
+  local old = redis.call('HGET', meta, field)
+  if not old then return end
+  local sep = string.find(field, '|', 1, true)
+  local f, m = string.sub(field, 1, sep - 1), string.sub(field, sep + 1)
+  local filled, links, at = string.match(old, '^(%d)|(%d+)|(%d+)|')
+  if filled then
+    if filled == '1' then redis.call('HINCRBY', stats, f .. '|answers', -1) end
+    if tonumber(links) > 0 then
+      redis.call('HINCRBY', stats, f .. '|evidence', -tonumber(links))
+      redis.call('ZREM', order, f .. '|' .. string.format('%015d', tonumber(at)) .. '|' .. m)
+    end
+  end
+  redis.call('HDEL', meta, field)
+end
+local function remember(meta, stats, order, field, value, filled, links, entry)
+  local f = string.sub(field, 1, string.find(field, '|', 1, true) - 1)
+  redis.call('HSET', meta, field, value)
+  if filled == '1' then redis.call('HINCRBY', stats, f .. '|answers', 1) end
+  if tonumber(links) > 0 then
+    redis.call('HINCRBY', stats, f .. '|evidence', tonumber(links))
+    redis.call('ZADD', order, 0, entry)
+  end
+end
+`;
+
+/**
+ * KEYS: round, answers, answer-meta, answer-stats, answer-order. ARGV: field, answer JSON, its summary, filled (0/1),
+ * link count, answer-order entry. Replaces the answer and its summary in one go, only while the round exists.
+ */
+const SAVE_ANSWER_LUA = `${ANSWER_META_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+forget(KEYS[3], KEYS[4], KEYS[5], ARGV[1])
+remember(KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1
 `;
 
@@ -517,10 +593,11 @@ return 1
 `;
 
 /**
- * KEYS: round, votes, voted-at, answers, answer-meta. ARGV: '|' .. encoded member, '|' .. encoded replacement.
+ * KEYS: round, votes, voted-at, answers, answer-meta, answer-stats, answer-order. ARGV: '|' .. encoded member,
+ * '|' .. encoded replacement.
  * Fields are <F>|<M> with both parts encoded (no '|' inside), so a suffix match is an exact member match.
  */
-const ERASE_MEMBER_LUA = `
+const ERASE_MEMBER_LUA = `${ANSWER_META_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end
 local from, to = ARGV[1], ARGV[2]
 local function owned(field)
@@ -547,9 +624,9 @@ for i = 1, #answers, 2 do
     dropped = dropped + 1
   end
 end
--- Summaries go with their answers (and any left without one, whatever wrote it).
+-- Summaries go with their answers (and any left without one, whatever wrote it), out of the totals and order too.
 for _, field in ipairs(redis.call('HKEYS', KEYS[5])) do
-  if owned(field) then redis.call('HDEL', KEYS[5], field) end
+  if owned(field) then forget(KEYS[5], KEYS[6], KEYS[7], field) end
 end
 return {moved, dropped}
 `;
@@ -562,7 +639,7 @@ return 0
 
 const SCRIPTS = {
   vote: { lua: VOTE_LUA, numberOfKeys: 5 },
-  snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 5 },
+  snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 7 },
   createRound: { lua: CREATE_ROUND_LUA, numberOfKeys: 2 },
   indexAdd: { lua: INDEX_ADD_LUA, numberOfKeys: 2 },
   indexRemove: { lua: INDEX_REMOVE_LUA, numberOfKeys: 3 },
@@ -572,8 +649,8 @@ const SCRIPTS = {
   retry: { lua: RETRY_LUA, numberOfKeys: 2 },
   cancel: { lua: CANCEL_LUA, numberOfKeys: 4 },
   hsetIfRound: { lua: HSET_IF_ROUND_LUA, numberOfKeys: 2 },
-  saveAnswer: { lua: SAVE_ANSWER_LUA, numberOfKeys: 3 },
-  eraseMember: { lua: ERASE_MEMBER_LUA, numberOfKeys: 5 },
+  saveAnswer: { lua: SAVE_ANSWER_LUA, numberOfKeys: 5 },
+  eraseMember: { lua: ERASE_MEMBER_LUA, numberOfKeys: 7 },
   unlock: { lua: UNLOCK_LUA, numberOfKeys: 1 },
 } as const;
 
@@ -900,7 +977,20 @@ export class RedisStore implements Store {
     }
     const k = this.keys.round(tenant, roundId);
     const field = memberField(answer.factorId, answer.memberId);
-    await this.script('saveAnswer', k.round, k.answers, k.answerMeta, field, JSON.stringify(answer), encodeAnswerMeta(answer));
+    await this.script(
+      'saveAnswer',
+      k.round,
+      k.answers,
+      k.answerMeta,
+      k.answerStats,
+      k.answerOrder,
+      field,
+      JSON.stringify(answer),
+      encodeAnswerMeta(answer),
+      isFilled(answer) ? 1 : 0,
+      answer.evidence.length,
+      answerOrderEntry(answer.factorId, answer.memberId, answerTime(answer.at)),
+    );
   }
 
   /**
@@ -910,7 +1000,18 @@ export class RedisStore implements Store {
   async getSnapshot(tenant: string, roundId: string, opts: SnapshotOptions = {}): Promise<RoundSnapshot | null> {
     const withAnswers = opts.answers !== false;
     const k = this.keys.round(tenant, roundId);
-    const reply = (await this.script('snapshot', k.round, k.counts, k.votes, k.answers, k.answerMeta, withAnswers ? '1' : '0')) as unknown[];
+    const reply = (await this.script(
+      'snapshot',
+      k.round,
+      k.counts,
+      k.votes,
+      k.answers,
+      k.answerMeta,
+      k.answerStats,
+      k.answerOrder,
+      withAnswers ? '1' : '0',
+      opts.votes === false ? '0' : '1',
+    )) as unknown[];
     const roundJson = reply[0];
     if (typeof roundJson !== 'string') return null;
     const round = this.parseRound(roundJson);
@@ -933,15 +1034,25 @@ export class RedisStore implements Store {
       (snapshot.votes[parsed.factorId] ??= {})[parsed.memberId] = level;
     }
     const stats = new AnswerStatsBuilder();
-    for (const [field, value] of pairs(reply[3])) {
-      const parsed = parseMemberField(field);
-      if (!parsed) continue;
-      if (withAnswers) {
+    if (withAnswers) {
+      for (const [field, value] of pairs(reply[3])) {
+        const parsed = parseMemberField(field);
+        if (!parsed) continue;
         const answer = JSON.parse(value) as Answer;
         (snapshot.answers[parsed.factorId] ??= {})[parsed.memberId] = answer;
-        stats.addAnswer(parsed.factorId, parsed.memberId, answer);
-      } else {
-        stats.addMeta(parsed.factorId, parsed.memberId, value);
+        stats.addAnswer(parsed.factorId, field.slice(field.indexOf('|') + 1), answer);
+      }
+    } else {
+      // The stored totals and preview: the same stats as adding up the answers, without reading them.
+      for (const [field, value] of pairs(reply[4])) {
+        const parsed = parseCountField(field);
+        if (!parsed) continue;
+        if (parsed.level === 'answers') stats.addTotals(parsed.factorId, Number(value) || 0, 0);
+        else if (parsed.level === 'evidence') stats.addTotals(parsed.factorId, 0, Number(value) || 0);
+      }
+      for (const [field, meta] of pairs(reply[5])) {
+        const parsed = parseMemberField(field);
+        if (parsed) stats.addPreview(parsed.factorId, field.slice(field.indexOf('|') + 1), meta);
       }
     }
     snapshot.answerStats = stats.build(round.factorIds);
@@ -976,6 +1087,8 @@ export class RedisStore implements Store {
       k.votedAt,
       k.answers,
       k.answerMeta,
+      k.answerStats,
+      k.answerOrder,
       `|${enc(memberId)}`,
       `|${enc(replacementId)}`,
     )) as unknown[];

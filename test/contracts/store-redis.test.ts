@@ -228,7 +228,7 @@ describe('RedisStore specifics', () => {
         const batch = answers.slice(i, i + 500);
         await client.hset(k.answers, Object.fromEntries(batch.map((x) => [memberField(x.factorId, x.memberId), JSON.stringify(x)])));
       }
-      await client.del(k.answerMeta);
+      await client.del(k.answerMeta, k.answerStats, k.answerOrder);
     }
     // Keys that merely end in "answers" are no rounds: a record collection and a dedupe key of that name.
     await store.putRecord('answers', 'x', { kept: true });
@@ -262,37 +262,60 @@ describe('RedisStore specifics', () => {
     expect(await client.exists(`${store.keys.records('answers').slice(0, -'answers'.length)}answer-meta`)).toBe(0);
 
     // Running it again changes nothing.
-    const snapshotBefore = await client.hgetall(store.keys.round('T0001', 'round-1').answerMeta);
+    const k1 = store.keys.round('T0001', 'round-1');
+    const dump = async () => ({
+      meta: await client.hgetall(k1.answerMeta),
+      stats: await client.hgetall(k1.answerStats),
+      order: await client.zrange(k1.answerOrder, 0, -1),
+    });
+    const once = await dump();
+    expect(once.stats).toEqual({ 'f1|answers': '2', 'f1|evidence': '3' });
+    expect(once.order).toHaveLength(2);
     await buildAnswerMeta(client, store.keys.prefix);
-    expect(await client.hgetall(store.keys.round('T0001', 'round-1').answerMeta)).toEqual(snapshotBefore);
+    expect(await dump()).toEqual(once);
+    // And saving after the migration keeps the totals right.
+    await store.saveAnswer('T0001', 'round-1', a('f1', 'U-a', 3, [], ''));
+    expect((await store.getSnapshot('T0001', 'round-1', { answers: false }))!.answerStats?.f1).toEqual({
+      answers: 1,
+      evidence: 2,
+      links: ['https://o.example/1', 'https://o.example/2'],
+    });
   });
 
   it('reads the answer stats without the answers in one script call, the same for 10 and 1,000 answers', async () => {
     const store = await fresh();
     await store.createRound(makeRound());
-    const commandsFor = async () => {
+    const tripsFor = async () => {
       await store.getSnapshot('T0001', 'round-1', { answers: false }); // warm the script cache
-      return serverCommands(store, () => store.getSnapshot('T0001', 'round-1', { answers: false }));
+      const before = store.roundTrips();
+      const snap = await store.getSnapshot('T0001', 'round-1', { answers: false });
+      return { trips: store.roundTrips() - before, stats: snap!.answerStats?.f1 };
     };
     const save = (from: number, to: number) =>
       Promise.all(
         Array.from({ length: to - from }, (_, i) =>
           store.saveAnswer('T0001', 'round-1', {
             factorId: 'f1',
-            memberId: `U-${from + i}`,
+            memberId: `U-${String(from + i).padStart(4, '0')}`,
             texts: { q1: 'svar' },
-            evidence: ['https://x.example/1'],
+            evidence: [`https://x.example/${from + i}`],
             at: '2026-03-03T10:00:00+01:00',
           }),
         ),
       );
     await save(0, 10);
-    const small = await commandsFor();
+    const small = await tripsFor();
     await save(10, 1000);
-    const large = await commandsFor();
-    if (small) expect(small).toEqual(['evalsha']);
-    expect(large).toEqual(small);
-    expect((await store.getSnapshot('T0001', 'round-1', { answers: false }))!.answerStats?.f1).toMatchObject({ answers: 1000, evidence: 1000 });
+    const large = await tripsFor();
+    expect(small.trips).toBe(1);
+    expect(large.trips).toBe(1);
+    expect(small.stats).toMatchObject({ answers: 10, evidence: 10 });
+    // Same time for all: the member id decides the preview's order.
+    expect(large.stats).toEqual({ answers: 1000, evidence: 1000, links: [0, 1, 2, 3, 4].map((i) => `https://x.example/${i}`) });
+    // Two totals for the factor, and one order entry per answer with links.
+    const k = store.keys.round('T0001', 'round-1');
+    expect(await store.client.hlen(k.answerStats)).toBe(2);
+    expect(await store.client.zcard(k.answerOrder)).toBe(1000);
   });
 
   it('lets non-connection errors through unchanged', async () => {

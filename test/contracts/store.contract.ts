@@ -467,6 +467,21 @@ export function storeContract(
         expect(leanText).not.toContain('https://c.example/1');
       });
 
+      it('leaves the votes out too when asked, keeping counts and answer stats (comparisons)', async () => {
+        await store.recordVote(vote({ memberId: 'U-a', level: 'partly' }));
+        await store.recordVote(vote({ memberId: 'U-b', factorId: 'f2', level: 'in-place' }));
+        await store.saveAnswer('T0001', 'round-1', answer('f1', 'U-a', 'we have a plan'));
+        const full = (await store.getSnapshot('T0001', 'round-1'))!;
+        const before = store.roundTrips();
+        const bare = (await store.getSnapshot('T0001', 'round-1', { answers: false, votes: false }))!;
+        expect(store.roundTrips() - before).toBe(1);
+        expect(bare.votes).toEqual({ f1: {}, f2: {}, f3: {} });
+        expect(bare.answers).toEqual({ f1: {}, f2: {}, f3: {} });
+        expect(bare.counts).toEqual(full.counts);
+        expect(bare.answerStats).toEqual(full.answerStats);
+        expect(bare.round).toEqual(full.round);
+      });
+
       it('updates the stats when an answer changes: text cleared, links removed, links added', async () => {
         const at = '2026-03-05T09:00:00+01:00';
         await store.saveAnswer('T0001', 'round-1', linked('f1', 'U-a', at, ['https://a.example/1', 'https://a.example/2']));
