@@ -73,6 +73,8 @@ export class FakeSlackApi {
   readonly delays = new Map<string, number>();
   /** Calls for which this returns true wait until `release()`. */
   hold: ((call: FakeCall) => boolean) | null = null;
+  /** A failure for the calls this picks (after `failNext`'s queue): e.g. only direct messages, only the second one. */
+  failIf: ((call: FakeCall) => FakeReply | null) | null = null;
   private readonly held: (() => void)[] = [];
   private readonly failures = new Map<string, FakeReply[]>();
   private readonly received = new Map<string, number>();
@@ -218,22 +220,20 @@ export class FakeSlackApi {
     this.received.set(method, (this.received.get(method) ?? 0) + 1);
     if (this.keepCalls) this.calls.push(call);
     // A caller that dies while we wait (a killed bot) never got an answer: the call did not happen for it.
-    let gone = false;
     res.once('close', () => {
-      if (!res.writableEnded) gone = true;
+      if (res.writableEnded) return;
+      call.aborted = true;
+      this.notify();
     });
     if (this.hold?.(call)) {
+      const released = new Promise<void>((resolve) => this.held.push(resolve));
       this.notify();
-      await new Promise<void>((resolve) => this.held.push(resolve));
+      await released;
     }
     const delay = this.delays.get(method) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    if (gone || res.destroyed) {
-      call.aborted = true;
-      this.notify();
-      return;
-    }
-    const failure = this.failures.get(method)?.shift();
+    if (call.aborted || res.destroyed) return;
+    const failure = this.failures.get(method)?.shift() ?? this.failIf?.(call) ?? undefined;
     if (failure) {
       call.status = failure.status;
       send(failure.status, failure.body ?? { ok: false, error: 'fake_failure' }, failure.headers);
