@@ -1,7 +1,10 @@
 // Renders the core's platform-neutral view models as Adaptive Cards (schema 1.5) from the templates in cards/*.json.
-import { t } from '../core/i18n.js';
+import { actionLine, factorLabel } from '../core/action-plan.js';
+import type { ContentPack } from '../content/schema.js';
+import { t, tn } from '../core/i18n.js';
+import type { Action, Round } from '../core/model.js';
 import type { DigestView, FactorCardView, ReminderView, WelcomeView } from '../core/views.js';
-import type { DigestCardModel, FactorCardModel, ReminderCardModel } from './models.js';
+import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, ReminderCardModel } from './models.js';
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
@@ -103,9 +106,9 @@ function clip(text: string, max = MAX_LINE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-function clipLines(locale: FactorCardView['locale'], lines: string[]): string[] {
-  const shown = lines.slice(0, MAX_SECTION_LINES).map((l) => clip(l));
-  if (lines.length > MAX_SECTION_LINES) shown.push(t(locale, 'cards.digest.moreLines', { count: lines.length - MAX_SECTION_LINES }));
+function clipLines(locale: FactorCardView['locale'], lines: string[], max = MAX_SECTION_LINES): string[] {
+  const shown = lines.slice(0, max).map((l) => clip(l));
+  if (lines.length > max) shown.push(t(locale, 'cards.digest.moreLines', { count: lines.length - max }));
   return shown;
 }
 
@@ -160,16 +163,32 @@ export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = 
 }
 
 /**
- * The weekly, status or final digest: headline, one line per factor, what to discuss, context, chart and report links.
- * The chart image is `opts.chartUrl`, else the view's own signed chart link when it has one.
+ * The sections a round's way of working adds (the peers' recommendations, where the team and the peers differ, the
+ * action plan), after the digest's own; each shows at most `maxLines` lines and says how many more the report has.
+ */
+export function modeSections(view: DigestView, maxLines = MAX_SECTION_LINES): DigestCardModel['sections'] {
+  return (view.sections ?? []).map((s) => ({ title: clip(s.title, 200), lines: clipLines(view.locale, s.lines, maxLines) }));
+}
+
+/**
+ * The weekly, status or final digest: headline, one line per factor, what to discuss, context, the way of working's
+ * sections, chart and report links. The chart image is `opts.chartUrl`, else the view's own signed chart link.
  */
 export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } = {}): AdaptiveCard {
   let limit = view.factors.length;
-  let card = expand('digest-card', inertModel(digestCardModel(view, opts, limit), DIGEST_OWN_LINKS));
-  // Lines are already clipped; a very large toolkit can still overflow, so show fewer factors and point at the report.
-  while (cardBytes(card) > DIGEST_BUDGET_BYTES && limit > 1) {
+  let sectionLines = MAX_SECTION_LINES;
+  const render = () => {
+    const model = digestCardModel(view, opts, limit);
+    model.sections.push(...modeSections(view, sectionLines));
+    return expand('digest-card', inertModel(model, DIGEST_OWN_LINKS));
+  };
+  let card = render();
+  // Lines are already clipped; a very large toolkit or a long peer review can still overflow, so show fewer factors
+  // and section lines (each saying how many more the report has) until it fits.
+  while (cardBytes(card) > DIGEST_BUDGET_BYTES && (limit > 1 || sectionLines > 1)) {
     limit = Math.max(1, Math.floor(limit * 0.75));
-    card = expand('digest-card', inertModel(digestCardModel(view, opts, limit), DIGEST_OWN_LINKS));
+    sectionLines = Math.max(1, Math.floor(sectionLines * 0.75));
+    card = render();
   }
   return card;
 }
@@ -187,6 +206,38 @@ export function reminderCardModel(view: ReminderView, opts: { cardUrls?: Record<
 /** A 1:1 reminder naming the waiting factors, with a button per factor (a link to the card, or "show it here"). */
 export function renderReminderCard(view: ReminderView, opts: { cardUrls?: Record<string, string> } = {}): AdaptiveCard {
   return withSubmitFallbacks(expand('reminder-card', reminderCardModel(view, opts)));
+}
+
+/** What an action reminder card shows: the owner's actions, each with its line, how to mark it done and a button. */
+export function actionReminderCardModel(
+  round: Round,
+  pack: Pick<ContentPack, 'keyFactors'>,
+  actions: Action[],
+  opts: { notice?: string } = {},
+): ActionReminderCardModel {
+  const locale = round.locale;
+  return {
+    // The heading names the actions by id; each one's full line follows.
+    text: opts.notice ?? tn(locale, 'modes.reminder.action', actions.length, { list: actions.map((a) => a.id).join(', ') }),
+    actions: actions.map((a) => ({
+      line: clip(actionLine(locale, round, a, { withFactor: factorLabel(pack, a.factorId) })),
+      hint: t(locale, 'cards.actionReminder.hint', { id: a.id }),
+      done: t(locale, 'cards.actionReminder.done'),
+      r: round.id,
+      a: a.id,
+      open: a.status === 'open',
+    })),
+  };
+}
+
+/** A 1:1 reminder of action-plan actions, each with a "Done" button (Universal Action `action-done`, Submit fallback). */
+export function renderActionReminderCard(
+  round: Round,
+  pack: Pick<ContentPack, 'keyFactors'>,
+  actions: Action[],
+  opts: { notice?: string } = {},
+): AdaptiveCard {
+  return withSubmitFallbacks(expand('action-reminder-card', inertModel(actionReminderCardModel(round, pack, actions, opts), NO_OWN_LINKS)));
 }
 
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {

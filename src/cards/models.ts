@@ -48,6 +48,13 @@ export interface ReminderCardModel {
   factors: { title: string; url: string | null; r: string; f: string }[];
 }
 
+/** A 1:1 reminder of action-plan actions, each with a "done" button. */
+export interface ActionReminderCardModel {
+  text: string;
+  /** Done actions keep their line (marked done) and lose the button. */
+  actions: { line: string; hint: string; done: string; r: string; a: string; open: boolean }[];
+}
+
 export interface WelcomeCardModel {
   title: string;
   lines: string[];
@@ -61,7 +68,8 @@ export interface StartFormModel {
   labels: Record<
     | 'heading' | 'intro' | 'title' | 'toolkit' | 'locale' | 'mode' | 'participants' | 'participantsHint' | 'managers' | 'idsHint'
     | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
-    | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30',
+    | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30'
+    | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range1to50',
     string
   >;
   values: {
@@ -72,6 +80,8 @@ export interface StartFormModel {
     /** Comma-separated ids for a multi-select, newline-separated for a text box. */
     participants: string;
     managers: string;
+    /** Peer reviewers, in the same format as participants. */
+    reviewers: string;
     pacing: string;
     staggerEveryDays: number;
     startDate: string;
@@ -83,6 +93,7 @@ export interface StartFormModel {
     digestTime: string;
     anonymous: string;
     isBaseline: string;
+    minResponses: number;
     channelId: string;
     channelName: string;
   };

@@ -53,6 +53,12 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       required: t(l, 'cards.form.required'),
       range1to30: t(l, 'cards.form.range', { min: 1, max: 30 }),
       range0to30: t(l, 'cards.form.range', { min: 0, max: 30 }),
+      reviewers: t(l, 'cards.form.reviewers'),
+      reviewersHint: t(l, 'cards.form.reviewersHint'),
+      reviewerIdsHint: t(l, 'cards.form.reviewerIdsHint'),
+      minResponses: t(l, 'cards.form.minResponses'),
+      minResponsesHint: t(l, 'cards.form.minResponsesHint'),
+      range1to50: t(l, 'cards.form.range', { min: 1, max: 50 }),
     },
     values: {
       title: defaults.title ?? '',
@@ -61,6 +67,7 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       mode: defaults.mode,
       participants: list(defaults.participants),
       managers: list(defaults.managers),
+      reviewers: list(defaults.reviewers),
       pacing: defaults.pacing,
       staggerEveryDays: defaults.staggerEveryDays,
       startDate: defaults.startDate,
@@ -72,6 +79,7 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       digestTime: defaults.digestTime,
       anonymous: String(defaults.anonymous),
       isBaseline: String(defaults.isBaseline),
+      minResponses: defaults.minResponses,
       channelId: defaults.channelId,
       channelName: defaults.channelName ?? '',
     },
@@ -110,6 +118,7 @@ const StartFormDataSchema = z.object({
   mode: z.preprocess(blankToUndefined, UsageModeIdSchema),
   participants: optional(idList),
   managers: optional(idList),
+  reviewers: optional(idList),
   pacing: z.preprocess(blankToUndefined, z.enum(['all-at-once', 'staggered'])),
   staggerEveryDays: optional(z.coerce.number().int().min(1).max(30)),
   startDate: z.preprocess(blankToUndefined, isoDate),
@@ -121,6 +130,7 @@ const StartFormDataSchema = z.object({
   digestTime: optional(HHMM),
   anonymous: optional(flag),
   isBaseline: optional(flag),
+  minResponses: optional(z.coerce.number().int().min(1).max(50)),
   channelId: z.preprocess(blankToUndefined, z.string().min(1).max(400)),
   channelName: optional(z.string().max(200)),
 });
@@ -133,6 +143,8 @@ const FIELD_LABEL: Record<string, string> = {
   mode: 'form.mode',
   participants: 'form.participants',
   managers: 'form.managers',
+  reviewers: 'cards.form.reviewers',
+  minResponses: 'cards.form.minResponses',
   pacing: 'form.pacing',
   staggerEveryDays: 'form.staggerEveryDays',
   startDate: 'form.startDate',
@@ -163,6 +175,8 @@ const PROBLEM_BY_FIELD: Record<string, string> = {
   pacing: 'cards.form.problems.choice',
   participants: 'cards.form.problems.people',
   managers: 'cards.form.problems.people',
+  reviewers: 'cards.form.problems.people',
+  minResponses: 'cards.form.problems.number',
 };
 
 export interface StartFormFieldError {
@@ -187,7 +201,13 @@ function describeIssue(locale: Locale, issue: z.core.$ZodIssue, data: Record<str
   let problemKey = missing ? 'cards.form.problems.missing' : (PROBLEM_BY_FIELD[field] ?? 'cards.form.problems.invalid');
   if (!missing && issue.code === 'too_big' && (field === 'title' || field === 'channelName')) problemKey = 'cards.form.problems.tooLong';
   const range =
-    field === 'staggerEveryDays' ? { min: 1, max: 30 } : field === 'reminderDaysBefore' ? { min: 0, max: 30 } : { min: 1, max: 7 };
+    field === 'staggerEveryDays'
+      ? { min: 1, max: 30 }
+      : field === 'reminderDaysBefore'
+        ? { min: 0, max: 30 }
+        : field === 'minResponses'
+          ? { min: 1, max: 50 }
+          : { min: 1, max: 7 };
   return { field, message: t(locale, 'cards.form.fieldProblem', { field: label, problem: t(locale, problemKey, range) }) };
 }
 
@@ -208,6 +228,12 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     throw new StartFormError(fields);
   }
   const f = parsed.data;
+  const reviewers = [...new Set(f.reviewers ?? [])];
+  // Reviewers only mean something in a peer review; naming them in another way of working is a mistake worth telling.
+  if (reviewers.length > 0 && f.mode !== 'peer-review') {
+    const problem = t(locale, 'cards.form.problems.reviewersNotPeerReview');
+    throw new StartFormError([{ field: 'reviewers', message: t(locale, 'cards.form.fieldProblem', { field: t(locale, 'cards.form.reviewers'), problem }) }]);
+  }
   const settings: RoundSettingsInput = {
     packId: f.packId,
     locale: f.locale,
@@ -217,6 +243,8 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     ...(f.channelName ? { channelName: f.channelName } : {}),
     participants: [...new Set(f.participants ?? [])],
     managers: [...new Set(f.managers ?? [])],
+    // A form with the reviewers field always decides them (an emptied field means none); older forms leave them out.
+    ...('reviewers' in raw ? { reviewers } : {}),
     pacing: f.pacing,
     ...(f.staggerEveryDays !== undefined ? { staggerEveryDays: f.staggerEveryDays } : {}),
     startDate: f.startDate,
@@ -228,6 +256,7 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     ...(f.digestTime ? { digestTime: f.digestTime } : {}),
     ...(f.anonymous !== undefined ? { anonymous: f.anonymous } : {}),
     ...(f.isBaseline !== undefined ? { isBaseline: f.isBaseline } : {}),
+    ...(f.minResponses !== undefined ? { minResponses: f.minResponses } : {}),
   };
   // The core schema is the last word (e.g. dates that don't exist on the calendar).
   const checked = RoundSettingsSchema.safeParse(settings);

@@ -29,5 +29,5 @@ export interface AdaptiveCard {
 }
 
 /** The verbs our cards send back; Teams routes `adaptiveCard/action` invokes by them. */
-export const CARD_VERBS = ['vote', 'answer', 'refresh', 'start', 'open-card'] as const;
+export const CARD_VERBS = ['vote', 'answer', 'refresh', 'start', 'open-card', 'action-done'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];

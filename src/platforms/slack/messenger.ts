@@ -5,7 +5,7 @@ import type { Logger } from '../../app/logger.js';
 import type { ReportLinks } from '../../app/report-links.js';
 import { formatDate } from '../../core/calendar.js';
 import { t } from '../../core/i18n.js';
-import type { Round } from '../../core/model.js';
+import type { Action, Round } from '../../core/model.js';
 import type { Job, Messenger, Store } from '../../core/ports.js';
 import { digestReadOptions, type AssessmentService, type RoundState } from '../../core/service.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, type DigestView } from '../../core/views.js';
@@ -17,7 +17,7 @@ import type { SurfacePayload } from './limits.js';
 import { channelRef } from './mrkdwn.js';
 import { renderDigest } from './render/digest.js';
 import { renderFactorCard } from './render/factor-card.js';
-import { renderReminder, renderWelcome } from './render/messages.js';
+import { renderActionReminder, renderReminder, renderWelcome } from './render/messages.js';
 import type { SlackClients } from './web-client.js';
 
 export interface SlackMessengerDeps {
@@ -178,11 +178,20 @@ export class SlackMessenger implements Messenger {
     await this.post(client, memberId, payload);
   }
 
+  /** Action-plan reminders as a DM to the owner: each action with a Done button. */
+  async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
+    if (actions.length === 0) return;
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const pack = this.deps.service.packs.get(round.packId, round.locale);
+    await this.post(client, memberId, renderActionReminder(round, pack, actions));
+  }
+
   async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
     const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
-    const baseline = await this.deps.commands.baselineState(round);
-    const view = buildDigest(state, { kind, baseline, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
-    return { state, view, baseline };
+    // The baseline, the previous round and the action plan this round follows up, as on every platform.
+    const inputs = await this.deps.commands.digestInputs(round);
+    const view = buildDigest(state, { kind, ...inputs, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
+    return { state, view, baseline: inputs.baseline ?? null };
   }
 
   renderDigest(view: DigestView): SurfacePayload {

@@ -63,6 +63,9 @@ export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 /** The value our card buttons carry: round and factor (and the level, on vote buttons). */
 export const CardValueSchema = z.strictObject({ r: Id, f: Id, l: LevelSchema.optional() });
 
+/** The value of an action reminder's Done button: the round whose plan holds the action, and the action id. */
+export const ActionDoneValueSchema = z.strictObject({ r: Id, a: z.string().regex(/^A\d{1,4}$/) });
+
 /** The tenant: the enterprise for org-wide installs, otherwise the workspace. */
 export function tenantOf(p: { team?: { id: string } | null; enterprise?: { id: string } | null; is_enterprise_install?: boolean }): string {
   if (p.is_enterprise_install && p.enterprise?.id) return p.enterprise.id;

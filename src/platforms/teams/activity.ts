@@ -53,6 +53,8 @@ const Id = z.string().min(1).max(100);
 /** Every card button carries the round and factor; votes add the level. */
 export const FactorDataSchema = z.object({ r: Id, f: Id });
 export const VoteDataSchema = FactorDataSchema.extend({ l: LevelSchema });
+/** An action reminder's Done button: the round whose plan holds the action, and the action's id. */
+export const ActionDoneDataSchema = z.object({ r: Id, a: z.string().regex(/^A\d{1,4}$/) });
 /** The answer form: `q:<questionId>` texts plus evidence links, one per line. */
 export const AnswerDataSchema = FactorDataSchema.extend({ evidence: z.string().max(20_000).optional() }).catchall(z.unknown());
 

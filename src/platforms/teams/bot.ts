@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { AppContext } from '../../app/build.js';
 import type { CommandContext, CommandReply } from '../../app/commands.js';
-import { parseStartForm, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
+import { parseStartForm, renderActionReminderCard, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
 import type { Locale } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
@@ -11,6 +11,7 @@ import type { Round } from '../../core/model.js';
 import { splitLinks, type Actor } from '../../core/service.js';
 import { factorHeader, voteConfirmation } from '../../core/views.js';
 import {
+  ActionDoneDataSchema,
   ActorSchema,
   AnswerDataSchema,
   answerTexts,
@@ -283,6 +284,12 @@ export class TeamsBot {
       let result: CardActionResult;
       if (verb === 'start') {
         result = await this.start(turn, data);
+      } else if (verb === 'action-done') {
+        const ids = ActionDoneDataSchema.safeParse(data);
+        if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
+        const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
+        locale = round.locale;
+        result = await this.actionDone(turn, round, ids.data.a);
       } else {
         const ids = FactorDataSchema.safeParse(data);
         if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
@@ -379,15 +386,31 @@ export class TeamsBot {
     return { kind: 'message', text: t(round.locale, 'teams.cardBelow') };
   }
 
+  /** An action reminder's Done button: the action is marked done and the card shows it, without the button. */
+  private async actionDone(turn: Turn, round: Round, actionId: string): Promise<CardActionResult> {
+    // Actions live in the channel's latest closed round; a button from an older plan no longer names a live action.
+    const latest = await this.ctx.service.latestClosedRound(turn.tenant, round.channel.id);
+    if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
+    const { round: updated, action } = await this.ctx.service.completeAction(turn.tenant, round.channel.id, turn.actor, actionId);
+    const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
+    const card = renderActionReminderCard(updated, this.ctx.packs.get(updated.packId, updated.locale), [action], { notice });
+    return { kind: 'card', card, text: notice };
+  }
+
   private async start(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
     // The channel is where the form was pressed, whatever the card data claims.
     const channelName = channelNameOf(turn.activity);
     const settings = parseStartForm({ ...data, channelId: turn.key, ...(channelName ? { channelName } : {}) }, { locale: turn.locale });
     let names: Record<string, string> = {};
-    if (settings.participants.length === 0) {
+    const reviewers = new Set(settings.reviewers ?? []);
+    if (settings.participants.length === 0 || reviewers.size > 0) {
       const members = await this.members(turn);
-      settings.participants = members.length > 0 ? members.map((m) => m.id) : [turn.actor.id];
       names = Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name]));
+      if (settings.participants.length === 0) {
+        // "Everyone in the channel" means the team: invited reviewers (guests in the channel) review it instead.
+        const team = members.map((m) => m.id).filter((id) => !reviewers.has(id));
+        settings.participants = team.length > 0 ? team : [turn.actor.id];
+      }
     }
     const round = await this.ctx.service.startRound({ tenant: turn.tenant, platform: 'teams', settings, actor: turn.actor, names });
     const open = this.ctx.service.openFactorIds(round);

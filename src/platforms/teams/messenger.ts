@@ -1,8 +1,8 @@
 // Proactive delivery for Teams rounds: factor cards and digests in the channel, reminders and digests in 1:1 chats.
 import type { ConversationReference } from 'botbuilder';
 import type { AppContext } from '../../app/build.js';
-import { renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
-import type { Round } from '../../core/model.js';
+import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
+import type { Action, Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions } from '../../core/service.js';
 import { buildDigest, buildReminder, buildWelcome } from '../../core/views.js';
@@ -152,14 +152,22 @@ export class TeamsMessenger implements Messenger {
 
   private async digestCard(round: Round, kind: 'weekly' | 'final') {
     const state = await this.ctx.service.state(round.tenant, round.id, digestReadOptions(round));
+    // The baseline, the previous round and the action plan this round follows up, as on every platform.
     const view = buildDigest(state, {
       kind,
-      baseline: await this.ctx.commands.baselineState(round),
+      ...(await this.ctx.commands.digestInputs(round)),
       now: this.ctx.clock.now(),
       reportUrl: this.ctx.reportLinks.url(round.tenant, round.id),
     });
     const chartUrl = this.opts.chartUrl?.(round);
     return renderDigestCard(view, chartUrl ? { chartUrl } : {});
+  }
+
+  /** Action-plan reminders arrive in the owner's 1:1 chat, each action with a Done button. */
+  async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
+    if (actions.length === 0) return;
+    const pack = this.ctx.packs.get(round.packId, round.locale);
+    await this.toPerson(round, memberId, cardActivity(renderActionReminderCard(round, pack, actions)));
   }
 
   async sendWeeklyDigest(round: Round, managerId: string): Promise<void> {

@@ -1,16 +1,16 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { toAppError } from '../../../core/errors.js';
+import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { assertCanRespond, assertWritable } from '../../../core/lifecycle.js';
 import { LevelSchema, type Round } from '../../../core/model.js';
 import { buildFactorCard, factorHeader, voteConfirmation } from '../../../core/views.js';
 import type { SlackContext } from '../context.js';
 import { buildAnswerModal } from '../modals/answer-form.js';
-import { BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';
+import { ActionDoneValueSchema, BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';
 import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } from '../render/factor-card.js';
-import { OPEN_CARD_ACTION } from '../render/messages.js';
+import { ACTION_DONE_ACTION, OPEN_CARD_ACTION, renderActionReminder } from '../render/messages.js';
 import type { CountedWebClient } from '../web-client.js';
 import { esc } from '../mrkdwn.js';
 
@@ -143,6 +143,41 @@ export function registerActions(app: App, s: SlackContext): void {
       await tellUser(s, c, { text: payload.text ?? '', blocks: payload.blocks });
     } catch (err) {
       await tellUser(s, c, { text: toAppError(err).userMessage(s.localeOf(c.tenant, c.roundId)) });
+    }
+  });
+
+  // An action reminder's Done button, in the owner's DM: the action is marked done and the DM redrawn without it.
+  app.action(new RegExp(`^${ACTION_DONE_ACTION}`), async ({ ack, body, context }) => {
+    await ack();
+    const parsed = BlockActionSchema.safeParse(body);
+    const value = ActionDoneValueSchema.safeParse(parseJson(parsed.success ? parsed.data.actions[0]!.value : undefined));
+    if (!parsed.success || !value.success) {
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: 'invalid' });
+      await tellUnreadable(s, body, context.botToken, null);
+      return;
+    }
+    const client = s.clients.forToken(context.botToken ?? '');
+    const tenant = tenantOf(parsed.data);
+    const userId = parsed.data.user.id;
+    const channel = parsed.data.channel?.id ?? parsed.data.container?.channel_id;
+    const ts = parsed.data.container?.message_ts;
+    const { r: roundId, a: actionId } = value.data;
+    try {
+      const round = s.remember(await s.app.service.getRound(tenant, roundId));
+      // Actions live in the channel's latest closed round; a button from an older plan no longer names a live action.
+      const latest = await s.app.service.latestClosedRound(tenant, round.channel.id);
+      if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
+      const { round: updated, action } = await s.app.service.completeAction(tenant, round.channel.id, { id: userId }, actionId);
+      const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
+      const payload = renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice });
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: 'ok' });
+      if (channel && ts) await client.chat.update({ channel, ts, text: payload.text ?? '', blocks: payload.blocks as never });
+      else if (channel) await client.chat.postEphemeral({ channel, user: userId, text: payload.text ?? '' });
+    } catch (err) {
+      const e = toAppError(err);
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: e.code.toLowerCase() });
+      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'marking an action done failed');
+      if (channel) await client.chat.postEphemeral({ channel, user: userId, text: esc(e.userMessage(s.localeOf(tenant, roundId))) });
     }
   });
 

@@ -16,6 +16,7 @@ const START_ERROR_BLOCK: Partial<Record<ErrorCode, string>> = {
   INVALID_CALENDAR: 'close_date',
   UNKNOWN_PACK: 'toolkit',
   INVALID_INPUT: 'toolkit',
+  REVIEWER_IS_PARTICIPANT: 'reviewers',
 };
 
 export function registerViews(app: App, s: SlackContext): void {
@@ -42,15 +43,25 @@ export function registerViews(app: App, s: SlackContext): void {
       await ack({ response_action: 'errors', errors: { channel: t(l, 'slack.form.errors.notMember') } });
       return;
     }
+    const reviewers = settings.reviewers ?? [];
     let participants = settings.participants ?? [];
     if (participants.length === 0) {
+      // "The channel's members" means the team: invited reviewers (often guests in the channel) review it instead.
       participants = await s.directory
-        .channelMembers(client, tenant, settings.channelId, context.botUserId ? [context.botUserId] : [])
+        .channelMembers(client, tenant, settings.channelId, [...(context.botUserId ? [context.botUserId] : []), ...reviewers])
         .catch(() => []);
       if (participants.length === 0) {
         await ack({ response_action: 'errors', errors: { participants: t(l, 'slack.form.errors.participants') } });
         return;
       }
+    }
+    // Someone picked both as participant and as reviewer: said on the reviewers field, with their names.
+    const both = reviewers.filter((id) => participants.includes(id));
+    if (both.length > 0) {
+      const names = await s.directory.names(client, tenant, both);
+      const member = both.map((id) => names[id] ?? id).join(', ');
+      await ack({ response_action: 'errors', errors: { reviewers: t(l, 'errors.REVIEWER_IS_PARTICIPANT', { member }) } });
+      return;
     }
     const coordinator = await s.directory.userOrDefault(client, tenant, sub.user.id);
     let round;
@@ -79,7 +90,7 @@ export function registerViews(app: App, s: SlackContext): void {
         s.app.logger.warn({ err, roundId: started.id }, 'posting the welcome failed');
         await s.messenger.tellCoordinatorPostFailed(started);
       }
-      const names = await s.directory.names(client, tenant, [...started.participants, ...started.managers]);
+      const names = await s.directory.names(client, tenant, [...started.participants, ...started.managers, ...started.reviewers]);
       if (Object.keys(names).length > 0) await s.app.service.rememberNames(tenant, started.id, names);
     });
   });

@@ -37,6 +37,7 @@ const BLOCK_OF_FIELD: Record<string, string> = {
   channelId: 'channel',
   participants: 'participants',
   managers: 'managers',
+  reviewers: 'reviewers',
   pacing: 'pacing',
   staggerEveryDays: 'stagger_every',
   startDate: 'start_date',
@@ -48,6 +49,7 @@ const BLOCK_OF_FIELD: Record<string, string> = {
   digestTime: 'digest_time',
   anonymous: 'options',
   isBaseline: 'options',
+  minResponses: 'min_responses',
 };
 
 function input(blockId: string, label: string, element: Block, opts: { optional?: boolean; hint?: string } = {}): Block {
@@ -92,6 +94,8 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     }),
     input('participants', t(l, 'form.participants'), { type: 'multi_users_select', ...(participants.length > 0 ? { initial_users: participants } : {}) }, { optional: true, hint: t(l, 'form.participantsHint') }),
     input('managers', t(l, 'form.managers'), { type: 'multi_users_select', ...(defaults.managers.length > 0 ? { initial_users: defaults.managers } : {}) }, { optional: true }),
+    // Peer review: colleagues from other cities, often Slack Connect or guest users in the channel.
+    input('reviewers', t(l, 'slack.form.reviewers'), { type: 'multi_users_select', ...(defaults.reviewers.length > 0 ? { initial_users: defaults.reviewers.slice(0, MAX_INITIAL_USERS) } : {}) }, { optional: true, hint: t(l, 'slack.form.reviewersHint') }),
     input('pacing', t(l, 'form.pacing'), { type: 'radio_buttons', options: pacingOptions, initial_option: find(pacingOptions, defaults.pacing) }),
     input('stagger_every', t(l, 'form.staggerEveryDays'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '30', initial_value: String(defaults.staggerEveryDays) }),
     input('start_date', t(l, 'form.startDate'), { type: 'datepicker', initial_date: defaults.startDate }),
@@ -102,6 +106,7 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     input('digest_weekday', t(l, 'form.digestWeekday'), { type: 'static_select', options: weekdayOptions, initial_option: find(weekdayOptions, String(defaults.digestWeekday)) }),
     input('digest_time', t(l, 'form.digestTime'), { type: 'timepicker', initial_time: defaults.digestTime }),
     input('options', t(l, 'slack.form.options'), { type: 'checkboxes', options: optionChoices, ...(initialChoices.length > 0 ? { initial_options: initialChoices } : {}) }, { optional: true }),
+    input('min_responses', t(l, 'slack.form.minResponses'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '50', initial_value: String(defaults.minResponses) }, { optional: true, hint: t(l, 'slack.form.minResponsesHint') }),
   ];
   const meta: StartMeta = { c: ctx.commandChannelId, l };
   return fitSurface('modal', {
@@ -164,6 +169,11 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
   const title = s.text('title').trim();
   const options = new Set(s.options('options'));
   const participants = s.users('participants');
+  const reviewers = [...new Set(s.users('reviewers'))];
+  // Reviewers only mean something in a peer review; naming them in another way of working is a mistake worth telling.
+  if (reviewers.length > 0 && mode && mode !== 'peer-review') errors.reviewers = t(l, 'slack.form.errors.reviewersNotPeerReview');
+  // Left empty (or absent in an older form), the product's default applies.
+  const minResponses = s.integer('min_responses') === undefined ? undefined : int('min_responses', 1, 50);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const settings: RoundSettingsInput = {
@@ -174,6 +184,7 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
     channelId: channelId!,
     participants,
     managers: s.users('managers'),
+    reviewers,
     pacing: pacing as 'all-at-once' | 'staggered',
     staggerEveryDays: staggerEveryDays!,
     startDate: startDate!,
@@ -185,6 +196,7 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
     digestTime: digestTime!,
     anonymous: options.has('anonymous'),
     isBaseline: options.has('baseline'),
+    ...(minResponses !== undefined ? { minResponses } : {}),
   };
   // The core's own schema has the final word; its complaints land on the matching field.
   const parsed = RoundSettingsSchema.safeParse(settings);

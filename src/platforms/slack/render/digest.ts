@@ -1,7 +1,8 @@
-// Renders a DigestView (weekly digest, status, final summary) as a Block Kit message.
-import type { DigestView } from '../../../core/views.js';
-import { fitSurface, type SurfacePayload } from '../limits.js';
-import { esc, link } from '../mrkdwn.js';
+// Renders a DigestView (weekly digest, status, final summary) as a Block Kit message, within Slack's size limits.
+import { t } from '../../../core/i18n.js';
+import type { DigestSection, DigestView } from '../../../core/views.js';
+import { blockChars, fitSurface, LIMITS, type SurfacePayload } from '../limits.js';
+import { esc, link, textLength } from '../mrkdwn.js';
 import { context, divider, header, section, sectionsFromLines, type Block } from './blocks.js';
 
 /** A short label for an evidence link: its host and the start of its path. */
@@ -13,6 +14,51 @@ export function linkLabel(url: string): string {
   } catch {
     return url.slice(0, 40);
   }
+}
+
+/** Room kept free under Slack's total for the "see more" line fitSurface may add. */
+const RESERVED_CHARS = 300;
+/** A section title and its "…and N more" line, at the least. */
+const MIN_SECTION_CHARS = 160;
+
+/**
+ * The way of working's sections (the peers' recommendations, where the team and the peers differ, the action plan),
+ * sharing what is left of the message's room fairly: each shows the lines that fit its share, then how many more the
+ * full report has (linked when there is a report).
+ */
+function modeSectionBlocks(view: DigestView, sections: DigestSection[], room: { chars: number; blocks: number }): Block[] {
+  const out: Block[] = [];
+  let chars = room.chars;
+  let blocks = room.blocks;
+  sections.forEach((s, i) => {
+    const left = sections.length - i;
+    const share = Math.max(MIN_SECTION_CHARS, Math.floor(chars / left));
+    // Each section block holds up to about 2,900 characters; its share of blocks caps its share of characters too.
+    const blockShare = Math.max(1, Math.floor(blocks / left));
+    const cap = Math.min(share, blockShare * (LIMITS.sectionText - 200));
+    const lines = [`*${esc(s.title)}*`];
+    let used = textLength(lines[0]!);
+    let shown = 0;
+    for (const raw of s.lines) {
+      const line = `• ${esc(raw)}`;
+      // Leave room for the "more" line unless this is the last line.
+      const reserve = shown + 1 < s.lines.length ? 80 : 0;
+      if (used + 1 + textLength(line) + reserve > cap) break;
+      lines.push(line);
+      used += 1 + textLength(line);
+      shown += 1;
+    }
+    const more = s.lines.length - shown;
+    if (more > 0) {
+      const text = t(view.locale, 'slack.digest.moreLines', { count: more });
+      lines.push(view.fullReportUrl ? link(view.fullReportUrl, text) : esc(text));
+    }
+    const built = sectionsFromLines(lines);
+    out.push(...built);
+    chars -= blockChars(built);
+    blocks -= built.length;
+  });
+  return out;
 }
 
 export function renderDigest(view: DigestView, opts: { seeMoreLabel: string }): SurfacePayload {
@@ -32,11 +78,21 @@ export function renderDigest(view: DigestView, opts: { seeMoreLabel: string }): 
   if (view.dueSoonTitle && view.dueSoon && view.dueSoon.length > 0) {
     blocks.push(...sectionsFromLines([`*${esc(view.dueSoonTitle)}*`, ...view.dueSoon.map((d) => `• ${esc(d)}`)]));
   }
-  if (view.pendingLine) blocks.push(context(esc(view.pendingLine)));
+  const tail: Block[] = [];
+  if (view.pendingLine) tail.push(context(esc(view.pendingLine)));
   // The view itself says when it left something out; point at the full report right there.
-  if (view.truncated && view.moreLine) blocks.push(context(view.fullReportUrl ? link(view.fullReportUrl, view.moreLine) : esc(view.moreLine)));
-  if (view.reportLinks.length > 0) blocks.push(section(view.reportLinks.map((l) => link(l.url, l.label)).join(' · ')));
-  blocks.push(context(esc(view.footer)));
+  if (view.truncated && view.moreLine) tail.push(context(view.fullReportUrl ? link(view.fullReportUrl, view.moreLine) : esc(view.moreLine)));
+  if (view.reportLinks.length > 0) tail.push(section(view.reportLinks.map((l) => link(l.url, l.label)).join(' · ')));
+  tail.push(context(esc(view.footer)));
+  if (view.sections && view.sections.length > 0) {
+    const fixed = [...blocks, ...tail];
+    const room = {
+      chars: LIMITS.messageBlockChars - RESERVED_CHARS - blockChars(fixed),
+      blocks: LIMITS.messageBlocks - 1 - fixed.length,
+    };
+    blocks.push(...modeSectionBlocks(view, view.sections, room));
+  }
+  blocks.push(...tail);
   const moreUrl = view.fullReportUrl ?? view.reportLinks[0]?.url;
   const more = moreUrl ? { url: moreUrl, label: opts.seeMoreLabel } : undefined;
   return fitSurface('message', { text: esc(`${view.title}: ${view.headline}`), blocks }, more ? { more } : {});
