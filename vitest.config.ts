@@ -7,5 +7,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    expect: {
+      // A test that asserts nothing is a defect.
+      requireAssertions: true,
+      // Browser and multi-process tests poll for state; give them room on a busy 2-core CI machine.
+      poll: { timeout: 10_000 },
+    },
   },
 });

@@ -68,7 +68,8 @@ async function voteAndAnswer(personId: string, level: string, answer: string, li
   await card.locator('textarea').first().fill(answer);
   await card.locator('textarea').last().fill(link);
   await card.getByRole('button', { name: 'Spara' }).click();
-  await expect.poll(() => page.getByTestId('toast').textContent()).toContain('Tack!');
+  await expect.poll(() => page.getByTestId('toast').textContent(), { timeout: 15_000 }).toContain('Tack!');
+  await page.waitForLoadState('networkidle');
 }
 
 beforeAll(async () => {
@@ -108,10 +109,11 @@ describe('playground in a real browser', () => {
     await voteAndAnswer('u-anna', 'Delvis', 'Vi har ett uttalande från 2024, men det används sällan.', 'https://kommun.example/protokoll/2024-05');
     await voteAndAnswer('u-bo', 'På plats', 'Kommunikationsplanen nämner åtagandet.', 'https://kommun.example/plan');
     await voteAndAnswer('u-cecilia', 'Delvis', 'Inte känt i stadsdelarna.', 'https://kommun.example/rapport');
-    const tally = await firstFactorCard().textContent();
-    expect(tally).toContain('3 av 4 har röstat');
-    expect(tally).toContain('3 har svarat');
-    expect(tally).toContain('Din röst: Delvis');
+    // The page refreshes after each action; wait for the refreshed card rather than reading it once.
+    const cardText = async () => (await firstFactorCard().textContent()) ?? '';
+    await expect.poll(cardText, { timeout: 15_000 }).toContain('3 av 4 har röstat');
+    expect(await cardText()).toContain('3 har svarat');
+    expect(await cardText()).toContain('Din röst: Delvis');
     await shot('04-after-votes');
 
     // Anna sees her saved answer when she reopens the form (a half-finished answer can be continued).
