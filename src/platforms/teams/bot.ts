@@ -140,6 +140,10 @@ export class TeamsBot {
         channelId: a.channelId,
         ...(cd?.tenant?.id ? { teamsTenantId: cd.tenant.id } : {}),
         ...(isPersonal(a) ? { ref: channelRef } : {}),
+        // Only installing the app for oneself keeps a 1:1 chat open whatever happens to the teams it is in.
+        ...(isPersonal(a) && a.type === ActivityTypes.InstallationUpdate ? { personal: true } : {}),
+        // The team we met them in reaches them for 1:1 chats until the bot leaves it (see forgetTeam).
+        ...(teamId ? { teams: [teamId] } : {}),
         savedAt: now,
       });
     }
@@ -149,7 +153,10 @@ export class TeamsBot {
   private async onConversationUpdate(turn: Turn): Promise<void> {
     const botId = turn.activity.recipient?.id;
     const removed = (turn.activity.membersRemoved ?? []).some((m) => m.id === botId);
-    if (removed) await this.deps.refs.removeConversation(turn.tenant, turn.key, teamIdOf(turn.activity));
+    if (!removed) return;
+    const teamId = teamIdOf(turn.activity);
+    await this.deps.refs.removeConversation(turn.tenant, turn.key, teamId);
+    if (teamId) await this.deps.refs.forgetTeam(turn.tenant, teamId);
   }
 
   private async onInstallationUpdate(turn: Turn): Promise<void> {
@@ -158,7 +165,9 @@ export class TeamsBot {
       if (isPersonal(turn.activity)) await this.deps.refs.removeUser(turn.tenant, turn.actor.id);
       const teamId = teamIdOf(turn.activity);
       const removed = await this.deps.refs.removeConversation(turn.tenant, turn.key, teamId);
-      this.ctx.logger.info({ tenant: turn.tenant, removed }, 'teams: app removed; conversation references deleted');
+      // The 1:1 chats opened through that team go too, unless the person still has the app another way.
+      const people = teamId ? await this.deps.refs.forgetTeam(turn.tenant, teamId) : 0;
+      this.ctx.logger.info({ tenant: turn.tenant, removed, people }, 'teams: app removed; conversation references deleted');
       return;
     }
     if (!turn.key) return;

@@ -74,6 +74,8 @@ export class TeamsMessenger implements Messenger {
         channelId,
         ...(teamsTenantId ? { teamsTenantId } : {}),
         ref,
+        // Opened through the round channel's team: reachable while the bot stays in it.
+        ...(channel?.teamId ? { teams: [channel.teamId] } : {}),
         savedAt: new Date(this.ctx.clock.now()).toISOString(),
       });
       return ref;

@@ -27,6 +27,10 @@ export interface UserRecord {
   teamsTenantId?: string;
   /** The 1:1 conversation, once we have one. */
   ref?: Partial<ConversationReference>;
+  /** Teams (ids) through whose install we reach the person: where we met them, or whose channel opened the chat. */
+  teams?: string[];
+  /** The person wrote to the bot in their personal scope: the app is installed for them personally. */
+  personal?: boolean;
   dead?: boolean;
   savedAt: string;
 }
@@ -60,17 +64,20 @@ export class ReferenceStore {
     return isConversation(r) ? r : null;
   }
 
-  /** Remembers a user; keeps an existing 1:1 reference unless a new one is given. */
+  /** Remembers a user; keeps an existing 1:1 reference unless a new one is given, and adds to the teams and scope known. */
   async saveUser(rec: Omit<UserRecord, 'kind'>): Promise<void> {
     const id = userId(rec.tenant, rec.userId);
-    if (!rec.ref && this.fresh.has(id)) return;
+    const freshKey = `${id}|${(rec.teams ?? []).join(',')}|${rec.personal ? 'p' : ''}`;
+    if (!rec.ref && this.fresh.has(freshKey)) return;
     const existing = await this.user(rec.tenant, rec.userId);
     const ref = rec.ref ?? existing?.ref;
-    const merged: UserRecord = { ...existing, ...rec, kind: 'user', ...(ref ? { ref } : {}) };
+    const teams = [...new Set([...(existing?.teams ?? []), ...(rec.teams ?? [])])];
+    const personal = Boolean(existing?.personal || rec.personal);
+    const merged: UserRecord = { ...existing, ...rec, kind: 'user', ...(ref ? { ref } : {}), teams, ...(personal ? { personal } : {}) };
     // Hearing from someone again means the bot is reachable for them: a dead mark no longer holds.
     delete merged.dead;
     await this.store.putRecord(REFERENCE_COLLECTION, id, merged as unknown as StoredRecord);
-    this.fresh.add(id);
+    this.fresh.add(freshKey);
   }
 
   async user(tenant: string, id: string): Promise<UserRecord | null> {
@@ -89,7 +96,7 @@ export class ReferenceStore {
   async markUserDead(tenant: string, id: string): Promise<void> {
     const r = await this.user(tenant, id);
     if (!r) return;
-    this.fresh.delete(userId(tenant, id));
+    this.forgetFresh(userId(tenant, id));
     await this.store.putRecord(REFERENCE_COLLECTION, userId(tenant, id), { ...r, dead: true } as unknown as StoredRecord);
   }
 
@@ -110,7 +117,40 @@ export class ReferenceStore {
 
   /** The user removed the bot from their personal scope: forget the 1:1 chat, keep nothing. */
   async removeUser(tenant: string, id: string): Promise<void> {
-    this.fresh.delete(userId(tenant, id));
+    this.forgetFresh(userId(tenant, id));
     await this.store.deleteRecord(REFERENCE_COLLECTION, userId(tenant, id));
+  }
+
+  /**
+   * The bot left a team: the people we reached only through that team can no longer be messaged, so their 1:1
+   * references (and the chats' conversation records) go too. People who installed the app themselves, or whom another
+   * team still reaches, keep theirs. Records from before teams were tracked go once no team of the tenant is left.
+   */
+  async forgetTeam(tenant: string, teamId: string): Promise<number> {
+    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    const teamsLeft = Object.values(all).some((r) => isConversation(r) && r.tenant === tenant && r.teamId !== undefined && r.teamId !== teamId);
+    let removed = 0;
+    for (const [id, r] of Object.entries(all)) {
+      if (!isUser(r) || r.tenant !== tenant) continue;
+      const teams = r.teams ?? [];
+      const reachable = r.personal === true || (r.teams === undefined ? teamsLeft : teams.some((t) => t !== teamId));
+      if (reachable) {
+        if (teams.includes(teamId)) {
+          this.forgetFresh(id);
+          await this.store.putRecord(REFERENCE_COLLECTION, id, { ...r, teams: teams.filter((t) => t !== teamId) } as unknown as StoredRecord);
+        }
+        continue;
+      }
+      this.forgetFresh(id);
+      await this.store.deleteRecord(REFERENCE_COLLECTION, id);
+      const chat = r.ref?.conversation?.id;
+      if (chat) await this.store.deleteRecord(REFERENCE_COLLECTION, convId(tenant, chat));
+      removed += 1;
+    }
+    return removed;
+  }
+
+  private forgetFresh(id: string): void {
+    for (const key of this.fresh) if (key === id || key.startsWith(`${id}|`)) this.fresh.delete(key);
   }
 }
