@@ -1,8 +1,7 @@
 // The score chart: per-factor scores of a round against its baseline, drawn server-side with Vega-Lite and rasterised with resvg.
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
-import { parse as parseVega, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { specToSvg, svgToPng } from './chart-render.js';
 import { t } from '../core/i18n.js';
 import type { RoundState } from '../core/service.js';
 import { resultsVisible } from '../core/views.js';
@@ -157,28 +156,10 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
 
 /** The chart as a standalone SVG document (fixed size, white background, localised title and legend). */
 export async function renderScoreChartSvg(state: RoundState, baseline: RoundState | null): Promise<string> {
-  const { spec } = compile(chartSpec(state, baseline));
-  const view = new View(parseVega(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return specToSvg(chartSpec(state, baseline));
 }
 
 /** The chart as a PNG, for chat messages and the HTML report; no browser needed. */
 export async function renderScoreChartPng(state: RoundState, baseline: RoundState | null): Promise<Buffer> {
-  const svg = await renderScoreChartSvg(state, baseline);
-  const files = chartFontFiles();
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'original' },
-    background: '#ffffff',
-    font: {
-      fontFiles: files,
-      loadSystemFonts: files.length === 0,
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
-    },
-  });
-  return resvg.render().asPng();
+  return svgToPng(await renderScoreChartSvg(state, baseline));
 }

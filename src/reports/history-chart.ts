@@ -1,10 +1,9 @@
 // The history chart: each key factor's score across a channel's rounds, as small multiples, drawn like the score chart (Vega-Lite → SVG → resvg PNG).
-import { Resvg } from '@resvg/resvg-js';
-import { parse as parseVega, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { specToSvg, svgToPng } from './chart-render.js';
+import { CHART_FONT_FAMILY } from './chart.js';
 import type { History } from '../core/history.js';
 import { t } from '../core/i18n.js';
-import { CHART_FONT_FAMILY, chartFontFiles } from './chart.js';
 
 export const HISTORY_CHART_WIDTH = 960;
 
@@ -69,23 +68,10 @@ function historySpec(history: History): TopLevelSpec {
 
 /** The history chart as an SVG document. */
 export async function renderHistoryChartSvg(history: History): Promise<string> {
-  const { spec } = compile(historySpec(history));
-  const view = new View(parseVega(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return specToSvg(historySpec(history));
 }
 
 /** The history chart as a PNG, for chat links, the playground and `assess-bot history --chart`. */
 export async function renderHistoryChartPng(history: History): Promise<Buffer> {
-  const svg = await renderHistoryChartSvg(history);
-  const files = chartFontFiles();
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'original' },
-    background: '#ffffff',
-    font: { fontFiles: files, loadSystemFonts: files.length === 0, defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
-  });
-  return resvg.render().asPng();
+  return svgToPng(await renderHistoryChartSvg(history));
 }
