@@ -30,7 +30,8 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
   });
   app.action<BlockAction<ButtonAction>>(/^vote:/, async ({ ack, body, action }) => {
     await ack();
-    await redis.hset(opts.key, `${action.value}|${body.user.id}`, action.action_id);
+    // One field per click (the vote is the value), so the benchmark can count the writes that landed.
+    await redis.hset(opts.key, `${body.user.id}|${action.action_ts}`, action.value ?? '');
   });
   await app.start(opts.port);
   return {
