@@ -11,11 +11,11 @@ export interface MemoryBenchResult {
   heapUsedMb: number;
 }
 
-/** Runs the child compiled (dist/) when available, so the figure is the production process, not tsx's. */
+/** Runs the child compiled (dist/) with the image's NODE_OPTIONS (deploy/Dockerfile), so the figure is the production process, not tsx's. */
 export function runMemoryBench(rounds = 1000): MemoryBenchResult[] {
   const compiled = join(import.meta.dirname, 'memory-child.js');
   const [cmd, args] = existsSync(compiled)
-    ? [process.execPath, ['--expose-gc', compiled]]
+    ? [process.execPath, ['--expose-gc', '--max-semi-space-size=4', compiled]]
     : [join(import.meta.dirname, '../node_modules/.bin/tsx'), ['--expose-gc', join(import.meta.dirname, 'memory-child.ts')]];
   return ['redis', 'embedded'].map((backend) => {
     const out = execFileSync(cmd, [...args, backend, String(rounds)], { encoding: 'utf8', timeout: 300_000 });
