@@ -8,7 +8,7 @@ import { t, tn } from '../../src/core/i18n.js';
 import type { DigestView } from '../../src/core/views.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { dropPrefix } from '../helpers/world.js';
-import { BOT, CHANNEL, PEOPLE, SERVICE_URL, TENANT, cardAction, channelMessage, fixture } from '../fixtures/teams/activities.js';
+import { BOT, CHANNEL, PEOPLE, SERVICE_URL, TENANT, cardAction, channelMessage, fixture, type Person } from '../fixtures/teams/activities.js';
 import { cardOf, fakeConnector, startApp, textsOf, type Harness } from '../fixtures/teams/harness.js';
 
 interface InvokeBody {
@@ -146,7 +146,7 @@ describe('Teams: peer review, action plan and removal', () => {
 
   it('phase one: the team assesses itself; the reviewer cannot vote yet', async () => {
     fakeConnector();
-    const votes: [typeof PEOPLE.anna, string, string][] = [
+    const votes: [Person, string, string][] = [
       [PEOPLE.cora, 'f01', 'partly'],
       [PEOPLE.anna, 'f01', 'partly'],
       [PEOPLE.bo, 'f01', 'in-place'],

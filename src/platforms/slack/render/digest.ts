@@ -22,25 +22,41 @@ const RESERVED_CHARS = 300;
 const MIN_SECTION_CHARS = 160;
 
 /**
+ * Each section's share of `room` characters: short sections get all they need, and the rest is split evenly among
+ * the longer ones (so a long list of recommendations cannot crowd out a short action plan, nor the other way round).
+ */
+function shares(needs: number[], room: number): number[] {
+  const out = needs.map(() => 0);
+  let left = Math.max(0, room);
+  const order = needs.map((need, i) => ({ need, i })).sort((a, b) => a.need - b.need);
+  order.forEach(({ need, i }, k) => {
+    const even = Math.floor(left / (order.length - k));
+    out[i] = Math.max(MIN_SECTION_CHARS, Math.min(need, even));
+    left -= Math.min(need, even);
+  });
+  return out;
+}
+
+/**
  * The way of working's sections (the peers' recommendations, where the team and the peers differ, the action plan),
- * sharing what is left of the message's room fairly: each shows the lines that fit its share, then how many more the
- * full report has (linked when there is a report).
+ * sharing what is left of the message's room: each shows the lines that fit its share, then how many more the full
+ * report has (linked when there is a report).
  */
 function modeSectionBlocks(view: DigestView, sections: DigestSection[], room: { chars: number; blocks: number }): Block[] {
   const out: Block[] = [];
-  let chars = room.chars;
-  let blocks = room.blocks;
-  sections.forEach((s, i) => {
-    const left = sections.length - i;
-    const share = Math.max(MIN_SECTION_CHARS, Math.floor(chars / left));
-    // Each section block holds up to about 2,900 characters; its share of blocks caps its share of characters too.
-    const blockShare = Math.max(1, Math.floor(blocks / left));
-    const cap = Math.min(share, blockShare * (LIMITS.sectionText - 200));
-    const lines = [`*${esc(s.title)}*`];
-    let used = textLength(lines[0]!);
+  const rendered = sections.map((s) => ({ title: `*${esc(s.title)}*`, lines: s.lines.map((raw) => `• ${esc(raw)}`) }));
+  const charShares = shares(
+    rendered.map((s) => [s.title, ...s.lines].reduce((n, l) => n + textLength(l) + 1, 0)),
+    room.chars,
+  );
+  // Each section block holds up to about 2,900 characters; a section's share of blocks caps its characters too.
+  const blockShare = Math.max(1, Math.floor(room.blocks / Math.max(1, sections.length)));
+  rendered.forEach((s, i) => {
+    const cap = Math.min(charShares[i]!, blockShare * (LIMITS.sectionText - 200));
+    const lines = [s.title];
+    let used = textLength(s.title);
     let shown = 0;
-    for (const raw of s.lines) {
-      const line = `• ${esc(raw)}`;
+    for (const line of s.lines) {
       // Leave room for the "more" line unless this is the last line.
       const reserve = shown + 1 < s.lines.length ? 80 : 0;
       if (used + 1 + textLength(line) + reserve > cap) break;
@@ -53,10 +69,7 @@ function modeSectionBlocks(view: DigestView, sections: DigestSection[], room: { 
       const text = t(view.locale, 'slack.digest.moreLines', { count: more });
       lines.push(view.fullReportUrl ? link(view.fullReportUrl, text) : esc(text));
     }
-    const built = sectionsFromLines(lines);
-    out.push(...built);
-    chars -= blockChars(built);
-    blocks -= built.length;
+    out.push(...sectionsFromLines(lines));
   });
   return out;
 }
