@@ -164,10 +164,20 @@ export function digestCardModel(view: DigestView, opts: { chartUrl?: string } = 
 
 /**
  * The sections a round's way of working adds (the peers' recommendations, where the team and the peers differ, the
- * action plan), after the digest's own; each shows at most `maxLines` lines and says how many more the report has.
+ * action plan), after the digest's own; each shows at most `maxLines` lines, then how many more the full report has,
+ * as a link to it. People's text is made inert here; the link is ours.
  */
 export function modeSections(view: DigestView, maxLines = MAX_SECTION_LINES): DigestCardModel['sections'] {
-  return (view.sections ?? []).map((s) => ({ title: clip(s.title, 200), lines: clipLines(view.locale, s.lines, maxLines) }));
+  const url = view.fullReportUrl && !/[()[\]\s]/.test(view.fullReportUrl) ? view.fullReportUrl : null;
+  return (view.sections ?? []).map((s) => {
+    const lines = s.lines.slice(0, maxLines).map((l) => inertMarkdown(clip(l)));
+    const more = s.lines.length - lines.length;
+    if (more > 0) {
+      const text = t(view.locale, 'cards.digest.moreLines', { count: more });
+      lines.push(url ? `[${text}](${url})` : text);
+    }
+    return { title: inertMarkdown(clip(s.title, 200)), lines };
+  });
 }
 
 /**
@@ -178,9 +188,9 @@ export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } =
   let limit = view.factors.length;
   let sectionLines = MAX_SECTION_LINES;
   const render = () => {
-    const model = digestCardModel(view, opts, limit);
+    const model = inertModel(digestCardModel(view, opts, limit), DIGEST_OWN_LINKS);
     model.sections.push(...modeSections(view, sectionLines));
-    return expand('digest-card', inertModel(model, DIGEST_OWN_LINKS));
+    return expand('digest-card', model);
   };
   let card = render();
   // Lines are already clipped; a very large toolkit or a long peer review can still overflow, so show fewer factors

@@ -315,7 +315,8 @@ describe('Teams digest card with the way of working\'s sections', () => {
     const text = textsOf(card);
     expect(text).toContain(t('sv', 'modes.digest.recommendationsTitle'));
     expect(text).toContain(t('sv', 'modes.digest.planTitle'));
-    expect(text).toMatch(/…och \d+ till i hela rapporten/);
+    // What is left out is counted, with a link to the full report.
+    expect(text).toMatch(/\[…och \d+ till i hela rapporten\]\(https:\/\/assess\.kommun\.example\/reports\/x\?format=html\)/);
     // People's text stays text: no link of theirs survives as a link.
     expect(JSON.stringify(card)).not.toContain('](https://evil.example)');
     // A small plan is shown whole.
