@@ -67,7 +67,8 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       mode: defaults.mode,
       participants: list(defaults.participants),
       managers: list(defaults.managers),
-      reviewers: list(defaults.reviewers),
+      // Settings saved before these fields existed (e.g. a form already in the playground's timeline) have neither.
+      reviewers: list(defaults.reviewers ?? []),
       pacing: defaults.pacing,
       staggerEveryDays: defaults.staggerEveryDays,
       startDate: defaults.startDate,
@@ -79,7 +80,7 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       digestTime: defaults.digestTime,
       anonymous: String(defaults.anonymous),
       isBaseline: String(defaults.isBaseline),
-      minResponses: defaults.minResponses,
+      minResponses: defaults.minResponses ?? 3,
       channelId: defaults.channelId,
       channelName: defaults.channelName ?? '',
     },

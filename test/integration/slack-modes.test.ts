@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t, tn } from '../../src/core/i18n.js';
 import type { DigestView } from '../../src/core/views.js';
 import { checkSurface } from '../../src/platforms/slack/limits.js';
+import { esc } from '../../src/platforms/slack/mrkdwn.js';
 import { renderDigest } from '../../src/platforms/slack/render/digest.js';
 import {
   API_ORIGIN,
@@ -18,6 +19,7 @@ import {
   startSlackApp,
   submission,
   submittedValues,
+  buttonPayload,
   votePayload,
   type RecordedCall,
   type SlackTestApp,
@@ -158,6 +160,14 @@ describe('peer review and action plans in Slack', () => {
     expect(await vote(REVIEWER, 'f02', 'in-place')).toMatch(/^Du röstade På plats/);
     expect((await t_.app.store.getCounts(TEAM, roundId, 'f01#peer'))['not-in-place']).toBe(1);
     expect((await t_.app.store.getCounts(TEAM, roundId, 'f01'))['not-in-place']).toBe(0);
+    // Neither side gets an answer form it could not save: each is told why before typing anything.
+    for (const [who, code] of [[REVIEWER, 'REVIEWERS_CANNOT_EDIT_TEAM'], ['U0BO', 'SELF_ASSESSMENT_LOCKED']] as const) {
+      t_.slack.clear();
+      await sendInteraction(t_, buttonPayload({ user: who, roundId, factorId: 'f01', actionId: 'answer' }));
+      await t_.adapter.settled();
+      expect(t_.slack.callsTo('views.open')).toEqual([]);
+      expect(t_.slack.callsTo('chat.postEphemeral').map((c) => c.body.text)).toEqual([esc(t('sv', `errors.${code}`, { coordinator: 'Cora Lind' }))]);
+    }
     expect(await command('recommend 1 Anta en mångfaldsplan för ledningen.', REVIEWER)).toMatchObject({
       text: t('sv', 'modes.review.recommendationSaved', { factor: '01 · Offentliga åtaganden' }),
     });

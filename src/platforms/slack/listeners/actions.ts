@@ -3,7 +3,8 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
-import { assertCanRespond, assertWritable } from '../../../core/lifecycle.js';
+import { assertCanRespond, assertWritable, isParticipant } from '../../../core/lifecycle.js';
+import { isPanelMember } from '../../../core/peer-review.js';
 import { LevelSchema, type Round } from '../../../core/model.js';
 import { buildFactorCard, factorHeader, voteConfirmation } from '../../../core/views.js';
 import type { SlackContext } from '../context.js';
@@ -67,6 +68,21 @@ async function tellUnreadable(s: SlackContext, raw: unknown, botToken: string | 
   await s.clients.forToken(botToken ?? '').chat.postEphemeral({ channel, user: who.data.user.id, text: esc(t(locale, 'slack.errors.badRequest')) });
 }
 
+/**
+ * Whether this person's answer could be saved, checked before the form opens: in a peer review the team's answers
+ * lock once the review starts, and reviewers never edit them (they write findings with /assess finding).
+ */
+function assertCanAnswer(round: Round, userId: string): void {
+  assertWritable(round);
+  if (round.mode === 'peer-review') {
+    const coordinator = round.names[round.coordinators[0] ?? ''] ?? round.coordinators[0] ?? '';
+    const reviewer = isPanelMember(round, userId) && !isParticipant(round, userId);
+    if (reviewer) throw new AppError(round.reviewPhase === 'review' ? 'REVIEWERS_CANNOT_EDIT_TEAM' : 'REVIEW_NOT_STARTED', { coordinator });
+    if (round.reviewPhase === 'review') throw new AppError('SELF_ASSESSMENT_LOCKED', { coordinator });
+  }
+  assertCanRespond(round, userId);
+}
+
 async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {
   return s.remember(await s.app.service.getRound(c.tenant, c.roundId));
 }
@@ -118,8 +134,7 @@ export function registerActions(app: App, s: SlackContext): void {
     try {
       const round = await loadRound(s, c);
       // Refuse before the form opens, so nobody types an answer that cannot be saved.
-      assertWritable(round);
-      assertCanRespond(round, c.userId);
+      assertCanAnswer(round, c.userId);
       const state = await s.app.service.state(c.tenant, c.roundId, { answers: false });
       const saved = await s.app.service.myAnswer(round, c.factorId, c.userId);
       const view = buildAnswerModal(buildFactorCard(state, c.factorId), saved, { t: c.tenant, r: c.roundId, f: c.factorId, c: c.channelId ?? round.channel.id });
