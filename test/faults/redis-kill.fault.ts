@@ -1,6 +1,6 @@
 // Redis killed with SIGKILL in the middle of a burst of votes, then restarted on its AOF: no acknowledged vote is lost
 // (acknowledged = Slack got its 200 and the voter's confirmation reached Slack), and every vote sent while Redis was down
-// was answered with the clear "try again, nothing was saved" message, never with silence.
+// was answered with the clear "try again in a moment" message, never with silence.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
