@@ -17,9 +17,7 @@ import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions, splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
-import { expand } from '../../cards/templates.js';
 import {
-  digestCardModel,
   parseStartForm,
   renderDigestCard,
   renderFactorCard,
@@ -104,12 +102,9 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
   // The timeline names people (who a message is for, and names inside texts): part of a privacy request.
   service.privacy.register(playgroundPrivacySource(store));
 
-  /** The shared digest card, plus the sections the round's way of working adds (peer review, action plan). */
+  /** The shared digest card, sections included, with the same text-safety and size limits Teams gets. */
   function digestCard(view: DigestView, chartUrl: string): Record<string, unknown> {
-    if (!view.sections || view.sections.length === 0) return renderDigestCard(view, { chartUrl }) as Record<string, unknown>;
-    const model = digestCardModel(view, { chartUrl });
-    model.sections.push(...view.sections.map((x) => ({ title: x.title, lines: x.lines })));
-    return expand('digest-card', model) as Record<string, unknown>;
+    return renderDigestCard(view, { chartUrl }) as Record<string, unknown>;
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
