@@ -16,7 +16,7 @@ import type { RoundSnapshot } from '../src/core/ports.js';
 import { AssessmentService, digestReadOptions, type RoundState } from '../src/core/service.js';
 import { buildDigest } from '../src/core/views.js';
 import { AnswerStatsBuilder } from '../src/store/keys.js';
-import { RedisStore } from '../src/store/redis-store.js';
+import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
 
 /** A type alias rather than an interface, so it also reads as a plain record (bench/run.ts prints the rows generically). */
 export type DigestBenchResult = {
@@ -159,12 +159,7 @@ async function loadStates(service: AssessmentService, round: Round): Promise<{ s
 async function dropPrefix(url: string, prefix: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(client, prefix);
   } finally {
     client.disconnect();
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { build } from '../src/app/build.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/app/logger.js';
+import { deleteKeysWithPrefix, type RedisStore } from '../src/store/redis-store.js';
 
 const backend = process.argv[2] ?? 'redis';
 const rounds = Number(process.argv[3] ?? 1000);
@@ -30,13 +31,7 @@ await app.scheduler.tick();
 global.gc?.();
 const rss = process.memoryUsage().rss;
 if (backend === 'redis') {
-  const client = (app.store as unknown as { client: import('ioredis').Redis }).client;
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix((app.store as RedisStore).client, prefix);
 }
 await app.close();
 console.log(JSON.stringify({ backend, rounds, rssMb: Math.round(rss / 1048576), startRssMb: Math.round(baseline / 1048576), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) }));

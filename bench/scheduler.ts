@@ -6,7 +6,7 @@ import type { Round } from '../src/core/model.js';
 import type { Job, Messenger } from '../src/core/ports.js';
 import { AssessmentService } from '../src/core/service.js';
 import { Scheduler } from '../src/schedule/scheduler.js';
-import { RedisStore } from '../src/store/redis-store.js';
+import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
 import { benchRound } from './store.js';
 
 export interface SchedulerBenchResult {
@@ -81,13 +81,7 @@ export async function runSchedulerBench(rounds = 1000, jobsPerRound = 10, replic
       perReplica,
     };
   } finally {
-    const client = stores[0]!.client;
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await client.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(stores[0]!.client, prefix);
     await Promise.all(stores.map((s) => s.close()));
   }
 }

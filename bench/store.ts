@@ -2,7 +2,7 @@
 // read it) time and round trips for 10 vs 1,000 participants, and the same read with every answer for comparison.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { RedisStore } from '../src/store/redis-store.js';
+import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { RoundSchema, type Round } from '../src/core/model.js';
 import type { Store } from '../src/core/ports.js';
@@ -105,12 +105,7 @@ export async function runStoreBench(): Promise<StoreBenchResult[]> {
   try {
     return [await benchStore(redis, 'redis'), await benchStore(new MemoryStore(), 'embedded')];
   } finally {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length) await redis.client.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis.client, prefix);
     await redis.close();
   }
 }

@@ -13,7 +13,7 @@ import { PackRegistry } from '../src/content/registry.js';
 import { LEVELS, type Level } from '../src/core/model.js';
 import { systemClock } from '../src/core/ports.js';
 import { AssessmentService } from '../src/core/service.js';
-import { RedisStore } from '../src/store/redis-store.js';
+import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, signedHeaders, votePayload } from '../test/helpers/slack-sign.js';
 import type { FakeSlackStats } from './fake-slack.js';
 
@@ -133,12 +133,7 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
 }
 
 export async function dropRedisPrefix(store: RedisStore, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await store.client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await store.client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(store.client, prefix);
 }
 
 // --- the round under load ----------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ import {
   AnswerStatsBuilder,
   INTERACTION_TTL_MS,
   Keys,
+  assertPrefix,
   PREVIEW_LINKS,
   answerOrderEntry,
   answerTime,
@@ -365,6 +366,28 @@ const UNAVAILABLE_MESSAGES = [
 const UNAVAILABLE_REPLIES = ['LOADING', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'BUSY'];
 
 /** True for errors that mean Redis could not be reached or cannot serve right now. */
+/**
+ * Deletes every key under a prefix with SCAN + UNLINK, on every master of a cluster. For tests and benchmarks,
+ * which share one Redis and must remove only their own keys; never called by the bot itself.
+ */
+export async function deleteKeysWithPrefix(client: RedisClient, prefix: string): Promise<number> {
+  assertPrefix(prefix);
+  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
+  let deleted = 0;
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      // A cluster refuses multi-key commands across slots, so there each key goes on its own.
+      if (client instanceof Cluster) for (const key of keys) deleted += await node.unlink(key);
+      else deleted += await node.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  return deleted;
+}
+
 export function isUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err instanceof StoreUnavailableError) return true;

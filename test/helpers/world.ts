@@ -5,7 +5,7 @@ import type { Store } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
 import type { RoundSettingsInput } from '../../src/core/settings.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { RedisStore } from '../../src/store/redis-store.js';
+import { RedisStore, deleteKeysWithPrefix } from '../../src/store/redis-store.js';
 import { FakeClock } from './fake-clock.js';
 
 export const packs = PackRegistry.fromDir();
@@ -22,13 +22,7 @@ export async function redisStore(prefix = testPrefix()): Promise<RedisStore> {
 
 /** Deletes every key under the store's prefix (only ours: the machine's Redis is shared). */
 export async function dropPrefix(store: RedisStore): Promise<void> {
-  const client = store.client;
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${store.keys.prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(store.client, store.keys.prefix);
 }
 
 export function makeService(store: Store = new MemoryStore(), clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'))) {

@@ -11,18 +11,14 @@ import { loadConfig } from '../../src/config.js';
 import { runExportCommand } from '../../src/reports/cli-export.js';
 import { requestLocale } from '../../src/reports/routes.js';
 import { MemoryStore, RedisStore } from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from '../../src/store/redis-store.js';
 import { CLOSED_AT, realisticRound, ROUND_ID, TENANT } from '../golden/realistic-round.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `test-report-${randomBytes(5).toString('hex')}`;
 
 async function dropPrefix(store: RedisStore): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await store.client.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await store.client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(store.client, PREFIX);
 }
 
 const ENV = {
