@@ -739,6 +739,9 @@ export interface OpenRedisStoreOptions extends RedisStoreOptions, RedisClientOpt
   migrations?: Migration[];
 }
 
+const PARSED_ROUND_CACHE = 256;
+const PARSED_ROUND_MAX_CHARS = 32 * 1024;
+
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly keys: Keys;
@@ -843,8 +846,21 @@ export class RedisStore implements Store {
 
   // --- rounds -------------------------------------------------------------------------------
 
+  /**
+   * Validated rounds by their exact JSON: every vote reads its round, and re-validating an unchanged round with zod
+   * was a measurable share of the vote path. Callers get their own copy; large rounds are not cached.
+   */
+  private readonly parsedRounds = new Map<string, Round>();
+
   private parseRound(json: string): Round {
-    return RoundSchema.parse(JSON.parse(json));
+    const cached = this.parsedRounds.get(json);
+    if (cached) return structuredClone(cached);
+    const round = RoundSchema.parse(JSON.parse(json));
+    if (json.length <= PARSED_ROUND_MAX_CHARS) {
+      if (this.parsedRounds.size >= PARSED_ROUND_CACHE) this.parsedRounds.delete(this.parsedRounds.keys().next().value!);
+      this.parsedRounds.set(json, structuredClone(round));
+    }
+    return round;
   }
 
   async createRound(input: Round): Promise<void> {
