@@ -28,6 +28,7 @@ import type {
   VoteInput,
   VoteResult,
 } from '../core/ports.js';
+import { invalid } from './invalid.js';
 import { AnswerStatsBuilder, INTERACTION_TTL_MS, enc, encodeAnswerMeta, memberField, parseMemberField } from './keys.js';
 
 interface RoundState {
@@ -86,14 +87,6 @@ export interface MemoryStoreOptions {
   snapshotFile?: string;
   /** Delay between a write and the file save (default 100 ms). */
   snapshotDebounceMs?: number;
-}
-
-function invalid(err: unknown): never {
-  if (err instanceof z.ZodError) {
-    const detail = err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new AppError('INVALID_INPUT', { detail }, { cause: err });
-  }
-  throw err;
 }
 
 function byDue(a: Job, b: Job): number {

@@ -34,7 +34,7 @@
 // call migrate() once at start.
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { z } from 'zod';
+import { invalid } from './invalid.js';
 import { AppError, StoreUnavailableError } from '../core/errors.js';
 import {
   AnswerSchema,
@@ -403,14 +403,6 @@ export function isUnavailableError(err: unknown): boolean {
 
 function mapError(err: unknown): unknown {
   return isUnavailableError(err) && !(err instanceof StoreUnavailableError) ? new StoreUnavailableError(err) : err;
-}
-
-function invalid(err: unknown): never {
-  if (err instanceof z.ZodError) {
-    const detail = err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new AppError('INVALID_INPUT', { detail }, { cause: err });
-  }
-  throw err;
 }
 
 // ---------------------------------------------------------------------------------------------
