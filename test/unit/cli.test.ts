@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
+import { runHistoryCommand, runPrivacyCommand } from '../../src/app/modes-cli.js';
 import { defaultContentRoot } from '../../src/content/load.js';
 
 function sink(): Writable & { text: () => string } {
@@ -59,5 +60,36 @@ describe('cli', () => {
     const r = await cli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.out).toContain('Usage: assess-bot');
+  });
+});
+
+describe('cli: history and privacy refuse bad input before touching any store', () => {
+  const env = { DEFAULT_LOCALE: 'en', REDIS_URL: 'redis://127.0.0.1:1' };
+  const call = async (fn: typeof runHistoryCommand, args: string[]) => {
+    const out = sink();
+    const err = sink();
+    const code = await fn(args, out, err, env);
+    return { code, out: out.text(), err: err.text() };
+  };
+
+  it('history without --channel, or with an unknown flag, prints its usage and exits 2', async () => {
+    for (const args of [['--tenant', 'T1'], ['--tenant', 'T1', '--channel', 'C1', '--colour', 'red']]) {
+      const r = await call(runHistoryCommand, args);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('history --tenant');
+      expect(r.out).toBe('');
+    }
+  });
+
+  it('privacy needs an action, a tenant and a person, and --yes before anything is erased', async () => {
+    const missing = await call(runPrivacyCommand, ['erase', '--tenant', 'T1']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('privacy');
+    const unconfirmed = await call(runPrivacyCommand, ['erase', '--tenant', 'T1', '--user', 'U1']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.err).toMatch(/--yes/);
+    expect(unconfirmed.out).toBe('');
+    const unknown = await call(runPrivacyCommand, ['shred', '--tenant', 'T1', '--user', 'U1']);
+    expect(unknown.code).toBe(2);
   });
 });
