@@ -103,13 +103,34 @@ export function digestTimes(cal: Calendar): string[] {
   return out;
 }
 
+/**
+ * Formatting through Intl is costly and every vote confirmation names the same close date, so formatted dates are
+ * remembered (they depend only on the instant, zone and language). Bounded: cleared when it grows past the limit.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_LIMIT = 2_000;
+
+function remembered(key: string, make: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
+    text = make();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
 /** A date formatted for people, in the round's timezone and language. */
 export function formatDate(iso: string, zone: string, locale: 'sv' | 'en'): string {
-  return at(iso, zone).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' });
+  return remembered(`d\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
+    at(iso, zone).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+  );
 }
 
 export function formatDateTime(iso: string, zone: string, locale: 'sv' | 'en'): string {
-  return at(iso, zone)
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return remembered(`t\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
+    at(iso, zone)
+      .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
+      .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+  );
 }

@@ -33,6 +33,11 @@ export interface VoteInput {
   /** The platform's interaction id; a repeat of the same id counts once. */
   interactionId: string;
   at: string;
+  /**
+   * The revision of the round the caller decided on (from getRoundVersioned). When given, the vote is stored only
+   * if the round is still at that revision; otherwise the result is `stale` and nothing is stored.
+   */
+  roundRev?: string;
 }
 
 export interface VoteResult {
@@ -42,6 +47,14 @@ export interface VoteResult {
   accepted: boolean;
   previous: Level | null;
   counts: LevelCounts;
+  /** True when `roundRev` was given and the round has changed since: nothing was stored; read the round again. */
+  stale?: boolean;
+}
+
+/** A round and its revision, which changes with every write of the round (create, update). */
+export interface VersionedRound {
+  round: Round;
+  rev: string;
 }
 
 /** What a factor's answers add up to, kept by the store beside the answers so a digest need not read them. */
@@ -95,6 +108,8 @@ export interface Store {
   /** Creates a round; fails with CONFLICT if the id exists. */
   createRound(round: Round): Promise<void>;
   getRound(tenant: string, roundId: string): Promise<Round | null>;
+  /** The round with its revision, read together (see VoteInput.roundRev). */
+  getRoundVersioned(tenant: string, roundId: string): Promise<VersionedRound | null>;
   /** Read-modify-write with optimistic concurrency; the mutator may throw to abort without writing. */
   updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round>;
   listRounds(tenant: string): Promise<Round[]>;

@@ -23,7 +23,7 @@ import {
   type Round,
 } from './model.js';
 import { FINDINGS, isPanelMember, panelOf, peerFactorId, peerStateOf, RECOMMENDATIONS, type PeerState } from './peer-review.js';
-import type { Clock, RoundSnapshot, SnapshotOptions, Store, VoteResult } from './ports.js';
+import type { Clock, RoundSnapshot, SnapshotOptions, Store, VersionedRound, VoteResult } from './ports.js';
 import { DEFAULT_RETENTION_MONTHS, PrivacyRequests, retentionJob } from './privacy.js';
 import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from './settings.js';
 import { compileJobs } from './jobs.js';
@@ -132,6 +132,18 @@ export function newRoundId(now: number): string {
   return `${DateTime.fromMillis(now, { zone: 'utc' }).toFormat('yyyyLLdd')}-${randomBytes(4).toString('hex')}`;
 }
 
+/** How many rounds the vote path keeps, by revision (a few KB each). */
+const VOTE_ROUND_CACHE = 128;
+
+/** Freezes a parsed round all the way down, so a round shared between votes cannot be changed by one of them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class AssessmentService {
   readonly store: Store;
   readonly packs: PackRegistry;
@@ -141,6 +153,12 @@ export class AssessmentService {
   /** Per-person export and erasure, tenant removal and round purges; platforms register their records here. */
   readonly privacy: PrivacyRequests;
   private readonly anonSecret: string;
+  /**
+   * Rounds the vote path decided on, with their revisions. A vote uses the remembered round and hands its revision
+   * to the store, which refuses the vote atomically if the round has been written since; then the round is read
+   * again. So a vote costs one store round trip, and never acts on an outdated round.
+   */
+  private readonly voteRounds = new Map<string, VersionedRound>();
 
   constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymitySecret: string; retentionMonths?: number }) {
     this.store = deps.store;
@@ -311,31 +329,60 @@ export class AssessmentService {
     return round.names[id] ?? id;
   }
 
+  private async votingRound(tenant: string, roundId: string, fresh: boolean): Promise<VersionedRound> {
+    const key = `${tenant}\u0000${roundId}`;
+    const known = this.voteRounds.get(key);
+    if (known && !fresh) return known;
+    const read = await this.store.getRoundVersioned(tenant, roundId);
+    this.voteRounds.delete(key);
+    if (!read) throw new AppError('ROUND_NOT_FOUND');
+    const entry: VersionedRound = { round: deepFreeze(read.round), rev: read.rev };
+    if (this.voteRounds.size >= VOTE_ROUND_CACHE) this.voteRounds.delete(this.voteRounds.keys().next().value!);
+    this.voteRounds.set(key, entry);
+    return entry;
+  }
+
   async castVote(input: CastVoteInput): Promise<CastVoteOutcome> {
-    const round = await this.getRound(input.tenant, input.roundId);
-    this.assertFactor(round, input.factorId);
-    assertWritable(round);
-    const panel = this.panelFor(round, input.actor.id);
-    const storedFactorId = panel === 'peer' ? peerFactorId(input.factorId) : input.factorId;
-    const result = await this.store.recordVote({
-      tenant: input.tenant,
-      roundId: input.roundId,
-      factorId: storedFactorId,
-      memberId: this.memberKey(round, input.actor.id),
-      level: input.level,
-      interactionId: this.interactionKey(round, input.interactionId),
-      at: this.nowIso(),
-    });
-    // The round may have closed between our read and the atomic write; the script refused it.
-    if (!result.accepted) throw new AppError('ROUND_CLOSED');
-    return {
-      ...result,
-      round,
-      factorId: input.factorId,
-      panel,
-      tally: tallyFactor(storedFactorId, result.counts, panel === 'peer' ? panelOf(round).length : round.participants.length),
-      changeUntil: round.calendar.closesAt,
-    };
+    // Attempt 0 may use the remembered round; a refusal based on it, or a vote the store finds stale, reads it again.
+    for (let attempt = 0; ; attempt++) {
+      const fresh = attempt > 0;
+      const { round, rev } = await this.votingRound(input.tenant, input.roundId, fresh);
+      let panel: 'team' | 'peer';
+      try {
+        this.assertFactor(round, input.factorId);
+        assertWritable(round);
+        panel = this.panelFor(round, input.actor.id);
+      } catch (err) {
+        if (!fresh) continue;
+        throw err;
+      }
+      const storedFactorId = panel === 'peer' ? peerFactorId(input.factorId) : input.factorId;
+      const result = await this.store.recordVote({
+        tenant: input.tenant,
+        roundId: input.roundId,
+        factorId: storedFactorId,
+        memberId: this.memberKey(round, input.actor.id),
+        level: input.level,
+        interactionId: this.interactionKey(round, input.interactionId),
+        at: this.nowIso(),
+        roundRev: rev,
+      });
+      if (result.stale) {
+        // Someone wrote the round after we read it (on this process or another one): decide again on the new one.
+        if (attempt < 2) continue;
+        throw new AppError('CONFLICT');
+      }
+      // The round may have closed between our read and the atomic write; the script refused it.
+      if (!result.accepted) throw new AppError('ROUND_CLOSED');
+      return {
+        ...result,
+        round,
+        factorId: input.factorId,
+        panel,
+        tally: tallyFactor(storedFactorId, result.counts, panel === 'peer' ? panelOf(round).length : round.participants.length),
+        changeUntil: round.calendar.closesAt,
+      };
+    }
   }
 
   async saveAnswer(input: SaveAnswerInput): Promise<Answer> {

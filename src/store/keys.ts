@@ -12,6 +12,7 @@
 //   <P>:<T>:{idx}:active                       hash    channel id → active round id
 //   <P>:<T>:{r:<T>:<R>}:round                  string  the round as JSON (RoundSchema)
 //   <P>:<T>:{r:<T>:<R>}:status                 string  round.status, written with every round write
+//   <P>:<T>:{r:<T>:<R>}:rev                    string  a random token, replaced with every round write (votes check it)
 //   <P>:<T>:{r:<T>:<R>}:votes                  hash    <F>|<M> → level
 //   <P>:<T>:{r:<T>:<R>}:voted-at               hash    <F>|<M> → ISO time of the vote
 //   <P>:<T>:{r:<T>:<R>}:counts                 hash    <F>|<level> → count
@@ -61,6 +62,8 @@ export function assertPrefix(prefix: string): void {
 export interface RoundKeys {
   round: string;
   status: string;
+  /** A token that changes with every write of the round JSON (the vote script checks it). */
+  rev: string;
   votes: string;
   votedAt: string;
   counts: string;
@@ -109,6 +112,7 @@ export class Keys {
     const k = {
       round: `${base}:round`,
       status: `${base}:status`,
+      rev: `${base}:rev`,
       votes: `${base}:votes`,
       votedAt: `${base}:voted-at`,
       counts: `${base}:counts`,

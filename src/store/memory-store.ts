@@ -25,6 +25,7 @@ import type {
   SnapshotOptions,
   Store,
   StoredRecord,
+  VersionedRound,
   VoteInput,
   VoteResult,
 } from '../core/ports.js';
@@ -38,6 +39,8 @@ interface RoundState {
   score: number;
   /** The round as JSON. */
   json: string;
+  /** Changes with every write of `json` (see VoteInput.roundRev); unique across rounds, not persisted. */
+  rev: string;
   /** memberField(factor, member) → vote. */
   votes: Map<string, { level: Level; at: string }>;
   /** memberField(factor, member) → Answer JSON. */
@@ -157,6 +160,7 @@ export class MemoryStore implements Store {
         id: r.id,
         score: r.score,
         json: r.json,
+        rev: this.nextRev(),
         votes: new Map(r.votes),
         answers: new Map(r.answers),
         answerMeta: new Map(r.answerMeta ?? metaOf(r.answers)),
@@ -269,6 +273,7 @@ export class MemoryStore implements Store {
       id: round.id,
       score: Date.parse(round.createdAt),
       json: JSON.stringify(round),
+      rev: this.nextRev(),
       votes: new Map(),
       answers: new Map(),
       answerMeta: new Map(),
@@ -282,6 +287,19 @@ export class MemoryStore implements Store {
     this.trip();
     const s = this.state(tenant, roundId);
     return s ? this.parseRound(s.json) : null;
+  }
+
+  async getRoundVersioned(tenant: string, roundId: string): Promise<VersionedRound | null> {
+    this.trip();
+    const s = this.state(tenant, roundId);
+    return s ? { round: this.parseRound(s.json), rev: s.rev } : null;
+  }
+
+  private revSeq = 0;
+
+  private nextRev(): string {
+    this.revSeq += 1;
+    return String(this.revSeq);
   }
 
   async updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round> {
@@ -298,6 +316,7 @@ export class MemoryStore implements Store {
       throw new AppError('INVALID_INPUT', { detail: 'a round keeps its id and tenant' });
     }
     s.json = JSON.stringify(next);
+    s.rev = this.nextRev();
     this.changed();
     return this.parseRound(s.json);
   }
@@ -388,6 +407,9 @@ export class MemoryStore implements Store {
     const s = this.state(vote.tenant, vote.roundId);
     const field = memberField(vote.factorId, vote.memberId);
     const previous = s?.votes.get(field)?.level ?? null;
+    if (vote.roundRev !== undefined && vote.roundRev !== s?.rev) {
+      return { accepted: false, applied: false, stale: true, previous, counts: this.counts(s, vote.factorId) };
+    }
     if (!s || this.statusOf(s) !== 'open') {
       return { accepted: false, applied: false, previous, counts: this.counts(s, vote.factorId) };
     }

@@ -32,7 +32,7 @@
 // Migrations: RedisStore.open() calls migrate(), which brings `<prefix>:schema-version` up to
 // SCHEMA_VERSION by running the hooks in MIGRATIONS; an app that builds a RedisStore by hand must
 // call migrate() once at start.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { invalid } from './invalid.js';
 import { AppError, StoreUnavailableError } from '../core/errors.js';
@@ -55,6 +55,7 @@ import type {
   SnapshotOptions,
   Store,
   StoredRecord,
+  VersionedRound,
   VoteInput,
   VoteResult,
 } from '../core/ports.js';
@@ -150,6 +151,12 @@ function safeJson(text: string): unknown {
 }
 
 const UPDATE_ATTEMPTS = 5;
+
+
+/** The revision of a round written before revisions existed (it gets a real one with its next write). */
+const NO_REV = '-';
+/** A fresh, unique round revision: random, so a deleted and re-created round never repeats an old one. */
+const newRev = (): string => randomBytes(9).toString('base64url');
 
 // ---------------------------------------------------------------------------------------------
 // REDIS_URL parsing and the client factory
@@ -408,7 +415,11 @@ function mapError(err: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Lua scripts. All keys a script touches share one hash slot.
 
-/** KEYS: status, interaction, votes, voted-at, counts. ARGV: member field, level, at, ttl ms, counts prefix. */
+/**
+ * KEYS: status, interaction, votes, voted-at, counts, rev. ARGV: member field, level, at, ttl ms, counts prefix, expected
+ * round revision ('' = do not check). Returns {accepted (1, 0, or 2 = the round changed since the caller read it),
+ * applied, previous level, counts…}.
+ */
 const VOTE_LUA = `
 local p = ARGV[5]
 local function counts()
@@ -416,6 +427,9 @@ local function counts()
   return tonumber(c[1]) or 0, tonumber(c[2]) or 0, tonumber(c[3]) or 0, tonumber(c[4]) or 0
 end
 local prev = redis.call('HGET', KEYS[3], ARGV[1]) or ''
+if ARGV[6] ~= '' and (redis.call('GET', KEYS[6]) or '${NO_REV}') ~= ARGV[6] then
+  return {2, 0, prev, counts()}
+end
 if redis.call('GET', KEYS[1]) ~= 'open' then
   return {0, 0, prev, counts()}
 end
@@ -459,11 +473,12 @@ end
 return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), votes, answers, redis.call('HGETALL', KEYS[6]), preview}
 `;
 
-/** KEYS: round, status. ARGV: json, status. */
+/** KEYS: round, status, rev. ARGV: json, status, rev. */
 const CREATE_ROUND_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3])
 return 1
 `;
 
@@ -653,9 +668,9 @@ return 0
 `;
 
 const SCRIPTS = {
-  vote: { lua: VOTE_LUA, numberOfKeys: 5 },
+  vote: { lua: VOTE_LUA, numberOfKeys: 6 },
   snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 7 },
-  createRound: { lua: CREATE_ROUND_LUA, numberOfKeys: 2 },
+  createRound: { lua: CREATE_ROUND_LUA, numberOfKeys: 3 },
   indexAdd: { lua: INDEX_ADD_LUA, numberOfKeys: 2 },
   indexRemove: { lua: INDEX_REMOVE_LUA, numberOfKeys: 3 },
   schedule: { lua: SCHEDULE_LUA }, // variable number of keys: the first argument is the count
@@ -872,13 +887,24 @@ export class RedisStore implements Store {
       Date.parse(round.createdAt),
       round.id,
     );
-    const created = await this.script('createRound', k.round, k.status, JSON.stringify(round), round.status);
+    const created = await this.script('createRound', k.round, k.status, k.rev, JSON.stringify(round), round.status, newRev());
     if (Number(created) !== 1) throw new AppError('CONFLICT');
   }
 
   async getRound(tenant: string, roundId: string): Promise<Round | null> {
     const json = await this.trip(() => this.client.get(this.keys.round(tenant, roundId).round));
     return json === null ? null : this.parseRound(json);
+  }
+
+  async getRoundVersioned(tenant: string, roundId: string): Promise<VersionedRound | null> {
+    const k = this.keys.round(tenant, roundId);
+    // One MULTI on one slot: the JSON and its revision are read at the same instant.
+    const replies = await this.trip(() => this.client.multi().get(k.round).get(k.rev).exec());
+    const failed = replies?.find(([err]) => err !== null);
+    if (!replies || failed?.[0]) throw mapError(failed?.[0] ?? new Error('MULTI aborted'));
+    const json = replies[0]![1] as string | null;
+    if (json === null) return null;
+    return { round: this.parseRound(json), rev: (replies[1]![1] as string | null) ?? NO_REV };
   }
 
   async updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round> {
@@ -904,7 +930,7 @@ export class RedisStore implements Store {
           throw err;
         }
         const result = await this.trip(() =>
-          this.client.multi().set(k.round, JSON.stringify(next)).set(k.status, next.status).exec(),
+          this.client.multi().set(k.round, JSON.stringify(next)).set(k.status, next.status).set(k.rev, newRev()).exec(),
         );
         if (result !== null) {
           const failed = result.find(([err]) => err !== null);
@@ -984,12 +1010,15 @@ export class RedisStore implements Store {
       k.votes,
       k.votedAt,
       k.counts,
+      k.rev,
       memberField(vote.factorId, vote.memberId),
       level,
       vote.at,
       INTERACTION_TTL_MS,
       countsFieldPrefix(vote.factorId),
+      vote.roundRev ?? '',
     )) as unknown[];
+    if (Number(reply[0]) === 2) return { accepted: false, applied: false, stale: true, previous: toLevel(reply[2]), counts: countsFrom(reply.slice(3)) };
     return {
       accepted: Number(reply[0]) === 1,
       applied: Number(reply[1]) === 1,

@@ -366,6 +366,39 @@ export function storeContract(
         expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual(emptyCounts());
       });
 
+      it('reads a round with a revision that changes with every write of the round, and with nothing else', async () => {
+        const first = await store.getRoundVersioned('T0001', 'round-1');
+        expect(first?.round.id).toBe('round-1');
+        await store.recordVote(vote({ memberId: 'U-a', level: 'partly' }));
+        await store.setCardRef('T0001', 'round-1', 'f1', { channelId: 'C1', messageId: '1.1' });
+        expect((await store.getRoundVersioned('T0001', 'round-1'))?.rev).toBe(first?.rev);
+        await store.updateRound('T0001', 'round-1', (r) => ({ ...r, participants: [...r.participants, 'U-new'] }));
+        const second = await store.getRoundVersioned('T0001', 'round-1');
+        expect(second?.rev).not.toBe(first?.rev);
+        expect(second?.round.participants).toContain('U-new');
+        expect(await store.getRoundVersioned('T0001', 'no-such-round')).toBeNull();
+      });
+
+      it('refuses a vote made on an outdated revision as stale, storing nothing; the current revision counts', async () => {
+        const before = await store.getRoundVersioned('T0001', 'round-1');
+        await store.updateRound('T0001', 'round-1', (r) => ({ ...r, participants: [...r.participants, 'U-new'] }));
+        const v = vote({ memberId: 'U-a', level: 'partly', interactionId: 'click-1' });
+        const stale = await store.recordVote({ ...v, roundRev: before!.rev });
+        expect(stale).toMatchObject({ accepted: false, applied: false, stale: true });
+        expect(await store.getMemberVote('T0001', 'round-1', 'f1', 'U-a')).toBeNull();
+        expect(await store.getCounts('T0001', 'round-1', 'f1')).toEqual(emptyCounts());
+
+        // The refusal left no dedupe mark: the same click on the current revision counts.
+        const now = await store.getRoundVersioned('T0001', 'round-1');
+        const counted = await store.recordVote({ ...v, roundRev: now!.rev });
+        expect(counted).toEqual({ accepted: true, applied: true, previous: null, counts: { ...emptyCounts(), partly: 1 } });
+
+        // A deleted and re-created round never takes a vote meant for the old one.
+        await store.deleteRound('T0001', 'round-1');
+        await store.createRound(makeRound());
+        expect((await store.recordVote({ ...vote({ memberId: 'U-b', level: 'partly' }), roundRev: now!.rev })).stale).toBe(true);
+      });
+
       it('costs one round trip per vote', async () => {
         const before = store.roundTrips();
         await store.recordVote(vote({ memberId: 'U-a', level: 'partly' }));

@@ -1,6 +1,8 @@
 // Domain rules through the service on the embedded store: lifecycle, votes, answers, permissions, baseline comparison.
 import { describe, expect, it } from 'vitest';
+import { PackRegistry } from '../../src/content/registry.js';
 import { AppError } from '../../src/core/errors.js';
+import { AssessmentService } from '../../src/core/service.js';
 import { canTransition } from '../../src/core/lifecycle.js';
 import { ROUND_STATUSES } from '../../src/core/model.js';
 import { compareTallies } from '../../src/core/tally.js';
@@ -101,6 +103,31 @@ describe('votes', () => {
     await w.service.closeRound('T1', w.round.id, COORD);
     expect(await code(vote(w, 'U_BO', 'in-place'))).toBe('ROUND_CLOSED');
     expect(await w.store.getCounts('T1', w.round.id, 'f01')).toMatchObject({ partly: 1, 'in-place': 0 });
+  });
+
+  it('a vote reads its round only when the round has changed, also when another process changed it', async () => {
+    const w = await started();
+    // A second service on the same store: another replica of the bot.
+    const other = new AssessmentService({ store: w.store, packs: PackRegistry.fromDir(), clock: w.clock, anonymitySecret: 'test-secret' });
+    await vote(w, 'U_ANNA', 'partly');
+    const trips = w.store.roundTrips();
+    await vote(w, 'U_BO', 'partly');
+    expect(w.store.roundTrips() - trips).toBe(1);
+
+    await other.closeRound('T1', w.round.id, COORD);
+    expect(await code(vote(w, 'U_CECILIA', 'in-place'))).toBe('ROUND_CLOSED');
+    expect(await w.store.getCounts('T1', w.round.id, 'f01')).toMatchObject({ partly: 2, 'in-place': 0 });
+  });
+
+  it('a remembered round does not keep refusing a member whom another process has since added', async () => {
+    const w = await started();
+    await vote(w, 'U_ANNA', 'partly');
+    expect(await code(vote(w, 'U_NEWCOMER', 'partly'))).toBe('NOT_PARTICIPANT');
+    // Another replica adds the newcomer (a direct write of the round, as any other process would make).
+    await w.store.updateRound('T1', w.round.id, (r) => ({ ...r, participants: [...r.participants, 'U_NEWCOMER'] }));
+    const counted = await vote(w, 'U_NEWCOMER', 'partly');
+    expect(counted.applied).toBe(true);
+    expect(counted.tally.eligible).toBe(w.round.participants.length + 1);
   });
 
   it('refuses unknown factors', async () => {

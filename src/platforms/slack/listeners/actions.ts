@@ -114,7 +114,8 @@ export function registerActions(app: App, s: SlackContext): void {
         return;
       }
       s.app.metrics.votes.inc({ platform: 'slack' });
-      s.messenger.requestUpdate(c.tenant, c.roundId, c.factorId);
+      // The card shows counts, not who voted when: the same level again leaves it as it is.
+      if (outcome.previous !== level.data) s.messenger.requestUpdate(c.tenant, c.roundId, c.factorId);
       const pack = s.app.packs.get(round.packId, round.locale);
       await tellUser(s, c, {
         text: voteConfirmation(round.locale, level.data, factorHeader({ pack }, c.factorId), outcome.changeUntil, round.calendar.timezone),
