@@ -178,8 +178,12 @@ export function voteStream(roundId: string, participants: string[], factorIds: s
   return () => {
     const i = n++;
     const user = participants[i % participants.length]!;
-    const factorId = factorIds[Math.floor(i / participants.length) % factorIds.length]!;
-    const level = LEVELS[(i * 7 + seed.length) % LEVELS.length] as Level;
+    const factorIndex = Math.floor(i / participants.length) % factorIds.length;
+    const factorId = factorIds[factorIndex]!;
+    // Each time the stream comes back to a person and factor (every people × factors clicks) the level moves on, so
+    // every repeat is a changed vote: the costly case, which edits the card (a same-level vote leaves it alone).
+    const cycle = Math.floor(i / (participants.length * factorIds.length));
+    const level = LEVELS[((i % participants.length) * 7 + factorIndex + cycle + seed.length) % LEVELS.length] as Level;
     const body = interactionBody(
       votePayload({ team: BENCH_TEAM, user, channel: BENCH_CHANNEL, roundId, factorId, level, actionTs: `${base}.${seed}${String(i).padStart(7, '0')}` }),
     );
