@@ -150,5 +150,6 @@ export class SlackAdapter implements PlatformAdapter {
     this.updater.close();
     if (this.socket) await this.bolt.stop();
     await this.background.settled();
+    this.clients.close();
   }
 }
