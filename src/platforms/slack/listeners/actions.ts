@@ -1,5 +1,5 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
-import type { App } from '@slack/bolt';
+import type { Listeners } from './index.js';
 import { z } from 'zod';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
@@ -87,7 +87,7 @@ async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {
   return s.remember(await s.app.service.getRound(c.tenant, c.roundId));
 }
 
-export function registerActions(app: App, s: SlackContext): void {
+export function registerActions(app: Listeners, s: SlackContext): void {
   app.action(new RegExp(`^${VOTE_ACTION_PREFIX}`), async ({ ack, body, context, action }) => {
     await ack();
     const c = clicked(s, body, context.botToken);

@@ -1,5 +1,6 @@
 // /assess: acks at once, runs the shared CommandRouter, and renders its reply as a modal, an ephemeral or a channel message.
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
+import type { Listeners } from './index.js';
 import type { CommandContext, CommandReply } from '../../../app/commands.js';
 import { t } from '../../../core/i18n.js';
 import type { Locale } from '../../../content/schema.js';
@@ -37,7 +38,7 @@ async function send(s: SlackContext, respond: RespondFn, message: Parameters<Res
   }
 }
 
-export function registerCommands(app: App, s: SlackContext): void {
+export function registerCommands(app: Listeners, s: SlackContext): void {
   app.command(/^\/assess/, async ({ ack, body, respond, context }) => {
     await ack();
     const parsed = SlashCommandSchema.safeParse(body);

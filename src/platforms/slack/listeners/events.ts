@@ -1,5 +1,5 @@
 // Events API: the App Home tab, and uninstalls/revocations that delete the workspace's installation.
-import type { App } from '@slack/bolt';
+import type { Listeners } from './index.js';
 import type { Locale } from '../../../content/schema.js';
 import { formatDate } from '../../../core/calendar.js';
 import type { Round } from '../../../core/model.js';
@@ -59,7 +59,7 @@ export async function homeRounds(s: SlackContext, tenant: string, userId: string
   return out;
 }
 
-export function registerEvents(app: App, s: SlackContext): void {
+export function registerEvents(app: Listeners, s: SlackContext): void {
   // Slack retries an event it thinks we missed; the same event id is handled once.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;

@@ -1,5 +1,5 @@
 // Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
-import type { App } from '@slack/bolt';
+import type { Listeners } from './index.js';
 import { toAppError, type ErrorCode } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { factorHeader } from '../../../core/views.js';
@@ -19,7 +19,7 @@ const START_ERROR_BLOCK: Partial<Record<ErrorCode, string>> = {
   REVIEWER_IS_PARTICIPANT: 'reviewers',
 };
 
-export function registerViews(app: App, s: SlackContext): void {
+export function registerViews(app: Listeners, s: SlackContext): void {
   app.view(START_CALLBACK, async ({ ack, body, context }) => {
     const parsed = ViewSubmissionSchema.safeParse(body);
     const meta = StartMetaSchema.safeParse(parseJson(parsed.success ? parsed.data.view.private_metadata : undefined));
