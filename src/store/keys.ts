@@ -103,12 +103,26 @@ export class Keys {
 
   /** `<P>:<T>:{r:<T>:<R>}` — the base every key of the round starts with. */
   roundBase(tenant: string, roundId: string): string {
-    const t = enc(tenant);
-    return `${this.prefix}:${t}:{r:${t}:${enc(roundId)}}`;
+    return this.round(tenant, roundId).base;
   }
 
-  round(tenant: string, roundId: string): RoundKeys {
-    const base = this.roundBase(tenant, roundId);
+  /** Every vote names its round's keys; they are built once per round (bounded) instead of escaped again each time. */
+  private readonly roundKeys = new Map<string, RoundKeys & { base: string }>();
+
+  round(tenant: string, roundId: string): RoundKeys & { base: string } {
+    const id = `${tenant}\u0000${roundId}`;
+    let keys = this.roundKeys.get(id);
+    if (!keys) {
+      if (this.roundKeys.size >= 1024) this.roundKeys.clear();
+      keys = Object.freeze(this.buildRound(tenant, roundId));
+      this.roundKeys.set(id, keys);
+    }
+    return keys;
+  }
+
+  private buildRound(tenant: string, roundId: string): RoundKeys & { base: string } {
+    const t = enc(tenant);
+    const base = `${this.prefix}:${t}:{r:${t}:${enc(roundId)}}`;
     const k = {
       round: `${base}:round`,
       status: `${base}:status`,
@@ -122,7 +136,7 @@ export class Keys {
       answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
     };
-    return { ...k, all: Object.values(k) };
+    return { ...k, all: Object.freeze(Object.values(k)) as string[], base };
   }
 
   /** SCAN pattern for every round's answers hash under this prefix (filter the hits with isRoundAnswersKey). */
