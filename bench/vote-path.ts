@@ -211,6 +211,29 @@ export interface LoadResult {
   completedPerSec: number;
   /** CPU time the server process spent per completed vote (load and drain): robust to a busy machine, unlike wall time. */
   cpuMsPerVote: number | null;
+  /**
+   * CPU per completed vote of the other processes on the same two cores: the local fake Slack API (which answers the
+   * project's confirmations and card edits), Redis, and the load generator (this process). Their sum with the
+   * server's is what one vote costs the machine, which bounds the throughput when the cores are shared.
+   */
+  fakeSlackCpuMsPerVote: number | null;
+  redisCpuMsPerVote: number | null;
+  loadGenCpuMsPerVote: number;
+  machineCpuMsPerVote: number | null;
+}
+
+/** The processes besides the server under test whose CPU a vote also costs. */
+interface SideProcesses {
+  fakeSlackPid: number | undefined;
+  /** Redis's own CPU time so far (INFO cpu), in ms. */
+  redisCpuMs(): Promise<number | null>;
+}
+
+async function redisCpuMs(store: RedisStore): Promise<number | null> {
+  const info = await store.client.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
+  const total = (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000;
+  return Number.isFinite(total) ? total : null;
 }
 
 async function load(url: string, next: () => { body: string; headers: Record<string, string> }, opts: { connections: number; seconds: number; rate?: number }): Promise<autocannon.Result> {
@@ -240,9 +263,12 @@ interface Target {
   pid: number | undefined;
 }
 
-async function measure(target: Target, next: () => { body: string; headers: Record<string, string> }, opts: { connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
+async function measure(target: Target, side: SideProcesses, next: () => { body: string; headers: Record<string, string> }, opts: { connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
   const before = await target.completed();
   const cpuBefore = cpuMs(target.pid);
+  const fakeBefore = cpuMs(side.fakeSlackPid);
+  const redisBefore = await side.redisCpuMs();
+  const loadGenBefore = process.cpuUsage();
   const r = await load(target.url, next, opts);
   const stopped = performance.now();
   const expected = before + r['2xx'];
@@ -250,6 +276,14 @@ async function measure(target: Target, next: () => { body: string; headers: Reco
   const drainMs = Math.round(performance.now() - stopped);
   const done = (await target.completed()) - before;
   const cpuAfter = cpuMs(target.pid);
+  const loadGen = process.cpuUsage(loadGenBefore);
+  const fakeAfter = cpuMs(side.fakeSlackPid);
+  const redisAfter = await side.redisCpuMs();
+  const perVote = (a: number | null, b: number | null) => (a !== null && b !== null && done > 0 ? Math.round(((b - a) / done) * 100) / 100 : null);
+  const server = perVote(cpuBefore, cpuAfter);
+  const fakeSlack = perVote(fakeBefore, fakeAfter);
+  const redis = perVote(redisBefore, redisAfter);
+  const loadGenCpu = perVote(0, (loadGen.user + loadGen.system) / 1000) ?? 0;
   return {
     target: target.name,
     mode: opts.rate ? 'fixed-rate' : 'saturating',
@@ -264,7 +298,11 @@ async function measure(target: Target, next: () => { body: string; headers: Reco
     p99Ms: r.latency.p99,
     drainMs,
     completedPerSec: Math.round(done / (r.duration + drainMs / 1000)),
-    cpuMsPerVote: cpuBefore !== null && cpuAfter !== null && done > 0 ? Math.round(((cpuAfter - cpuBefore) / done) * 100) / 100 : null,
+    cpuMsPerVote: server,
+    fakeSlackCpuMsPerVote: fakeSlack,
+    redisCpuMsPerVote: redis,
+    loadGenCpuMsPerVote: loadGenCpu,
+    machineCpuMsPerVote: server !== null && fakeSlack !== null && redis !== null ? Math.round((server + fakeSlack + redis + loadGenCpu) * 100) / 100 : null,
   };
 }
 
@@ -275,8 +313,8 @@ export interface VotePathResult {
   runs: LoadResult[];
   throughputRatio: number;
   completedRatio: number;
-  project: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null };
-  baseline: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null };
+  project: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null; machineCpuMsPerVote: number | null };
+  baseline: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null; machineCpuMsPerVote: number | null };
   fixedRate: { rate: number; project: { p50Ms: number; p99Ms: number }; baseline: { p50Ms: number; p99Ms: number } };
   /** Checks on what the load left behind. */
   integrity: { projectVotes: number; talliesMatchVotes: boolean; confirmations: number; cardEdits: number; baselineWrites: number };
@@ -349,16 +387,17 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
       },
       baseline: { name: 'baseline', url: `http://127.0.0.1:${baselinePort}`, completed: () => store.client.hlen(baselineKey), pid: baseline.proc.pid },
     };
+    const side: SideProcesses = { fakeSlackPid: fake.proc.pid, redisCpuMs: () => redisCpuMs(store).catch(() => null) };
     const streams = { project: voteStream(roundId, participants, factorIds, '1'), baseline: voteStream(roundId, participants, factorIds, '2') };
 
     console.error(`  vote path: warm-up ${warmupSeconds} s each`);
-    for (const name of ['project', 'baseline'] as const) await measure(targets[name], streams[name], { connections, seconds: warmupSeconds });
+    for (const name of ['project', 'baseline'] as const) await measure(targets[name], side, streams[name], { connections, seconds: warmupSeconds });
 
     // ABBA order, so a drift of the machine during the run weighs on both alike.
     const runs: LoadResult[] = [];
     for (const name of ['project', 'baseline', 'baseline', 'project'] as const) {
       console.error(`  vote path: ${name}, ${connections} connections, ${seconds} s`);
-      runs.push(await measure(targets[name], streams[name], { connections, seconds }));
+      runs.push(await measure(targets[name], side, streams[name], { connections, seconds }));
     }
     const of = (name: string, mode: string) => runs.filter((r) => r.target === name && r.mode === mode);
     const summary = (name: string) => {
@@ -366,12 +405,14 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
       const total = rs.reduce((a, r) => a + r.ok2xx, 0);
       const secs = rs.reduce((a, r) => a + r.seconds, 0);
       const cpu = rs.map((r) => r.cpuMsPerVote).filter((x): x is number => x !== null);
+      const machine = rs.map((r) => r.machineCpuMsPerVote).filter((x): x is number => x !== null);
       return {
         reqPerSec: Math.round(total / secs),
         p50Ms: round1(mean(rs.map((r) => r.p50Ms))),
         p99Ms: round1(mean(rs.map((r) => r.p99Ms))),
         completedPerSec: Math.round(mean(rs.map((r) => r.completedPerSec))),
         cpuMsPerVote: cpu.length ? Math.round(mean(cpu) * 100) / 100 : null,
+        machineCpuMsPerVote: machine.length ? Math.round(mean(machine) * 100) / 100 : null,
       };
     };
     const p = summary('project');
@@ -381,7 +422,7 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     const rate = Math.max(50, Math.round(Math.min(p.completedPerSec, b.completedPerSec) * 0.5));
     for (const name of ['baseline', 'project'] as const) {
       console.error(`  vote path: ${name}, fixed rate ${rate}/s`);
-      runs.push(await measure(targets[name], streams[name], { connections, seconds, rate }));
+      runs.push(await measure(targets[name], side, streams[name], { connections, seconds, rate }));
     }
     const fixed = (name: string) => {
       const r = of(name, 'fixed-rate')[0]!;
@@ -435,6 +476,10 @@ function votePathSection(r: VotePathResult): BenchSection {
     'drain ms': x.drainMs,
     'votes done/s': x.completedPerSec,
     'server CPU ms/vote': x.cpuMsPerVote ?? 'n/a',
+    'fake Slack CPU ms/vote': x.fakeSlackCpuMsPerVote ?? 'n/a',
+    'Redis CPU ms/vote': x.redisCpuMsPerVote ?? 'n/a',
+    'load generator CPU ms/vote': x.loadGenCpuMsPerVote,
+    'machine CPU ms/vote': x.machineCpuMsPerVote ?? 'n/a',
   }));
   rows.push({
     target: 'project ÷ baseline',
@@ -448,6 +493,10 @@ function votePathSection(r: VotePathResult): BenchSection {
     'drain ms': '',
     'votes done/s': `${r.completedRatio}×`,
     'server CPU ms/vote': r.project.cpuMsPerVote !== null && r.baseline.cpuMsPerVote ? `${Math.round((r.project.cpuMsPerVote / r.baseline.cpuMsPerVote) * 10) / 10}×` : 'n/a',
+    'fake Slack CPU ms/vote': '',
+    'Redis CPU ms/vote': '',
+    'load generator CPU ms/vote': '',
+    'machine CPU ms/vote': r.project.machineCpuMsPerVote !== null && r.baseline.machineCpuMsPerVote ? `${Math.round((r.project.machineCpuMsPerVote / r.baseline.machineCpuMsPerVote) * 10) / 10}×` : 'n/a',
   });
   const integrityOk = r.integrity.talliesMatchVotes && r.runs.every((x) => x.non2xx === 0 && x.errors === 0);
   return {

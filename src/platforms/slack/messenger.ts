@@ -47,6 +47,9 @@ function parseCardKey(key: string): [string, string, string] {
 /** How long before a failed card post is tried again by the scheduler. */
 export const CARD_RETRY_MS = 60_000;
 
+/** What a factor card is drawn from: counts and answer stats, without the answers and the per-member votes. */
+const CARD_READ = { answers: false, votes: false } as const;
+
 export class SlackMessenger implements Messenger {
   /** Set after construction: the updater calls back into `updateCard`. */
   updater: CardUpdater | undefined;
@@ -77,7 +80,7 @@ export class SlackMessenger implements Messenger {
       return;
     }
     const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
+    const state = await this.deps.service.state(round.tenant, round.id, CARD_READ);
     const ts = await this.post(client, round.channel.id, this.renderCard(state, factorId));
     await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
   }
@@ -139,8 +142,8 @@ export class SlackMessenger implements Messenger {
     const refs = await this.deps.store.getCardRefs(tenant, roundId);
     const ref = refs[factorId];
     if (!ref) return;
-    // Cards show counts and tallies only: the answers are not read.
-    const state = await this.deps.service.state(tenant, roundId, { answers: false });
+    // Cards show counts and tallies only: neither the answers nor the per-member votes are read.
+    const state = await this.deps.service.state(tenant, roundId, CARD_READ);
     const payload = this.renderCard(state, factorId);
     const client = await this.deps.clients.forTenant(tenant);
     await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
