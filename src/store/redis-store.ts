@@ -473,6 +473,11 @@ end
 return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2]), votes, answers, redis.call('HGETALL', KEYS[6]), preview}
 `;
 
+/** KEYS: round, rev. Returns {round JSON or false, rev or false}. */
+const ROUND_VERSIONED_LUA = `
+return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+`;
+
 /** KEYS: round, status, rev. ARGV: json, status, rev. */
 const CREATE_ROUND_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -671,6 +676,7 @@ const SCRIPTS = {
   vote: { lua: VOTE_LUA, numberOfKeys: 6 },
   snapshot: { lua: SNAPSHOT_LUA, numberOfKeys: 7 },
   createRound: { lua: CREATE_ROUND_LUA, numberOfKeys: 3 },
+  roundVersioned: { lua: ROUND_VERSIONED_LUA, numberOfKeys: 2 },
   indexAdd: { lua: INDEX_ADD_LUA, numberOfKeys: 2 },
   indexRemove: { lua: INDEX_REMOVE_LUA, numberOfKeys: 3 },
   schedule: { lua: SCHEDULE_LUA }, // variable number of keys: the first argument is the count
@@ -898,13 +904,11 @@ export class RedisStore implements Store {
 
   async getRoundVersioned(tenant: string, roundId: string): Promise<VersionedRound | null> {
     const k = this.keys.round(tenant, roundId);
-    // One MULTI on one slot: the JSON and its revision are read at the same instant.
-    const replies = await this.trip(() => this.client.multi().get(k.round).get(k.rev).exec());
-    const failed = replies?.find(([err]) => err !== null);
-    if (!replies || failed?.[0]) throw mapError(failed?.[0] ?? new Error('MULTI aborted'));
-    const json = replies[0]![1] as string | null;
-    if (json === null) return null;
-    return { round: this.parseRound(json), rev: (replies[1]![1] as string | null) ?? NO_REV };
+    // A script, not MULTI (which would drop a WATCH of updateRound on the shared connection): the JSON and its
+    // revision are read at the same instant.
+    const [json, rev] = (await this.script('roundVersioned', k.round, k.rev)) as [string | null, string | null];
+    if (json === null || json === undefined) return null;
+    return { round: this.parseRound(json), rev: rev ?? NO_REV };
   }
 
   async updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round> {

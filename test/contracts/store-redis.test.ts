@@ -126,6 +126,24 @@ describe('RedisStore specifics', () => {
     if (commands) expect(commands).toEqual(['evalsha']);
   });
 
+  it('reads a round with its revision without ending a WATCH held on the same connection', async () => {
+    // updateRound's optimistic write WATCHes the round on the shared connection; a read in between must not EXEC.
+    const store = await fresh();
+    if (store.client instanceof Cluster) return void expect(store.client).toBeInstanceOf(Cluster);
+    await store.createRound(makeRound());
+    const key = store.keys.round('T0001', 'round-1').round;
+    const writer = new Redis(REDIS_URL);
+    try {
+      await store.client.watch(key);
+      expect((await store.getRoundVersioned('T0001', 'round-1'))?.round.id).toBe('round-1');
+      await writer.append(key, ' '); // another process writes the round meanwhile
+      const result = await store.client.multi().get(key).exec();
+      expect(result).toBeNull(); // the WATCH still held, so the transaction was aborted
+    } finally {
+      writer.disconnect();
+    }
+  });
+
   it('reads a snapshot in the same round trips for 10 and for 1,000 participants', async () => {
     const store = await fresh();
     const cost = async (roundId: string, members: number): Promise<{ trips: number; commands: string[] | null }> => {
