@@ -263,9 +263,6 @@ function baseOptions(): RedisOptions {
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     retryStrategy: reconnectDelay,
-    // Commands issued in the same tick (concurrent votes, card reads) go out in one write: on a busy bot that is
-    // fewer socket writes per vote, and each command still gets its own reply and error.
-    enableAutoPipelining: true,
     // After a failover the old master turns replica and answers READONLY: reconnect (which finds the
     // new master under Sentinel) but don't resend the refused command.
     reconnectOnError: (err) => err.message.startsWith('READONLY'),
