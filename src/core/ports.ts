@@ -54,7 +54,12 @@ export interface VoteResult {
 /** A round and its revision, which changes with every write of the round (create, update). */
 export interface VersionedRound {
   round: Round;
-  rev: string;
+  /**
+   * Null when the round has no revision: it was last written by a release without revisions (before an upgrade, or by
+   * a replica of the previous release during a rolling update), which changes the round without changing any revision.
+   * Such a round must be read again for every vote, and voted on without `roundRev`.
+   */
+  rev: string | null;
 }
 
 /** What a factor's answers add up to, kept by the store beside the answers so a digest need not read them. */

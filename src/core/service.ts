@@ -337,6 +337,8 @@ export class AssessmentService {
     this.voteRounds.delete(key);
     if (!read) throw new AppError('ROUND_NOT_FOUND');
     const entry: VersionedRound = { round: deepFreeze(read.round), rev: read.rev };
+    // A round without a revision can change without the store noticing (an older release wrote it): never reused.
+    if (entry.rev === null) return entry;
     if (this.voteRounds.size >= VOTE_ROUND_CACHE) this.voteRounds.delete(this.voteRounds.keys().next().value!);
     this.voteRounds.set(key, entry);
     return entry;
@@ -365,7 +367,7 @@ export class AssessmentService {
         level: input.level,
         interactionId: this.interactionKey(round, input.interactionId),
         at: this.nowIso(),
-        roundRev: rev,
+        ...(rev === null ? {} : { roundRev: rev }),
       });
       if (result.stale) {
         // Someone wrote the round after we read it (on this process or another one): decide again on the new one.

@@ -153,7 +153,10 @@ function safeJson(text: string): unknown {
 const UPDATE_ATTEMPTS = 5;
 
 
-/** The revision of a round written before revisions existed (it gets a real one with its next write). */
+/**
+ * What the vote script compares a missing revision with: a round written before revisions existed (or by a replica of
+ * an older release) has no revision. getRoundVersioned reports it as null, so no vote is ever made on it with one.
+ */
 const NO_REV = '-';
 /** A fresh, unique round revision: random, so a deleted and re-created round never repeats an old one. */
 const newRev = (): string => randomBytes(9).toString('base64url');
@@ -908,7 +911,8 @@ export class RedisStore implements Store {
     // revision are read at the same instant.
     const [json, rev] = (await this.script('roundVersioned', k.round, k.rev)) as [string | null, string | null];
     if (json === null || json === undefined) return null;
-    return { round: this.parseRound(json), rev: rev ?? NO_REV };
+    // No revision: an older release wrote the round, and may write it again without one; it cannot be remembered.
+    return { round: this.parseRound(json), rev: rev ?? null };
   }
 
   async updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round> {
