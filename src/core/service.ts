@@ -134,6 +134,8 @@ export function newRoundId(now: number): string {
 
 /** How many rounds the vote path keeps, by revision (a few KB each). */
 const VOTE_ROUND_CACHE = 128;
+/** Votes with a revision check before the last attempt, which goes without one (see castVote). */
+const STALE_VOTE_ATTEMPTS = 2;
 
 /** Freezes a parsed round all the way down, so a round shared between votes cannot be changed by one of them. */
 function deepFreeze<T>(value: T): T {
@@ -367,13 +369,12 @@ export class AssessmentService {
         level: input.level,
         interactionId: this.interactionKey(round, input.interactionId),
         at: this.nowIso(),
-        ...(rev === null ? {} : { roundRev: rev }),
+        // The last attempt decides on a round read just now without the revision check, as votes did before
+        // revisions existed (the script still checks that the round is open), so a busy round never fails a vote.
+        ...(rev === null || attempt >= STALE_VOTE_ATTEMPTS ? {} : { roundRev: rev }),
       });
-      if (result.stale) {
-        // Someone wrote the round after we read it (on this process or another one): decide again on the new one.
-        if (attempt < 2) continue;
-        throw new AppError('CONFLICT');
-      }
+      // Someone wrote the round after we read it (on this process or another one): decide again on the new one.
+      if (result.stale) continue;
       // The round may have closed between our read and the atomic write; the script refused it.
       if (!result.accepted) throw new AppError('ROUND_CLOSED');
       return {

@@ -130,6 +130,23 @@ describe('votes', () => {
     expect(counted.tally.eligible).toBe(w.round.participants.length + 1);
   });
 
+  it('a vote on a round that other replicas keep writing still counts, once, and never fails as a conflict', async () => {
+    const w = await started();
+    // Another replica writes the round between every read and vote of ours (e.g. Teams saving names on first votes).
+    const store = w.store;
+    const recordVote = store.recordVote.bind(store);
+    const checked: (string | undefined)[] = [];
+    store.recordVote = async (v) => {
+      checked.push(v.roundRev);
+      if (v.roundRev !== undefined) await store.updateRound('T1', w.round.id, (r) => ({ ...r, names: { ...r.names, [`U_X${checked.length}`]: 'X' } }));
+      return recordVote(v);
+    };
+    const counted = await vote(w, 'U_ANNA', 'partly');
+    expect(counted.applied).toBe(true);
+    expect(checked.map((r) => r !== undefined)).toEqual([true, true, false]);
+    expect(await store.getCounts('T1', w.round.id, 'f01')).toMatchObject({ partly: 1 });
+  });
+
   it('refuses unknown factors', async () => {
     const w = await started();
     expect(await code(vote(w, 'U_ANNA', 'partly', 'f99'))).toBe('UNKNOWN_FACTOR');
