@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { decodeSlackBody } from '../test/helpers/slack-body.js';
 
 export interface FakeCall {
   method: string;
@@ -38,31 +39,6 @@ export interface FakeSlackOptions {
 }
 
 type Json = Record<string, unknown>;
-
-/** Slack's Web API sends form fields whose nested values are JSON strings; this undoes both. */
-export function decodeSlackBody(raw: string, contentType: string | undefined): Json {
-  let fields: Json;
-  if ((contentType ?? '').startsWith('application/json')) {
-    try {
-      const parsed = JSON.parse(raw) as unknown;
-      fields = typeof parsed === 'object' && parsed !== null ? { ...(parsed as Json) } : {};
-    } catch {
-      fields = {};
-    }
-  } else {
-    fields = Object.fromEntries(new URLSearchParams(raw));
-  }
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === 'string' && /^[[{]/.test(v)) {
-      try {
-        fields[k] = JSON.parse(v);
-      } catch {
-        // not JSON after all
-      }
-    }
-  }
-  return fields;
-}
 
 export class FakeSlackApi {
   readonly calls: FakeCall[] = [];

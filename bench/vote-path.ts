@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +13,7 @@ import { LEVELS, type Level } from '../src/core/model.js';
 import { systemClock } from '../src/core/ports.js';
 import { AssessmentService } from '../src/core/service.js';
 import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
+import { freePort } from '../test/helpers/ports.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, signedHeaders, votePayload } from '../test/helpers/slack-sign.js';
 import type { FakeSlackStats } from './fake-slack.js';
 
@@ -45,17 +45,6 @@ function profileArgs(name: string): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : [];
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

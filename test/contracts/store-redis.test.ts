@@ -14,6 +14,7 @@ import {
   SCHEMA_VERSION,
   buildAnswerMeta,
   createRedisClient,
+  deleteKeysWithPrefix,
   isUnavailableError,
   parseRedisUrl,
   waitUntilReady,
@@ -35,26 +36,9 @@ async function openStore(prefix = randomPrefix()): Promise<RedisStore> {
   return store;
 }
 
-/** Deletes the keys under `prefix:` (SCAN, never KEYS or FLUSH), on every master of a cluster. */
-async function deleteByPrefix(client: RedisClient, prefix: string): Promise<number> {
-  const nodes: Redis[] = client instanceof Cluster ? client.nodes('master') : [client];
-  let deleted = 0;
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      // One key per command: keys of different slots can't share a DEL on a cluster.
-      await Promise.all(keys.map((k) => node.unlink(k)));
-      deleted += keys.length;
-    } while (cursor !== '0');
-  }
-  return deleted;
-}
-
 async function cleanup(s: Store): Promise<void> {
   const store = s as RedisStore;
-  await deleteByPrefix(store.client, store.keys.prefix);
+  await deleteKeysWithPrefix(store.client, store.keys.prefix);
   await store.close();
 }
 

@@ -13,7 +13,8 @@ import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { BENCH_CHANNEL, BENCH_TEAM, seedRound } from '../../bench/vote-path.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload } from '../helpers/slack-sign.js';
 import { talliesMatchVotes } from '../security/harness.js';
-import { hasRedisServer, OwnRedis } from './helpers/processes.js';
+import { hasRedisServer } from '../helpers/ports.js';
+import { OwnRedis } from './helpers/processes.js';
 
 const VOTERS = 240;
 

@@ -11,6 +11,7 @@ import { createSlackRegistrar, registerSlack, SlackAdapter, type SlackOptions } 
 import type { Timers } from '../../src/platforms/slack/background.js';
 import type { RedisStore } from '../../src/store/redis-store.js';
 import { FakeClock } from './fake-clock.js';
+import { decodeSlackBody } from './slack-body.js';
 import { dropPrefix, redisStore } from './world.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -91,20 +92,9 @@ export interface RecordedCall {
 
 type Reply = [number, unknown, Record<string, string>?];
 
-/** Slack's Web API sends form fields with nested values as JSON strings; this undoes both. */
+/** A body nock handed us (form string or parsed JSON), with Slack's JSON-in-form fields decoded. */
 export function decodeBody(raw: unknown): Record<string, unknown> {
-  const fields: Record<string, unknown> =
-    typeof raw === 'string' ? Object.fromEntries(new URLSearchParams(raw)) : typeof raw === 'object' && raw !== null ? { ...(raw as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === 'string' && /^[[{]/.test(v)) {
-      try {
-        fields[k] = JSON.parse(v);
-      } catch {
-        // not JSON after all
-      }
-    }
-  }
-  return fields;
+  return decodeSlackBody(raw);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Builds a service over a chosen store with the real content packs, for domain and scheduler tests.
 import { randomBytes } from 'node:crypto';
 import { PackRegistry } from '../../src/content/registry.js';
+import { AppError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
 import type { RoundSettingsInput } from '../../src/core/settings.js';
@@ -48,4 +49,15 @@ export function settings(partial: Partial<RoundSettingsInput> = {}): RoundSettin
     timezone: 'Europe/Stockholm',
     ...partial,
   };
+}
+
+/** The AppError code a promise rejects with, 'no error' if it resolves; any other error is rethrown. */
+export async function errorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
+  return 'no error';
 }

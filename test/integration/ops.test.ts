@@ -2,10 +2,10 @@
 // gone, and back to 200 when it returns), Prometheus metrics, secret redaction in logs, and a
 // graceful shutdown that drains requests before closing Redis. Redis runs on deploy/redis/redis.conf
 // where the test starts its own redis-server.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,6 +17,7 @@ import { ConfigSchema, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { RedisStore, createRedisClient } from '../../src/store/redis-store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { freePort, hasRedisServer } from '../helpers/ports.js';
 import { RecordingMessenger } from '../helpers/recording-messenger.js';
 import { COORD, REDIS_URL, dropPrefix, redisStore, settings, testPrefix } from '../helpers/world.js';
 
@@ -120,18 +121,6 @@ describe('health and readiness', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Retries `fn` until it stops throwing; the bound only keeps a broken run from hanging. */
 async function eventually<T>(fn: () => Promise<T>, attempts = 150, pauseMs = 100): Promise<T> {

@@ -1,8 +1,7 @@
 // Durability and recovery on a real redis-server of our own: acknowledged votes survive a SIGKILL,
 // the store fails fast (StoreUnavailableError) while Redis is down, and the same client recovers.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,20 +10,8 @@ import { LEVELS, emptyCounts, type Level } from '../../src/core/model.js';
 import type { VoteInput } from '../../src/core/ports.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { makeRound } from '../contracts/store.contract.js';
+import { freePort, hasRedisServer } from '../helpers/ports.js';
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,10 +2,9 @@
 // rolling update, which writes the round JSON and status but never a revision. A vote must not act on a remembered
 // copy of such a round: the store cannot tell that the round has changed since.
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/core/errors.js';
 import type { Round } from '../../src/core/model.js';
 import type { RedisStore } from '../../src/store/redis-store.js';
-import { COORD, dropPrefix, makeService, redisStore, settings } from '../helpers/world.js';
+import { COORD, dropPrefix, errorCode, makeService, redisStore, settings } from '../helpers/world.js';
 
 const stores: RedisStore[] = [];
 
@@ -15,16 +14,6 @@ afterEach(async () => {
     await s.close();
   }
 });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** What the previous release's updateRound wrote: the round and its status, and no revision. */
 async function legacyUpdate(store: RedisStore, round: Round, mutate: (r: Round) => Round): Promise<void> {
@@ -48,7 +37,7 @@ describe('votes on rounds without a revision', () => {
     expect((await vote('U_ANNA')).applied).toBe(true);
 
     await legacyUpdate(store, round, (r) => ({ ...r, participants: r.participants.filter((p) => p !== 'U_BO') }));
-    expect(await code(vote('U_BO'))).toBe('NOT_PARTICIPANT');
+    expect(await errorCode(vote('U_BO'))).toBe('NOT_PARTICIPANT');
     expect(await store.getCounts('T1', round.id, 'f01')).toMatchObject({ partly: 1 });
   });
 });

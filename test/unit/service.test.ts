@@ -6,22 +6,12 @@ import { AssessmentService } from '../../src/core/service.js';
 import { canTransition } from '../../src/core/lifecycle.js';
 import { ROUND_STATUSES } from '../../src/core/model.js';
 import { compareTallies } from '../../src/core/tally.js';
-import { COORD, MEMBERS, makeService, settings } from '../helpers/world.js';
+import { COORD, MEMBERS, errorCode, makeService, settings } from '../helpers/world.js';
 
 async function started(partial = {}) {
   const w = makeService();
   const round = await w.service.startRound({ tenant: 'T1', platform: 'slack', settings: settings(partial), actor: COORD });
   return { ...w, round };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-  return 'no error';
 }
 
 const vote = (w: Awaited<ReturnType<typeof started>>, actor: string, level: 'in-place' | 'partly' | 'not-in-place' | 'dont-know', factorId = 'f01', interactionId = `${actor}-${level}-${Math.random()}`) =>
@@ -44,16 +34,16 @@ describe('lifecycle', () => {
 
   it('refuses a second round in the same channel while one is open', async () => {
     const w = await started();
-    expect(await code(w.service.startRound({ tenant: 'T1', platform: 'slack', settings: settings(), actor: COORD }))).toBe('ROUND_ALREADY_OPEN_IN_CHANNEL');
+    expect(await errorCode(w.service.startRound({ tenant: 'T1', platform: 'slack', settings: settings(), actor: COORD }))).toBe('ROUND_ALREADY_OPEN_IN_CHANNEL');
   });
 
   it('illegal transitions are typed errors and change nothing', async () => {
     const w = await started();
-    expect(await code(w.service.openRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
-    expect(await code(w.service.archiveRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
+    expect(await errorCode(w.service.openRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
+    expect(await errorCode(w.service.archiveRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
     expect((await w.service.getRound('T1', w.round.id)).status).toBe('open');
     await w.service.closeRound('T1', w.round.id, COORD);
-    expect(await code(w.service.closeRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
+    expect(await errorCode(w.service.closeRound('T1', w.round.id, COORD))).toBe('ILLEGAL_TRANSITION');
     const archived = await w.service.archiveRound('T1', w.round.id, COORD);
     expect(archived.status).toBe('archived');
   });
@@ -101,7 +91,7 @@ describe('votes', () => {
     const w = await started();
     await vote(w, 'U_ANNA', 'partly');
     await w.service.closeRound('T1', w.round.id, COORD);
-    expect(await code(vote(w, 'U_BO', 'in-place'))).toBe('ROUND_CLOSED');
+    expect(await errorCode(vote(w, 'U_BO', 'in-place'))).toBe('ROUND_CLOSED');
     expect(await w.store.getCounts('T1', w.round.id, 'f01')).toMatchObject({ partly: 1, 'in-place': 0 });
   });
 
@@ -115,14 +105,14 @@ describe('votes', () => {
     expect(w.store.roundTrips() - trips).toBe(1);
 
     await other.closeRound('T1', w.round.id, COORD);
-    expect(await code(vote(w, 'U_CECILIA', 'in-place'))).toBe('ROUND_CLOSED');
+    expect(await errorCode(vote(w, 'U_CECILIA', 'in-place'))).toBe('ROUND_CLOSED');
     expect(await w.store.getCounts('T1', w.round.id, 'f01')).toMatchObject({ partly: 2, 'in-place': 0 });
   });
 
   it('a remembered round does not keep refusing a member whom another process has since added', async () => {
     const w = await started();
     await vote(w, 'U_ANNA', 'partly');
-    expect(await code(vote(w, 'U_NEWCOMER', 'partly'))).toBe('NOT_PARTICIPANT');
+    expect(await errorCode(vote(w, 'U_NEWCOMER', 'partly'))).toBe('NOT_PARTICIPANT');
     // Another replica adds the newcomer (a direct write of the round, as any other process would make).
     await w.store.updateRound('T1', w.round.id, (r) => ({ ...r, participants: [...r.participants, 'U_NEWCOMER'] }));
     const counted = await vote(w, 'U_NEWCOMER', 'partly');
@@ -149,7 +139,7 @@ describe('votes', () => {
 
   it('refuses unknown factors', async () => {
     const w = await started();
-    expect(await code(vote(w, 'U_ANNA', 'partly', 'f99'))).toBe('UNKNOWN_FACTOR');
+    expect(await errorCode(vote(w, 'U_ANNA', 'partly', 'f99'))).toBe('UNKNOWN_FACTOR');
   });
 });
 
@@ -169,10 +159,10 @@ describe('answers', () => {
   it('refuses javascript: and other non-http links, too-long text and unknown questions, storing nothing', async () => {
     const w = await started();
     const base = { tenant: 'T1', roundId: w.round.id, factorId: 'f01', actor: { id: 'U_ANNA' } };
-    expect(await code(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'ok' }, evidence: ['javascript:alert(1)'] }))).toBe('BAD_EVIDENCE_LINK');
-    expect(await code(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'ok' }, evidence: ['not a link'] }))).toBe('BAD_EVIDENCE_LINK');
-    expect(await code(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'x'.repeat(3001) }, evidence: [] }))).toBe('ANSWER_TOO_LONG');
-    expect(await code(w.service.saveAnswer({ ...base, texts: { 'f02-q1': 'wrong factor' }, evidence: [] }))).toBe('UNKNOWN_QUESTION');
+    expect(await errorCode(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'ok' }, evidence: ['javascript:alert(1)'] }))).toBe('BAD_EVIDENCE_LINK');
+    expect(await errorCode(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'ok' }, evidence: ['not a link'] }))).toBe('BAD_EVIDENCE_LINK');
+    expect(await errorCode(w.service.saveAnswer({ ...base, texts: { 'f01-q1': 'x'.repeat(3001) }, evidence: [] }))).toBe('ANSWER_TOO_LONG');
+    expect(await errorCode(w.service.saveAnswer({ ...base, texts: { 'f02-q1': 'wrong factor' }, evidence: [] }))).toBe('UNKNOWN_QUESTION');
     expect(await w.service.myAnswer(w.round, 'f01', 'U_ANNA')).toBeNull();
   });
 
@@ -186,8 +176,8 @@ describe('answers', () => {
 describe('permissions', () => {
   it('only participants vote or answer', async () => {
     const w = await started();
-    expect(await code(vote(w, 'U_STRANGER', 'partly'))).toBe('NOT_PARTICIPANT');
-    expect(await code(w.service.saveAnswer({ tenant: 'T1', roundId: w.round.id, factorId: 'f01', actor: { id: 'U_STRANGER' }, texts: {}, evidence: [] }))).toBe('NOT_PARTICIPANT');
+    expect(await errorCode(vote(w, 'U_STRANGER', 'partly'))).toBe('NOT_PARTICIPANT');
+    expect(await errorCode(w.service.saveAnswer({ tenant: 'T1', roundId: w.round.id, factorId: 'f01', actor: { id: 'U_STRANGER' }, texts: {}, evidence: [] }))).toBe('NOT_PARTICIPANT');
   });
 
   it('only coordinators close or note context, and the refusal names the coordinator', async () => {
@@ -195,7 +185,7 @@ describe('permissions', () => {
     const err = await w.service.closeRound('T1', w.round.id, { id: MEMBERS[0]! }).catch((e: AppError) => e);
     expect((err as AppError).code).toBe('NOT_COORDINATOR');
     expect((err as AppError).userMessage('sv')).toBe('Bara samordnaren kan göra det här. Fråga Cora.');
-    expect(await code(w.service.noteContext('T1', w.round.id, { id: 'U_BO' }, 'x', 'y'))).not.toBe('no error');
+    expect(await errorCode(w.service.noteContext('T1', w.round.id, { id: 'U_BO' }, 'x', 'y'))).not.toBe('no error');
     expect((await w.service.getRound('T1', w.round.id)).status).toBe('open');
   });
 
@@ -204,7 +194,7 @@ describe('permissions', () => {
     const ctxId = w.service.packs.get('integrating-cities-diversity', 'sv').contextFactors[0]!.id;
     await w.service.noteContext('T1', w.round.id, COORD, ctxId, 'Budgeten halverad 2026');
     await w.service.closeRound('T1', w.round.id, COORD);
-    expect(await code(w.service.noteContext('T1', w.round.id, COORD, ctxId, 'later'))).toBe('ROUND_CLOSED');
+    expect(await errorCode(w.service.noteContext('T1', w.round.id, COORD, ctxId, 'later'))).toBe('ROUND_CLOSED');
     expect((await w.service.getRound('T1', w.round.id)).contextNotes.map((n) => n.comment)).toEqual(['Budgeten halverad 2026']);
   });
 });

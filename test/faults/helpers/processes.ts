@@ -2,27 +2,14 @@
 // our own with AOF on every write, to SIGKILL and start again on the same files.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TickResult } from '../../../src/schedule/scheduler.js';
+import { freePort } from '../../helpers/ports.js';
 import type { BotCommand } from './bot-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
