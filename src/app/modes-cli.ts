@@ -2,58 +2,22 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { PackRegistry } from '../content/registry.js';
 import type { Locale } from '../content/schema.js';
 import { toAppError } from '../core/errors.js';
 import { buildHistory, historyTable } from '../core/history.js';
 import { t } from '../core/i18n.js';
-import { systemClock, type Store } from '../core/ports.js';
-import { AssessmentService } from '../core/service.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import { playgroundPrivacySource } from '../platforms/playground/timeline.js';
-import { createStore } from '../store/index.js';
-
-interface Writable {
-  write(chunk: string | Buffer): unknown;
-}
+import { openCliStore, type CliStore, type Writable } from './cli-store.js';
 
 type Env = Record<string, string | undefined>;
 
-/** Config and store, or an exit code after saying what is wrong. */
-async function open(env: Env, err: Writable): Promise<{ config: Config; store: Store; service: AssessmentService } | number> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  if (!config.REDIS_URL && !config.STORE_SNAPSHOT_FILE) {
-    err.write(`${t(config.DEFAULT_LOCALE, 'report.cli.noStore')}\n`);
-    return 2;
-  }
-  const store = await createStore({
-    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
-    prefix: config.REDIS_PREFIX,
-    ...(config.STORE_SNAPSHOT_FILE ? { snapshotFile: config.STORE_SNAPSHOT_FILE } : {}),
-  });
-  // The same secret the server derives (build.ts), so anonymous rounds' member keys can be found for erasure.
-  const secret = config.ANONYMITY_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.MICROSOFT_APP_PASSWORD;
-  if (!secret) err.write(`${t(config.DEFAULT_LOCALE, 'modes.cli.noSecret')}\n`);
-  const service = new AssessmentService({
-    store,
-    packs: PackRegistry.fromDir(config.CONTENT_DIR),
-    clock: systemClock,
-    anonymitySecret: secret ?? 'no-secret',
-    retentionMonths: config.RETENTION_MONTHS,
-  });
+/** Config, store and service (with the playground's records for privacy requests), or an exit code. */
+async function open(env: Env, err: Writable): Promise<CliStore | number> {
+  const opened = await openCliStore(env, err, { memberKeys: true });
   // The playground keeps its timeline in the same store (embedded store file, or a shared Redis).
-  service.privacy.register(playgroundPrivacySource(store));
-  return { config, store, service };
+  if (typeof opened !== 'number') opened.service.privacy.register(playgroundPrivacySource(opened.store));
+  return opened;
 }
 
 /** `history --tenant <t> --channel <c> [--json] [--chart file.png]` */

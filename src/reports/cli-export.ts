@@ -2,20 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
-import { PackRegistry } from '../content/registry.js';
 import type { Locale } from '../content/schema.js';
 import { toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { systemClock } from '../core/ports.js';
-import { AssessmentService } from '../core/service.js';
-import { createStore } from '../store/index.js';
+import { openCliStore, type Writable } from '../app/cli-store.js';
 import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
 import { loadReportStates } from './load.js';
-
-interface Writable {
-  write(chunk: string | Buffer): unknown;
-}
 
 export async function runExportCommand(args: string[], out: Writable, err: Writable, env: Record<string, string | undefined> = process.env): Promise<number> {
   let locale: Locale = env.DEFAULT_LOCALE === 'en' ? 'en' : 'sv';
@@ -36,34 +29,11 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
     err.write(`${t(locale, 'report.cli.usage')}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const opened = await openCliStore(env, err, { memberKeys: false });
+  if (typeof opened === 'number') return opened;
+  const { config, store, service } = opened;
   locale = config.DEFAULT_LOCALE;
-  if (!config.REDIS_URL && !config.STORE_SNAPSHOT_FILE) {
-    err.write(`${t(locale, 'report.cli.noStore')}\n`);
-    return 2;
-  }
-  const store = await createStore({
-    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
-    prefix: config.REDIS_PREFIX,
-    ...(config.STORE_SNAPSHOT_FILE ? { snapshotFile: config.STORE_SNAPSHOT_FILE } : {}),
-  });
   try {
-    const service = new AssessmentService({
-      store,
-      packs: PackRegistry.fromDir(config.CONTENT_DIR),
-      clock: systemClock,
-      // Exports never derive member keys; the secret only has to exist.
-      anonymitySecret: config.ANONYMITY_SECRET ?? 'export',
-    });
     const { state, baseline } = await loadReportStates(service, values.tenant, roundId);
     const result = await exportRound(state, baseline, format.data, { now: systemClock.now() });
     if (values.out) {
