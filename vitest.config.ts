@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The run's own Redis (and a cluster and a Sentinel group), unless REDIS_URL names one: test/setup/global-redis.ts.
+    globalSetup: ['test/setup/global-redis.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

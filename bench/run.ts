@@ -8,6 +8,7 @@ import { runMemoryBench } from './memory.js';
 import { runDigestBench } from './digest.js';
 import { runVotePathBench } from './vote-path.js';
 import { runCardRefreshBench } from './card-refresh.js';
+import { RedisProcess } from '../test/setup/redis-servers.js';
 
 type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
 
@@ -22,6 +23,9 @@ function table(rows: Record<string, unknown>[]): string {
 }
 
 async function main(): Promise<void> {
+  // Like the tests, the benchmarks use a Redis of their own unless REDIS_URL names one.
+  const ownRedis = process.env.REDIS_URL ? null : await RedisProcess.start();
+  if (ownRedis) process.env.REDIS_URL = ownRedis.url;
   const sections: Section[] = [];
   const json: Record<string, unknown> = {};
 
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
   writeFileSync(join(benchDir, 'RESULTS.md'), md);
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify({ machine, ...json }, null, 2));
   console.log(md);
+  await ownRedis?.stop();
   process.exit(0);
 }
 

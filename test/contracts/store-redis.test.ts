@@ -1,4 +1,4 @@
-// The Store contract on a real Redis (127.0.0.1:6379 or REDIS_URL), plus Redis-only guarantees:
+// The Store contract on a real Redis (the run's own, or REDIS_URL), plus Redis-only guarantees:
 // round trips, schema migrations, URL parsing and error mapping. Every store here uses its own
 // random key prefix, and only keys under that prefix are deleted afterwards.
 // REDIS_URL=redis-cluster://host:port,… runs the same suite against a Redis Cluster.
@@ -21,8 +21,9 @@ import {
   type RedisClient,
 } from '../../src/store/redis-store.js';
 import { makeRound, storeContract } from './store.contract.js';
+import { REDIS_URL } from '../helpers/world.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 
 function randomPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}`;

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.fault.ts'],
+    globalSetup: ['test/setup/global-redis.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',

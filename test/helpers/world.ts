@@ -15,10 +15,18 @@ export function testPrefix(): string {
   return `test-${randomBytes(5).toString('hex')}`;
 }
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The run's Redis: the one test/setup/global-redis.ts started, or the one REDIS_URL names (never a default port). */
+export const REDIS_URL = requiredEnv('REDIS_URL');
 
-export async function redisStore(prefix = testPrefix()): Promise<RedisStore> {
-  return RedisStore.open(REDIS_URL, { prefix });
+/** A URL the global setup provides; a test file run outside `npm test`'s config gets a one-line explanation. */
+export function requiredEnv(name: 'REDIS_URL' | 'REDIS_CLUSTER_URL' | 'REDIS_SENTINEL_URL'): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with npm test (vitest.config.ts starts Redis) or set ${name}`);
+  return value;
+}
+
+export async function redisStore(prefix = testPrefix(), url = REDIS_URL): Promise<RedisStore> {
+  return RedisStore.open(url, { prefix });
 }
 
 /** Deletes every key under the store's prefix (only ours: the machine's Redis is shared). */

@@ -13,8 +13,9 @@ import { requestLocale } from '../../src/reports/routes.js';
 import { MemoryStore, RedisStore } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../../src/store/redis-store.js';
 import { CLOSED_AT, realisticRound, ROUND_ID, TENANT } from '../golden/realistic-round.js';
+import { REDIS_URL } from '../helpers/world.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 const PREFIX = `test-report-${randomBytes(5).toString('hex')}`;
 
 async function dropPrefix(store: RedisStore): Promise<void> {

@@ -1,6 +1,7 @@
 // The security suite's app: the real server listening on 127.0.0.1 over real Redis (a fresh prefix), Slack calls to the
 // local fake Slack API (SLACK_API_URL), Teams connector calls to nock; helpers to sign requests and to prove nothing was stored.
 import { createHash } from 'node:crypto';
+import { Cluster } from 'ioredis';
 import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config.js';
@@ -35,11 +36,11 @@ export interface SecApp {
   close(): Promise<void>;
 }
 
-export async function startSecApp(opts: { env?: Record<string, string>; teams?: boolean } = {}): Promise<SecApp> {
+export async function startSecApp(opts: { env?: Record<string, string>; teams?: boolean; redisUrl?: string } = {}): Promise<SecApp> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const fake = await FakeSlackApi.start();
-  const store = await redisStore();
+  const store = await redisStore(undefined, opts.redisUrl);
   const clock = new FakeClock(Date.parse(START_TIME));
   const config = loadConfig({
     SLACK_SIGNING_SECRET: SECRET,
@@ -70,7 +71,7 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     base,
     async close() {
       await app.close().catch(() => undefined);
-      const cleaner = await redisStore(store.keys.prefix);
+      const cleaner = await redisStore(store.keys.prefix, opts.redisUrl);
       await dropPrefix(cleaner);
       await cleaner.close();
       await fake.close();
@@ -83,15 +84,20 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
 /** Every key under the app's prefix with a digest of its value: "nothing stored" means this does not change. */
 export async function prefixContents(store: RedisStore): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  let cursor = '0';
-  do {
-    const [next, keys] = await store.client.scan(cursor, 'MATCH', `${store.keys.prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) {
-      const dump = await store.client.dumpBuffer(key);
-      out[key] = dump ? createHash('sha256').update(dump).digest('hex') : '';
-    }
-  } while (cursor !== '0');
+  // A SCAN sees one server's keys: on a cluster, every master is scanned.
+  const client = store.client;
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${store.keys.prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const dump = await client.dumpBuffer(key);
+        out[key] = dump ? createHash('sha256').update(dump).digest('hex') : '';
+      }
+    } while (cursor !== '0');
+  }
   return out;
 }
 
