@@ -8,18 +8,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
 import type { Answer } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
-import { encodeAnswerMeta, memberField } from '../../src/store/keys.js';
+import { encodeAnswerMeta } from '../../src/store/answer-summary.js';
+import { memberField } from '../../src/store/keys.js';
 import {
   RedisStore,
   SCHEMA_VERSION,
   buildAnswerMeta,
   createRedisClient,
-  deleteKeysWithPrefix,
   isUnavailableError,
   parseRedisUrl,
   waitUntilReady,
   type RedisClient,
-} from '../../src/store/redis-store.js';
+} from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
 import { makeRound, storeContract } from './store.contract.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
