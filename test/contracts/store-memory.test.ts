@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyCounts } from '../../src/core/model.js';
 import { MemoryStore } from '../../src/store/index.js';
+import { namesAndViewContract } from './store-names-view.contract.js';
 import { makeJob, makeRound, storeContract } from './store.contract.js';
 
 storeContract(
+  'memory',
+  async () => new MemoryStore(),
+  async (s) => s.close(),
+);
+
+namesAndViewContract(
   'memory',
   async () => new MemoryStore(),
   async (s) => s.close(),

@@ -21,6 +21,7 @@ import {
   type RedisClient,
 } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
+import { namesAndViewContract } from './store-names-view.contract.js';
 import { makeRound, storeContract } from './store.contract.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,14 +44,15 @@ async function cleanup(s: Store): Promise<void> {
   await store.close();
 }
 
-storeContract('redis', () => openStore(), cleanup, {
-  // Another process: its own connection, same data.
-  peer: async (s) => {
-    const client = createRedisClient(REDIS_URL);
-    await waitUntilReady(client);
-    return new RedisStore(client, { prefix: (s as RedisStore).keys.prefix });
-  },
-});
+/** Another process: its own connection, same data. */
+async function peer(s: Store): Promise<Store> {
+  const client = createRedisClient(REDIS_URL);
+  await waitUntilReady(client);
+  return new RedisStore(client, { prefix: (s as RedisStore).keys.prefix });
+}
+
+storeContract('redis', () => openStore(), cleanup, { peer });
+namesAndViewContract('redis', () => openStore(), cleanup, { peer });
 
 describe('RedisStore specifics', () => {
   const opened: RedisStore[] = [];
@@ -109,6 +111,47 @@ describe('RedisStore specifics', () => {
     const commands = await serverCommands(store, () => store.recordVote(vote(1)));
     expect(store.roundTrips() - before).toBe(1);
     if (commands) expect(commands).toEqual(['evalsha']);
+  });
+
+  it('records a vote with the voter’s factor view and name in exactly one round trip too', async () => {
+    const store = await fresh();
+    await store.createRound(makeRound());
+    for (let i = 0; i < 20; i++) {
+      await store.saveAnswer('T0001', 'round-1', {
+        factorId: 'f1',
+        memberId: `U-${i}`,
+        texts: { q1: 'svar' },
+        evidence: [`https://x.example/${i}`],
+        at: '2026-03-03T10:00:00+01:00',
+      });
+    }
+    const vote = (i: number) => ({
+      tenant: 'T0001',
+      roundId: 'round-1',
+      factorId: 'f1',
+      memberId: `U-${i}`,
+      level: 'partly' as const,
+      interactionId: `ix-${i}`,
+      at: '2026-03-03T10:00:00+01:00',
+      withFactorView: true,
+      name: `Person ${i}`,
+    });
+    await store.recordVote(vote(0)); // the script is now cached on this connection (EVALSHA from here on)
+    const rev = await store.client.get(store.keys.round('T0001', 'round-1').rev);
+    const before = store.roundTrips();
+    let result: Awaited<ReturnType<RedisStore['recordVote']>> | undefined;
+    const commands = await serverCommands(store, async () => {
+      result = await store.recordVote(vote(1));
+    });
+    expect(store.roundTrips() - before).toBe(1);
+    if (commands) expect(commands).toEqual(['evalsha']);
+    expect(result?.factorView).toEqual({
+      stats: { answers: 20, evidence: 20, links: ['https://x.example/0', 'https://x.example/1', 'https://x.example/10', 'https://x.example/11', 'https://x.example/12'] },
+      answer: { factorId: 'f1', memberId: 'U-1', texts: { q1: 'svar' }, evidence: ['https://x.example/1'], at: '2026-03-03T10:00:00+01:00' },
+    });
+    // The name went into the round's names hash; the revision every open card carries did not move.
+    expect(await store.client.hgetall(store.keys.round('T0001', 'round-1').names)).toEqual({ 'U-0': 'Person 0', 'U-1': 'Person 1' });
+    expect(await store.client.get(store.keys.round('T0001', 'round-1').rev)).toBe(rev);
   });
 
   it('reads a round with its revision without ending a WATCH held on the same connection', async () => {
