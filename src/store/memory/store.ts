@@ -3,7 +3,6 @@
 // playground, tests and single-process installs without Redis. Values are copied in and out as
 // JSON, exactly as Redis would store them, so callers can never change stored state by reference.
 import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { AnswerSchema, LevelSchema, RoundSchema, emptyCounts, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type {
@@ -19,6 +18,7 @@ import type {
   VoteResult,
 } from '../../core/ports.js';
 import { encodeAnswerMeta } from '../answer-summary.js';
+import { NamesSchema, VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
 import { INTERACTION_TTL_MS, enc, memberField, parseMemberField } from '../keys.js';
 import { MemoryJobQueue } from './jobs.js';
@@ -33,8 +33,6 @@ export interface MemoryStoreOptions {
   snapshotDebounceMs?: number;
 }
 
-const NamesSchema = z.record(z.string(), z.string());
-const VoteExtrasSchema = z.object({ withFactorView: z.boolean().optional(), name: z.string().optional() });
 
 function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;

@@ -4,10 +4,10 @@
 // leaves nothing visible: create indexes first (an index entry without a round is skipped by list), delete deletes
 // the round first.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { RoundSchema, type Round } from '../../core/model.js';
 import type { VersionedRound } from '../../core/ports.js';
+import { NamesSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
 import { nameField, type Keys } from '../keys.js';
 import type { RedisClient } from './client.js';
@@ -22,7 +22,6 @@ const PARSED_ROUND_MAX_CHARS = 32 * 1024;
 /** A fresh, unique round revision: random, so a deleted and re-created round never repeats an old one. */
 export const newRev = (): string => randomBytes(9).toString('base64url');
 
-const NamesSchema = z.record(z.string(), z.string());
 
 // WATCH is per connection, and any EXEC on the connection drops every WATCH on it. So on one shared client,
 // WATCH…EXEC sequences are serialised, and no other store code uses MULTI (multi-key writes are Lua scripts instead).

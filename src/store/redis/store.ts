@@ -5,7 +5,6 @@
 // this class holds votes, answers, snapshots, card refs and records, and counts every round trip (roundTrips()).
 // The client comes from client.ts (REDIS_URL forms in url.ts), failures are mapped by errors.ts, and open() runs the
 // schema migrations (migrations.ts).
-import { z } from 'zod';
 import { LEVELS, LevelSchema, AnswerSchema, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type {
   CardRef,
@@ -20,6 +19,7 @@ import type {
   VoteResult,
 } from '../../core/ports.js';
 import { PREVIEW_LINKS, answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
+import { VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
 import { INTERACTION_TTL_MS, Keys, countField, dec, enc, memberField, nameField } from '../keys.js';
 import { createRedisClient, waitUntilReady, type RedisClient, type RedisClientOptions } from './client.js';
@@ -40,9 +40,6 @@ export interface OpenRedisStoreOptions extends RedisStoreOptions, RedisClientOpt
   /** Upgrade hooks; defaults to MIGRATIONS. */
   migrations?: Migration[];
 }
-
-/** What a vote may carry besides the core fields, checked at the boundary like the level. */
-const VoteExtrasSchema = z.object({ withFactorView: z.boolean().optional(), name: z.string().optional() });
 
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
