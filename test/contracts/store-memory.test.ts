@@ -96,6 +96,24 @@ describe('MemoryStore snapshot file', () => {
     await old.close();
   });
 
+  it('keeps remembered names in the file, and loads a file written before they had their own place', async () => {
+    const file = join(dir, 'names.json');
+    const a = new MemoryStore({ snapshotFile: file });
+    await a.createRound(makeRound());
+    await a.rememberNames('T0001', 'round-1', { 'U-b': 'Bo' });
+    await a.close();
+    const b = new MemoryStore({ snapshotFile: file });
+    expect((await b.getRound('T0001', 'round-1'))?.names).toEqual({ 'U-a': 'Anna', 'U-b': 'Bo' });
+    await b.close();
+
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { rounds: { names?: unknown }[] };
+    delete saved.rounds[0]?.names;
+    writeFileSync(file, JSON.stringify(saved));
+    const old = new MemoryStore({ snapshotFile: file });
+    expect((await old.getRound('T0001', 'round-1'))?.names).toEqual({ 'U-a': 'Anna' });
+    await old.close();
+  });
+
   it('saves on its own shortly after a write (debounced)', async () => {
     const file = join(dir, 'debounced.json');
     const s = new MemoryStore({ snapshotFile: file, snapshotDebounceMs: 20 });
