@@ -76,8 +76,7 @@ describe('RedisStore specifics', () => {
     }
     const client = store.client;
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const monitorClient = new Redis(REDIS_URL);
-    const monitor = await monitorClient.monitor();
+    const monitor = await startMonitor();
     const seen: string[] = [];
     monitor.on('monitor', (_time: string, args: string[], from: string) => {
       if (from === source) seen.push(String(args[0]).toLowerCase());
@@ -90,8 +89,29 @@ describe('RedisStore specifics', () => {
     // Stop listening before disconnecting: events already in flight must not leak into the next step.
     monitor.removeAllListeners('monitor');
     monitor.disconnect();
-    monitorClient.disconnect();
     return [...seen];
+  }
+
+  /**
+   * A connection in MONITOR mode. ioredis marks it as monitoring one tick after MONITOR's reply, so on a Redis that
+   * other tests keep busy a monitor line can arrive within that tick and fail the start ("Command queue state
+   * error"): then it starts again on a new connection.
+   */
+  async function startMonitor(): Promise<Redis> {
+    for (let attempt = 1; ; attempt++) {
+      const monitor = new Redis(REDIS_URL, { monitor: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          monitor.once('monitoring', () => resolve());
+          // Every error, not just the first: a failed start can report several before it is disconnected.
+          monitor.on('error', reject);
+        });
+        return monitor;
+      } catch (err) {
+        monitor.disconnect();
+        if (attempt >= 5) throw err;
+      }
+    }
   }
 
   it('records a vote in exactly one round trip', async () => {
