@@ -3,7 +3,7 @@
 // Each answer has a summary: `<filled 0|1>|<link count>|<answer time, epoch ms>|<JSON array of its first links>` (the
 // JSON last, so the three numbers split off whatever the links contain). The Redis store keeps per-factor totals and an
 // order of the answers with links, updated from the summaries in the same script as the answer, so a digest reads a few
-// dozen values instead of one per answer; its Lua (scripts/answer-meta.lua, answer-preview.lua) redoes only the
+// dozen values instead of one per answer; its Lua (redis/scripts/answer-meta.lua, answer-preview.lua) redoes only the
 // arithmetic on these same strings. The embedded store keeps the summaries and adds them up here. Either way the
 // numbers come out of AnswerStatsBuilder, so the two stores cannot drift apart (test/contracts/answer-stats-parity).
 import type { Answer } from '../core/model.js';

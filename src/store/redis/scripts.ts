@@ -54,11 +54,6 @@ export function scriptSource(name: ScriptName): string {
   return [...(spec.libs ?? []), spec.file].map(readScriptFile).join('\n');
 }
 
-/** Every .lua file a script is built from (for the build-output check). */
-export function scriptFiles(): string[] {
-  return [...new Set(Object.values(SPECS).flatMap((s: ScriptSpec) => [...(s.libs ?? []), s.file]))].sort();
-}
-
 const COMMAND_PREFIX = 'assessStore_';
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
