@@ -8,7 +8,7 @@ import { build } from '../src/app/build.js';
 import { loadConfig } from '../src/config.js';
 import { emptyCounts, LEVELS, type Level } from '../src/core/model.js';
 import { registerSlack, SlackAdapter } from '../src/platforms/slack/index.js';
-import { RedisStore } from '../src/store/redis-store.js';
+import { RedisStore } from '../src/store/index.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload } from '../test/helpers/slack-sign.js';
 import { FakeSlackApi } from './fake-slack.js';
 import { BENCH_CHANNEL, BENCH_TEAM, dropRedisPrefix, seedRound, sleep, waitUntil, type BenchSection } from './vote-path.js';

@@ -15,8 +15,9 @@ import { emptyCounts, LEVELS, RoundSchema, type Answer, type Level, type Round }
 import type { RoundSnapshot } from '../src/core/ports.js';
 import { AssessmentService, digestReadOptions, type RoundState } from '../src/core/service.js';
 import { buildDigest } from '../src/core/views.js';
-import { AnswerStatsBuilder } from '../src/store/keys.js';
-import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
+import { AnswerStatsBuilder } from '../src/store/answer-summary.js';
+import { RedisStore } from '../src/store/index.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 
 /** A type alias rather than an interface, so it also reads as a plain record (bench/run.ts prints the rows generically). */
 export type DigestBenchResult = {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { build } from '../src/app/build.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/app/logger.js';
-import { deleteKeysWithPrefix, type RedisStore } from '../src/store/redis-store.js';
+import { type RedisStore } from '../src/store/index.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 
 const backend = process.argv[2] ?? 'redis';
 const rounds = Number(process.argv[3] ?? 1000);

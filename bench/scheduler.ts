@@ -6,7 +6,8 @@ import type { Round } from '../src/core/model.js';
 import type { Job, Messenger } from '../src/core/ports.js';
 import { AssessmentService } from '../src/core/service.js';
 import { Scheduler } from '../src/schedule/scheduler.js';
-import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
+import { RedisStore } from '../src/store/index.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 import { benchRound } from './store.js';
 
 export interface SchedulerBenchResult {

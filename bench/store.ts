@@ -2,8 +2,8 @@
 // read it) time and round trips for 10 vs 1,000 participants, and the same read with every answer for comparison.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { RedisStore, deleteKeysWithPrefix } from '../src/store/redis-store.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { MemoryStore, RedisStore } from '../src/store/index.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 import { RoundSchema, type Round } from '../src/core/model.js';
 import type { Store } from '../src/core/ports.js';
 

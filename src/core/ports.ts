@@ -38,6 +38,23 @@ export interface VoteInput {
    * if the round is still at that revision; otherwise the result is `stale` and nothing is stored.
    */
   roundRev?: string;
+  /**
+   * Also return the factor's answer stats and the voter's own answer (VoteResult.factorView), read in the same round
+   * trip: for a platform that redraws the voter's own card after a vote. Leave it out when only the tally is needed.
+   */
+  withFactorView?: boolean;
+  /**
+   * The voter's display name, kept with the round's names (see Store.rememberNames) when the vote is accepted. Never
+   * pass it in an anonymous round: the store stores what it is given.
+   */
+  name?: string;
+}
+
+/** What a voter's own card shows besides the tally, read with the vote (VoteInput.withFactorView). */
+export interface VoterFactorView {
+  stats: AnswerStats;
+  /** The voter's saved answer to the factor, if any. */
+  answer: Answer | null;
 }
 
 export interface VoteResult {
@@ -49,9 +66,11 @@ export interface VoteResult {
   counts: LevelCounts;
   /** True when `roundRev` was given and the round has changed since: nothing was stored; read the round again. */
   stale?: boolean;
+  /** Only when asked for with `withFactorView` (whatever the outcome): the factor as the voter sees it after the vote. */
+  factorView?: VoterFactorView;
 }
 
-/** A round and its revision, which changes with every write of the round (create, update). */
+/** A round and its revision, which changes with every write of the round (create, update), and not with rememberNames. */
 export interface VersionedRound {
   round: Round;
   /**
@@ -118,6 +137,11 @@ export interface Store {
   /** Read-modify-write with optimistic concurrency; the mutator may throw to abort without writing. */
   updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round>;
   listRounds(tenant: string): Promise<Round[]>;
+  /**
+   * Adds or replaces display names (member id → name) without writing the round, so its revision stays and no open
+   * card goes stale. Reads of the round show them in `round.names`. Nothing happens for an unknown round.
+   */
+  rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void>;
   /** Every tenant with at least one round (used by retention and erasure). */
   listTenants(): Promise<string[]>;
   deleteRound(tenant: string, roundId: string): Promise<void>;
@@ -135,7 +159,8 @@ export interface Store {
   getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;
   /**
    * Privacy erasure, atomic per round: moves every vote of `memberId` (all factors) to `replacementId`, so the
-   * tallies stay as they were, and deletes every answer of `memberId`. Nothing happens for an unknown round.
+   * tallies stay as they were, and deletes every answer of `memberId` and any display name remembered under it
+   * (rememberNames). Nothing happens for an unknown round.
    */
   eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }>;
 

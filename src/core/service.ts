@@ -476,9 +476,12 @@ export class AssessmentService {
     });
   }
 
-  /** Adds display names learned from the platform, so digests can show names instead of ids. */
+  /**
+   * Adds display names learned from the platform, so digests can show names instead of ids. They are kept beside the
+   * round, not written into it: the round's revision stays, so open cards do not go stale (a no-op for an unknown round).
+   */
   async rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void> {
-    await this.store.updateRound(tenant, roundId, (r) => ({ ...r, names: { ...r.names, ...names } }));
+    await this.store.rememberNames(tenant, roundId, names);
   }
 
   /**

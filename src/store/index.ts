@@ -1,10 +1,10 @@
 // Chooses the store: Redis when REDIS_URL is set, otherwise the embedded in-process store.
 import type { Store } from '../core/ports.js';
-import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
+import { MemoryStore } from './memory/store.js';
+import { RedisStore } from './redis/store.js';
 
 export interface CreateStoreOptions {
-  /** REDIS_URL (see redis-store.ts for the accepted forms); unset means the embedded store. */
+  /** REDIS_URL (see redis/url.ts for the accepted forms); unset means the embedded store. */
   redisUrl?: string;
   /** Key prefix in Redis, e.g. `assess`. */
   prefix: string;
@@ -25,5 +25,9 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
   return new MemoryStore(opts.snapshotFile ? { snapshotFile: opts.snapshotFile } : {});
 }
 
-export { MemoryStore } from './memory-store.js';
-export { RedisStore, createRedisClient, parseRedisUrl } from './redis-store.js';
+export { MemoryStore } from './memory/store.js';
+export { RedisStore } from './redis/store.js';
+export { createRedisClient, waitUntilReady, type RedisClient } from './redis/client.js';
+export { isUnavailableError } from './redis/errors.js';
+export { SCHEMA_VERSION, buildAnswerMeta } from './redis/migrations.js';
+export { parseRedisUrl } from './redis/url.js';

@@ -1,4 +1,4 @@
-// Redis key layout, and the hash-field encodings both stores share.
+// Redis key layout, and the hash-field encodings both stores share (the answer summaries are in answer-summary.ts).
 //
 // Every tenant-supplied string (tenant, round id, channel id, collection, interaction id…) goes
 // through `enc`, whose output alphabet is [A-Za-z0-9.%-] only. So an encoded part never contains
@@ -13,11 +13,13 @@
 //   <P>:<T>:{r:<T>:<R>}:round                  string  the round as JSON (RoundSchema)
 //   <P>:<T>:{r:<T>:<R>}:status                 string  round.status, written with every round write
 //   <P>:<T>:{r:<T>:<R>}:rev                    string  a random token, replaced with every round write (votes check it)
+//   <P>:<T>:{r:<T>:<R>}:names                  hash    <M> → display name; read over the round JSON's names (this
+//                                                      wins), folded into the JSON by the next updateRound
 //   <P>:<T>:{r:<T>:<R>}:votes                  hash    <F>|<M> → level
 //   <P>:<T>:{r:<T>:<R>}:voted-at               hash    <F>|<M> → ISO time of the vote
 //   <P>:<T>:{r:<T>:<R>}:counts                 hash    <F>|<level> → count
 //   <P>:<T>:{r:<T>:<R>}:answers                hash    <F>|<M> → Answer JSON
-//   <P>:<T>:{r:<T>:<R>}:answer-meta            hash    <F>|<M> → the answer's summary (encodeAnswerMeta), written with it
+//   <P>:<T>:{r:<T>:<R>}:answer-meta            hash    <F>|<M> → the answer's summary (answer-summary.ts), written with it
 //   <P>:<T>:{r:<T>:<R>}:answer-stats           hash    <F>|answers, <F>|evidence → totals over the factor's answers
 //   <P>:<T>:{r:<T>:<R>}:answer-order           zset    answerOrderEntry of each answer with links (all score 0, by lex)
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
@@ -30,12 +32,13 @@
 //   <P>:rec:<C>                                hash    record id → JSON
 //
 // (<P> prefix, <T> tenant, <R> round, <F> factor, <M> member, <I> interaction, <K> key, <C>
-// collection, all encoded.) Keys of one round share the `{r:…}` slot, so the vote script, the
-// snapshot MULTI and deleteRound work on Redis Cluster; job keys share `{jobs}` and index keys `{idx}`.
+// collection, all encoded.) Keys of one round share the `{r:…}` slot, so the vote and snapshot scripts, updateRound's
+// WATCH/MULTI and deleteRound work on Redis Cluster; job keys share `{jobs}` and index keys `{idx}`.
+// Display names live beside the round JSON, not in it: writing the JSON replaces `rev`, which every open card carries,
+// so a name learned on a first vote would turn every other voter's next click stale.
 // Tenant keys always have `{` at the start of their third segment; global keys have `{` at the start
 // of the second one or are fixed words followed by encoded parts, so the two families never meet.
-import type { Answer, Level } from '../core/model.js';
-import type { AnswerStats } from '../core/ports.js';
+import type { Level } from '../core/model.js';
 
 /** A repeated interaction id within this window counts once. */
 export const INTERACTION_TTL_MS = 15 * 60 * 1000;
@@ -64,6 +67,8 @@ export interface RoundKeys {
   status: string;
   /** A token that changes with every write of the round JSON (the vote script checks it). */
   rev: string;
+  /** Display names learned after the round was written (member → name); never changes `rev`. */
+  names: string;
   votes: string;
   votedAt: string;
   counts: string;
@@ -127,6 +132,7 @@ export class Keys {
       round: `${base}:round`,
       status: `${base}:status`,
       rev: `${base}:rev`,
+      names: `${base}:names`,
       votes: `${base}:votes`,
       votedAt: `${base}:voted-at`,
       counts: `${base}:counts`,
@@ -197,6 +203,11 @@ export function parseMemberField(field: string): { factorId: string; memberId: s
   return { factorId: dec(field.slice(0, i)), memberId: dec(field.slice(i + 1)) };
 }
 
+/** The field of a member in the names hash. */
+export function nameField(memberId: string): string {
+  return enc(memberId);
+}
+
 /** Prefix of a factor's fields in the counts hash; the level follows it. */
 export function countsFieldPrefix(factorId: string): string {
   return `${enc(factorId)}|`;
@@ -210,160 +221,4 @@ export function parseCountField(field: string): { factorId: string; level: strin
   const i = field.indexOf('|');
   if (i < 0) return null;
   return { factorId: dec(field.slice(0, i)), level: field.slice(i + 1) };
-}
-
-// Answer summaries. Each answer has one in the answer-meta hash: `<filled 0|1>|<link count>|<answer time, epoch ms>|
-// <JSON array of its first links>` (the JSON last, so the three numbers split off whatever the links contain). The
-// Redis store also keeps per-factor totals and an order of the answers with links, updated from the summaries in the
-// same script as the answer, so a digest reads a few dozen values instead of one per answer.
-
-/** Links one answer contributes to the preview, and the preview's length (see AnswerStats.links). */
-export const LINKS_PER_ANSWER = 3;
-export const PREVIEW_LINKS = 5;
-
-/** Whether an answer counts as answered: some text, or at least one link. */
-export function isFilled(answer: Pick<Answer, 'texts' | 'evidence'>): boolean {
-  return answer.evidence.length > 0 || Object.keys(answer.texts).length > 0;
-}
-
-/** The answer's time in ms, as a whole number from 0 (so it sorts as a fixed-width string too). */
-export function answerTime(at: string): number {
-  const ms = Date.parse(at);
-  return Number.isFinite(ms) ? Math.max(0, Math.round(ms)) : 0;
-}
-
-export function encodeAnswerMeta(answer: Answer): string {
-  const links = JSON.stringify(answer.evidence.slice(0, LINKS_PER_ANSWER));
-  return `${isFilled(answer) ? 1 : 0}|${answer.evidence.length}|${answerTime(answer.at)}|${links}`;
-}
-
-export interface AnswerMeta {
-  filled: boolean;
-  links: number;
-  at: number;
-  /** The JSON of the first links (parse with metaLinks). */
-  linksJson: string;
-}
-
-export function decodeAnswerMeta(meta: string): AnswerMeta | null {
-  const a = meta.indexOf('|');
-  const b = meta.indexOf('|', a + 1);
-  const c = meta.indexOf('|', b + 1);
-  if (a < 0 || b < 0 || c < 0) return null;
-  const links = Number(meta.slice(a + 1, b));
-  const at = Number(meta.slice(b + 1, c));
-  if (!Number.isFinite(links) || !Number.isFinite(at)) return null;
-  return { filled: meta.charCodeAt(0) === 49 /* '1' */, links, at, linksJson: meta.slice(c + 1) };
-}
-
-/**
- * The answer-order entry of an answer with links: `<F>|<time, 15 digits>|<M>` (both encoded). Entries of one factor
- * share the `<F>|` prefix and sort by time, then member: the preview's order. The vote script's Lua builds the same
- * string from a summary (string.format('%015d', …)).
- */
-export function answerOrderEntry(factorId: string, memberId: string, at: number): string {
-  return `${enc(factorId)}|${String(at).padStart(15, '0')}|${enc(memberId)}`;
-}
-
-interface Candidate {
-  at: number;
-  /** The encoded member id: ties in time go by it, as in the Redis answer order. */
-  member: string;
-  /** The links, or their JSON from a summary (parsed only if the answer makes the preview). */
-  links: string[] | string;
-}
-
-function before(a: Candidate, b: Candidate): boolean {
-  return a.at < b.at || (a.at === b.at && a.member < b.member);
-}
-
-interface FactorStats {
-  answers: number;
-  evidence: number;
-  /** The earliest answers with links, at most PREVIEW_LINKS of them, in order. */
-  first: Candidate[];
-}
-
-/**
- * Adds up answers, their summaries, or stored totals and preview entries, into AnswerStats per factor. Fed any of
- * these ways it gives the same result, so a snapshot's stats do not depend on whether the answers were read.
- */
-export class AnswerStatsBuilder {
-  private readonly factors = new Map<string, FactorStats>();
-
-  private factor(factorId: string): FactorStats {
-    let f = this.factors.get(factorId);
-    if (!f) this.factors.set(factorId, (f = { answers: 0, evidence: 0, first: [] }));
-    return f;
-  }
-
-  private consider(f: FactorStats, c: Candidate): void {
-    const list = f.first;
-    if (list.length === PREVIEW_LINKS && !before(c, list[list.length - 1]!)) return;
-    let i = list.length;
-    while (i > 0 && before(c, list[i - 1]!)) i -= 1;
-    list.splice(i, 0, c);
-    if (list.length > PREVIEW_LINKS) list.pop();
-  }
-
-  /** One answer; `member` is the encoded member id (the part after `|` in its hash field). */
-  addAnswer(factorId: string, member: string, answer: Answer): void {
-    const f = this.factor(factorId);
-    if (isFilled(answer)) f.answers += 1;
-    f.evidence += answer.evidence.length;
-    if (answer.evidence.length > 0) {
-      this.consider(f, { at: answerTime(answer.at), member, links: answer.evidence.slice(0, LINKS_PER_ANSWER) });
-    }
-  }
-
-  /** One answer's summary (encodeAnswerMeta); a malformed one is skipped. */
-  addMeta(factorId: string, member: string, meta: string): void {
-    const m = decodeAnswerMeta(meta);
-    if (!m) return;
-    const f = this.factor(factorId);
-    if (m.filled) f.answers += 1;
-    f.evidence += m.links;
-    if (m.links > 0) this.consider(f, { at: m.at, member, links: m.linksJson });
-  }
-
-  /** Stored totals of a factor (no preview). */
-  addTotals(factorId: string, answers: number, evidence: number): void {
-    const f = this.factor(factorId);
-    f.answers += answers;
-    f.evidence += evidence;
-  }
-
-  /** A stored preview entry: the summary of one of the factor's earliest answers with links (not counted again). */
-  addPreview(factorId: string, member: string, meta: string): void {
-    const m = decodeAnswerMeta(meta);
-    if (m && m.links > 0) this.consider(this.factor(factorId), { at: m.at, member, links: m.linksJson });
-  }
-
-  /** Stats for each of `factorIds` (zero when none), and for any other factor id with something to show. */
-  build(factorIds: readonly string[]): Record<string, AnswerStats> {
-    const out: Record<string, AnswerStats> = {};
-    for (const id of factorIds) out[id] = { answers: 0, evidence: 0, links: [] };
-    for (const [id, f] of this.factors) {
-      const links: string[] = [];
-      for (const c of f.first) {
-        const list = typeof c.links === 'string' ? parseLinks(c.links) : c.links;
-        for (const link of list.slice(0, LINKS_PER_ANSWER)) {
-          if (links.length < PREVIEW_LINKS) links.push(link);
-        }
-      }
-      // Totals that went back to zero (an answer emptied or erased) leave nothing to show.
-      if (!(id in out) && f.answers === 0 && f.evidence === 0 && links.length === 0) continue;
-      out[id] = { answers: f.answers, evidence: f.evidence, links };
-    }
-    return out;
-  }
-}
-
-function parseLinks(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
 }

@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyCounts } from '../../src/core/model.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
+import { MemoryStore } from '../../src/store/index.js';
+import { namesAndViewContract } from './store-names-view.contract.js';
 import { makeJob, makeRound, storeContract } from './store.contract.js';
 
 storeContract(
+  'memory',
+  async () => new MemoryStore(),
+  async (s) => s.close(),
+);
+
+namesAndViewContract(
   'memory',
   async () => new MemoryStore(),
   async (s) => s.close(),
@@ -86,6 +93,24 @@ describe('MemoryStore snapshot file', () => {
     writeFileSync(file, JSON.stringify(saved));
     const old = new MemoryStore({ snapshotFile: file });
     expect((await old.getSnapshot('T0001', 'round-1', { answers: false }))?.answerStats?.f1).toEqual(expected);
+    await old.close();
+  });
+
+  it('keeps remembered names in the file, and loads a file written before they had their own place', async () => {
+    const file = join(dir, 'names.json');
+    const a = new MemoryStore({ snapshotFile: file });
+    await a.createRound(makeRound());
+    await a.rememberNames('T0001', 'round-1', { 'U-b': 'Bo' });
+    await a.close();
+    const b = new MemoryStore({ snapshotFile: file });
+    expect((await b.getRound('T0001', 'round-1'))?.names).toEqual({ 'U-a': 'Anna', 'U-b': 'Bo' });
+    await b.close();
+
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { rounds: { names?: unknown }[] };
+    delete saved.rounds[0]?.names;
+    writeFileSync(file, JSON.stringify(saved));
+    const old = new MemoryStore({ snapshotFile: file });
+    expect((await old.getRound('T0001', 'round-1'))?.names).toEqual({ 'U-a': 'Anna' });
     await old.close();
   });
 

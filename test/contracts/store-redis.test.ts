@@ -8,18 +8,20 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
 import type { Answer } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
-import { encodeAnswerMeta, memberField } from '../../src/store/keys.js';
+import { encodeAnswerMeta } from '../../src/store/answer-summary.js';
+import { memberField } from '../../src/store/keys.js';
 import {
   RedisStore,
   SCHEMA_VERSION,
   buildAnswerMeta,
   createRedisClient,
-  deleteKeysWithPrefix,
   isUnavailableError,
   parseRedisUrl,
   waitUntilReady,
   type RedisClient,
-} from '../../src/store/redis-store.js';
+} from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
+import { namesAndViewContract } from './store-names-view.contract.js';
 import { makeRound, storeContract } from './store.contract.js';
 import { REDIS_URL } from '../helpers/world.js';
 
@@ -43,14 +45,15 @@ async function cleanup(s: Store): Promise<void> {
   await store.close();
 }
 
-storeContract('redis', () => openStore(), cleanup, {
-  // Another process: its own connection, same data.
-  peer: async (s) => {
-    const client = createRedisClient(REDIS_URL);
-    await waitUntilReady(client);
-    return new RedisStore(client, { prefix: (s as RedisStore).keys.prefix });
-  },
-});
+/** Another process: its own connection, same data. */
+async function peer(s: Store): Promise<Store> {
+  const client = createRedisClient(REDIS_URL);
+  await waitUntilReady(client);
+  return new RedisStore(client, { prefix: (s as RedisStore).keys.prefix });
+}
+
+storeContract('redis', () => openStore(), cleanup, { peer });
+namesAndViewContract('redis', () => openStore(), cleanup, { peer });
 
 describe('RedisStore specifics', () => {
   const opened: RedisStore[] = [];
@@ -74,8 +77,7 @@ describe('RedisStore specifics', () => {
     }
     const client = store.client;
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const monitorClient = new Redis(REDIS_URL);
-    const monitor = await monitorClient.monitor();
+    const monitor = await startMonitor();
     const seen: string[] = [];
     monitor.on('monitor', (_time: string, args: string[], from: string) => {
       if (from === source) seen.push(String(args[0]).toLowerCase());
@@ -88,8 +90,29 @@ describe('RedisStore specifics', () => {
     // Stop listening before disconnecting: events already in flight must not leak into the next step.
     monitor.removeAllListeners('monitor');
     monitor.disconnect();
-    monitorClient.disconnect();
     return [...seen];
+  }
+
+  /**
+   * A connection in MONITOR mode. ioredis marks it as monitoring one tick after MONITOR's reply, so on a Redis that
+   * other tests keep busy a monitor line can arrive within that tick and fail the start ("Command queue state
+   * error"): then it starts again on a new connection.
+   */
+  async function startMonitor(): Promise<Redis> {
+    for (let attempt = 1; ; attempt++) {
+      const monitor = new Redis(REDIS_URL, { monitor: true });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          monitor.once('monitoring', () => resolve());
+          // Every error, not just the first: a failed start can report several before it is disconnected.
+          monitor.on('error', reject);
+        });
+        return monitor;
+      } catch (err) {
+        monitor.disconnect();
+        if (attempt >= 5) throw err;
+      }
+    }
   }
 
   it('records a vote in exactly one round trip', async () => {
@@ -109,6 +132,47 @@ describe('RedisStore specifics', () => {
     const commands = await serverCommands(store, () => store.recordVote(vote(1)));
     expect(store.roundTrips() - before).toBe(1);
     if (commands) expect(commands).toEqual(['evalsha']);
+  });
+
+  it('records a vote with the voter’s factor view and name in exactly one round trip too', async () => {
+    const store = await fresh();
+    await store.createRound(makeRound());
+    for (let i = 0; i < 20; i++) {
+      await store.saveAnswer('T0001', 'round-1', {
+        factorId: 'f1',
+        memberId: `U-${i}`,
+        texts: { q1: 'svar' },
+        evidence: [`https://x.example/${i}`],
+        at: '2026-03-03T10:00:00+01:00',
+      });
+    }
+    const vote = (i: number) => ({
+      tenant: 'T0001',
+      roundId: 'round-1',
+      factorId: 'f1',
+      memberId: `U-${i}`,
+      level: 'partly' as const,
+      interactionId: `ix-${i}`,
+      at: '2026-03-03T10:00:00+01:00',
+      withFactorView: true,
+      name: `Person ${i}`,
+    });
+    await store.recordVote(vote(0)); // the script is now cached on this connection (EVALSHA from here on)
+    const rev = await store.client.get(store.keys.round('T0001', 'round-1').rev);
+    const before = store.roundTrips();
+    let result: Awaited<ReturnType<RedisStore['recordVote']>> | undefined;
+    const commands = await serverCommands(store, async () => {
+      result = await store.recordVote(vote(1));
+    });
+    expect(store.roundTrips() - before).toBe(1);
+    if (commands) expect(commands).toEqual(['evalsha']);
+    expect(result?.factorView).toEqual({
+      stats: { answers: 20, evidence: 20, links: ['https://x.example/0', 'https://x.example/1', 'https://x.example/10', 'https://x.example/11', 'https://x.example/12'] },
+      answer: { factorId: 'f1', memberId: 'U-1', texts: { q1: 'svar' }, evidence: ['https://x.example/1'], at: '2026-03-03T10:00:00+01:00' },
+    });
+    // The name went into the round's names hash; the revision every open card carries did not move.
+    expect(await store.client.hgetall(store.keys.round('T0001', 'round-1').names)).toEqual({ 'U-0': 'Person 0', 'U-1': 'Person 1' });
+    expect(await store.client.get(store.keys.round('T0001', 'round-1').rev)).toBe(rev);
   });
 
   it('reads a round with its revision without ending a WATCH held on the same connection', async () => {

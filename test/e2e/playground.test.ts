@@ -7,7 +7,7 @@ import { build, type App } from '../../src/app/build.js';
 import { OffsetClock } from '../../src/app/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { registerPlayground } from '../../src/platforms/playground/index.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
+import { MemoryStore } from '../../src/store/index.js';
 import { createLogger } from '../../src/app/logger.js';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/playground');

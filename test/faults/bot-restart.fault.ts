@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackRegistry } from '../../src/content/registry.js';
 import type { Job } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi, type FakeCall } from '../../bench/fake-slack.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET } from '../helpers/slack-sign.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { t } from '../../src/core/i18n.js';
 import { LEVELS, type Level } from '../../src/core/model.js';
 import { registerSlack, SlackAdapter } from '../../src/platforms/slack/index.js';
-import { RedisStore } from '../../src/store/redis-store.js';
+import { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { BENCH_CHANNEL, BENCH_TEAM, seedRound } from '../../bench/vote-path.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload } from '../helpers/slack-sign.js';

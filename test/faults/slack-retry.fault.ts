@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Round } from '../../src/core/model.js';
 import type { Job } from '../../src/core/ports.js';
 import { registerSlack, SlackAdapter } from '../../src/platforms/slack/index.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi, type FakeCall } from '../../bench/fake-slack.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload } from '../helpers/slack-sign.js';

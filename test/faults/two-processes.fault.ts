@@ -9,7 +9,7 @@ import { PackRegistry } from '../../src/content/registry.js';
 import { t } from '../../src/core/i18n.js';
 import { LEVELS, emptyCounts, type Level } from '../../src/core/model.js';
 import { AssessmentService } from '../../src/core/service.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload, type SignOptions } from '../helpers/slack-sign.js';

@@ -9,7 +9,7 @@ import type { Store } from '../../src/core/ports.js';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import { createSlackRegistrar, registerSlack, SlackAdapter, type SlackOptions } from '../../src/platforms/slack/index.js';
 import type { Timers } from '../../src/platforms/slack/background.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { FakeClock } from './fake-clock.js';
 import { decodeSlackBody } from './slack-body.js';
 import { dropPrefix, redisStore } from './world.js';

@@ -5,8 +5,8 @@ import { AppError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
 import type { RoundSettingsInput } from '../../src/core/settings.js';
-import { MemoryStore } from '../../src/store/memory-store.js';
-import { RedisStore, deleteKeysWithPrefix } from '../../src/store/redis-store.js';
+import { MemoryStore, RedisStore } from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from './redis-prefix.js';
 import { FakeClock } from './fake-clock.js';
 
 export const packs = PackRegistry.fromDir();

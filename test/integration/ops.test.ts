@@ -15,7 +15,7 @@ import { build, type App } from '../../src/app/build.js';
 import { createLogger, type Logger } from '../../src/app/logger.js';
 import { ConfigSchema, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
-import { RedisStore, createRedisClient } from '../../src/store/redis-store.js';
+import { RedisStore, createRedisClient } from '../../src/store/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { freePort, hasRedisServer } from '../helpers/ports.js';
 import { RecordingMessenger } from '../helpers/recording-messenger.js';

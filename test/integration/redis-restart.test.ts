@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import { LEVELS, emptyCounts, type Level } from '../../src/core/model.js';
 import type { VoteInput } from '../../src/core/ports.js';
-import { RedisStore } from '../../src/store/redis-store.js';
+import { RedisStore } from '../../src/store/index.js';
 import { makeRound } from '../contracts/store.contract.js';
 import { freePort, hasRedisServer } from '../helpers/ports.js';
 

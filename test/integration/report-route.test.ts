@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { runExportCommand } from '../../src/reports/cli-export.js';
 import { requestLocale } from '../../src/reports/routes.js';
 import { MemoryStore, RedisStore } from '../../src/store/index.js';
-import { deleteKeysWithPrefix } from '../../src/store/redis-store.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
 import { CLOSED_AT, realisticRound, ROUND_ID, TENANT } from '../golden/realistic-round.js';
 import { REDIS_URL } from '../helpers/world.js';
 

@@ -1,6 +1,6 @@
 // The durable scheduler on a real Redis with a fake clock: DST reminders, catch-up, several replicas, retries.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingMessenger } from '../helpers/recording-messenger.js';

@@ -3,7 +3,7 @@
 // copy of such a round: the store cannot tell that the round has changed since.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Round } from '../../src/core/model.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { COORD, dropPrefix, errorCode, makeService, redisStore, settings } from '../helpers/world.js';
 
 const stores: RedisStore[] = [];

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { LEVELS } from '../../src/core/model.js';
 import { createSlackRegistrar, SlackAdapter } from '../../src/platforms/slack/index.js';
 import { registerTeams, type TeamsPlatform } from '../../src/platforms/teams/index.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, commandBody, interactionBody, postSigned, votePayload, type SignOptions } from '../helpers/slack-sign.js';

@@ -10,7 +10,7 @@ import { recordMentions, redactNames, retentionDueAt, retentionJob, withoutPerso
 import type { AssessmentService, RoundState } from '../../src/core/service.js';
 import { settingsFromRound } from '../../src/core/settings.js';
 import { buildDigest } from '../../src/core/views.js';
-import type { RedisStore } from '../../src/store/redis-store.js';
+import type { RedisStore } from '../../src/store/index.js';
 import { COORD, MEMBERS, dropPrefix, makeService, packs, redisStore, settings } from '../helpers/world.js';
 
 const pack = packs.get('integrating-cities-diversity', 'sv');

@@ -1,0 +1,305 @@
+// The Redis store: rounds, votes, answers, jobs and records in Redis (standalone, Sentinel or Cluster).
+//
+// Writes that touch several keys are a single command, a Lua script (scripts/) or a WATCH/MULTI transaction, and the
+// keys involved always share a Cluster hash slot (see keys.ts). Rounds live in rounds.ts and the job queue in jobs.ts;
+// this class holds votes, answers, snapshots, card refs and records, and counts every round trip (roundTrips()).
+// The client comes from client.ts (REDIS_URL forms in url.ts), failures are mapped by errors.ts, and open() runs the
+// schema migrations (migrations.ts).
+import { LEVELS, LevelSchema, AnswerSchema, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
+import type {
+  CardRef,
+  Job,
+  JobKind,
+  RoundSnapshot,
+  SnapshotOptions,
+  Store,
+  StoredRecord,
+  VersionedRound,
+  VoteInput,
+  VoteResult,
+} from '../../core/ports.js';
+import { PREVIEW_LINKS, answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
+import { VoteExtrasSchema } from '../inputs.js';
+import { invalid } from '../invalid.js';
+import { INTERACTION_TTL_MS, Keys, countField, dec, enc, memberField, nameField } from '../keys.js';
+import { createRedisClient, waitUntilReady, type RedisClient, type RedisClientOptions } from './client.js';
+import { mapError } from './errors.js';
+import { RedisJobQueue } from './jobs.js';
+import { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
+import { countsFrom, factorViewFrom, snapshotFrom, toLevel } from './replies.js';
+import { RedisRounds } from './rounds.js';
+import { StoreScripts } from './scripts.js';
+
+export interface RedisStoreOptions {
+  prefix: string;
+}
+
+export interface OpenRedisStoreOptions extends RedisStoreOptions, RedisClientOptions {
+  /** How long to wait for the first connection (default 10 s). */
+  readyTimeoutMs?: number;
+  /** Upgrade hooks; defaults to MIGRATIONS. */
+  migrations?: Migration[];
+}
+
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly keys: Keys;
+  private trips = 0;
+  private readonly scripts: StoreScripts;
+  private readonly rounds: RedisRounds;
+  private readonly jobs: RedisJobQueue;
+
+  constructor(
+    readonly client: RedisClient,
+    opts: RedisStoreOptions,
+  ) {
+    this.keys = new Keys(opts.prefix);
+    const trip = <T>(fn: () => Promise<T>): Promise<T> => this.trip(fn);
+    this.scripts = new StoreScripts(client, trip);
+    this.rounds = new RedisRounds(client, this.keys, this.scripts, trip);
+    this.jobs = new RedisJobQueue(client, this.keys, this.scripts, trip);
+  }
+
+  /** Connects to REDIS_URL, waits until ready and migrates the schema. */
+  static async open(url: string, opts: OpenRedisStoreOptions): Promise<RedisStore> {
+    const client = createRedisClient(url, opts);
+    try {
+      await waitUntilReady(client, opts.readyTimeoutMs);
+      const store = new RedisStore(client, opts);
+      await store.migrate(opts.migrations);
+      return store;
+    } catch (err) {
+      client.disconnect();
+      throw mapError(err);
+    }
+  }
+
+  roundTrips(): number {
+    return this.trips;
+  }
+
+  /** One round trip: runs `fn`, mapping connection failures to StoreUnavailableError. */
+  private async trip<T>(fn: () => Promise<T>): Promise<T> {
+    this.trips += 1;
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapError(err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.trip(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  /** See runMigrations: brings the stored schema up to SCHEMA_VERSION, once across processes. */
+  migrate(migrations: Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {
+    return runMigrations({ client: this.client, keys: this.keys, scripts: this.scripts, trip: (fn) => this.trip(fn) }, migrations);
+  }
+
+  // --- rounds (rounds.ts) ---------------------------------------------------------------------
+
+  createRound(round: Round): Promise<void> {
+    return this.rounds.create(round);
+  }
+
+  getRound(tenant: string, roundId: string): Promise<Round | null> {
+    return this.rounds.get(tenant, roundId);
+  }
+
+  getRoundVersioned(tenant: string, roundId: string): Promise<VersionedRound | null> {
+    return this.rounds.getVersioned(tenant, roundId);
+  }
+
+  updateRound(tenant: string, roundId: string, mutate: (round: Round) => Round): Promise<Round> {
+    return this.rounds.update(tenant, roundId, mutate);
+  }
+
+  rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void> {
+    return this.rounds.rememberNames(tenant, roundId, names);
+  }
+
+  listRounds(tenant: string): Promise<Round[]> {
+    return this.rounds.list(tenant);
+  }
+
+  listTenants(): Promise<string[]> {
+    return this.rounds.listTenants();
+  }
+
+  async deleteRound(tenant: string, roundId: string): Promise<void> {
+    await this.rounds.delete(tenant, roundId);
+    await this.jobs.cancelRound(tenant, roundId);
+  }
+
+  activeRoundForChannel(tenant: string, channelId: string): Promise<string | null> {
+    return this.rounds.activeForChannel(tenant, channelId);
+  }
+
+  setActiveRoundForChannel(tenant: string, channelId: string, roundId: string | null): Promise<void> {
+    return this.rounds.setActiveForChannel(tenant, channelId, roundId);
+  }
+
+  // --- votes and answers --------------------------------------------------------------------
+
+  async recordVote(vote: VoteInput): Promise<VoteResult> {
+    const parsed = LevelSchema.safeParse(vote.level);
+    if (!parsed.success) invalid(parsed.error);
+    const extras = VoteExtrasSchema.safeParse({ withFactorView: vote.withFactorView, name: vote.name });
+    if (!extras.success) invalid(extras.error);
+    const withView = extras.data.withFactorView === true;
+    const name = extras.data.name;
+    const reply = await this.scripts.vote(this.keys.round(vote.tenant, vote.roundId), this.keys.interaction(vote.tenant, vote.roundId, vote.interactionId), {
+      field: memberField(vote.factorId, vote.memberId),
+      level: parsed.data,
+      at: vote.at,
+      interactionTtlMs: INTERACTION_TTL_MS,
+      factor: enc(vote.factorId),
+      expectedRev: vote.roundRev ?? null,
+      withView,
+      previewLinks: PREVIEW_LINKS,
+      name: name === undefined ? null : { field: nameField(vote.memberId), value: name },
+    });
+    const result: VoteResult = {
+      accepted: reply.outcome === 1,
+      applied: reply.applied,
+      previous: toLevel(reply.previous),
+      counts: countsFrom(reply.counts),
+    };
+    if (reply.outcome === 2) result.stale = true;
+    if (reply.view) result.factorView = factorViewFrom(vote.factorId, reply.view);
+    return result;
+  }
+
+  /** Ignored when the round does not exist (as in the memory store). */
+  async saveAnswer(tenant: string, roundId: string, input: Answer): Promise<void> {
+    let answer: Answer;
+    try {
+      answer = AnswerSchema.parse(input);
+    } catch (err) {
+      invalid(err);
+    }
+    await this.scripts.saveAnswer(this.keys.round(tenant, roundId), {
+      field: memberField(answer.factorId, answer.memberId),
+      answerJson: JSON.stringify(answer),
+      summary: encodeAnswerMeta(answer),
+      filled: isFilled(answer),
+      links: answer.evidence.length,
+      orderEntry: answerOrderEntry(answer.factorId, answer.memberId, answerTime(answer.at)),
+    });
+  }
+
+  /** One script call in either mode. With `answers: false` the answers hash is not read at all (see snapshotFrom). */
+  async getSnapshot(tenant: string, roundId: string, opts: SnapshotOptions = {}): Promise<RoundSnapshot | null> {
+    const withAnswers = opts.answers !== false;
+    const reply = await this.scripts.snapshot(this.keys.round(tenant, roundId), {
+      withAnswers,
+      withVotes: opts.votes !== false,
+      previewLinks: PREVIEW_LINKS,
+    });
+    return reply && snapshotFrom(this.rounds.parse(reply.round), reply, withAnswers);
+  }
+
+  async getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts> {
+    const key = this.keys.round(tenant, roundId).counts;
+    const values = await this.trip(() => this.client.hmget(key, ...LEVELS.map((level) => countField(factorId, level))));
+    return countsFrom(values);
+  }
+
+  async getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null> {
+    const key = this.keys.round(tenant, roundId).votes;
+    return toLevel(await this.trip(() => this.client.hget(key, memberField(factorId, memberId))));
+  }
+
+  async getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null> {
+    const key = this.keys.round(tenant, roundId).answers;
+    const json = await this.trip(() => this.client.hget(key, memberField(factorId, memberId)));
+    return json === null ? null : AnswerSchema.parse(JSON.parse(json));
+  }
+
+  eraseMember(tenant: string, roundId: string, memberId: string, replacementId: string): Promise<{ votes: number; answers: number }> {
+    return this.scripts.eraseMember(this.keys.round(tenant, roundId), {
+      member: enc(memberId),
+      replacement: enc(replacementId),
+      nameField: nameField(memberId),
+    });
+  }
+
+  // --- card refs ------------------------------------------------------------------------------
+
+  /** Ignored when the round does not exist. */
+  async setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void> {
+    const k = this.keys.round(tenant, roundId);
+    const value = JSON.stringify({ messageId: ref.messageId, channelId: ref.channelId });
+    await this.scripts.hsetIfRound({ round: k.round, hash: k.cards }, { [enc(factorId)]: value });
+  }
+
+  async getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>> {
+    const all = await this.trip(() => this.client.hgetall(this.keys.round(tenant, roundId).cards));
+    const out: Record<string, CardRef> = {};
+    for (const [field, json] of Object.entries(all)) out[dec(field)] = JSON.parse(json) as CardRef;
+    return out;
+  }
+
+  // --- idempotency keys and records -----------------------------------------------------------
+
+  async setIfNotExists(key: string, ttlMs: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const ok = await this.trip(() => this.client.set(this.keys.nx(key), '1', 'PX', ttl, 'NX'));
+    return ok === 'OK';
+  }
+
+  async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
+    await this.trip(() => this.client.hset(this.keys.records(collection), id, JSON.stringify(value)));
+  }
+
+  async getRecord(collection: string, id: string): Promise<StoredRecord | null> {
+    const json = await this.trip(() => this.client.hget(this.keys.records(collection), id));
+    return json === null ? null : (JSON.parse(json) as StoredRecord);
+  }
+
+  async deleteRecord(collection: string, id: string): Promise<void> {
+    await this.trip(() => this.client.hdel(this.keys.records(collection), id));
+  }
+
+  async listRecords(collection: string): Promise<Record<string, StoredRecord>> {
+    const all = await this.trip(() => this.client.hgetall(this.keys.records(collection)));
+    const out: Record<string, StoredRecord> = {};
+    for (const [id, json] of Object.entries(all)) out[id] = JSON.parse(json) as StoredRecord;
+    return out;
+  }
+
+  // --- jobs (jobs.ts) -------------------------------------------------------------------------
+
+  scheduleJobs(jobs: Job[]): Promise<void> {
+    return this.jobs.schedule(jobs);
+  }
+
+  claimDueJobs(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+    return this.jobs.claim(now, limit, leaseMs);
+  }
+
+  completeJob(jobId: string): Promise<void> {
+    return this.jobs.complete(jobId);
+  }
+
+  retryJob(job: Job, nextDueAt: number, error: string): Promise<void> {
+    return this.jobs.retry(job, nextDueAt, error);
+  }
+
+  cancelRoundJobs(tenant: string, roundId: string, kinds?: JobKind[]): Promise<void> {
+    return this.jobs.cancelRound(tenant, roundId, kinds);
+  }
+
+  listJobs(tenant?: string, roundId?: string): Promise<Job[]> {
+    return this.jobs.list(tenant, roundId);
+  }
+}
