@@ -2,9 +2,11 @@
 // or named by REDIS_CLUSTER_URL / REDIS_SENTINEL_URL), besides the single-server suite in store-redis.test.ts.
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../src/core/ports.js';
-import { RedisStore, createRedisClient, deleteKeysWithPrefix, waitUntilReady } from '../../src/store/redis-store.js';
+import { RedisStore, createRedisClient, waitUntilReady } from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
 import { requiredEnv } from '../helpers/world.js';
 import { storeContract } from './store.contract.js';
+import { namesAndViewContract } from './store-names-view.contract.js';
 
 for (const [name, variable] of [
   ['redis cluster', 'REDIS_CLUSTER_URL'],
@@ -18,14 +20,12 @@ for (const [name, variable] of [
     await store.migrate();
     return store;
   };
-  storeContract(
-    name,
-    () => open(),
-    async (s: Store) => {
-      const store = s as RedisStore;
-      await deleteKeysWithPrefix(store.client, store.keys.prefix);
-      await store.close();
-    },
-    { peer: (s) => open((s as RedisStore).keys.prefix) },
-  );
+  const cleanup = async (s: Store) => {
+    const store = s as RedisStore;
+    await deleteKeysWithPrefix(store.client, store.keys.prefix);
+    await store.close();
+  };
+  const peer = (s: Store) => open((s as RedisStore).keys.prefix);
+  storeContract(name, () => open(), cleanup, { peer });
+  namesAndViewContract(name, () => open(), cleanup, { peer });
 }
