@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { assertAnonymityFrozen } from '../core/anonymity.js';
 import { AppError } from '../core/errors.js';
 import {
   AnswerSchema,
@@ -307,6 +308,7 @@ export class MemoryStore implements Store {
     const s = this.state(tenant, roundId);
     if (!s) throw new AppError('ROUND_NOT_FOUND');
     let next: Round;
+    const before = this.parseRound(s.json);
     try {
       next = RoundSchema.parse(copy(mutate(this.parseRound(s.json))));
     } catch (err) {
@@ -315,6 +317,7 @@ export class MemoryStore implements Store {
     if (next.id !== roundId || next.tenant !== tenant) {
       throw new AppError('INVALID_INPUT', { detail: 'a round keeps its id and tenant' });
     }
+    assertAnonymityFrozen(before, next);
     s.json = JSON.stringify(next);
     s.rev = this.nextRev();
     this.changed();

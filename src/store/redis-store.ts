@@ -35,6 +35,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { invalid } from './invalid.js';
+import { assertAnonymityFrozen } from '../core/anonymity.js';
 import { AppError, StoreUnavailableError } from '../core/errors.js';
 import {
   AnswerSchema,
@@ -924,6 +925,7 @@ export class RedisStore implements Store {
         try {
           const json = await this.trip(() => this.client.get(k.round));
           if (json === null) throw new AppError('ROUND_NOT_FOUND');
+          const before = this.parseRound(json);
           const changed = mutate(this.parseRound(json));
           try {
             next = RoundSchema.parse(changed);
@@ -933,6 +935,7 @@ export class RedisStore implements Store {
           if (next.id !== roundId || next.tenant !== tenant) {
             throw new AppError('INVALID_INPUT', { detail: 'a round keeps its id and tenant' });
           }
+          assertAnonymityFrozen(before, next);
         } catch (err) {
           await this.trip(() => this.client.unwatch()).catch(() => undefined);
           throw err;
