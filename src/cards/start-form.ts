@@ -256,7 +256,7 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     participants: [...new Set(f.participants ?? [])],
     managers: [...new Set(f.managers ?? [])],
     // A form with the reviewers field always decides them (an emptied field means none); older forms leave them out.
-    ...('reviewers' in raw ? { reviewers } : {}),
+    ...(Object.hasOwn(raw, 'reviewers') ? { reviewers } : {}),
     pacing: f.pacing,
     ...(f.staggerEveryDays !== undefined ? { staggerEveryDays: f.staggerEveryDays } : {}),
     startDate: f.startDate,

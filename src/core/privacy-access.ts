@@ -62,12 +62,17 @@ export type PrivacyAuditEntry = z.infer<typeof PrivacyAuditEntrySchema>;
  * forgetting the whole tenant removes it.
  */
 export class PrivacyAudit {
+  /** Orders entries written in the same millisecond by this process (a replica's own are in order; that is enough). */
+  private seq = 0;
+
   constructor(private readonly store: Store) {}
 
   async record(entry: PrivacyAuditEntry): Promise<void> {
     const valid = PrivacyAuditEntrySchema.parse(entry);
-    // Time first, so ids sort in the order things happened; the random part keeps two in one millisecond apart.
-    await this.store.putRecord(PRIVACY_AUDIT, `${valid.at}|${randomBytes(6).toString('hex')}`, { ...valid });
+    // Time first, so ids sort in the order things happened; the random part keeps two replicas' entries apart.
+    this.seq = (this.seq + 1) % 1e9;
+    const id = `${valid.at}|${String(this.seq).padStart(9, '0')}|${randomBytes(4).toString('hex')}`;
+    await this.store.putRecord(PRIVACY_AUDIT, id, { ...valid });
   }
 
   /** A tenant's entries, oldest first; anything unreadable is skipped rather than shown half. */
