@@ -19,7 +19,9 @@ const DAVID = 'U0DAVID';
 const ERIK = 'U0ERIK';
 const FRIDA = 'U0FRIDA';
 const TEAM = [CORA, ANNA, BO, CECILIA, DAVID, ERIK, FRIDA];
-const NAMES = ['Cora Lind', 'Anna Berg', 'Bo Ek', 'Cecilia Holm', 'David Sund', 'Erik Lund', 'Frida Berg'];
+/** Enough people for the default answer threshold of 10. */
+const BIG_TEAM = [...TEAM, 'U0GUSTAV', 'U0HANNA', 'U0IDA', 'U0JONAS'];
+const NAMES = ['Cora Lind', 'Anna Berg', 'Bo Ek', 'Cecilia Holm', 'David Sund', 'Erik Lund', 'Frida Berg', 'Gustav Ny', 'Hanna Ås', 'Ida Öst', 'Jonas Ro'];
 /** An ISO time of day: anonymous exports carry dates only. */
 const TIME_OF_DAY = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -97,12 +99,12 @@ function digestLine(reply: Record<string, unknown>, header: string): string | un
 
 /** Every form a member's identity could take in the store or an export: id, name, keyed hash. */
 function identities(round: Round): string[] {
-  return [...TEAM, ...NAMES, ...TEAM.map((m) => s.app.service.memberKey(round, m))];
+  return [...BIG_TEAM, ...NAMES, ...BIG_TEAM.map((m) => s.app.service.memberKey(round, m))];
 }
 
 beforeAll(async () => {
   s = await startSecApp();
-  TEAM.forEach((id, i) => s.fake.addUser(id, NAMES[i]!));
+  BIG_TEAM.forEach((id, i) => s.fake.addUser(id, NAMES[i]!));
 });
 
 afterAll(async () => {
@@ -146,17 +148,18 @@ describe('delivery markers', () => {
 
 describe('reports of an anonymous round', () => {
   let round: Round;
-  const WRITTEN = ['Zeta: budgeten räcker inte', 'Alfa: ingen ansvarig', 'Mitt: bara på papperet'];
+  // Written in this order (neither alphabetical nor in the order of the people): neither order nor authors may show.
+  const WRITTEN = ['Kappa: budgeten räcker inte', 'Alfa: ingen ansvarig', 'Omega: bara på papperet', 'Delta: ingen uppföljning', 'Beta: webben är inaktuell',
+    'Sigma: nämnden vet inte', 'Gamma: bra start', 'Zeta: okänt för personalen', 'Epsilon: finns i årsredovisningen'];
+  const WRITERS = [DAVID, ANNA, 'U0JONAS', BO, 'U0IDA', FRIDA, CORA, 'U0HANNA', ERIK];
 
   beforeAll(async () => {
-    round = await anonymousRound('C0REPORT', { minResponses: 3, minAnswers: 4 });
-    for (const who of [ANNA, BO, CECILIA, DAVID]) await vote(who, round.id, 'f01', who === ANNA ? 'not-in-place' : 'partly');
+    // The default answer threshold (10); votes from 3 up, as low as allowed.
+    round = await anonymousRound('C0REPORT', { minResponses: 3 }, BIG_TEAM);
+    for (const who of BIG_TEAM) await vote(who, round.id, 'f01', who === ANNA ? 'not-in-place' : 'partly');
     for (const who of [ANNA, BO, CECILIA, DAVID]) await vote(who, round.id, 'f04', 'partly');
-    // Written in this order, by these people: neither the order nor the authors may show.
-    await answer(DAVID, round, 'f01', WRITTEN[0]!);
-    await answer(ANNA, round, 'f01', WRITTEN[1]!);
-    await answer(BO, round, 'f01', WRITTEN[2]!);
-    // f04: three answers, below this round's answer threshold of four.
+    for (const [i, text] of WRITTEN.entries()) await answer(WRITERS[i]!, round, 'f01', text);
+    // f04: three answers, below the answer threshold.
     for (const [i, who] of [ANNA, BO, CECILIA].entries()) await answer(who, round, 'f04', `Svar om upphandling nr ${i + 1}`);
   });
 
@@ -168,8 +171,8 @@ describe('reports of an anonymous round', () => {
       for (const text of [...WRITTEN, 'Cecilias ord', 'kommun.example/cecilia', 'upphandling nr']) expect(body, format).not.toContain(text);
     }
     const f01 = (json: string) => (JSON.parse(json) as { factors: { factorId: string; tally: { voters: number }; answers: unknown[]; evidence: unknown[]; line: unknown }[] }).factors.find((f) => f.factorId === 'f01')!;
-    expect(f01(after.json)).toMatchObject({ tally: { voters: 4 }, answers: [], evidence: [] });
-    expect(after.md).toContain(t('sv', 'report.answersHeld', { min: 4 }));
+    expect(f01(after.json)).toMatchObject({ tally: { voters: 11 }, answers: [], evidence: [] });
+    expect(after.md).toContain(t('sv', 'report.answersHeld', { min: 10 }));
   });
 
   it('after the close: answers unattributed and in text order, no member labels, no times of day, nothing below the answer threshold', async () => {
@@ -189,7 +192,7 @@ describe('reports of an anonymous round', () => {
     const json = JSON.parse(bodies.json) as { generatedAt: string; round: Record<string, unknown>; factors: { factorId: string; votes?: unknown; tally: { counts: Record<string, number> }; answers: { questionId: string; text: string }[] }[] };
     const f01 = json.factors.find((f) => f.factorId === 'f01')!;
     expect(f01.votes).toBeUndefined();
-    expect(f01.tally.counts).toEqual({ 'in-place': 0, partly: 3, 'not-in-place': 1, 'dont-know': 0 });
+    expect(f01.tally.counts).toEqual({ 'in-place': 0, partly: 10, 'not-in-place': 1, 'dont-know': 0 });
     expect(f01.answers.map((a) => a.text)).toEqual(sorted);
     expect(json.generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(bodies.csv.replace(/^\ufeff/, '').split('\r\n')[0]).toBe(['Omgång', 'Nr', 'Faktor-id', 'Nyckelfaktor', 'Typ', 'Detalj', 'Värde'].join(','));
