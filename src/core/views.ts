@@ -170,7 +170,6 @@ function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-
 export function tallyLine(locale: Locale, round: Round, tally: FactorTally): string {
   if (!resultsVisible(round, tally)) return t(locale, 'card.hiddenUntil', { min: voteThreshold(round) });
   if (tally.voters === 0) return t(locale, 'card.noVotesYet');

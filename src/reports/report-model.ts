@@ -1,8 +1,8 @@
 // One report model behind every export format, so anonymity and hidden results are decided in one place.
+import { DateTime } from 'luxon';
 import type { ContentPack, Locale } from '../content/schema.js';
 import type { Answer, Level, Round } from '../core/model.js';
 import type { RoundState } from '../core/service.js';
-import { DateTime } from 'luxon';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';

@@ -224,7 +224,8 @@ export class Scheduler {
    * holds two counts: how many of the recipients (in a fixed order) were sent to, and how many recipients there
    * were. A retry works the list out again; people who voted in the meantime have dropped out of it, and at most
    * that many of them were among those already sent to, so skipping (sent − dropped) never skips anyone not yet
-   * reminded. The price, on a retry only: up to `dropped` people may be reminded a second time. No time is kept.
+   * reminded (someone added to the round meanwhile comes last in the participant order). The price, on a retry
+   * only: up to `dropped` people may be reminded a second time. No time is kept.
    */
   private async deliverCounted(job: Job, recipients: string[], send: (recipient: string) => Promise<void>): Promise<void> {
     const key = `${job.id}|progress`;
