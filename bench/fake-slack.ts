@@ -43,7 +43,7 @@ type Json = Record<string, unknown>;
 export class FakeSlackApi {
   readonly calls: FakeCall[] = [];
   readonly responses: { path: string; body: Json }[] = [];
-  readonly users = new Map<string, { name: string; locale?: string; tz?: string }>();
+  readonly users = new Map<string, { name: string; locale?: string; tz?: string; isAdmin?: boolean; isOwner?: boolean }>();
   readonly channels = new Map<string, string[]>();
   /** Milliseconds to wait before answering a method. */
   readonly delays = new Map<string, number>();
@@ -90,7 +90,7 @@ export class FakeSlackApi {
     return holder.fake;
   }
 
-  addUser(id: string, name: string, extra: { locale?: string; tz?: string } = {}): this {
+  addUser(id: string, name: string, extra: { locale?: string; tz?: string; isAdmin?: boolean; isOwner?: boolean } = {}): this {
     this.users.set(id, { name, ...extra });
     return this;
   }
@@ -281,6 +281,8 @@ export class FakeSlackApi {
             tz: u.tz ?? 'Europe/Stockholm',
             locale: u.locale ?? 'sv-SE',
             is_bot: false,
+            is_admin: u.isAdmin ?? false,
+            is_owner: u.isOwner ?? false,
             profile: { real_name: u.name, display_name: u.name },
           },
         };

@@ -21,6 +21,7 @@ const USAGE = `Usage: assess-bot <command>
                                           a person's data as JSON, or erase it (privacy requests)
   privacy forget --tenant <t> [--keep-rounds] --yes
                                           remove a workspace's or Teams tenant's data (after an uninstall)
+  privacy audit --tenant <t> [--json]     who asked to export or erase someone else's data, and what came of it
 `;
 
 export async function runCli(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {

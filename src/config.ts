@@ -26,6 +26,14 @@ export const ConfigSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
     ANONYMITY_SECRET: optionalString,
+    /**
+     * Platform user ids (comma-separated) that may export or erase anyone's personal data, on every platform. The
+     * only such people in Teams and the playground; Slack workspace admins and owners may too.
+     */
+    PRIVACY_ADMINS: z.preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((id) => id.trim()).filter((id) => id !== '') : v),
+      z.array(z.string().max(200).regex(/^[\w:.@-]+$/, 'must be comma-separated user ids (letters, digits and : . @ _ -)')).max(500).default([]),
+    ),
     /** Closed rounds (votes, answers, action plans) are purged this many months after they closed. */
     RETENTION_MONTHS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(240).default(24)),
     CONTENT_DIR: optionalString,

@@ -14,6 +14,8 @@ import { registerModeRoutes } from './mode-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { PrivacyExportLinks } from './privacy-export-links.js';
+import { registerPrivacyRoutes } from './privacy-routes.js';
 import { ReportLinks } from './report-links.js';
 
 export interface PlatformAdapter {
@@ -33,6 +35,7 @@ export interface AppContext {
   messengers: MessengerHub;
   commands: CommandRouter;
   reportLinks: ReportLinks;
+  privacyLinks: PrivacyExportLinks;
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
@@ -79,14 +82,15 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   });
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, secret);
-  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks });
+  const privacyLinks = new PrivacyExportLinks(baseUrl, secret, clock);
+  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS });
   const http: FastifyInstance = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 1024 * 1024,
     // Per-request logs only when debugging; errors are always logged.
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
   });
 
   const ctx: AppContext = {
-    config, http, store, packs, service, scheduler, messengers, commands, reportLinks, logger, metrics, clock, adapters: [], baseUrl,
+    config, http, store, packs, service, scheduler, messengers, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
   };
 
   // While shutting down, answer with `Connection: close`: a keep-alive socket left idle after its last
@@ -117,6 +121,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
 
   registerReportRoutes(ctx);
   registerModeRoutes(ctx);
+  registerPrivacyRoutes(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

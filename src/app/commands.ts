@@ -9,6 +9,8 @@ import { digestReadOptions, type Actor, type AssessmentService, type RoundState 
 import { defaultSettings, type RoundSettings } from '../core/settings.js';
 import { buildDigest, type DigestOptions, type DigestView } from '../core/views.js';
 import { ModeCommands } from './mode-commands.js';
+import { PrivacyCommands } from './privacy-commands.js';
+import type { PrivacyExportLinks } from './privacy-export-links.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import type { ReportLinks } from './report-links.js';
 
@@ -54,6 +56,11 @@ export interface CommandContext {
   timezone: string;
   /** Channel members, when the platform can list them (default participants). */
   channelMembers?: () => Promise<string[]>;
+  /**
+   * Whether the person asking is an admin or owner of the workspace, asked of the platform itself (Slack); absent
+   * where the platform has no such flag we can trust (Teams, the playground), and then only PRIVACY_ADMINS counts.
+   */
+  isWorkspaceAdmin?: () => Promise<boolean>;
 }
 
 export type CommandReply =
@@ -66,6 +73,9 @@ export interface CommandDeps {
   scheduler: Scheduler;
   messenger: Messenger;
   reportLinks: ReportLinks;
+  privacyLinks: PrivacyExportLinks;
+  /** PRIVACY_ADMINS. */
+  privacyAdmins?: readonly string[];
 }
 
 export class CommandRouter {
@@ -273,7 +283,14 @@ export class CommandRouter {
     return this.modes.action(ctx, args);
   }
 
+  private privacyCommands: PrivacyCommands | undefined;
+
   private privacy(ctx: CommandContext, args: string): Promise<CommandReply> {
-    return this.modes.privacy(ctx, args);
+    this.privacyCommands ??= new PrivacyCommands({
+      service: this.deps.service,
+      privacyLinks: this.deps.privacyLinks,
+      privacyAdmins: new Set(this.deps.privacyAdmins ?? []),
+    });
+    return this.privacyCommands.run(ctx, args);
   }
 }

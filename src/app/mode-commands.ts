@@ -1,9 +1,9 @@
-// `/assess` subcommands for the toolkit's ways of working (baseline, history, peer review, action plan) and privacy requests.
+// `/assess` subcommands for the toolkit's ways of working: baseline, history, peer review and action plan.
 import { planText, resolveFactor } from '../core/action-plan.js';
 import { AppError } from '../core/errors.js';
 import { buildHistory, historyTable } from '../core/history.js';
-import { t, tn } from '../core/i18n.js';
-import { isCoordinator } from '../core/lifecycle.js';
+import { t } from '../core/i18n.js';
+import { displayName, hasOwnKey, ownValue } from '../core/own.js';
 import { REVIEW_NOTE_KINDS, type ReviewNoteKind, type Round } from '../core/model.js';
 import { followUpMarkdown, panelOf, peerFactorId, selfAssessmentText } from '../core/peer-review.js';
 import type { AssessmentService } from '../core/service.js';
@@ -96,7 +96,7 @@ export class ModeCommands {
         const [lead] = ids(rest);
         if (!lead) throw new AppError('NO_REVIEWERS');
         await this.service.inviteReviewers(ctx.tenant, round.id, ctx.actor, { lead });
-        return text(t(locale, 'modes.review.leadSet', { lead: round.names[lead] ?? lead }));
+        return text(t(locale, 'modes.review.leadSet', { lead: displayName(round, lead) }));
       }
       case 'show':
       case 'visa': {
@@ -107,7 +107,7 @@ export class ModeCommands {
       case 'note':
       case 'anteckning': {
         const [kindWord = '', ...more] = rest;
-        const kind = NOTE_KINDS[kindWord.toLowerCase()];
+        const kind = ownValue(NOTE_KINDS, kindWord.toLowerCase());
         if (!kind) throw new AppError('INVALID_INPUT', { detail: REVIEW_NOTE_KINDS.join(' | ') });
         const pack = this.service.packs.get(round.packId, round.locale);
         let factorIds: string[] = [];
@@ -175,7 +175,7 @@ export class ModeCommands {
         t(locale, 'modes.plan.added', {
           id: action.id,
           factor: f ? `${String(f.number).padStart(2, '0')} · ${f.theme}` : action.factorId,
-          owner: round.anonymous ? t(locale, 'modes.plan.ownerHidden') : (round.names[action.owner] ?? action.owner),
+          owner: round.anonymous ? t(locale, 'modes.plan.ownerHidden') : displayName(round, action.owner),
           due: action.due,
         }),
       );
@@ -189,45 +189,6 @@ export class ModeCommands {
     return text(t(locale, 'modes.plan.addUsage'));
   }
 
-  /**
-   * `/assess privacy export|erase [user] [confirm]`: anyone for themselves; for someone else, a coordinator of a
-   * round in this workspace. Erasure needs the word "confirm" and cannot be undone.
-   */
-  async privacy(ctx: CommandContext, args: string): Promise<CommandReply> {
-    const [sub = '', ...rest] = words(args);
-    const locale = ctx.locale;
-    const confirm = rest.some((w) => /^(confirm|bekräfta)$/i.test(w));
-    const target = ids(rest.filter((w) => !/^(confirm|bekräfta|me|mig|jag)$/i.test(w)))[0] ?? ctx.actor.id;
-    if (target !== ctx.actor.id) {
-      const rounds = await this.service.store.listRounds(ctx.tenant);
-      if (!rounds.some((r) => isCoordinator(r, ctx.actor.id))) {
-        const here = await this.service.latestRoundForChannel(ctx.tenant, ctx.channelId);
-        const id = here?.coordinators[0];
-        throw new AppError('NOT_COORDINATOR', { coordinator: id ? (here.names[id] ?? id) : t(locale, 'modes.privacy.aCoordinator') });
-      }
-    }
-    if (/^(export|exportera)$/i.test(sub)) {
-      const data = await this.service.privacy.exportPerson(ctx.tenant, target);
-      const json = JSON.stringify(data, null, 2);
-      const body = `${t(locale, 'modes.privacy.exported', { user: target, rounds: data.rounds.length, records: data.records.length })}\n\`\`\`\n${json}\n\`\`\``;
-      return text(clipReply(locale, body));
-    }
-    if (/^(erase|radera)$/i.test(sub)) {
-      if (!confirm) return text(t(locale, 'modes.privacy.confirmErase', { user: target }));
-      const summary = await this.service.privacy.erasePerson(ctx.tenant, target, { redacted: t(locale, 'modes.privacy.redacted') });
-      return text(
-        // The reply does not repeat who it was: it stays in the chat history.
-        t(locale, 'modes.privacy.erased', {
-          rounds: tn(locale, 'modes.privacy.rounds', summary.rounds),
-          answers: summary.answers,
-          votes: summary.votes,
-          records: summary.records,
-        }),
-      );
-    }
-    return text(t(locale, 'modes.privacy.usage'));
-  }
-
   /** Reminds the peer panel of factors they have not given a verdict on yet (review phase). */
   async remindPanel(round: Round): Promise<number> {
     const state = await this.service.state(round.tenant, round.id);
@@ -235,7 +196,7 @@ export class ModeCommands {
     for (const factorId of this.service.openFactorIds(round)) {
       const votes = state.snapshot.votes[peerFactorId(factorId)] ?? {};
       for (const member of panelOf(round)) {
-        if (this.service.memberKey(round, member) in votes) continue;
+        if (hasOwnKey(votes, this.service.memberKey(round, member))) continue;
         byMember.set(member, [...(byMember.get(member) ?? []), factorId]);
       }
     }

@@ -1,4 +1,4 @@
-// `assess-bot history` and `assess-bot privacy export|erase|forget`: progress and privacy requests from the command line.
+// `assess-bot history` and `assess-bot privacy export|erase|forget|audit`: progress and privacy requests from the command line.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import type { Locale } from '../content/schema.js';
 import { toAppError } from '../core/errors.js';
 import { buildHistory, historyTable } from '../core/history.js';
 import { t } from '../core/i18n.js';
+import type { PrivacyAuditEntry } from '../core/privacy-access.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import { playgroundPrivacySource } from '../platforms/playground/timeline.js';
 import { openCliStore, type CliStore, type Writable } from './cli-store.js';
@@ -57,15 +58,18 @@ export async function runHistoryCommand(args: string[], out: Writable, err: Writ
   }
 }
 
-/** `privacy export|erase --tenant <t> --user <id> [--yes]` and `privacy forget --tenant <t> [--keep-rounds] [--yes]` */
+/**
+ * `privacy export|erase --tenant <t> --user <id> [--yes]`, `privacy forget --tenant <t> [--keep-rounds] [--yes]` and
+ * `privacy audit --tenant <t> [--json]` (who asked for whose data, when, and what came of it).
+ */
 export async function runPrivacyCommand(args: string[], out: Writable, err: Writable, env: Env = process.env): Promise<number> {
   let locale: Locale = env.DEFAULT_LOCALE === 'en' ? 'en' : 'sv';
-  let parsed: { values: { tenant?: string; user?: string; yes?: boolean; 'keep-rounds'?: boolean }; positionals: string[] };
+  let parsed: { values: { tenant?: string; user?: string; yes?: boolean; 'keep-rounds'?: boolean; json?: boolean }; positionals: string[] };
   try {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { tenant: { type: 'string' }, user: { type: 'string' }, yes: { type: 'boolean' }, 'keep-rounds': { type: 'boolean' } },
+      options: { tenant: { type: 'string' }, user: { type: 'string' }, yes: { type: 'boolean' }, 'keep-rounds': { type: 'boolean' }, json: { type: 'boolean' } },
     });
   } catch (e) {
     err.write(`${e instanceof Error ? e.message : String(e)}\n${t(locale, 'modes.cli.privacyUsage')}\n`);
@@ -74,7 +78,7 @@ export async function runPrivacyCommand(args: string[], out: Writable, err: Writ
   const { values, positionals } = parsed;
   const action = positionals[0];
   const needsUser = action === 'export' || action === 'erase';
-  if (!values.tenant || !(needsUser ? values.user : action === 'forget')) {
+  if (!values.tenant || !(needsUser ? values.user : action === 'forget' || action === 'audit')) {
     err.write(`${t(locale, 'modes.cli.privacyUsage')}\n`);
     return 2;
   }
@@ -87,7 +91,12 @@ export async function runPrivacyCommand(args: string[], out: Writable, err: Writ
   locale = opened.config.DEFAULT_LOCALE;
   try {
     const { privacy } = opened.service;
-    if (action === 'export') {
+    if (action === 'audit') {
+      const entries = await privacy.audit.list(values.tenant);
+      if (values.json) out.write(`${JSON.stringify(entries, null, 2)}\n`);
+      else if (entries.length === 0) out.write(`${t(locale, 'modes.cli.auditEmpty', { tenant: values.tenant })}\n`);
+      else for (const e of entries) out.write(`${auditLine(e)}\n`);
+    } else if (action === 'export') {
       out.write(`${JSON.stringify(await privacy.exportPerson(values.tenant, values.user!), null, 2)}\n`);
     } else if (action === 'erase') {
       out.write(`${JSON.stringify(await privacy.erasePerson(values.tenant, values.user!, { redacted: t(locale, 'modes.privacy.redacted') }))}\n`);
@@ -101,4 +110,10 @@ export async function runPrivacyCommand(args: string[], out: Writable, err: Writ
   } finally {
     await opened.store.close();
   }
+}
+
+/** One line per entry, the same in every language: `2026-01-12T09:30:00.000Z  export  refused  U0BO -> U0ANNA  (none)`. */
+function auditLine(e: PrivacyAuditEntry): string {
+  const rounds = e.rounds === undefined ? '' : `  rounds=${e.rounds}`;
+  return `${e.at}  ${e.action.padEnd(8)}  ${e.outcome.padEnd(7)}  ${e.actor} -> ${e.subject}  (${e.basis}${e.platform ? `, ${e.platform}` : ''})${rounds}`;
 }

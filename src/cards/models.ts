@@ -69,7 +69,8 @@ export interface StartFormModel {
     | 'heading' | 'intro' | 'title' | 'toolkit' | 'locale' | 'mode' | 'participants' | 'participantsHint' | 'managers' | 'idsHint'
     | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
     | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30'
-    | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range1to50',
+    | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range3to50'
+    | 'minAnswers' | 'minAnswersHint' | 'range3to100',
     string
   >;
   values: {
@@ -94,6 +95,7 @@ export interface StartFormModel {
     anonymous: string;
     isBaseline: string;
     minResponses: number;
+    minAnswers: number;
     channelId: string;
     channelName: string;
   };

@@ -4,6 +4,7 @@ import { LOCALES, LocaleSchema, UsageModeIdSchema, type Locale } from '../conten
 import { isValidTimezone } from '../core/calendar.js';
 import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
+import { DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from '../core/anonymity.js';
 import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../core/settings.js';
 import type { StartFormModel } from './models.js';
 import { expand } from './templates.js';
@@ -58,7 +59,10 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       reviewerIdsHint: t(l, 'cards.form.reviewerIdsHint'),
       minResponses: t(l, 'cards.form.minResponses'),
       minResponsesHint: t(l, 'cards.form.minResponsesHint'),
-      range1to50: t(l, 'cards.form.range', { min: 1, max: 50 }),
+      range3to50: t(l, 'cards.form.range', { min: MIN_RESPONSES_FLOOR, max: MAX_MIN_RESPONSES }),
+      minAnswers: t(l, 'cards.form.minAnswers'),
+      minAnswersHint: t(l, 'cards.form.minAnswersHint'),
+      range3to100: t(l, 'cards.form.range', { min: MIN_RESPONSES_FLOOR, max: MAX_MIN_ANSWERS }),
     },
     values: {
       title: defaults.title ?? '',
@@ -80,7 +84,9 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       digestTime: defaults.digestTime,
       anonymous: String(defaults.anonymous),
       isBaseline: String(defaults.isBaseline),
-      minResponses: defaults.minResponses ?? 3,
+      // Settings saved before these fields existed have neither.
+      minResponses: defaults.minResponses ?? DEFAULT_MIN_RESPONSES,
+      minAnswers: defaults.minAnswers ?? DEFAULT_MIN_ANSWERS,
       channelId: defaults.channelId,
       channelName: defaults.channelName ?? '',
     },
@@ -131,7 +137,8 @@ const StartFormDataSchema = z.object({
   digestTime: optional(HHMM),
   anonymous: optional(flag),
   isBaseline: optional(flag),
-  minResponses: optional(z.coerce.number().int().min(1).max(50)),
+  minResponses: optional(z.coerce.number().int().min(MIN_RESPONSES_FLOOR).max(MAX_MIN_RESPONSES)),
+  minAnswers: optional(z.coerce.number().int().min(MIN_RESPONSES_FLOOR).max(MAX_MIN_ANSWERS)),
   channelId: z.preprocess(blankToUndefined, z.string().min(1).max(400)),
   channelName: optional(z.string().max(200)),
 });
@@ -146,6 +153,7 @@ const FIELD_LABEL: Record<string, string> = {
   managers: 'form.managers',
   reviewers: 'cards.form.reviewers',
   minResponses: 'cards.form.minResponses',
+  minAnswers: 'cards.form.minAnswers',
   pacing: 'form.pacing',
   staggerEveryDays: 'form.staggerEveryDays',
   startDate: 'form.startDate',
@@ -178,6 +186,7 @@ const PROBLEM_BY_FIELD: Record<string, string> = {
   managers: 'cards.form.problems.people',
   reviewers: 'cards.form.problems.people',
   minResponses: 'cards.form.problems.number',
+  minAnswers: 'cards.form.problems.number',
 };
 
 export interface StartFormFieldError {
@@ -207,8 +216,10 @@ function describeIssue(locale: Locale, issue: z.core.$ZodIssue, data: Record<str
       : field === 'reminderDaysBefore'
         ? { min: 0, max: 30 }
         : field === 'minResponses'
-          ? { min: 1, max: 50 }
-          : { min: 1, max: 7 };
+          ? { min: MIN_RESPONSES_FLOOR, max: MAX_MIN_RESPONSES }
+          : field === 'minAnswers'
+            ? { min: MIN_RESPONSES_FLOOR, max: MAX_MIN_ANSWERS }
+            : { min: 1, max: 7 };
   return { field, message: t(locale, 'cards.form.fieldProblem', { field: label, problem: t(locale, problemKey, range) }) };
 }
 
@@ -245,7 +256,7 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     participants: [...new Set(f.participants ?? [])],
     managers: [...new Set(f.managers ?? [])],
     // A form with the reviewers field always decides them (an emptied field means none); older forms leave them out.
-    ...('reviewers' in raw ? { reviewers } : {}),
+    ...(Object.hasOwn(raw, 'reviewers') ? { reviewers } : {}),
     pacing: f.pacing,
     ...(f.staggerEveryDays !== undefined ? { staggerEveryDays: f.staggerEveryDays } : {}),
     startDate: f.startDate,
@@ -258,6 +269,7 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     ...(f.anonymous !== undefined ? { anonymous: f.anonymous } : {}),
     ...(f.isBaseline !== undefined ? { isBaseline: f.isBaseline } : {}),
     ...(f.minResponses !== undefined ? { minResponses: f.minResponses } : {}),
+    ...(f.minAnswers !== undefined ? { minAnswers: f.minAnswers } : {}),
   };
   // The core schema is the last word (e.g. dates that don't exist on the calendar).
   const checked = RoundSettingsSchema.safeParse(settings);

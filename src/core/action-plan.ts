@@ -1,7 +1,9 @@
 // Action plans (handlingsplan): goals from a closed round, actions with owner, due date and tag, their reminders and texts.
 import { DateTime } from 'luxon';
 import type { ContentPack, KeyFactor, Locale } from '../content/schema.js';
+import { resultsVisible } from './anonymity.js';
 import { AppError } from './errors.js';
+import { displayName, ownValue } from './own.js';
 import { t, tn } from './i18n.js';
 import { type Action, type ActionTag, type Level, type Round } from './model.js';
 import type { Job } from './ports.js';
@@ -36,7 +38,7 @@ export function planGoals(state: RoundState): Goal[] {
   const goals: Goal[] = [];
   for (const tally of state.tallies) {
     const peer = state.peer?.factors.find((p) => p.factorId === tally.factorId);
-    const visible = !round.anonymous || tally.voters >= round.minResponses;
+    const visible = resultsVisible(round, tally);
     const peerVerdict = peer && peer.tally.verdict !== null ? peer.tally.verdict : null;
     const verdict = peerVerdict ?? (visible ? tally.verdict : null);
     if (!verdict || !GOAL_LEVELS.includes(verdict)) continue;
@@ -79,7 +81,7 @@ const TAGS: Record<string, ActionTag> = {
 };
 
 export function parseActionTag(token: string): ActionTag {
-  const tag = TAGS[token.trim().toLowerCase()];
+  const tag = ownValue(TAGS, token.trim().toLowerCase());
   if (!tag) throw new AppError('INVALID_INPUT', { detail: `quick | long: ${token.slice(0, 40)}` });
   return tag;
 }
@@ -128,7 +130,7 @@ export function longDate(locale: Locale, due: string, zone: string): string {
 
 /** "A3 · Publicera åtagandet på webben – Anna, senast 1 mars 2027 · snabb vinst · klar" */
 export function actionLine(locale: Locale, round: Round, action: Action, opts: { withFactor?: string } = {}): string {
-  const owner = round.anonymous ? t(locale, 'modes.plan.ownerHidden') : (round.names[action.owner] ?? action.owner);
+  const owner = round.anonymous ? t(locale, 'modes.plan.ownerHidden') : displayName(round, action.owner);
   const line = t(locale, action.status === 'done' ? 'modes.plan.actionDone' : 'modes.plan.actionOpen', {
     id: action.id,
     text: action.text,

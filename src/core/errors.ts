@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'INVALID_DATE',
   'TOO_MANY_ACTIONS',
   'NOT_TEAM_MEMBER',
+  'PRIVACY_NOT_ALLOWED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

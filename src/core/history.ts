@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { Locale } from '../content/schema.js';
 import { factorLabel } from './action-plan.js';
+import { resultsVisible } from './anonymity.js';
 import { t } from './i18n.js';
 import type { Level } from './model.js';
 import type { RoundState } from './service.js';
@@ -74,7 +75,7 @@ export function buildHistory(states: RoundState[], locale?: Locale): History {
   const factors: HistoryFactor[] = factorIds.map((factorId) => {
     const cells = ordered.map((s) => {
       const tally = s.tallies.find((x) => x.factorId === factorId);
-      const visible = tally !== undefined && (!s.round.anonymous || tally.voters >= s.round.minResponses);
+      const visible = tally !== undefined && resultsVisible(s.round, tally);
       return { score: visible ? tally.score : null, verdict: visible ? tally.verdict : null };
     });
     const scores = cells.map((c) => c.score);

@@ -75,7 +75,7 @@ export function t(locale: Locale, key: string, params: Record<string, string | n
   const cats = getCatalogs();
   const template = cats[locale].get(key) ?? cats.en.get(key) ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }
 

@@ -1,6 +1,7 @@
 // Round lifecycle: draft → open → closed → archived, and who may do what in each state.
 import { AppError, PermissionError } from './errors.js';
 import type { Round, RoundStatus } from './model.js';
+import { displayName } from './own.js';
 
 const ALLOWED: Record<RoundStatus, RoundStatus[]> = {
   draft: ['open'],
@@ -30,8 +31,7 @@ export function assertWritable(round: Round): void {
 }
 
 function coordinatorName(round: Round): string {
-  const id = round.coordinators[0] ?? '';
-  return round.names[id] ?? id;
+  return displayName(round, round.coordinators[0] ?? '');
 }
 
 export function isCoordinator(round: Round, memberId: string): boolean {

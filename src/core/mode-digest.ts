@@ -4,7 +4,8 @@ import { t } from './i18n.js';
 import type { Round } from './model.js';
 import { peerVerdictText, showsPeerVerdicts } from './peer-review.js';
 import type { RoundState } from './service.js';
-import { compareTallies, type Trend } from './tally.js';
+import { compareRounds } from './anonymity.js';
+import type { Trend } from './tally.js';
 import type { DigestFactorLine, DigestSection, DigestView } from './views.js';
 
 export interface ModeDigestOptions {
@@ -75,12 +76,11 @@ export function addModeDetails(view: DigestView, state: RoundState, opts: ModeDi
 
   const previous = opts.previous;
   if (previous && previous.round.id !== round.id && previous.round.id !== opts.baseline?.round.id) {
-    const comparisons = compareTallies(state.tallies, previous.tallies);
+    // Either round hiding a factor hides the comparison on both sides.
+    const comparisons = compareRounds(state, previous);
     factors = factors.map((f) => {
       const c = comparisons.find((x) => x.factorId === f.factorId);
-      const prevTally = previous.tallies.find((x) => x.factorId === f.factorId);
-      const prevVisible = prevTally !== undefined && (!previous.round.anonymous || prevTally.voters >= previous.round.minResponses);
-      if (!c || f.hidden || !prevVisible || c.trend === 'n/a') return f;
+      if (!c || f.hidden || c.trend === 'n/a') return f;
       return {
         ...f,
         line: `${f.line} · ${SYMBOL[c.trend]} ${t(locale, `modes.digest.sincePrevious.${c.trend}`)}`,

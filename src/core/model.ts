@@ -171,8 +171,16 @@ export const RoundSchema = z.strictObject({
   baselineRoundId: z.string().optional(),
   previousRoundId: z.string().optional(),
   anonymous: z.boolean().default(false),
-  /** In anonymous rounds, a factor's results stay hidden below this many responses. */
-  minResponses: z.number().int().min(1).max(50).default(3),
+  /**
+   * In anonymous rounds, a factor's results stay hidden below this many responses. Rounds stored before the floor
+   * of 3 existed may hold less; they are read as 3 (see anonymity.ts, which also freezes it once a round exists).
+   */
+  minResponses: z.number().int().min(1).max(50).default(5).transform((n) => Math.max(3, n)),
+  /**
+   * In anonymous rounds, answer texts and evidence stay hidden below this many answers (never below minResponses).
+   * Absent in rounds stored before it existed: they get the default (see anonymity.ts answerThreshold).
+   */
+  minAnswers: z.number().int().min(1).max(100).optional(),
   contextNotes: z.array(ContextNoteSchema).default([]),
   /** Peer-review rounds only: which phase the round is in (absent in other modes). */
   reviewPhase: ReviewPhaseSchema.optional(),

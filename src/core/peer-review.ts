@@ -1,6 +1,8 @@
 // Peer review (kollegial utvärdering): who is on the panel, where the panel's votes and findings live, and what they say.
 import type { Locale } from '../content/schema.js';
+import { answersVisible, answerThreshold, resultsVisible, textOrder, voteThreshold } from './anonymity.js';
 import { t } from './i18n.js';
+import { displayName } from './own.js';
 import { emptyCounts, LEVELS, type Level, type ReviewNote, type Round } from './model.js';
 import type { RoundSnapshot } from './ports.js';
 import { tallyFactor, type FactorTally } from './tally.js';
@@ -61,7 +63,11 @@ export function peerStateOf(snapshot: RoundSnapshot): PeerState | undefined {
   const factors = round.factorIds.map((factorId) => {
     const key = peerFactorId(factorId);
     const answers = Object.values(snapshot.answers[key] ?? {}).sort((a, b) => a.at.localeCompare(b.at));
-    const texts = (name: string) => answers.map((a) => a.texts[name]?.trim() ?? '').filter((x) => x.length > 0);
+    // In an anonymous round the order of the panel's texts must not tell who wrote first either.
+    const texts = (name: string) => {
+      const given = answers.map((a) => a.texts[name]?.trim() ?? '').filter((x) => x.length > 0);
+      return round.anonymous ? textOrder(given) : given;
+    };
     return {
       factorId,
       tally: tallyFactor(key, snapshot.counts[key] ?? emptyCounts(), panelSize),
@@ -105,20 +111,12 @@ function header(state: StateLike, factorId: string): string {
 }
 
 function visible(round: Round, tally: FactorTally): boolean {
-  return !round.anonymous || tally.voters >= round.minResponses;
-}
-
-/** Who wrote an answer, as reviewers may read it: the name, or "Medlem 2" in an anonymous round. */
-function authorLabels(state: StateLike, factorId: string): Map<string, string> {
-  const keys = Object.keys(state.snapshot.answers[factorId] ?? {}).sort();
-  const labels = new Map<string, string>();
-  keys.forEach((k, i) => labels.set(k, state.round.anonymous ? t(state.round.locale, 'report.member', { n: i + 1 }) : (state.round.names[k] ?? k)));
-  return labels;
+  return resultsVisible(round, tally);
 }
 
 function teamVerdict(state: StateLike, tally: FactorTally): string {
   const locale = state.round.locale;
-  if (!visible(state.round, tally)) return t(locale, 'card.hiddenUntil', { min: state.round.minResponses });
+  if (!visible(state.round, tally)) return t(locale, 'card.hiddenUntil', { min: voteThreshold(state.round) });
   return tally.verdict ? t(locale, `levels.${tally.verdict}`) : t(locale, 'digest.noVerdict');
 }
 
@@ -133,7 +131,10 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
     const lines = [t(locale, 'modes.review.selfTitle')];
     for (const tally of state.tallies) {
       const stats = state.answerStats[tally.factorId] ?? { answers: 0, evidence: 0, links: [] };
-      lines.push(t(locale, 'modes.review.selfLine', { factor: header(state, tally.factorId), verdict: teamVerdict(state, tally), answers: stats.answers, links: stats.evidence }));
+      const factor = header(state, tally.factorId);
+      // A hidden factor shows no answer or link counts either.
+      if (!visible(round, tally)) lines.push(t(locale, 'modes.review.selfLineHidden', { factor, verdict: teamVerdict(state, tally) }));
+      else lines.push(t(locale, 'modes.review.selfLine', { factor, verdict: teamVerdict(state, tally), answers: stats.answers, links: stats.evidence }));
     }
     lines.push(t(locale, 'modes.review.selfMore'));
     return lines.join('\n');
@@ -142,15 +143,31 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
   const factor = state.pack.keyFactors.find((k) => k.id === factorId);
   const lines = [`*${header(state, factorId)}*`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
   if (!visible(round, tally)) return lines.join('\n');
-  const labels = authorLabels(state, factorId);
-  const answers = Object.entries(state.snapshot.answers[factorId] ?? {}).sort(([a], [b]) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b));
+  const answers = Object.entries(state.snapshot.answers[factorId] ?? {});
+  if (round.anonymous) {
+    // Unattributed and in text order, and only once enough people answered and nobody can add another.
+    if (!answersVisible(round, tally, state.answerStats[factorId]?.answers ?? answers.length)) {
+      lines.push('', t(locale, 'modes.review.answersWait', { min: answerThreshold(round) }));
+      return lines.join('\n');
+    }
+    for (const [i, q] of (factor?.questions ?? []).entries()) {
+      const given = textOrder(answers.map(([, a]) => a.texts[q.id] ?? '').filter((x) => x !== ''));
+      if (given.length === 0) continue;
+      lines.push('', `${i + 1}. ${q.text}`, ...given.map((text) => `  – ${text}`));
+    }
+    const links = textOrder(answers.flatMap(([, a]) => a.evidence)).map((url) => `  – ${url}`);
+    lines.push('', links.length > 0 ? t(locale, 'modes.review.evidence') : t(locale, 'modes.review.noEvidence'), ...links);
+    return lines.join('\n');
+  }
+  const label = (key: string) => displayName(round, key);
+  answers.sort(([a], [b]) => label(a).localeCompare(label(b)));
   for (const [i, q] of (factor?.questions ?? []).entries()) {
     const given = answers.filter(([, a]) => a.texts[q.id]);
     if (given.length === 0) continue;
     lines.push('', `${i + 1}. ${q.text}`);
-    for (const [key, a] of given) lines.push(`  – ${labels.get(key)}: ${a.texts[q.id]}`);
+    for (const [key, a] of given) lines.push(`  – ${label(key)}: ${a.texts[q.id]}`);
   }
-  const links = answers.flatMap(([key, a]) => a.evidence.map((url) => `  – ${url} (${labels.get(key)})`));
+  const links = answers.flatMap(([key, a]) => a.evidence.map((url) => `  – ${url} (${label(key)})`));
   lines.push('', links.length > 0 ? t(locale, 'modes.review.evidence') : t(locale, 'modes.review.noEvidence'), ...links);
   return lines.join('\n');
 }
@@ -193,7 +210,10 @@ export function followUpMarkdown(state: StateLike, generatedAt: string): string 
       out.push('', `**${md(t(locale, 'modes.report.recommendations'))}**`, '', ...p.recommendations.map((r) => `- ${md(r)}`));
     }
     // Every link, from the answers: the answer stats keep only a preview.
-    const links = visible(round, tally) ? Object.values(state.snapshot.answers[tally.factorId] ?? {}).flatMap((a) => a.evidence) : [];
+    const given = Object.values(state.snapshot.answers[tally.factorId] ?? {});
+    const shown = answersVisible(round, tally, state.answerStats[tally.factorId]?.answers ?? given.length);
+    const all = shown ? given.flatMap((a) => a.evidence) : [];
+    const links = round.anonymous ? textOrder(all) : all;
     if (links.length > 0) out.push('', `**${md(t(locale, 'modes.report.evidence'))}**`, '', ...links.map((l) => `- <${l}>`));
   }
   const notes = peer?.notes ?? [];

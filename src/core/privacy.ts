@@ -1,7 +1,9 @@
 // Privacy and data lifecycle: per-user export and erasure, forgetting a tenant on uninstall, and purging rounds past retention.
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { hasOwnKey, ownValue } from './own.js';
 import { isPeerFactorId } from './peer-review.js';
+import { PrivacyAudit } from './privacy-access.js';
 import type { Round } from './model.js';
 import type { Job, Store, StoredRecord } from './ports.js';
 
@@ -142,7 +144,7 @@ export function roundMentions(round: Round, userId: string): boolean {
     round.managers.includes(userId) ||
     round.reviewers.includes(userId) ||
     round.reviewLead === userId ||
-    userId in round.names ||
+    hasOwnKey(round.names, userId) ||
     round.contextNotes.some((n) => n.by === userId) ||
     (round.reviewNotes ?? []).some((n) => n.by === userId) ||
     (round.actionPlan?.actions ?? []).some((a) => a.owner === userId || a.createdBy === userId || a.doneBy === userId)
@@ -167,7 +169,7 @@ export function redactNames(text: string, names: string[], replacement: string):
 export function withoutPerson(round: Round, userId: string, pseudonym: string, names: string[], redacted: string): Round {
   const swap = (ids: string[]) => [...new Set(ids.map((id) => (id === userId ? pseudonym : id)))];
   const clean = (text: string) => redactNames(text, names, redacted);
-  const { [userId]: _gone, ...otherNames } = round.names;
+  const otherNames = Object.fromEntries(Object.entries(round.names).filter(([id]) => id !== userId));
   return {
     ...round,
     ...(round.title ? { title: clean(round.title) } : {}),
@@ -244,9 +246,13 @@ export interface PrivacyHost {
  */
 export class PrivacyRequests {
   private readonly sources: PersonalDataSource[] = [];
+  /** Requests about someone else, allowed or refused (see privacy-access.ts). */
+  readonly audit: PrivacyAudit;
 
   constructor(private readonly host: PrivacyHost, collections: RecordCollectionPolicy[] = DEFAULT_COLLECTIONS) {
     for (const c of collections) this.registerCollection(c);
+    this.audit = new PrivacyAudit(host.store);
+    this.register(this.audit.source());
   }
 
   register(source: PersonalDataSource): void {
@@ -258,16 +264,19 @@ export class PrivacyRequests {
     this.register(recordCollectionSource(this.host.store, policy));
   }
 
-  private async person(tenant: string, userId: string): Promise<{ req: PersonRequest; rounds: Round[] }> {
-    const rounds = await this.host.store.listRounds(tenant);
-    const names = [...new Set(rounds.map((r) => r.names[userId]).filter((n): n is string => typeof n === 'string' && n.trim() !== ''))];
+  private async person(tenant: string, userId: string, roundIds?: ReadonlySet<string>): Promise<{ req: PersonRequest; rounds: Round[] }> {
+    const rounds = (await this.host.store.listRounds(tenant)).filter((r) => !roundIds || roundIds.has(r.id));
+    const names = [...new Set(rounds.map((r) => ownValue(r.names, userId)).filter((n): n is string => typeof n === 'string' && n.trim() !== ''))];
     const aliases = [userId, ...rounds.filter((r) => r.anonymous).map((r) => this.host.memberKey(r, userId))];
     return { req: { tenant, userId, names, aliases }, rounds };
   }
 
-  /** Everything stored about one person in a tenant, as plain data (the CLI prints it as JSON). */
-  async exportPerson(tenant: string, userId: string): Promise<PersonExport> {
-    const { req, rounds } = await this.person(tenant, userId);
+  /**
+   * Everything stored about one person in a tenant, as plain data (the CLI prints it as JSON). With `roundIds`, only
+   * what those rounds hold about them (a coordinator's view of their own rounds), and no other records.
+   */
+  async exportPerson(tenant: string, userId: string, opts: { roundIds?: ReadonlySet<string> } = {}): Promise<PersonExport> {
+    const { req, rounds } = await this.person(tenant, userId, opts.roundIds);
     const out: PersonExport = { kind: 'personal-data-export', tenant, userId, generatedAt: this.host.nowIso(), names: req.names, rounds: [], records: [] };
     for (const round of rounds) {
       const snapshot = await this.host.store.getSnapshot(tenant, round.id);
@@ -276,11 +285,11 @@ export class PrivacyRequests {
       const answers: PersonExport['rounds'][number]['answers'] = [];
       if (snapshot && key) {
         for (const [factorId, byMember] of Object.entries(snapshot.votes)) {
-          const level = byMember[key];
+          const level = ownValue(byMember, key);
           if (level) votes.push({ factorId: factorId.replace(/#peer$/, ''), panel: isPeerFactorId(factorId) ? 'peer' : 'team', level });
         }
         for (const [factorId, byMember] of Object.entries(snapshot.answers)) {
-          const a = byMember[key];
+          const a = ownValue(byMember, key);
           if (a) answers.push({ factorId: factorId.replace(/#peer$/, ''), panel: isPeerFactorId(factorId) ? 'peer' : 'team', texts: a.texts, evidence: a.evidence, at: a.at });
         }
       }
@@ -318,6 +327,7 @@ export class PrivacyRequests {
           })),
       });
     }
+    if (opts.roundIds) return out;
     for (const source of this.sources) if (source.exportPerson) out.records.push(...(await source.exportPerson(req)));
     return out;
   }

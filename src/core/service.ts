@@ -27,6 +27,7 @@ import type { Clock, RoundSnapshot, SnapshotOptions, Store, VersionedRound, Vote
 import { DEFAULT_RETENTION_MONTHS, PrivacyRequests, retentionJob } from './privacy.js';
 import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from './settings.js';
 import { compileJobs } from './jobs.js';
+import { displayName, hasOwnKey, ownValue } from './own.js';
 import { tallyFactor, totalsOf, type FactorTally, type RoundTotals } from './tally.js';
 
 export interface Actor {
@@ -245,7 +246,7 @@ export class AssessmentService {
     const baselineId = settings.baselineRoundId ?? (await this.findBaseline(input.tenant, settings.channelId))?.id;
     const participants = [...new Set(settings.participants)];
     const both = settings.reviewers.find((id) => participants.includes(id));
-    if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: input.names?.[both] ?? both });
+    if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: ownValue(input.names, both) ?? both });
     const round: Round = RoundSchema.parse({
       id: newRoundId(now),
       tenant: input.tenant,
@@ -269,6 +270,7 @@ export class AssessmentService {
       ...(previous && previous.status !== 'draft' ? { previousRoundId: previous.id } : {}),
       anonymous: settings.anonymous,
       minResponses: settings.minResponses,
+      minAnswers: settings.minAnswers,
       contextNotes: [],
       ...(settings.mode === 'peer-review' ? { reviewPhase: 'self-assessment', reviewNotes: [] } : {}),
     });
@@ -327,8 +329,7 @@ export class AssessmentService {
   }
 
   private coordinatorName(round: Round): string {
-    const id = round.coordinators[0] ?? '';
-    return round.names[id] ?? id;
+    return displayName(round, round.coordinators[0] ?? '');
   }
 
   private async votingRound(tenant: string, roundId: string, fresh: boolean): Promise<VersionedRound> {
@@ -601,7 +602,7 @@ export class AssessmentService {
       if (r.status === 'closed' || r.status === 'archived') throw new AppError('ROUND_CLOSED');
       const added = [...(input.reviewers ?? []), ...(input.lead ? [input.lead] : [])];
       const both = added.find((id) => r.participants.includes(id));
-      if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: input.names?.[both] ?? r.names[both] ?? both });
+      if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: ownValue(input.names, both) ?? displayName(r, both) });
       return {
         ...r,
         reviewers: [...new Set([...r.reviewers, ...(input.reviewers ?? [])])],
@@ -730,7 +731,7 @@ export class AssessmentService {
       };
       return {
         ...r,
-        names: input.actor.name && !r.names[input.actor.id] ? { ...r.names, [input.actor.id]: input.actor.name } : r.names,
+        names: input.actor.name && !hasOwnKey(r.names, input.actor.id) ? { ...r.names, [input.actor.id]: input.actor.name } : r.names,
         actionPlan: { actions: [...plan.actions, action], nextNumber: plan.nextNumber + 1 },
       };
     });
@@ -789,6 +790,6 @@ export class AssessmentService {
   /** Participants who have not voted on a factor (keyed the same way as stored votes). */
   pendingMembers(state: RoundState, factorId: string): string[] {
     const votes = state.snapshot.votes[factorId] ?? {};
-    return state.round.participants.filter((m) => !(this.memberKey(state.round, m) in votes));
+    return state.round.participants.filter((m) => !hasOwnKey(votes, this.memberKey(state.round, m)));
   }
 }

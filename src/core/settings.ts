@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
 import type { Calendar, Round } from './model.js';
 import { isValidTimezone } from './calendar.js';
+import { answerThreshold, DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from './anonymity.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
@@ -33,10 +34,13 @@ export const RoundSettingsSchema = z.strictObject({
   digestTime: HHMM.default('08:00'),
   digestShowNames: z.boolean().default(false),
   anonymous: z.boolean().default(false),
-  minResponses: z.number().int().min(1).max(50).default(3),
+  minResponses: z.number().int().min(MIN_RESPONSES_FLOOR).max(MAX_MIN_RESPONSES).default(DEFAULT_MIN_RESPONSES),
+  minAnswers: z.number().int().min(MIN_RESPONSES_FLOOR).max(MAX_MIN_ANSWERS).default(DEFAULT_MIN_ANSWERS),
   isBaseline: z.boolean().default(false),
   baselineRoundId: z.string().optional(),
-});
+})
+  // Written answers never show sooner than votes: a lower answer threshold (or the default under a high vote one) is raised.
+  .transform((s) => ({ ...s, minAnswers: Math.max(s.minAnswers, s.minResponses) }));
 export type RoundSettings = z.infer<typeof RoundSettingsSchema>;
 export type RoundSettingsInput = z.input<typeof RoundSettingsSchema>;
 
@@ -118,6 +122,7 @@ export function settingsFromRound(round: Round, startDate: string): RoundSetting
     digestShowNames: round.calendar.digest.showNames,
     anonymous: round.anonymous,
     minResponses: round.minResponses,
+    minAnswers: answerThreshold(round),
     isBaseline: false,
   });
 }

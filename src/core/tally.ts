@@ -112,10 +112,20 @@ export interface FactorComparison {
 /** Score changes smaller than this many points count as "same". */
 export const SAME_WITHIN_POINTS = 5;
 
-export function compareTallies(current: FactorTally[], previous: FactorTally[]): FactorComparison[] {
+/** Which factors each side may show; a factor either side hides is compared as "nothing to compare". */
+export interface ComparisonVisibility {
+  current?: (tally: FactorTally) => boolean;
+  previous?: (tally: FactorTally) => boolean;
+}
+
+export function compareTallies(current: FactorTally[], previous: FactorTally[], shown: ComparisonVisibility = {}): FactorComparison[] {
   const before = new Map(previous.map((f) => [f.factorId, f]));
   return current.map((now) => {
     const then = before.get(now.factorId);
+    const hidden = (shown.current && !shown.current(now)) || (then !== undefined && shown.previous !== undefined && !shown.previous(then));
+    if (hidden) {
+      return { factorId: now.factorId, current: null, previous: null, delta: null, trend: 'n/a' as const, verdictNow: null, verdictBefore: null };
+    }
     const prev = then?.score ?? null;
     if (now.score === null || prev === null) {
       return {

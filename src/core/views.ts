@@ -5,7 +5,9 @@ import { formatDate } from './calendar.js';
 import { t, tn } from './i18n.js';
 import { LEVELS, type Level, type Round } from './model.js';
 import type { RoundState } from './service.js';
-import { compareTallies, type FactorComparison, type FactorTally, type Trend } from './tally.js';
+import { answerThreshold, compareRounds, resultsVisible, voteThreshold } from './anonymity.js';
+import { displayName, hasOwnKey } from './own.js';
+import type { FactorComparison, FactorTally, Trend } from './tally.js';
 import { addModeDetails, type ModeDigestOptions } from './mode-digest.js';
 
 /** Every button carries a stable action id and a value; adapters map them to their platform's actions. */
@@ -168,13 +170,8 @@ function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-/** Whether a factor's results may be shown: anonymous rounds hide them below the minimum responses. */
-export function resultsVisible(round: Round, tally: FactorTally): boolean {
-  return !round.anonymous || tally.voters >= round.minResponses;
-}
-
 export function tallyLine(locale: Locale, round: Round, tally: FactorTally): string {
-  if (!resultsVisible(round, tally)) return t(locale, 'card.hiddenUntil', { min: round.minResponses });
+  if (!resultsVisible(round, tally)) return t(locale, 'card.hiddenUntil', { min: voteThreshold(round) });
   if (tally.voters === 0) return t(locale, 'card.noVotesYet');
   return LEVELS.map((l) => `${levelLabel(locale, l)} ${tally.counts[l]}`).join(' · ');
 }
@@ -192,7 +189,9 @@ export function buildFactorCard(
   const stats = state.answerStats[factorId] ?? { answers: 0, evidence: 0, links: [] };
   const window = state.windows.find((w) => w.factorId === factorId);
   const value = JSON.stringify({ r: round.id, f: factorId });
-  const comparison = opts.baseline?.find((c) => c.factorId === factorId);
+  const visible = resultsVisible(round, tally);
+  // Below the threshold nothing about the factor shows: no answer or link counts, no trend against an earlier round.
+  const comparison = visible ? opts.baseline?.find((c) => c.factorId === factorId) : undefined;
   const closed = round.status !== 'open';
   const view: FactorCardView = {
     locale,
@@ -208,8 +207,7 @@ export function buildFactorCard(
     examples: factor.examples.map((e) => ({ title: e.country ? `${e.place}, ${e.country}` : e.place, summary: e.summary })),
     progressLine: [
       t(locale, 'card.voted', { voted: tally.voters, eligible: tally.eligible }),
-      tn(locale, 'plural.answered', stats.answers),
-      tn(locale, 'plural.links', stats.evidence),
+      ...(visible ? [tn(locale, 'plural.answered', stats.answers), tn(locale, 'plural.links', stats.evidence)] : []),
     ].join(' · '),
     tallyLine: tallyLine(locale, round, tally),
     dueLine: window ? t(locale, 'card.due', { date: formatDate(window.dueAt, round.calendar.timezone, locale) }) : '',
@@ -235,7 +233,7 @@ export function buildFactorCard(
 }
 
 function nameOf(round: Round, id: string): string {
-  return round.names[id] ?? id;
+  return displayName(round, id);
 }
 
 /**
@@ -313,11 +311,11 @@ function pendingParticipants(state: RoundState, now: number): { count: number; p
   if (round.anonymous) {
     const [first = {}, ...rest] = voteMaps;
     let complete = 0;
-    for (const key of Object.keys(first)) if (rest.every((m) => key in m)) complete += 1;
+    for (const key of Object.keys(first)) if (rest.every((m) => hasOwnKey(m, key))) complete += 1;
     return { count: Math.max(0, round.participants.length - complete), people: [] };
   }
   const people = round.participants
-    .map((id, order) => ({ id, order, missing: voteMaps.reduce((n, m) => (id in m ? n : n + 1), 0) }))
+    .map((id, order) => ({ id, order, missing: voteMaps.reduce((n, m) => (hasOwnKey(m, id) ? n : n + 1), 0) }))
     .filter((p) => p.missing > 0)
     .sort((a, b) => b.missing - a.missing || a.order - b.order)
     .map(({ id, missing }) => ({ id, missing }));
@@ -334,13 +332,17 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     if (c.cut) truncated = true;
     return c.text;
   };
-  const comparisons = opts.baseline ? compareTallies(tallies, opts.baseline.tallies) : [];
+  const comparisons = opts.baseline ? compareRounds(state, opts.baseline) : [];
   const tz = round.calendar.timezone;
   const allFactors: DigestFactorLine[] = tallies.map((tally) => {
     const cmp = comparisons.find((c) => c.factorId === tally.factorId);
     const visible = resultsVisible(round, tally);
     const trend: Trend = visible ? cmp?.trend ?? 'n/a' : 'n/a';
-    const stats = state.answerStats[tally.factorId] ?? { answers: 0, evidence: 0, links: [] };
+    const kept = state.answerStats[tally.factorId] ?? { answers: 0, evidence: 0, links: [] };
+    // A hidden factor shows no answer or link counts; an anonymous round lists no links here at all, since which
+    // few a preview picks follows who answered first (the full report lists them, unattributed, after the close).
+    const stats = visible ? kept : { answers: 0, evidence: 0, links: [] };
+    const previewLinks = round.anonymous ? [] : stats.links;
     const status = factorStatus(state, tally.factorId, opts.kind, opts.now);
     const verdict = visible ? tally.verdict : null;
     const verdictLabel = verdict ? levelLabel(locale, verdict) : t(locale, 'digest.noVerdict');
@@ -356,7 +358,7 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
             stats.evidence > 0 ? tn(locale, 'plural.links', stats.evidence) : null,
             trend !== 'n/a' ? `${TREND_SYMBOL[trend]} ${t(locale, `trend.short.${trend}`)}` : null,
           ].filter((p): p is string => p !== null);
-    const shownLinks = stats.links.filter((l) => l.length <= limits.maxLinkChars).slice(0, limits.maxLinksPerFactor);
+    const shownLinks = previewLinks.filter((l) => l.length <= limits.maxLinkChars).slice(0, limits.maxLinksPerFactor);
     return {
       factorId: tally.factorId,
       header: factorHeader(state, tally.factorId),
@@ -527,8 +529,8 @@ export function buildWelcome(state: RoundState): WelcomeView {
         pacing,
         closes: formatDate(round.calendar.closesAt, tz, locale),
       }),
-      t(locale, 'welcome.coordinator', { name: round.names[round.coordinators[0] ?? ''] ?? round.coordinators[0] ?? '' }),
-      ...(round.anonymous ? [t(locale, 'welcome.anonymous', { min: round.minResponses })] : []),
+      t(locale, 'welcome.coordinator', { name: displayName(round, round.coordinators[0] ?? '') }),
+      ...(round.anonymous ? [t(locale, 'welcome.anonymous', { min: voteThreshold(round), minAnswers: answerThreshold(round) })] : []),
     ],
   };
 }

@@ -4,7 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { specToSvg, svgToPng } from './chart-render.js';
 import { t } from '../core/i18n.js';
 import type { RoundState } from '../core/service.js';
-import { resultsVisible } from '../core/views.js';
+import { resultsVisible } from '../core/anonymity.js';
 import { monthYear } from './format.js';
 
 /** Fixed so chat previews and printed reports look the same every time. */
@@ -83,11 +83,13 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
     const factor = pack.keyFactors.find((k) => k.id === tally.factorId);
     const label = wrapLabel(factor ? `${String(factor.number).padStart(2, '0')} ${factor.theme}` : tally.factorId);
     labels.push(label);
-    const score = resultsVisible(round, tally) ? tally.score : null;
+    const visible = resultsVisible(round, tally);
+    const score = visible ? tally.score : null;
     rows.push({ label, series: current, score, at: score ?? 0, text: score === null ? '–' : String(Math.round(score)) });
     if (baseline && before) {
+      // Either round hiding the factor hides both bars: the earlier score must not stand in for a hidden one.
       const then = baseline.tallies.find((x) => x.factorId === tally.factorId);
-      const prev = then && resultsVisible(baseline.round, then) ? then.score : null;
+      const prev = visible && then && resultsVisible(baseline.round, then) ? then.score : null;
       rows.push({ label, series: before, score: prev, at: prev ?? 0, text: prev === null ? '' : String(Math.round(prev)) });
     }
   }

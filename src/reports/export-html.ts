@@ -1,4 +1,5 @@
 // The HTML report: one self-contained, print-friendly page (inline CSS, the chart as an embedded PNG) for councils and peer reviewers.
+import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t } from '../core/i18n.js';
 import type { Level } from '../core/model.js';
 import { longDate } from './format.js';
@@ -126,7 +127,7 @@ function factorArticle(model: ReportModel, f: ReportFactor): string {
   const parts = [`<article class="factor" id="${escapeHtml(f.factorId)}">`, `<h3>${f.numberLabel} · ${escapeHtml(f.theme)} ${chip(f)}</h3>`];
   if (f.statement) parts.push(`<p class="statement">${escapeHtml(f.statement)}</p>`);
   if (f.hidden) {
-    parts.push(`<p class="note">${escapeHtml(t(locale, 'report.hidden', { min: round.minResponses }))}</p>`, '</article>');
+    parts.push(`<p class="note">${escapeHtml(t(locale, 'report.hidden', { min: voteThreshold(round) }))}</p>`, '</article>');
     return parts.join('\n');
   }
   const facts = [escapeHtml(f.line.line), escapeHtml(t(locale, 'report.votesLine', { distribution: f.line.distributionLine }))];
@@ -143,17 +144,20 @@ function factorArticle(model: ReportModel, f: ReportFactor): string {
   }
   if (f.line.disputed) facts.push(`<span class="flag">⚑ ${escapeHtml(t(locale, 'digest.worthDiscussion'))}</span>`);
   parts.push(`<p class="facts">${facts.join('<br>')}</p>`);
+  if (f.answersHeld) {
+    parts.push(`<p class="note">${escapeHtml(t(locale, 'report.answersHeld', { min: answerThreshold(round) }))}</p>`, '</article>');
+    return parts.join('\n');
+  }
   const answered = f.questions.filter((q) => q.answers.length > 0);
   if (answered.length === 0) parts.push(`<p class="note">${escapeHtml(t(locale, 'report.noAnswers'))}</p>`);
+  const who = (m: { label: string } | undefined, around: (label: string) => string) => (m ? `<span class="who">${around(escapeHtml(m.label))}</span>` : '');
   for (const q of answered) {
     parts.push(`<p class="q">${q.number}. ${escapeHtml(q.text)}</p>`);
-    parts.push(
-      `<ul class="answers">${q.answers.map((a) => `<li><span class="who">${escapeHtml(a.member.label)}:</span> ${textBlock(a.text)}</li>`).join('')}</ul>`,
-    );
+    parts.push(`<ul class="answers">${q.answers.map((a) => `<li>${who(a.member, (l) => `${l}:`)} ${textBlock(a.text)}</li>`).join('')}</ul>`);
   }
   if (f.evidence.length > 0) {
     parts.push(`<p class="q">${escapeHtml(t(locale, 'report.evidenceTitle'))}</p>`);
-    parts.push(`<ul class="links">${f.evidence.map((e) => `<li>${link(e.url)} <span class="who">(${escapeHtml(e.member.label)})</span></li>`).join('')}</ul>`);
+    parts.push(`<ul class="links">${f.evidence.map((e) => `<li>${link(e.url)} ${who(e.member, (l) => `(${l})`)}</li>`).join('')}</ul>`);
   }
   parts.push('</article>');
   return parts.join('\n');
@@ -179,7 +183,7 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     `<div class="kpi"><b>${digest.inPlace}<small>/${digest.total}</small></b><span>${escapeHtml(t(locale, 'report.kpi.inPlace'))}</span></div>`,
     `<p class="headline">${escapeHtml(digest.headline)}${model.comparedWith ? `<br><span class="meta">${escapeHtml(digest.footer)}</span>` : ''}</p>`,
     '</section>',
-    ...(round.anonymous ? [`<p class="note">${escapeHtml(t(locale, 'report.anonymousNote', { min: round.minResponses }))}</p>`] : []),
+    ...(round.anonymous ? [`<p class="note">${escapeHtml(t(locale, 'report.anonymousNote', { min: voteThreshold(round), minAnswers: answerThreshold(round) }))}</p>`] : []),
     chartPng
       ? `<figure><img src="data:image/png;base64,${chartPng.toString('base64')}" width="900" height="520" alt="${escapeHtml(digest.chartAlt)}"></figure>`
       : '',

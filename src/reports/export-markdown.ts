@@ -1,4 +1,5 @@
 // The Markdown report: the summary, an overview table and every factor's answers and evidence, for wikis and e-mail.
+import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t } from '../core/i18n.js';
 import { longDate } from './format.js';
 import { signedPoints, type ReportFactor, type ReportModel } from './report-model.js';
@@ -73,7 +74,7 @@ function factorSection(model: ReportModel, f: ReportFactor): string[] {
   const out = [`### ${f.numberLabel} · ${escapeMarkdown(f.theme)}`, ''];
   if (f.statement) out.push(`> ${escapeMarkdown(f.statement)}`, '');
   if (f.hidden) {
-    out.push(escapeMarkdown(t(locale, 'report.hidden', { min: round.minResponses })), '');
+    out.push(escapeMarkdown(t(locale, 'report.hidden', { min: voteThreshold(round) })), '');
     return out;
   }
   out.push(`**${escapeMarkdown(f.line.line)}**  `, escapeMarkdown(t(locale, 'report.votesLine', { distribution: f.line.distributionLine })));
@@ -94,16 +95,20 @@ function factorSection(model: ReportModel, f: ReportFactor): string[] {
     out.push(`**${escapeMarkdown(t(locale, 'digest.worthDiscussion'))}**`);
   }
   out.push('');
+  if (f.answersHeld) {
+    out.push(`_${escapeMarkdown(t(locale, 'report.answersHeld', { min: answerThreshold(round) }))}_`, '');
+    return out;
+  }
   const answered = f.questions.filter((q) => q.answers.length > 0);
   if (answered.length === 0) out.push(`_${escapeMarkdown(t(locale, 'report.noAnswers'))}_`, '');
   for (const q of answered) {
     out.push(`**${q.number}. ${escapeMarkdown(q.text)}**`, '');
-    for (const a of q.answers) out.push(`- _${escapeMarkdown(a.member.label)}:_ ${mdBlock(a.text, '  ')}`);
+    for (const a of q.answers) out.push(a.member ? `- _${escapeMarkdown(a.member.label)}:_ ${mdBlock(a.text, '  ')}` : `- ${mdBlock(a.text, '  ')}`);
     out.push('');
   }
   if (f.evidence.length > 0) {
     out.push(`**${escapeMarkdown(t(locale, 'report.evidenceTitle'))}**`, '');
-    for (const e of f.evidence) out.push(`- ${mdLink(e.url)} (${escapeMarkdown(e.member.label)})`);
+    for (const e of f.evidence) out.push(e.member ? `- ${mdLink(e.url)} (${escapeMarkdown(e.member.label)})` : `- ${mdLink(e.url)}`);
     out.push('');
   }
   return out;
@@ -127,7 +132,7 @@ export function renderMarkdown(model: ReportModel): string {
     '',
   ];
   if (model.comparedWith) lines.push(escapeMarkdown(digest.footer), '');
-  if (round.anonymous) lines.push(`_${escapeMarkdown(t(locale, 'report.anonymousNote', { min: round.minResponses }))}_`, '');
+  if (round.anonymous) lines.push(`_${escapeMarkdown(t(locale, 'report.anonymousNote', { min: voteThreshold(round), minAnswers: answerThreshold(round) }))}_`, '');
   lines.push(`## ${escapeMarkdown(t(locale, 'report.overviewTitle'))}`, '', ...overview(model), '');
   lines.push(`## ${escapeMarkdown(digest.disputedTitle)}`, '');
   if (digest.disputed.length === 0) lines.push(escapeMarkdown(t(locale, 'report.noDisputed')));

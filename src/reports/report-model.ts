@@ -1,15 +1,17 @@
 // One report model behind every export format, so anonymity and hidden results are decided in one place.
+import { DateTime } from 'luxon';
 import type { ContentPack, Locale } from '../content/schema.js';
-import { t } from '../core/i18n.js';
 import type { Answer, Level, Round } from '../core/model.js';
 import type { RoundState } from '../core/service.js';
-import { compareTallies, type FactorComparison, type FactorTally } from '../core/tally.js';
-import { buildDigest, levelLabel, resultsVisible, type DigestFactorLine, type DigestLimits, type DigestView } from '../core/views.js';
+import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
+import { displayName, ownValue } from '../core/own.js';
+import type { FactorComparison, FactorTally } from '../core/tally.js';
+import { buildDigest, levelLabel, type DigestFactorLine, type DigestLimits, type DigestView } from '../core/views.js';
 
 export interface ReportMember {
-  /** What people read: the display name, or "Medlem 3" in anonymous rounds. */
+  /** What people read: the display name (named rounds only; anonymous rounds have no per-member labels at all). */
   label: string;
-  /** The platform id; never set in anonymous rounds. */
+  /** The platform id. */
   id?: string;
 }
 
@@ -31,7 +33,8 @@ export interface ReportQuestion {
   id: string;
   number: number;
   text: string;
-  answers: { member: ReportMember; text: string }[];
+  /** Named rounds: by member label. Anonymous rounds: no member, in the order of the texts themselves. */
+  answers: { member?: ReportMember; text: string }[];
 }
 
 export interface ReportFactor {
@@ -44,13 +47,22 @@ export interface ReportFactor {
   line: DigestFactorLine;
   /** Anonymous round below the minimum responses: no tally, votes or answers. */
   hidden: boolean;
+  /**
+   * Anonymous round: the answer texts and evidence are held back (too few answered, or the round is still open and
+   * two downloads would show what someone wrote in between); the counts still show.
+   */
+  answersHeld: boolean;
   tally: FactorTally | null;
   comparison: FactorComparison | null;
-  /** Every response (vote and/or answer), one entry per member, sorted by member label. */
+  /**
+   * Every response (vote and/or answer), one entry per member, sorted by member label. Always empty in anonymous
+   * rounds: there, votes are the tally's counts and answers are the questions' unattributed lists.
+   */
   responses: { member: ReportMember; vote: ReportVote | null; answer: ReportAnswer | null }[];
   /** Guiding questions with the answers given to them (unknown question ids last, as their own entries). */
   questions: ReportQuestion[];
-  evidence: { member: ReportMember; url: string }[];
+  /** Named rounds: by member. Anonymous rounds: no member, in the order of the links themselves. */
+  evidence: { member?: ReportMember; url: string }[];
 }
 
 export interface ReportModel {
@@ -78,24 +90,55 @@ const NO_LIMITS: DigestLimits = {
   maxTextChars: Number.POSITIVE_INFINITY,
 };
 
-/**
- * Labels for everyone who responded. Anonymous rounds store keyed hashes; they become "Member 1…N",
- * numbered in the (meaningless) order of the hashes, so nothing about the person shows through.
- */
-function memberLabels(state: RoundState, visibleFactorIds: string[]): Map<string, ReportMember> {
+/** An anonymous export's times carry the day only (in the round's timezone): a time of day can point at a person. */
+export function dayOf(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { setZone: true }).setZone(zone).toISODate() ?? iso.slice(0, 10);
+}
+
+/** A named round's factor: every response with the member's name and id. */
+function namedDetail(state: RoundState, factorId: string, known: ReportQuestion[], collator: Intl.Collator) {
   const { round, snapshot } = state;
-  const keys = new Set<string>();
-  for (const id of visibleFactorIds) {
-    for (const k of Object.keys(snapshot.votes[id] ?? {})) keys.add(k);
-    for (const k of Object.keys(snapshot.answers[id] ?? {})) keys.add(k);
+  const locale = round.locale;
+  const votes = snapshot.votes[factorId] ?? {};
+  const answers: Record<string, Answer> = snapshot.answers[factorId] ?? {};
+  const keys = new Set([...Object.keys(votes), ...Object.keys(answers)]);
+  const responses = [...keys]
+    .map((key) => {
+      const member: ReportMember = { label: displayName(round, key), id: key };
+      const level = ownValue(votes, key);
+      const a = ownValue(answers, key);
+      return {
+        member,
+        vote: level ? { member, level, label: levelLabel(locale, level) } : null,
+        answer: a ? { member, texts: a.texts, evidence: a.evidence, at: a.at } : null,
+      };
+    })
+    .sort((a, b) => collator.compare(a.member.label, b.member.label));
+  const questions = known.map((q) => ({ ...q, answers: [] as ReportQuestion['answers'] }));
+  for (const r of responses) {
+    for (const [qid, text] of Object.entries(r.answer?.texts ?? {})) questionFor(questions, qid).answers.push({ member: r.member, text });
   }
-  const labels = new Map<string, ReportMember>();
-  if (round.anonymous) {
-    [...keys].sort().forEach((k, i) => labels.set(k, { label: t(round.locale, 'report.member', { n: i + 1 }) }));
-  } else {
-    for (const k of keys) labels.set(k, { label: round.names[k] ?? k, id: k });
+  const evidence = responses.flatMap((r) => (r.answer?.evidence ?? []).map((url) => ({ member: r.member, url })));
+  return { responses, questions, evidence };
+}
+
+/** An anonymous round's factor: texts and links without anyone's label, in their own order. */
+function anonymousDetail(state: RoundState, factorId: string, known: ReportQuestion[]) {
+  const answers = Object.values(state.snapshot.answers[factorId] ?? {});
+  const questions = known.map((q) => ({ ...q, answers: [] as ReportQuestion['answers'] }));
+  const byQuestion = new Map<string, string[]>();
+  for (const a of answers) for (const [qid, text] of Object.entries(a.texts)) byQuestion.set(qid, [...(byQuestion.get(qid) ?? []), text]);
+  for (const [qid, texts] of byQuestion) questionFor(questions, qid).answers.push(...textOrder(texts).map((text) => ({ text })));
+  return { responses: [], questions, evidence: textOrder(answers.flatMap((a) => a.evidence)).map((url) => ({ url })) };
+}
+
+function questionFor(questions: ReportQuestion[], qid: string): ReportQuestion {
+  let q = questions.find((x) => x.id === qid);
+  if (!q) {
+    q = { id: qid, number: questions.length + 1, text: qid, answers: [] };
+    questions.push(q);
   }
-  return labels;
+  return q;
 }
 
 export function buildReportModel(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string }): ReportModel {
@@ -109,11 +152,8 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
     limits: NO_LIMITS,
     ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}),
   });
-  const comparisons = baseline ? compareTallies(state.tallies, baseline.tallies) : [];
-  const visibleIds = state.tallies.filter((x) => resultsVisible(round, x)).map((x) => x.factorId);
-  const members = memberLabels(state, visibleIds);
+  const comparisons = baseline ? compareRounds(state, baseline) : [];
   const collator = new Intl.Collator(locale === 'sv' ? 'sv-SE' : 'en-GB', { numeric: true });
-  const byLabel = (a: { member: ReportMember }, b: { member: ReportMember }) => collator.compare(a.member.label, b.member.label);
 
   const factors: ReportFactor[] = state.tallies.map((tally) => {
     const kf = pack.keyFactors.find((k) => k.id === tally.factorId);
@@ -129,55 +169,37 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       line,
       hidden,
     };
-    if (hidden) return { ...base, tally: null, comparison: null, responses: [], questions: [], evidence: [] };
-    const votes = state.snapshot.votes[tally.factorId] ?? {};
-    const answers: Record<string, Answer> = state.snapshot.answers[tally.factorId] ?? {};
-    const keys = new Set([...Object.keys(votes), ...Object.keys(answers)]);
-    const responses = [...keys]
-      .map((key) => {
-        const member = members.get(key) ?? { label: key };
-        const level = votes[key];
-        const a = answers[key];
-        return {
-          member,
-          vote: level ? { member, level, label: levelLabel(locale, level) } : null,
-          answer: a ? { member, texts: a.texts, evidence: a.evidence, at: a.at } : null,
-        };
-      })
-      .sort(byLabel);
-    const known = kf?.questions ?? [];
-    const questions: ReportQuestion[] = known.map((q, i) => ({ id: q.id, number: i + 1, text: q.text, answers: [] }));
-    for (const r of responses) {
-      for (const [qid, text] of Object.entries(r.answer?.texts ?? {})) {
-        let q = questions.find((x) => x.id === qid);
-        if (!q) {
-          q = { id: qid, number: questions.length + 1, text: qid, answers: [] };
-          questions.push(q);
-        }
-        q.answers.push({ member: r.member, text });
-      }
-    }
+    if (hidden) return { ...base, answersHeld: round.anonymous, tally: null, comparison: null, responses: [], questions: [], evidence: [] };
+    const known: ReportQuestion[] = (kf?.questions ?? []).map((q, i) => ({ id: q.id, number: i + 1, text: q.text, answers: [] }));
+    const answered = state.answerStats[tally.factorId]?.answers ?? Object.keys(state.snapshot.answers[tally.factorId] ?? {}).length;
+    const answersHeld = round.anonymous && !answersVisible(round, tally, answered);
+    const detail = !round.anonymous
+      ? namedDetail(state, tally.factorId, known, collator)
+      : answersHeld
+        ? { responses: [], questions: known, evidence: [] }
+        : anonymousDetail(state, tally.factorId, known);
     return {
       ...base,
+      answersHeld,
       tally,
       comparison: comparisons.find((c) => c.factorId === tally.factorId) ?? null,
-      responses,
-      questions,
-      evidence: responses.flatMap((r) => (r.answer?.evidence ?? []).map((url) => ({ member: r.member, url }))),
+      ...detail,
     };
   });
 
+  const tz = round.calendar.timezone;
   const context = round.contextNotes.map((n) => {
-    const by = round.anonymous ? undefined : { label: round.names[n.by] ?? n.by, id: n.by };
+    const by = round.anonymous ? undefined : { label: displayName(round, n.by), id: n.by };
     return {
       contextFactorId: n.contextFactorId,
       name: pack.contextFactors.find((c) => c.id === n.contextFactorId)?.name ?? n.contextFactorId,
       comment: n.comment,
       ...(by ? { by } : {}),
-      at: n.at,
+      at: round.anonymous ? dayOf(n.at, tz) : n.at,
     };
   });
 
+  const generatedAt = new Date(opts.now).toISOString();
   return {
     locale,
     round,
@@ -185,10 +207,10 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
     digest,
     factors,
     comparedWith: baseline
-      ? { roundId: baseline.round.id, opensAt: baseline.round.calendar.opensAt, isBaseline: baseline.round.isBaseline }
+      ? { roundId: baseline.round.id, opensAt: round.anonymous ? dayOf(baseline.round.calendar.opensAt, tz) : baseline.round.calendar.opensAt, isBaseline: baseline.round.isBaseline }
       : null,
     context,
-    generatedAt: new Date(opts.now).toISOString(),
+    generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
     maxQuestions: Math.max(1, ...factors.map((f) => f.questions.length), ...pack.keyFactors.map((k) => k.questions.length)),
   };
 }

@@ -1,5 +1,6 @@
 // The durable scheduler: node-cron only ticks; each tick atomically claims due jobs from the store and runs them once.
 import cron, { type ScheduledTask } from 'node-cron';
+import { z } from 'zod';
 import type { AssessmentService } from '../core/service.js';
 import type { Clock, Job, JobKind, Messenger, Store } from '../core/ports.js';
 import type { Round } from '../core/model.js';
@@ -139,9 +140,7 @@ export class Scheduler {
       case 'weekly-digest':
         // A closed round's final digest supersedes weekly ones; a digest a week late is replaced by the next.
         if (round.status !== 'open' || now - job.dueAt > WEEKLY_DIGEST_STALE_MS) return 'skipped';
-        for (const managerId of round.managers) {
-          await this.oncePerMember(job, round, managerId, () => this.opts.messenger.sendWeeklyDigest(round, managerId));
-        }
+        await this.deliverEach(job, round, round.managers, (managerId) => this.opts.messenger.sendWeeklyDigest(round, managerId));
         return 'done';
       case 'auto-close':
         if (round.status !== 'open') return 'skipped';
@@ -149,7 +148,7 @@ export class Scheduler {
         return 'done';
       case 'final-digest':
         if (round.status !== 'closed' && round.status !== 'archived') return 'skipped';
-        await this.oncePerMember(job, round, 'channel', () => this.opts.messenger.postFinalDigest(round));
+        await this.deliverEach(job, round, ['channel'], () => this.opts.messenger.postFinalDigest(round));
         return 'done';
       default:
         return this.other(job, round);
@@ -171,7 +170,7 @@ export class Scheduler {
     const messenger = this.opts.messenger;
     if (!action || action.status === 'done' || !messenger.sendActionReminder) return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
-    await this.oncePerMember(job, round, action.owner, () => messenger.sendActionReminder!(round, action.owner, [action]));
+    await this.deliverEach(job, round, [action.owner], (owner) => messenger.sendActionReminder!(round, owner, [action]));
     return 'done';
   }
 
@@ -198,25 +197,49 @@ export class Scheduler {
         pendingByMember.set(member, [...(pendingByMember.get(member) ?? []), factorId]);
       }
     }
-    for (const [member, ids] of pendingByMember) {
-      await this.oncePerMember(job, round, member, () => this.opts.messenger.sendReminder(round, member, ids));
-    }
+    // In the round's participant order, so a retried job sees the same order (see deliverCounted).
+    const order = new Map(round.participants.map((id, i) => [id, i]));
+    const members = [...pendingByMember.keys()].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+    await this.deliverEach(job, round, members, (member) => this.opts.messenger.sendReminder(round, member, pendingByMember.get(member) ?? []));
     return 'done';
   }
 
   /**
-   * Sends to one recipient unless a previous attempt of this job already did; a retried job
-   * therefore resumes where it failed instead of messaging everyone again.
+   * Sends to each recipient unless a previous attempt of this job already did, so a retried job resumes where it
+   * failed instead of messaging everyone again. Named rounds mark each recipient; anonymous rounds keep counts only.
    */
-  private async oncePerMember(job: Job, round: Round, recipient: string, send: () => Promise<void>): Promise<void> {
-    // In an anonymous round, who was reminded (= who had not voted) must not be readable from the store either.
-    const who = round.anonymous && recipient !== 'channel' ? this.opts.service.memberKey(round, recipient) : recipient;
-    const key = `${job.id}|${who}`;
-    if (await this.opts.store.getRecord('sent', key)) return;
-    await send();
-    await this.opts.store.putRecord('sent', key, { at: this.opts.clock.now() });
+  private async deliverEach(job: Job, round: Round, recipients: string[], send: (recipient: string) => Promise<void>): Promise<void> {
+    if (round.anonymous && !(recipients.length === 1 && recipients[0] === 'channel')) return this.deliverCounted(job, recipients, send);
+    for (const recipient of recipients) {
+      const key = `${job.id}|${recipient}`;
+      if (await this.opts.store.getRecord('sent', key)) continue;
+      await send(recipient);
+      await this.opts.store.putRecord('sent', key, { at: this.opts.clock.now() });
+    }
+  }
+
+  /**
+   * Delivery progress of an anonymous round's job, with no per-member value anywhere: who was reminded is who had
+   * not voted, and even a keyed hash of them could be matched to a person by whoever holds the key. The marker
+   * holds two counts: how many of the recipients (in a fixed order) were sent to, and how many recipients there
+   * were. A retry works the list out again; people who voted in the meantime have dropped out of it, and at most
+   * that many of them were among those already sent to, so skipping (sent − dropped) never skips anyone not yet
+   * reminded (someone added to the round meanwhile comes last in the participant order). The price, on a retry
+   * only: up to `dropped` people may be reminded a second time. No time is kept.
+   */
+  private async deliverCounted(job: Job, recipients: string[], send: (recipient: string) => Promise<void>): Promise<void> {
+    const key = `${job.id}|progress`;
+    const mark = ProgressSchema.safeParse(await this.opts.store.getRecord('sent', key));
+    const dropped = mark.success ? Math.max(0, mark.data.of - recipients.length) : 0;
+    const done = mark.success ? Math.min(recipients.length, Math.max(0, mark.data.sent - dropped)) : 0;
+    for (let i = done; i < recipients.length; i++) {
+      await send(recipients[i]!);
+      await this.opts.store.putRecord('sent', key, { sent: i + 1, of: recipients.length });
+    }
   }
 }
+
+const ProgressSchema = z.object({ sent: z.number().int().min(0), of: z.number().int().min(0) });
 
 function priority(kind: JobKind): number {
   return kind === 'auto-close' ? 0 : kind === 'factor-open' ? 1 : 2;

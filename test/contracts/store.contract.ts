@@ -195,6 +195,17 @@ export function storeContract(
         expect(await store.getRound('T0001', 'round-1')).toEqual(makeRound());
       });
 
+      it('refuses to change a round\'s anonymity or its thresholds once it exists, and reads a stored threshold below 3 as 3', async () => {
+        await store.createRound(makeRound({ anonymous: true, minResponses: 5, minAnswers: 10 }));
+        for (const change of [{ anonymous: false }, { minResponses: 4 }, { minAnswers: 5 }]) {
+          await expectCode(store.updateRound('T0001', 'round-1', (r) => ({ ...r, ...change })), 'INVALID_INPUT');
+        }
+        const kept = await store.updateRound('T0001', 'round-1', (r) => ({ ...r, title: 'still fine' }));
+        expect(kept).toMatchObject({ anonymous: true, minResponses: 5, minAnswers: 10, title: 'still fine' });
+        await store.createRound(makeRound({ id: 'legacy', minResponses: 2 }));
+        expect((await store.getRound('T0001', 'legacy'))!.minResponses).toBe(3);
+      });
+
       it('loses no update when many writers update the same round at once', async () => {
         await store.createRound(makeRound({ participants: [] }));
         const other = await peer();

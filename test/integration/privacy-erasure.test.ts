@@ -3,6 +3,7 @@
 // retention purge of closed rounds by the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPrivacyCommand } from '../../src/app/modes-cli.js';
+import { t } from '../../src/core/i18n.js';
 import { PlaygroundApi } from '../helpers/playground-api.js';
 import { COORD, settings } from '../helpers/world.js';
 
@@ -36,7 +37,8 @@ function isExpiringDedupeKey(d: { key: string; content: string; ttlMs: number })
 }
 
 beforeAll(async () => {
-  pg = await PlaygroundApi.open();
+  // Maja (the playground's manager) is the privacy admin.
+  pg = await PlaygroundApi.open({ PRIVACY_ADMINS: 'u-maja' });
 
   // A named round: Cecilia votes, answers with evidence, misses a factor (so she is reminded), owns an action.
   ({ roundId: named } = await pg.start('u-cora', { pacing: 'all-at-once', title: 'Omgång med namn' }));
@@ -100,8 +102,8 @@ describe('privacy requests', () => {
     expect(collections).toContain('playground-messages');
     expect(data.records.some((r) => r.id.includes('T-other'))).toBe(false); // another tenant is another request
 
-    // Someone's data is for them or a coordinator: Bo may export himself, not Cecilia.
-    expect(await pg.reply('u-bo', '/assess privacy export u-cecilia')).toContain('Bara samordnaren kan göra det här. Fråga Cora.');
+    // Someone's data is for them or an admin: Bo may export himself, not Cecilia.
+    expect(await pg.reply('u-bo', '/assess privacy export u-cecilia')).toContain(t('sv', 'errors.PRIVACY_NOT_ALLOWED'));
     expect(await pg.reply('u-bo', '/assess privacy export')).toContain('Personuppgifter för u-bo');
   });
 
@@ -110,14 +112,26 @@ describe('privacy requests', () => {
     const countsBefore = (await pg.store.getSnapshot('playground', named))!.counts;
     const anonCountsBefore = (await pg.store.getSnapshot('playground', anonymous))!.counts;
 
-    expect(await pg.reply('u-bo', '/assess privacy erase u-cecilia confirm')).toContain('Bara samordnaren');
-    expect(await pg.reply('u-cora', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv /assess privacy erase u-cecilia confirm');
+    expect(await pg.reply('u-bo', '/assess privacy erase u-cecilia confirm')).toContain(t('sv', 'errors.PRIVACY_NOT_ALLOWED'));
+    // Her coordinator may not erase her either: that takes an admin.
+    expect(await pg.reply('u-cora', '/assess privacy erase u-cecilia confirm')).toContain(t('sv', 'errors.PRIVACY_NOT_ALLOWED'));
+    expect(await pg.reply('u-maja', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv /assess privacy erase u-cecilia confirm');
     expect((await mentions(['u-cecilia'])).length).toBeGreaterThan(0); // asking is not doing
-    const done = await pg.reply('u-cora', '/assess privacy erase u-cecilia confirm');
+    const done = await pg.reply('u-maja', '/assess privacy erase u-cecilia confirm');
     expect(done).toContain('Personen är raderad ur 2 omgångar: 2 svar borttagna, 3 röster avidentifierade');
 
-    // Every key and every value under the prefix, read back: nothing names her, in any form (another tenant aside).
-    expect((await mentions(cecilia)).filter((hit) => !hit.includes('T-other'))).toEqual([]);
+    // Every key and every value under the prefix, read back: nothing names her, in any form (another tenant aside),
+    // except the audit trail of the requests made about her, which her erasure keeps on purpose.
+    const left = (await mentions(cecilia)).filter((hit) => !hit.includes('T-other'));
+    expect(left.filter((hit) => !hit.includes(':rec:privacy-audit'))).toEqual([]);
+    expect(left.length).toBeGreaterThan(0);
+    const audit = await pg.app.service.privacy.audit.list('playground');
+    expect(audit.map((e) => [e.actor, e.action, e.outcome])).toEqual([
+      ['u-bo', 'export', 'refused'],
+      ['u-bo', 'erase', 'refused'],
+      ['u-cora', 'erase', 'refused'],
+      ['u-maja', 'erase', 'allowed'],
+    ]);
     // Another tenant's record is another tenant's business.
     expect(await pg.store.getRecord('teams-ref', 'user|T-other|u-cecilia')).not.toBeNull();
     expect(await pg.store.getRecord('teams-ref', 'user|playground|u-bo')).not.toBeNull();

@@ -105,7 +105,8 @@ describe('peer review and action plans in Slack', () => {
     expect(checkSurface('modal', startView as never)).toEqual([]);
     const block = (id: string) => (startView.blocks as Json[]).find((b) => b.block_id === id)!;
     expect(block('reviewers')).toMatchObject({ optional: true, element: { type: 'multi_users_select' }, label: { text: t('sv', 'slack.form.reviewers') } });
-    expect(block('min_responses')).toMatchObject({ element: { type: 'number_input', min_value: '1', max_value: '50', initial_value: '3' } });
+    expect(block('min_responses')).toMatchObject({ element: { type: 'number_input', min_value: '3', max_value: '50', initial_value: '5' } });
+    expect(block('min_answers')).toMatchObject({ element: { type: 'number_input', min_value: '3', max_value: '100', initial_value: '10' } });
   });
 
   it('mistakes are shown on their own field in the coordinator\'s language, and nothing starts', async () => {
@@ -122,19 +123,19 @@ describe('peer review and action plans in Slack', () => {
       response_action: 'errors',
       errors: { reviewers: t('sv', 'errors.REVIEWER_IS_PARTICIPANT', { member: 'Pia Granskare' }) },
     });
-    expect(await submit({ min_responses: { value: '0' } })).toEqual({ response_action: 'errors', errors: { min_responses: t('sv', 'slack.form.errors.number', { min: 1, max: 50 }) } });
+    expect(await submit({ min_responses: { value: '2' } })).toEqual({ response_action: 'errors', errors: { min_responses: t('sv', 'slack.form.errors.number', { min: 3, max: 50 }) } });
     expect(await t_.app.store.listRounds(TEAM)).toEqual([]);
   });
 
   it('starts a peer review from the modal: the reviewer is not counted among the channel\'s members', async () => {
     t_.slack.clear();
-    const values = startValues({ participants: { selected_users: [] }, reviewers: { selected_users: [REVIEWER] }, min_responses: { value: '2' } });
+    const values = startValues({ participants: { selected_users: [] }, reviewers: { selected_users: [REVIEWER] }, min_responses: { value: '3' } });
     const res = await sendInteraction(t_, submission('view-submission-start', startView, values));
     expect(res.body).toBe('');
     await t_.adapter.settled();
     const [round] = await t_.app.store.listRounds(TEAM);
     roundId = round!.id;
-    expect(round).toMatchObject({ mode: 'peer-review', reviewPhase: 'self-assessment', reviewers: [REVIEWER], minResponses: 2, participants: TEAM_MEMBERS });
+    expect(round).toMatchObject({ mode: 'peer-review', reviewPhase: 'self-assessment', reviewers: [REVIEWER], minResponses: 3, participants: TEAM_MEMBERS });
     expect(round!.names[REVIEWER]).toBe('Pia Granskare');
     expect(t_.slack.postsTo(CHANNEL)).toHaveLength(14);
   });
@@ -264,7 +265,8 @@ describe('peer review and action plans in Slack', () => {
     const block = (id: string) => ((view.blocks as Json[]).find((b) => b.block_id === id)!.element as Json);
     // Filled from the last round: the same reviewer and minimum.
     expect(block('reviewers').initial_users).toEqual([REVIEWER]);
-    expect(block('min_responses').initial_value).toBe('2');
+    expect(block('min_responses').initial_value).toBe('3');
+    expect(block('min_answers').initial_value).toBe('10');
     const values = submittedValues(view, {
       mode: { selected_option: option('internal-evaluation') },
       reviewers: { selected_users: [] },

@@ -112,7 +112,8 @@ describe('Teams: peer review, action plan and removal', () => {
     const reviewers = input(form, 'reviewers');
     expect(reviewers).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true, label: t('sv', 'cards.form.reviewers') });
     expect(JSON.stringify(reviewers)).toContain(reviewer.name);
-    expect(input(form, 'minResponses')).toMatchObject({ type: 'Input.Number', min: 1, max: 50, value: 3 });
+    expect(input(form, 'minResponses')).toMatchObject({ type: 'Input.Number', min: 3, max: 50, value: 5 });
+    expect(input(form, 'minAnswers')).toMatchObject({ type: 'Input.Number', min: 3, max: 100, value: 10 });
     expect(textsOf(form)).toContain(t('sv', 'cards.form.reviewersHint'));
     expect(c.calls.some((x) => x.method === 'GET' && x.path.includes('/pagedmembers'))).toBe(true);
   });
@@ -127,18 +128,20 @@ describe('Teams: peer review, action plan and removal', () => {
       message: expect.stringContaining(`${t('sv', 'cards.form.reviewers')}: ${t('sv', 'cards.form.problems.reviewersNotPeerReview')}`) as string,
     });
     const tooMany = (await h.post(cardAction(PEOPLE.cora, 'start', startForm({ minResponses: '80' })))).body as InvokeBody;
-    expect(tooMany.value).toMatchObject({ message: expect.stringContaining(t('sv', 'cards.form.problems.number', { min: 1, max: 50 })) as string });
+    expect(tooMany.value).toMatchObject({ message: expect.stringContaining(t('sv', 'cards.form.problems.number', { min: 3, max: 50 })) as string });
+    const tooFew = (await h.post(cardAction(PEOPLE.cora, 'start', startForm({ minResponses: '2' })))).body as InvokeBody;
+    expect(tooFew.value).toMatchObject({ message: expect.stringContaining(t('sv', 'cards.form.problems.number', { min: 3, max: 50 })) as string });
     expect(await h.store.listRounds(TENANT)).toEqual([]);
   });
 
   it('starts a peer review from the form: the reviewer is left out of "everyone in the channel"', async () => {
     const c = fakeConnector();
-    const res = await h.post(cardAction(PEOPLE.cora, 'start', startForm({ reviewers: reviewer.id, minResponses: '2' })));
+    const res = await h.post(cardAction(PEOPLE.cora, 'start', startForm({ reviewers: reviewer.id, minResponses: '3' })));
     expect((res.body as InvokeBody).statusCode).toBe(200);
     await h.teams.flush();
     const [round] = await h.store.listRounds(TENANT);
     roundId = round!.id;
-    expect(round).toMatchObject({ mode: 'peer-review', reviewPhase: 'self-assessment', reviewers: [reviewer.id], minResponses: 2, managers: [PEOPLE.cecilia.id] });
+    expect(round).toMatchObject({ mode: 'peer-review', reviewPhase: 'self-assessment', reviewers: [reviewer.id], minResponses: 3, managers: [PEOPLE.cecilia.id] });
     expect([...round!.participants].sort()).toEqual([PEOPLE.cora.id, PEOPLE.anna.id, PEOPLE.bo.id, PEOPLE.cecilia.id].sort());
     expect(round!.names[reviewer.id]).toBe(reviewer.name);
     expect(c.posts(`/v3/conversations/${CHANNEL}/activities`)).toHaveLength(14);

@@ -39,4 +39,10 @@ describe('config', () => {
       expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
     }
   });
+
+  it('reads PRIVACY_ADMINS as a list of user ids, and refuses anything else by name', () => {
+    expect(loadConfig({}).PRIVACY_ADMINS).toEqual([]);
+    expect(loadConfig({ PRIVACY_ADMINS: ' U0ADA, 29:1cora-mri-0000 ,,u-maja ' }).PRIVACY_ADMINS).toEqual(['U0ADA', '29:1cora-mri-0000', 'u-maja']);
+    expect(fails({ PRIVACY_ADMINS: 'U0ADA; drop table' }).variables).toEqual(['PRIVACY_ADMINS']);
+  });
 });

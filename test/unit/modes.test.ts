@@ -144,7 +144,7 @@ describe('history', () => {
       clock.set(Date.parse('2026-03-02T06:00:00Z') + i * year);
       const start = new Date(clock.now()).toISOString().slice(0, 10);
       const close = new Date(clock.now() + 40 * 24 * 3600 * 1000).toISOString().slice(0, 10);
-      const round = await service.startRound({ tenant: 'T1', platform: 'slack', settings: settings({ anonymous, isBaseline: i === 0, startDate: start, closeDate: close }), actor: COORD });
+      const round = await service.startRound({ tenant: 'T1', platform: 'slack', settings: settings({ anonymous, minResponses: 3, isBaseline: i === 0, startDate: start, closeDate: close }), actor: COORD });
       for (const [factorId, levels] of Object.entries(votes)) {
         for (const [j, level] of levels.entries()) {
           await service.castVote({ tenant: 'T1', roundId: round.id, factorId, actor: { id: MEMBERS[j]! }, level: level as 'partly', interactionId: `${i}-${factorId}-${j}` });

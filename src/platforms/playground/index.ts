@@ -122,11 +122,11 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       case 'factor-card': {
         const myVote = await service.myVote(state.round, msg.factorId!, viewer);
         const baseline = await commands.baselineState(state.round);
-        const { compareTallies } = await import('../../core/tally.js');
+        const { compareRounds } = await import('../../core/anonymity.js');
         const view = buildFactorCard(state, msg.factorId!, {
           viewerId: viewer,
           myVote,
-          ...(baseline ? { baseline: compareTallies(state.tallies, baseline.tallies) } : {}),
+          ...(baseline ? { baseline: compareRounds(state, baseline) } : {}),
         });
         const answer = await service.myAnswer(state.round, msg.factorId!, viewer);
         return renderFactorCard(view, { answer }) as Record<string, unknown>;
@@ -319,7 +319,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     }
   });
 
-  const FormExtras = z.object({ reviewers: z.array(z.string()).optional(), minResponses: z.number().int().optional() });
+  const FormExtras = z.object({ reviewers: z.array(z.string()).optional(), minResponses: z.number().int().optional(), minAnswers: z.number().int().optional() });
 
   async function formDefaults(id: string): Promise<z.infer<typeof FormExtras>> {
     const msg = (await timeline()).find((m) => m.id === id && m.type === 'start-form');
@@ -329,6 +329,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     return {
       ...(extras.data.reviewers ? { reviewers: extras.data.reviewers } : {}),
       ...(extras.data.minResponses ? { minResponses: extras.data.minResponses } : {}),
+      ...(extras.data.minAnswers ? { minAnswers: extras.data.minAnswers } : {}),
     };
   }
 

@@ -25,6 +25,17 @@ const UserInfoSchema = z.looseObject({
   }),
 });
 
+/** Only what an admin check needs; anything missing or malformed means "not an admin". */
+const AdminInfoSchema = z.looseObject({
+  user: z.looseObject({
+    id: z.string(),
+    deleted: z.boolean().optional(),
+    is_bot: z.boolean().optional(),
+    is_admin: z.boolean().optional(),
+    is_owner: z.boolean().optional(),
+  }),
+});
+
 const MembersSchema = z.looseObject({
   members: z.array(z.string()).default([]),
   response_metadata: z.looseObject({ next_cursor: z.string().optional() }).optional(),
@@ -113,6 +124,21 @@ export class SlackDirectory {
     const unique = [...new Set(ids)].slice(0, MAX_MEMBERS_TO_INSPECT);
     const users = await mapPool(unique, 10, (id) => this.userOrDefault(client, tenant, id));
     return Object.fromEntries(users.filter((u) => u.name).map((u) => [u.id, u.name!]));
+  }
+
+  /**
+   * Whether a person is an admin or owner of the workspace, asked of Slack each time (never from the cache: a
+   * revoked admin loses the right at once). Any failure or doubt answers false.
+   */
+  async isWorkspaceAdmin(client: webApi.WebClient, userId: string): Promise<boolean> {
+    try {
+      const parsed = AdminInfoSchema.safeParse(await client.users.info({ user: userId }));
+      if (!parsed.success) return false;
+      const u = parsed.data.user;
+      return u.id === userId && !u.deleted && !u.is_bot && (u.is_admin === true || u.is_owner === true);
+    } catch {
+      return false;
+    }
   }
 
   /** Whether the bot is in the channel: true, false, or null when Slack would not say. */

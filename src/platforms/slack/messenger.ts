@@ -19,6 +19,7 @@ import { renderDigest } from './render/digest.js';
 import { renderFactorCard } from './render/factor-card.js';
 import { renderActionReminder, renderReminder, renderWelcome } from './render/messages.js';
 import type { SlackClients } from './web-client.js';
+import { ownValue } from '../../core/own.js';
 
 export interface SlackMessengerDeps {
   service: AssessmentService;
@@ -172,7 +173,7 @@ export class SlackMessenger implements Messenger {
     const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
     const permalinks: Record<string, string> = {};
     for (const id of factorIds) {
-      const ref = refs[id];
+      const ref = ownValue(refs, id);
       const url = ref ? await this.permalink(client, round, id, ref) : null;
       if (url) permalinks[id] = url;
     }

@@ -31,6 +31,7 @@ import type { UpdateCoalescer } from './coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
 import { factorCardFor } from './render.js';
+import { ownValue } from '../../core/own.js';
 
 /** What a card action produced: a card to show the person, a short message, or an error. */
 export type CardActionResult =
@@ -342,7 +343,7 @@ export class TeamsBot {
   }
 
   private async learnName(turn: Turn, round: Round): Promise<void> {
-    if (turn.actor.name && round.names[turn.actor.id] !== turn.actor.name && !round.anonymous) {
+    if (turn.actor.name && ownValue(round.names, turn.actor.id) !== turn.actor.name && !round.anonymous) {
       await this.ctx.service.rememberNames(round.tenant, round.id, { [turn.actor.id]: turn.actor.name });
     }
   }

@@ -9,6 +9,7 @@ import { buildDigest, buildReminder, buildWelcome } from '../../core/views.js';
 import { cardActivity, ConversationGoneError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';
 import { factorCardFor } from './render.js';
+import { ownValue } from '../../core/own.js';
 
 export interface TeamsMessengerOptions {
   /** A PNG of the score chart for a round, when the server can serve one. */
@@ -68,7 +69,7 @@ export class TeamsMessenger implements Messenger {
       await this.refs.saveUser({
         tenant: round.tenant,
         userId: memberId,
-        ...(user?.name ?? round.names[memberId] ? { name: user?.name ?? round.names[memberId] } : {}),
+        ...(user?.name ?? ownValue(round.names, memberId) ? { name: user?.name ?? ownValue(round.names, memberId) } : {}),
         serviceUrl,
         botId,
         channelId,

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/build.js';
 import { renderFactorCard, type AdaptiveCard } from '../../cards/adaptive.js';
 import type { Level, Round } from '../../core/model.js';
 import type { RoundState } from '../../core/service.js';
-import { compareTallies } from '../../core/tally.js';
+import { compareRounds } from '../../core/anonymity.js';
 import { buildFactorCard } from '../../core/views.js';
 
 export interface Viewer {
@@ -22,7 +22,7 @@ export function refreshUsers(round: Round): string[] {
 export async function factorCardFor(ctx: AppContext, state: RoundState, factorId: string, viewer?: Viewer): Promise<AdaptiveCard> {
   const { round } = state;
   const base = await ctx.commands.baselineState(round);
-  const baseline = base ? compareTallies(state.tallies, base.tallies) : undefined;
+  const baseline = base ? compareRounds(state, base) : undefined;
   const myVote = viewer ? (viewer.vote !== undefined ? viewer.vote : await ctx.service.myVote(round, factorId, viewer.id)) : null;
   const view = buildFactorCard(state, factorId, { ...(myVote ? { myVote } : {}), ...(baseline ? { baseline } : {}) });
   const answer = viewer ? await ctx.service.myAnswer(round, factorId, viewer.id) : null;

@@ -3,6 +3,7 @@
 // playground, tests and single-process installs without Redis. Values are copied in and out as
 // JSON, exactly as Redis would store them, so callers can never change stored state by reference.
 import { existsSync, readFileSync } from 'node:fs';
+import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
 import { AnswerSchema, LevelSchema, RoundSchema, emptyCounts, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type {
@@ -150,6 +151,7 @@ export class MemoryStore implements Store {
     const s = this.round(tenant, roundId);
     if (!s) throw new AppError('ROUND_NOT_FOUND');
     let next: Round;
+    const before = this.readRound(s);
     try {
       next = RoundSchema.parse(copy(mutate(this.readRound(s))));
     } catch (err) {
@@ -158,6 +160,7 @@ export class MemoryStore implements Store {
     if (next.id !== roundId || next.tenant !== tenant) {
       throw new AppError('INVALID_INPUT', { detail: 'a round keeps its id and tenant' });
     }
+    assertAnonymityFrozen(before, next);
     s.json = JSON.stringify(next);
     s.names.clear();
     s.rev = this.nextRev();

@@ -4,6 +4,7 @@
 // leaves nothing visible: create indexes first (an index entry without a round is skipped by list), delete deletes
 // the round first.
 import { randomBytes } from 'node:crypto';
+import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
 import { RoundSchema, type Round } from '../../core/model.js';
 import type { VersionedRound } from '../../core/ports.js';
@@ -114,6 +115,7 @@ export class RedisRounds {
         try {
           const read = await this.scripts.roundRead(k);
           if (read === null) throw new AppError('ROUND_NOT_FOUND');
+          const before = this.fromRead(read);
           const changed = mutate(this.fromRead(read));
           try {
             next = RoundSchema.parse(changed);
@@ -123,6 +125,7 @@ export class RedisRounds {
           if (next.id !== roundId || next.tenant !== tenant) {
             throw new AppError('INVALID_INPUT', { detail: 'a round keeps its id and tenant' });
           }
+          assertAnonymityFrozen(before, next);
         } catch (err) {
           await this.trip(() => this.client.unwatch()).catch(() => undefined);
           throw err;

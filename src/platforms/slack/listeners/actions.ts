@@ -14,6 +14,7 @@ import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } fr
 import { ACTION_DONE_ACTION, OPEN_CARD_ACTION, renderActionReminder } from '../render/messages.js';
 import type { CountedWebClient } from '../web-client.js';
 import { esc } from '../mrkdwn.js';
+import { displayName } from '../../../core/own.js';
 
 interface Clicked {
   body: BlockAction;
@@ -75,7 +76,7 @@ async function tellUnreadable(s: SlackContext, raw: unknown, botToken: string | 
 function assertCanAnswer(round: Round, userId: string): void {
   assertWritable(round);
   if (round.mode === 'peer-review') {
-    const coordinator = round.names[round.coordinators[0] ?? ''] ?? round.coordinators[0] ?? '';
+    const coordinator = displayName(round, round.coordinators[0] ?? '');
     const reviewer = isPanelMember(round, userId) && !isParticipant(round, userId);
     if (reviewer) throw new AppError(round.reviewPhase === 'review' ? 'REVIEWERS_CANNOT_EDIT_TEAM' : 'REVIEW_NOT_STARTED', { coordinator });
     if (round.reviewPhase === 'review') throw new AppError('SELF_ASSESSMENT_LOCKED', { coordinator });

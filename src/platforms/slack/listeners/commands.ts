@@ -61,6 +61,7 @@ export function registerCommands(app: Listeners, s: SlackContext): void {
       locale,
       timezone: user.tz ?? s.defaultTimezone,
       channelMembers: () => s.directory.channelMembers(client, tenant, c.channel_id, exclude).catch(() => []),
+      isWorkspaceAdmin: () => s.directory.isWorkspaceAdmin(client, c.user_id),
     };
     const reply: CommandReply = await s.app.commands.run(cmd, c.text);
     switch (reply.type) {

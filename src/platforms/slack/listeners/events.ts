@@ -7,6 +7,7 @@ import { factorHeader } from '../../../core/views.js';
 import type { SlackContext } from '../context.js';
 import { EventEnvelopeSchema, tenantOfEvent } from '../payloads.js';
 import { renderHome, type HomeRound } from '../render/home.js';
+import { hasOwnKey, ownValue } from '../../../core/own.js';
 
 /** How long a delivered event id is remembered; Slack retries for about five minutes. */
 export const EVENT_DEDUPE_MS = 10 * 60 * 1000;
@@ -30,8 +31,8 @@ export async function homeRounds(s: SlackContext, tenant: string, userId: string
     let answered = 0;
     const items: HomeRound['items'] = [];
     for (const w of open) {
-      const hasVote = key in (state.snapshot.votes[w.factorId] ?? {});
-      const answer = state.snapshot.answers[w.factorId]?.[key];
+      const hasVote = hasOwnKey(state.snapshot.votes[w.factorId], key);
+      const answer = ownValue(state.snapshot.answers[w.factorId], key);
       const hasAnswer = answer !== undefined && (Object.keys(answer.texts).length > 0 || answer.evidence.length > 0);
       if (hasVote) voted += 1;
       if (hasAnswer) answered += 1;

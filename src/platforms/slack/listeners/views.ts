@@ -9,6 +9,7 @@ import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals
 import { ViewStateValuesSchema } from '../modals/view-state.js';
 import { esc } from '../mrkdwn.js';
 import { parseJson, tenantOf, ViewSubmissionSchema } from '../payloads.js';
+import { ownValue } from '../../../core/own.js';
 
 /** Where a start-form error belongs when the core refuses the round. */
 const START_ERROR_BLOCK: Partial<Record<ErrorCode, string>> = {
@@ -59,7 +60,7 @@ export function registerViews(app: Listeners, s: SlackContext): void {
     const both = reviewers.filter((id) => participants.includes(id));
     if (both.length > 0) {
       const names = await s.directory.names(client, tenant, both);
-      const member = both.map((id) => names[id] ?? id).join(', ');
+      const member = both.map((id) => ownValue(names, id) ?? id).join(', ');
       await ack({ response_action: 'errors', errors: { reviewers: t(l, 'errors.REVIEWER_IS_PARTICIPANT', { member }) } });
       return;
     }

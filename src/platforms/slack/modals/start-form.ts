@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { LOCALES, type Locale, type UsageModeId } from '../../../content/schema.js';
 import { isValidTimezone } from '../../../core/calendar.js';
+import { MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from '../../../core/anonymity.js';
 import { t } from '../../../core/i18n.js';
 import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../../../core/settings.js';
 import { fitSurface, type SurfacePayload } from '../limits.js';
@@ -50,6 +51,7 @@ const BLOCK_OF_FIELD: Record<string, string> = {
   anonymous: 'options',
   isBaseline: 'options',
   minResponses: 'min_responses',
+  minAnswers: 'min_answers',
 };
 
 function input(blockId: string, label: string, element: Block, opts: { optional?: boolean; hint?: string } = {}): Block {
@@ -106,7 +108,8 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     input('digest_weekday', t(l, 'form.digestWeekday'), { type: 'static_select', options: weekdayOptions, initial_option: find(weekdayOptions, String(defaults.digestWeekday)) }),
     input('digest_time', t(l, 'form.digestTime'), { type: 'timepicker', initial_time: defaults.digestTime }),
     input('options', t(l, 'slack.form.options'), { type: 'checkboxes', options: optionChoices, ...(initialChoices.length > 0 ? { initial_options: initialChoices } : {}) }, { optional: true }),
-    input('min_responses', t(l, 'slack.form.minResponses'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '50', initial_value: String(defaults.minResponses) }, { optional: true, hint: t(l, 'slack.form.minResponsesHint') }),
+    input('min_responses', t(l, 'slack.form.minResponses'), { type: 'number_input', is_decimal_allowed: false, min_value: String(MIN_RESPONSES_FLOOR), max_value: String(MAX_MIN_RESPONSES), initial_value: String(defaults.minResponses) }, { optional: true, hint: t(l, 'slack.form.minResponsesHint') }),
+    input('min_answers', t(l, 'slack.form.minAnswers'), { type: 'number_input', is_decimal_allowed: false, min_value: String(MIN_RESPONSES_FLOOR), max_value: String(MAX_MIN_ANSWERS), initial_value: String(defaults.minAnswers) }, { optional: true, hint: t(l, 'slack.form.minAnswersHint') }),
   ];
   const meta: StartMeta = { c: ctx.commandChannelId, l };
   return fitSurface('modal', {
@@ -173,7 +176,8 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
   // Reviewers only mean something in a peer review; naming them in another way of working is a mistake worth telling.
   if (reviewers.length > 0 && mode && mode !== 'peer-review') errors.reviewers = t(l, 'slack.form.errors.reviewersNotPeerReview');
   // Left empty (or absent in an older form), the product's default applies.
-  const minResponses = s.integer('min_responses') === undefined ? undefined : int('min_responses', 1, 50);
+  const minResponses = s.integer('min_responses') === undefined ? undefined : int('min_responses', MIN_RESPONSES_FLOOR, MAX_MIN_RESPONSES);
+  const minAnswers = s.integer('min_answers') === undefined ? undefined : int('min_answers', MIN_RESPONSES_FLOOR, MAX_MIN_ANSWERS);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const settings: RoundSettingsInput = {
@@ -197,6 +201,7 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
     anonymous: options.has('anonymous'),
     isBaseline: options.has('baseline'),
     ...(minResponses !== undefined ? { minResponses } : {}),
+    ...(minAnswers !== undefined ? { minAnswers } : {}),
   };
   // The core's own schema has the final word; its complaints land on the matching field.
   const parsed = RoundSettingsSchema.safeParse(settings);
