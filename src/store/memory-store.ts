@@ -82,6 +82,8 @@ const FileSchema = z.object({
   nx: z.array(z.tuple([z.string(), z.number()])),
   records: z.array(z.tuple([z.string(), z.array(z.tuple([z.string(), z.string()]))])),
   jobs: z.array(z.tuple([z.string(), z.object({ json: z.string(), score: z.number() })])),
+  /** Missing in files written before server secrets were kept here. */
+  secrets: z.array(z.tuple([z.string(), z.string()])).optional(),
 });
 type FileState = z.infer<typeof FileSchema>;
 
@@ -120,6 +122,8 @@ export class MemoryStore implements Store {
   /** collection → id → JSON. */
   private records = new Map<string, Map<string, string>>();
   private jobs = new Map<string, JobEntry>();
+  /** name → server secret (ensureSecret). */
+  private secrets = new Map<string, string>();
 
   private readonly file: string | undefined;
   private readonly debounceMs: number;
@@ -172,6 +176,7 @@ export class MemoryStore implements Store {
     this.nx = new Map(state.nx);
     this.records = new Map(state.records.map(([c, m]) => [c, new Map(m)]));
     this.jobs = new Map(state.jobs);
+    this.secrets = new Map(state.secrets ?? []);
   }
 
   private serialise(): FileState {
@@ -194,6 +199,7 @@ export class MemoryStore implements Store {
       nx: live(this.nx),
       records: [...this.records].map(([c, m]) => [c, [...m]]),
       jobs: [...this.jobs],
+      secrets: [...this.secrets],
     };
   }
 
@@ -554,6 +560,15 @@ export class MemoryStore implements Store {
     this.nx.set(key, now + Math.max(1, Math.ceil(ttlMs)));
     this.changed();
     return true;
+  }
+
+  async ensureSecret(name: string, candidate: string): Promise<string> {
+    this.trip();
+    const stored = this.secrets.get(name);
+    if (stored !== undefined) return stored;
+    this.secrets.set(name, candidate);
+    this.changed();
+    return candidate;
   }
 
   async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {

@@ -50,6 +50,8 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     DEFAULT_LOCALE: 'sv',
     LOG_LEVEL: 'silent',
     PLAYGROUND: 'off',
+    // Teams tests without an app id post activities as the Emulator does, which only TEAMS_AUTH=off allows.
+    ...(opts.teams !== false && !opts.env?.MICROSOFT_APP_ID ? { TEAMS_AUTH: 'off' } : {}),
     ...opts.env,
   });
   const slackRegistrar = createSlackRegistrar({ postIntervalMs: 0, retryConfig: { retries: 0 }, chart: false, now: () => clock.now() });
