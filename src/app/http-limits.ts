@@ -55,7 +55,10 @@ export function limitGroupOf(route: string | undefined): LimitGroup {
   return 'other';
 }
 
-type Limiter = (req: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttlInSeconds?: number }>;
+type Limiter = (
+  req: FastifyRequest,
+  options?: { increment?: boolean },
+) => Promise<{ isAllowed: boolean; isExceeded?: boolean; max?: number; remaining?: number; ttlInSeconds?: number }>;
 
 function tooMany(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
   return reply
@@ -88,6 +91,8 @@ export async function installHttpLimits(http: FastifyInstance): Promise<void> {
     }
     const counted = await limiter(group)(req);
     if (counted.isExceeded) return tooMany(reply, counted.ttlInSeconds ?? 60);
+    // The usual headers, so a well-behaved client (or a probe's operator) can see its budget.
+    if (counted.max !== undefined) reply.header('x-ratelimit-limit', counted.max).header('x-ratelimit-remaining', counted.remaining ?? 0);
     if (req.is404) return reply.code(404).header('cache-control', 'no-store').send({ error: 'not found' });
   });
 

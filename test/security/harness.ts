@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
+import type { Logger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { LEVELS } from '../../src/core/model.js';
 import { createSlackRegistrar, SlackAdapter } from '../../src/platforms/slack/index.js';
@@ -32,14 +33,23 @@ export interface SecApp {
   fake: FakeSlackApi;
   /** http://127.0.0.1:<port> */
   base: string;
-  close(): Promise<void>;
+  /** Stops the app; its keys are removed unless `keep` (a restart test starts another app on them). */
+  close(opts?: { keep?: boolean }): Promise<void>;
 }
 
-export async function startSecApp(opts: { env?: Record<string, string>; teams?: boolean } = {}): Promise<SecApp> {
+export interface SecAppOptions {
+  env?: Record<string, string>;
+  teams?: boolean;
+  /** Reuse the keys of an earlier app (a restart); default a fresh prefix. */
+  prefix?: string;
+  logger?: Logger;
+}
+
+export async function startSecApp(opts: SecAppOptions = {}): Promise<SecApp> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const fake = await FakeSlackApi.start();
-  const store = await redisStore();
+  const store = await redisStore(opts.prefix);
   const clock = new FakeClock(Date.parse(START_TIME));
   const config = loadConfig({
     SLACK_SIGNING_SECRET: SECRET,
@@ -55,7 +65,12 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     ...opts.env,
   });
   const slackRegistrar = createSlackRegistrar({ postIntervalMs: 0, retryConfig: { retries: 0 }, chart: false, now: () => clock.now() });
-  const app = await build(config, { adapters: opts.teams === false ? [slackRegistrar] : [slackRegistrar, registerTeams], store, clock });
+  const app = await build(config, {
+    adapters: opts.teams === false ? [slackRegistrar] : [slackRegistrar, registerTeams],
+    store,
+    clock,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   const slack = app.adapters.find((a): a is SlackAdapter => a instanceof SlackAdapter);
   if (!slack) throw new Error('the Slack adapter did not start');
   const teams = app.adapters.find((a) => a.name === 'teams') as TeamsPlatform | undefined;
@@ -70,11 +85,13 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     clock,
     fake,
     base,
-    async close() {
+    async close(closeOpts = {}) {
       await app.close().catch(() => undefined);
-      const cleaner = await redisStore(store.keys.prefix);
-      await dropPrefix(cleaner);
-      await cleaner.close();
+      if (!closeOpts.keep) {
+        const cleaner = await redisStore(store.keys.prefix);
+        await dropPrefix(cleaner);
+        await cleaner.close();
+      }
       await fake.close();
       nock.cleanAll();
       nock.enableNetConnect();
