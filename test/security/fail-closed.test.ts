@@ -8,6 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAdapters } from '../../src/app/adapters.js';
 import { build } from '../../src/app/build.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/app/logger.js';
+import { Background } from '../../src/platforms/slack/background.js';
+import { FastifyReceiver } from '../../src/platforms/slack/fastify-receiver.js';
 import { registerTeams } from '../../src/platforms/teams/index.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { isAllowedServiceUrl } from '../../src/platforms/teams/service-url.js';
@@ -88,6 +91,22 @@ function startProcess(env: Record<string, string>): Promise<{ code: number | nul
     });
   });
 }
+
+describe('Slack without a signing secret', () => {
+  it('the receiver refuses to exist: an empty key would verify any forged signature', async () => {
+    const store = await redisStore();
+    const app = await build(loadConfig({ LOG_LEVEL: 'silent', PLAYGROUND: 'off', ANONYMITY_SECRET: 'fail-closed-test-secret' }), { store });
+    try {
+      const make = () =>
+        new FastifyReceiver({ http: app.http, path: '/slack/events', signingSecret: '', now: () => Date.now(), logger: createLogger('silent'), background: new Background(() => undefined) });
+      expect(make).toThrow(/SLACK_SIGNING_SECRET/);
+      expect((await app.http.inject({ method: 'POST', url: '/slack/events', payload: 'ssl_check=1' })).statusCode).toBe(404);
+    } finally {
+      await dropPrefix(store);
+      await app.close();
+    }
+  });
+});
 
 describe('the real process refuses to start, naming the variable', () => {
   it('exits 78 for a Teams password without app id, for TEAMS_AUTH=off in production, and for the playground next to Slack', async () => {
