@@ -40,7 +40,7 @@ export async function runCardRefresh(opts: { votes?: number; withinMs?: number }
     SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
     SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
     SLACK_API_URL: fake.url,
-    ANONYMITY_SECRET: 'bench-anonymity',
+    ANONYMITY_SECRET: 'bench-anonymity-secret',
     LOG_LEVEL: 'warn',
     PLAYGROUND: 'off',
   });

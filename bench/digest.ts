@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { AnonymityKeyring } from '../src/core/anonymity-keys.js';
 import { PackRegistry } from '../src/content/registry.js';
 import { Redis } from 'ioredis';
 import { emptyCounts, LEVELS, RoundSchema, type Answer, type Level, type Round } from '../src/core/model.js';
@@ -280,7 +281,7 @@ export async function runDigestBench(sizes = [100, 1000, 10000]): Promise<Digest
     for (const n of sizes) {
       // A fresh connection per size, so a timed-out huge reply on one cannot slow the next.
       const store = await RedisStore.open(url, { prefix });
-      const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: { now: () => NOW }, anonymitySecret: 'bench' });
+      const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: { now: () => NOW }, anonymityKeys: new AnonymityKeyring('bench') });
       try {
         results.push(await benchOne(store, service, n));
       } finally {

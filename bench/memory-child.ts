@@ -10,7 +10,7 @@ const backend = process.argv[2] ?? 'redis';
 const rounds = Number(process.argv[3] ?? 1000);
 const prefix = `bench-mem-${randomBytes(4).toString('hex')}`;
 const config = loadConfig({
-  LOG_LEVEL: 'silent', PLAYGROUND: 'off', ANONYMITY_SECRET: 'bench', REDIS_PREFIX: prefix,
+  LOG_LEVEL: 'silent', PLAYGROUND: 'off', ANONYMITY_SECRET: 'bench-anonymity-secret', REDIS_PREFIX: prefix,
   ...(backend === 'redis' ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
 });
 const app = await build(config, { adapters: [], logger: createLogger('silent') });

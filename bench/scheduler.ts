@@ -1,6 +1,7 @@
 // Scheduler benchmark: 1,000 open rounds with 10,000 due jobs, drained by 3 replicas on one Redis; every job must run exactly once.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import { AnonymityKeyring } from '../src/core/anonymity-keys.js';
 import { PackRegistry } from '../src/content/registry.js';
 import type { Round } from '../src/core/model.js';
 import type { Job, Messenger } from '../src/core/ports.js';
@@ -46,7 +47,7 @@ export async function runSchedulerBench(rounds = 1000, jobsPerRound = 10, replic
     for (let i = 0; i < jobs.length; i += 1000) await seed.scheduleJobs(jobs.slice(i, i + 1000));
 
     const schedulers = stores.map((store, idx) => {
-      const service = new AssessmentService({ store, packs, clock, anonymitySecret: 'bench' });
+      const service = new AssessmentService({ store, packs, clock, anonymityKeys: new AnonymityKeyring('bench') });
       const messenger: Messenger = {
         postFactorCard: async () => undefined,
         sendReminder: async () => undefined,

@@ -8,6 +8,7 @@ import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
+import { AnonymityKeyring } from '../src/core/anonymity-keys.js';
 import { PackRegistry } from '../src/content/registry.js';
 import { LEVELS, type Level } from '../src/core/model.js';
 import { systemClock } from '../src/core/ports.js';
@@ -133,7 +134,7 @@ export const BENCH_CHANNEL = 'C0BENCH';
 
 /** An open round with `people` participants, every factor open, and (unless told not to) every card already "posted", so refreshes happen. */
 export async function seedRound(store: RedisStore, people: number, opts: { cardRefs?: boolean } = {}): Promise<{ roundId: string; participants: string[]; factorIds: string[] }> {
-  const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: systemClock, anonymitySecret: 'bench-anonymity' });
+  const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: systemClock, anonymityKeys: new AnonymityKeyring('bench-anonymity-secret') });
   const today = DateTime.now().setZone('Europe/Stockholm');
   const participants = Array.from({ length: people }, (_, i) => `U0B${String(i).padStart(5, '0')}`);
   const round = await service.startRound({
@@ -346,7 +347,7 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
         SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
         SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
         SLACK_API_URL: fakeUrl,
-        ANONYMITY_SECRET: 'bench-anonymity',
+        ANONYMITY_SECRET: 'bench-anonymity-secret',
         LOG_LEVEL: 'warn',
         PLAYGROUND: 'off',
         NODE_ENV: 'production',

@@ -4,6 +4,14 @@ import { isValidTimezone } from './core/calendar.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+/** A comma-separated list; blanks dropped, so a trailing comma does no harm. */
+const commaList = (item: z.ZodString) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : v),
+    z.array(item).default([]),
+  );
+/** Keys we generate are 43 characters; a short one is guessable. */
+const MIN_SECRET_CHARS = 16;
 
 export const ConfigSchema = z
   .object({
@@ -25,7 +33,25 @@ export const ConfigSchema = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
-    ANONYMITY_SECRET: optionalString,
+    /** Keys anonymous rounds and report links; unset = a random key kept in the store (created once, shared by replicas). */
+    ANONYMITY_SECRET: z.preprocess(emptyToUndefined, z.string().min(MIN_SECRET_CHARS, `must be at least ${MIN_SECRET_CHARS} characters`).optional()),
+    /** Older values of ANONYMITY_SECRET, comma-separated: rounds started under them keep counting each person once. */
+    ANONYMITY_SECRET_PREVIOUS: commaList(z.string().min(MIN_SECRET_CHARS, `each key must be at least ${MIN_SECRET_CHARS} characters`)),
+    /** Report links stop working this many days after they were handed out. */
+    REPORT_LINK_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+    /** A second listener for /metrics and the detailed /readyz, off the public port. */
+    ADMIN_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+    ADMIN_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+    /** Bearer token for /metrics and the detailed /readyz on the public port. */
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(MIN_SECRET_CHARS, `must be at least ${MIN_SECRET_CHARS} characters`).optional()),
+    /** Reverse proxies in front of the bot (a hop count, or their addresses/CIDRs), so rate limits see each client's address. */
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^(\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, 'must be a hop count (e.g. 1) or comma-separated proxy addresses/CIDRs')
+        .optional(),
+    ),
     /**
      * Platform user ids (comma-separated) that may export or erase anyone's personal data, on every platform. The
      * only such people in Teams and the playground; Slack workspace admins and owners may too.
@@ -48,6 +74,10 @@ export const ConfigSchema = z
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
+    /** `off` (exactly) runs Teams without authentication, for the Bot Framework Emulator; never in production. */
+    TEAMS_AUTH: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], 'must be on or off').optional()),
+    /** Teams tenant ids allowed to use the bot, comma-separated; activities from any other tenant are refused. */
+    MICROSOFT_ALLOWED_TENANTS: commaList(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'each entry must be a tenant id')),
     PLAYGROUND: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   })
   .superRefine((env, ctx) => {
@@ -71,6 +101,35 @@ export const ConfigSchema = z
     if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for a SingleTenant app' });
     }
+    // Teams runs unauthenticated only when asked for by name, never because a credential is missing.
+    if (!env.MICROSOFT_APP_ID && (env.MICROSOFT_APP_PASSWORD || env.MICROSOFT_APP_TENANT_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is missing while MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set' });
+    }
+    if (env.TEAMS_AUTH === 'on' && !env.MICROSOFT_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when TEAMS_AUTH=on' });
+    }
+    if (env.TEAMS_AUTH === 'off' && env.MICROSOFT_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['TEAMS_AUTH'], message: 'cannot be off while MICROSOFT_APP_ID is set: with real credentials Teams always authenticates' });
+    }
+    if (env.MICROSOFT_ALLOWED_TENANTS.length > 0 && !env.MICROSOFT_APP_ID && env.TEAMS_AUTH !== 'off') {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_ALLOWED_TENANTS'], message: 'is set but Teams is not configured (MICROSOFT_APP_ID)' });
+    }
+    // The playground lets anyone act as anyone and move the clock: never next to a real workspace.
+    const realCredentials = env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN || env.SLACK_CLIENT_ID || env.SLACK_SIGNING_SECRET || env.MICROSOFT_APP_ID || env.MICROSOFT_APP_PASSWORD;
+    if (env.PLAYGROUND === 'on' && realCredentials) {
+      ctx.addIssue({ code: 'custom', path: ['PLAYGROUND'], message: 'cannot be on while Slack or Teams credentials are set' });
+    }
+    // A borrowed key is known to whoever holds the credential it was borrowed from.
+    const others = [env.SLACK_SIGNING_SECRET, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET, env.MICROSOFT_APP_PASSWORD, env.METRICS_TOKEN];
+    for (const key of [env.ANONYMITY_SECRET, ...env.ANONYMITY_SECRET_PREVIOUS]) {
+      if (key && others.includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['ANONYMITY_SECRET'], message: 'must be its own random value, not another credential' });
+        break;
+      }
+    }
+    if (env.ADMIN_PORT !== undefined && env.ADMIN_PORT !== 0 && env.ADMIN_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: 'must differ from PORT (the admin listener keeps /metrics off the public port)' });
+    }
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -87,7 +146,13 @@ export class ConfigError extends Error {
 /** Parses an environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // NODE_ENV is read here, not kept in the config: it only decides what production refuses.
+    if (env.NODE_ENV === 'production' && parsed.data.TEAMS_AUTH === 'off') {
+      return failConfig(['TEAMS_AUTH'], 'Invalid configuration:\n  TEAMS_AUTH=off is refused when NODE_ENV=production (Teams must authenticate)');
+    }
+    return parsed.data;
+  }
   const lines = parsed.error.issues.map((i) => {
     const name = String(i.path[0] ?? '?');
     const value = env[name];
@@ -104,5 +169,23 @@ function failConfig(names: string[], message: string): never {
 
 export function slackEnabled(c: Config): boolean {
   return Boolean(c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_APP_TOKEN);
+}
+
+/** Teams runs with real credentials (authenticated), or for the Emulator when TEAMS_AUTH=off says so. */
+export function teamsEnabled(c: Config): boolean {
+  return Boolean(c.MICROSOFT_APP_ID) || c.TEAMS_AUTH === 'off';
+}
+
+/** True only for the operator's explicit TEAMS_AUTH=off; the schema refuses it next to an app id. */
+export function teamsAuthOff(c: Config): boolean {
+  return c.TEAMS_AUTH === 'off' && !c.MICROSOFT_APP_ID;
+}
+
+/** The TRUST_PROXY setting as fastify's trustProxy option: trust the nearest N hops, or these addresses; false when unset. */
+export function trustProxyOption(c: Config): string | false | ((address: string, hop: number) => boolean) {
+  if (!c.TRUST_PROXY) return false;
+  if (!/^\d+$/.test(c.TRUST_PROXY)) return c.TRUST_PROXY;
+  const hops = Number(c.TRUST_PROXY);
+  return (_address, hop) => hop < hops;
 }
 

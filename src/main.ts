@@ -4,26 +4,39 @@ import { defaultAdapters, playgroundEnabled } from './app/adapters.js';
 import { OffsetClock } from './app/clock.js';
 import { build } from './app/build.js';
 
+/** An unsafe or inconsistent configuration: say which variable, and exit with EX_CONFIG (78) so nothing runs open. */
+function refuse(err: ConfigError): never {
+  console.error(err.message);
+  process.exit(78);
+}
+
 export async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
+    if (err instanceof ConfigError) refuse(err);
     throw err;
   }
   // The playground's clock can be moved forward to fire reminders and digests; real deployments use the system clock.
-  const app = await build(config, {
-    adapters: defaultAdapters(config),
-    ...(playgroundEnabled(config) ? { clock: new OffsetClock() } : {}),
-  });
+  let app;
+  try {
+    app = await build(config, {
+      adapters: defaultAdapters(config),
+      ...(playgroundEnabled(config) ? { clock: new OffsetClock() } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) refuse(err);
+    throw err;
+  }
   await app.http.listen({ port: config.PORT, host: config.HOST });
+  if (app.admin && config.ADMIN_PORT !== undefined) await app.admin.listen({ port: config.ADMIN_PORT, host: config.ADMIN_HOST });
   app.scheduler.start();
   const names = app.adapters.map((a) => a.name).join(', ') || 'none';
-  app.logger.info({ port: config.PORT, store: app.store.kind, adapters: names }, 'assess-bot is running');
+  app.logger.info(
+    { port: config.PORT, store: app.store.kind, adapters: names, ...(config.ADMIN_PORT !== undefined ? { adminPort: config.ADMIN_PORT, adminHost: config.ADMIN_HOST } : {}) },
+    'assess-bot is running',
+  );
   if (app.adapters.some((a) => a.name === 'playground')) {
     console.log(`\n  Playground: http://localhost:${config.PORT}\n`);
   }

@@ -1,8 +1,8 @@
 // Wires the application: config → store, content, service, scheduler, HTTP server and platform adapters. main.ts only starts it.
-import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import { trustProxyOption, type Config } from '../config.js';
 import { PackRegistry } from '../content/registry.js';
+import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
 import type { Clock, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
@@ -10,10 +10,12 @@ import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
+import { BODY_LIMITS, installHttpLimits } from './http-limits.js';
 import { registerModeRoutes } from './mode-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, jobLabels, type Metrics } from './metrics.js';
+import { createAdminServer, registerPublicOpsRoutes } from './ops-routes.js';
 import { PrivacyExportLinks } from './privacy-export-links.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
 import { ReportLinks } from './report-links.js';
@@ -28,6 +30,8 @@ export interface PlatformAdapter {
 export interface AppContext {
   config: Config;
   http: FastifyInstance;
+  /** The admin listener (/metrics, detailed /readyz) when ADMIN_PORT is set; main.ts listens on it. */
+  admin: FastifyInstance | null;
   store: Store;
   packs: PackRegistry;
   service: AssessmentService;
@@ -48,6 +52,8 @@ export interface BuildOverrides {
   store?: Store;
   clock?: Clock;
   logger?: Logger;
+  /** The anonymity keyring; by default from ANONYMITY_SECRET(_PREVIOUS), else the key kept in the store. */
+  anonymityKeys?: AnonymityKeyring;
   /** Register platform adapters (Slack, Teams, playground) after the core is wired. */
   adapters?: ((ctx: AppContext) => Promise<PlatformAdapter | null>)[];
 }
@@ -64,9 +70,11 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     overrides.store ??
     (await createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, snapshotFile: config.STORE_SNAPSHOT_FILE }));
   const packs = PackRegistry.fromDir(config.CONTENT_DIR);
-  const secret = config.ANONYMITY_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.MICROSOFT_APP_PASSWORD ?? randomBytes(32).toString('hex');
-  if (!config.ANONYMITY_SECRET) logger.warn('ANONYMITY_SECRET is not set; anonymous rounds and report links use a derived or per-process secret');
-  const service = new AssessmentService({ store, packs, clock, anonymitySecret: secret, retentionMonths: config.RETENTION_MONTHS });
+  const anonymityKeys =
+    overrides.anonymityKeys ?? (await loadKeyring({ secret: config.ANONYMITY_SECRET, previous: config.ANONYMITY_SECRET_PREVIOUS, store }));
+  // Where the key came from and its id, never the key: enough to see that replicas agree.
+  logger.info({ source: anonymityKeys.source, keyId: anonymityKeys.currentId, previousKeys: anonymityKeys.ids().length - 1 }, 'anonymity key loaded');
+  const service = new AssessmentService({ store, packs, clock, anonymityKeys, retentionMonths: config.RETENTION_MONTHS });
   const messengers = new MessengerHub();
   const scheduler = new Scheduler({
     store,
@@ -74,24 +82,32 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     messenger: messengers,
     clock,
     onJob: ({ job, outcome, lagMs, error }) => {
-      metrics.jobs.inc({ kind: job.kind, outcome });
-      metrics.schedulerLag.observe({ kind: job.kind }, lagMs / 1000);
+      const labels = jobLabels(job.kind, outcome);
+      metrics.jobs.inc(labels);
+      metrics.schedulerLag.observe({ kind: labels.kind }, lagMs / 1000);
       if (error) logger.warn({ jobId: job.id, kind: job.kind, outcome, err: error }, 'scheduled job failed');
       else logger.debug({ jobId: job.id, kind: job.kind, outcome }, 'scheduled job ran');
     },
   });
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-  const reportLinks = new ReportLinks(baseUrl, secret);
-  const privacyLinks = new PrivacyExportLinks(baseUrl, secret, clock);
+  const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
+  const privacyLinks = new PrivacyExportLinks(baseUrl, anonymityKeys.purposeKey('privacy-export-links'), clock);
   const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS });
-  const http: FastifyInstance = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 1024 * 1024,
+  const http: FastifyInstance = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    // The playground's JSON; Slack and Teams set their own limits on their routes (http-limits.ts).
+    bodyLimit: BODY_LIMITS.default,
+    trustProxy: trustProxyOption(config),
     // Per-request logs only when debugging; errors are always logged.
     logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
   });
+  // Before any route, so every route inherits the limits.
+  await installHttpLimits(http);
 
   const ctx: AppContext = {
-    config, http, store, packs, service, scheduler, messengers, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
+    config, http, admin: null, store, packs, service, scheduler, messengers, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
   };
+  if (config.ADMIN_PORT !== undefined) ctx.admin = createAdminServer(ctx);
 
   // While shutting down, answer with `Connection: close`: a keep-alive socket left idle after its last
   // response would otherwise hold http.close() open until keepAliveTimeout (72 s), past main.ts's forced exit.
@@ -101,24 +117,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     return payload;
   });
 
-  http.get('/healthz', async () => ({ ok: true }));
-  http.get('/readyz', async (_req, reply) => {
-    const checks: Record<string, { ok: boolean; detail?: string }> = {};
-    try {
-      await store.ping();
-      checks.store = { ok: true, detail: store.kind };
-    } catch (err) {
-      checks.store = { ok: false, detail: err instanceof Error ? err.message : String(err) };
-    }
-    for (const adapter of ctx.adapters) checks[adapter.name] = await adapter.ready();
-    const ok = Object.values(checks).every((c) => c.ok);
-    return reply.code(ok ? 200 : 503).send({ ok, checks });
-  });
-  http.get('/metrics', async (_req, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
-
+  registerPublicOpsRoutes(ctx);
   registerReportRoutes(ctx);
   registerModeRoutes(ctx);
   registerPrivacyRoutes(ctx);
@@ -135,6 +134,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
       await scheduler.stop();
       shuttingDown = true;
       await http.close();
+      await ctx.admin?.close();
       for (const adapter of ctx.adapters) await adapter.close?.();
       await store.close();
     },

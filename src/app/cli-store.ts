@@ -1,6 +1,7 @@
 // What the store-reading CLI commands (export, history, privacy) open: the config, the store it names, and the service.
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { PackRegistry } from '../content/registry.js';
+import { loadKeyring } from '../core/anonymity-keys.js';
 import { t } from '../core/i18n.js';
 import { systemClock, type Store } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
@@ -17,11 +18,10 @@ export interface CliStore {
 }
 
 /**
- * Config, store and service, or exit code 2 after saying what is wrong (bad config, no store named). `memberKeys`:
- * the command must find members of anonymous rounds (privacy), so it uses the secret the server derives and warns
- * when there is none; otherwise any secret will do.
+ * Config, store and service, or exit code 2 after saying what is wrong (bad config, no store named). The service keys
+ * anonymous rounds' members exactly as the server does: ANONYMITY_SECRET(_PREVIOUS), else the key kept in the store.
  */
-export async function openCliStore(env: Record<string, string | undefined>, err: Writable, opts: { memberKeys: boolean }): Promise<CliStore | number> {
+export async function openCliStore(env: Record<string, string | undefined>, err: Writable): Promise<CliStore | number> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -41,21 +41,12 @@ export async function openCliStore(env: Record<string, string | undefined>, err:
     prefix: config.REDIS_PREFIX,
     ...(config.STORE_SNAPSHOT_FILE ? { snapshotFile: config.STORE_SNAPSHOT_FILE } : {}),
   });
-  let secret: string;
-  if (opts.memberKeys) {
-    // The same secret the server derives (build.ts), so anonymous rounds' member keys can be found for erasure.
-    const derived = config.ANONYMITY_SECRET ?? config.SLACK_SIGNING_SECRET ?? config.MICROSOFT_APP_PASSWORD;
-    if (!derived) err.write(`${t(config.DEFAULT_LOCALE, 'modes.cli.noSecret')}\n`);
-    secret = derived ?? 'no-secret';
-  } else {
-    // Exports never derive member keys; the secret only has to exist.
-    secret = config.ANONYMITY_SECRET ?? 'export';
-  }
+  const anonymityKeys = await loadKeyring({ secret: config.ANONYMITY_SECRET, previous: config.ANONYMITY_SECRET_PREVIOUS, store });
   const service = new AssessmentService({
     store,
     packs: PackRegistry.fromDir(config.CONTENT_DIR),
     clock: systemClock,
-    anonymitySecret: secret,
+    anonymityKeys,
     retentionMonths: config.RETENTION_MONTHS,
   });
   return { config, store, service };

@@ -7,12 +7,7 @@ import { buildHistory } from '../core/history.js';
 import { followUpMarkdown } from '../core/peer-review.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import type { AppContext } from './build.js';
-
-const ParamsSchema = z.object({
-  tenant: z.string().min(1).max(200),
-  roundId: z.string().min(1).max(200),
-  sig: z.string().min(1).max(128),
-});
+import { checkSignedLink } from './link-guard.js';
 
 /** `text` shows in the browser; `md` downloads the Markdown file (for a wiki, an e-mail or a council paper). */
 const FollowUpQuery = z.object({ format: z.enum(['text', 'md']).default('text') });
@@ -36,10 +31,9 @@ export function followUpUrl(ctx: Pick<AppContext, 'reportLinks'>, tenant: string
 
 export function registerModeRoutes(ctx: AppContext): void {
   ctx.http.get('/history/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
-    const params = ParamsSchema.safeParse(req.params);
-    if (!params.success) return reply.code(400).send();
-    const { tenant, roundId, sig } = params.data;
-    if (!ctx.reportLinks.verify(tenant, roundId, sig)) return reply.code(403).send();
+    const link = checkSignedLink(ctx, req, reply);
+    if (!link.ok) return reply;
+    const { tenant, roundId } = link;
     try {
       const round = await ctx.service.getRound(tenant, roundId);
       // The channel's rounds up to and including this one: a link handed out earlier shows no later rounds.
@@ -52,11 +46,11 @@ export function registerModeRoutes(ctx: AppContext): void {
   });
 
   ctx.http.get('/followup/:tenant/:roundId/:sig', async (req, reply) => {
-    const params = ParamsSchema.safeParse(req.params);
+    const link = checkSignedLink(ctx, req, reply);
+    if (!link.ok) return reply;
+    const { tenant, roundId } = link;
     const query = FollowUpQuery.safeParse(req.query ?? {});
-    if (!params.success || !query.success) return reply.code(400).send();
-    const { tenant, roundId, sig } = params.data;
-    if (!ctx.reportLinks.verify(tenant, roundId, sig)) return reply.code(403).send();
+    if (!query.success) return reply.code(400).send();
     try {
       const state = await ctx.service.state(tenant, roundId);
       if (state.round.mode !== 'peer-review') return reply.code(404).send();

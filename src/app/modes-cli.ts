@@ -15,7 +15,7 @@ type Env = Record<string, string | undefined>;
 
 /** Config, store and service (with the playground's records for privacy requests), or an exit code. */
 async function open(env: Env, err: Writable): Promise<CliStore | number> {
-  const opened = await openCliStore(env, err, { memberKeys: true });
+  const opened = await openCliStore(env, err);
   // The playground keeps its timeline in the same store (embedded store file, or a shared Redis).
   if (typeof opened !== 'number') opened.service.privacy.register(playgroundPrivacySource(opened.store));
   return opened;

@@ -1,5 +1,5 @@
 // Short-lived signed links to a personal-data export, so a chat reply carries a link instead of the data itself.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../core/ports.js';
 
@@ -33,12 +33,12 @@ export class PrivacyExportLinks {
 
   constructor(
     private readonly baseUrl: string,
-    secret: string,
+    /** A purpose-bound subkey (AnonymityKeyring.purposeKey), so no report-link signature or member key is the same value. */
+    key: Buffer,
     private readonly clock: Clock,
     private readonly lifetimeMs = PRIVACY_EXPORT_LINK_MS,
   ) {
-    // Its own purpose string: no report-link signature or member key is ever the same value.
-    this.key = createHmac('sha256', secret).update('privacy-export-link-key').digest();
+    this.key = key;
   }
 
   url(grant: Omit<PrivacyExportGrant, 'expiresAt'>): string {

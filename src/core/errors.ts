@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'INTERNAL',
+  // Security controls (SECURITY.md); texts in security.<locale>.yaml.
+  'ANONYMITY_KEY_RETIRED',
   // The toolkit's ways of working (peer review, action plan, baseline) and privacy requests; texts in modes.<locale>.yaml.
   'NOT_PEER_REVIEW',
   'REVIEW_NOT_STARTED',

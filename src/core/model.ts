@@ -171,6 +171,8 @@ export const RoundSchema = z.strictObject({
   baselineRoundId: z.string().optional(),
   previousRoundId: z.string().optional(),
   anonymous: z.boolean().default(false),
+  /** Anonymous rounds: the id of the key members are hashed with (core/anonymity-keys.ts); absent in older rounds. */
+  anonymityKeyId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
   /**
    * In anonymous rounds, a factor's results stay hidden below this many responses. Rounds stored before the floor
    * of 3 existed may hold less; they are read as 3 (see anonymity.ts, which also freezes it once a round exists).

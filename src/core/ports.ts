@@ -170,6 +170,12 @@ export interface Store {
   /** SET NX with a TTL: true the first time a key is seen. */
   setIfNotExists(key: string, ttlMs: number): Promise<boolean>;
 
+  /**
+   * A server secret created once: stores `candidate` under `name` unless one is there (atomically, so replicas that
+   * start together agree), and returns the value that is stored. Never expires, never part of any export.
+   */
+  ensureSecret(name: string, candidate: string): Promise<string>;
+
   /** Generic keyed records: Teams conversation references, Slack installations, action plans. */
   putRecord(collection: string, id: string, value: StoredRecord): Promise<void>;
   getRecord(collection: string, id: string): Promise<StoredRecord | null>;

@@ -238,6 +238,8 @@ export interface PrivacyHost {
   readonly store: Store;
   nowIso(): string;
   memberKey(round: Round, memberId: string): string;
+  /** False for an anonymous round whose key was retired: nothing stored there can be matched to anyone any more. */
+  canKeyMembers(round: Round): boolean;
 }
 
 /**
@@ -267,7 +269,7 @@ export class PrivacyRequests {
   private async person(tenant: string, userId: string, roundIds?: ReadonlySet<string>): Promise<{ req: PersonRequest; rounds: Round[] }> {
     const rounds = (await this.host.store.listRounds(tenant)).filter((r) => !roundIds || roundIds.has(r.id));
     const names = [...new Set(rounds.map((r) => ownValue(r.names, userId)).filter((n): n is string => typeof n === 'string' && n.trim() !== ''))];
-    const aliases = [userId, ...rounds.filter((r) => r.anonymous).map((r) => this.host.memberKey(r, userId))];
+    const aliases = [userId, ...rounds.filter((r) => r.anonymous && this.host.canKeyMembers(r)).map((r) => this.host.memberKey(r, userId))];
     return { req: { tenant, userId, names, aliases }, rounds };
   }
 
@@ -343,7 +345,10 @@ export class PrivacyRequests {
     const redacted = opts.redacted ?? '[–]';
     for (const round of rounds) {
       const pseudonym = newPseudonym();
-      const moved = await this.host.store.eraseMember(tenant, round.id, this.host.memberKey(round, userId), this.host.memberKey(round, pseudonym));
+      // A retired key leaves the round's responses unlinkable to anyone: there is nothing of theirs to move.
+      const moved = this.host.canKeyMembers(round)
+        ? await this.host.store.eraseMember(tenant, round.id, this.host.memberKey(round, userId), this.host.memberKey(round, pseudonym))
+        : { votes: 0, answers: 0 };
       summary.votes += moved.votes;
       summary.answers += moved.answers;
       const mentioned = roundMentions(round, userId) || req.names.some((n) => redactNames(JSON.stringify(round), [n], redacted) !== JSON.stringify(round));

@@ -1,8 +1,9 @@
 // The assessment service: the use cases every platform adapter calls (start, vote, answer, close, status, context).
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PackRegistry } from '../content/registry.js';
 import type { ContentPack, KeyFactor } from '../content/schema.js';
+import type { AnonymityKeyring } from './anonymity-keys.js';
 import { factorWindows, validateCalendar, type FactorWindow } from './calendar.js';
 import { AppError } from './errors.js';
 import { actionJobId, actionReminderJob, parseActionTag, parseDueDate, planGoals, resolveFactor } from './action-plan.js';
@@ -155,7 +156,8 @@ export class AssessmentService {
   readonly retentionMonths: number;
   /** Per-person export and erasure, tenant removal and round purges; platforms register their records here. */
   readonly privacy: PrivacyRequests;
-  private readonly anonSecret: string;
+  /** Keys member ids in anonymous rounds and interaction ids (core/anonymity-keys.ts). */
+  readonly anonymityKeys: AnonymityKeyring;
   /**
    * Rounds the vote path decided on, with their revisions. A vote uses the remembered round and hands its revision
    * to the store, which refuses the vote atomically if the round has been written since; then the round is read
@@ -163,11 +165,11 @@ export class AssessmentService {
    */
   private readonly voteRounds = new Map<string, VersionedRound>();
 
-  constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymitySecret: string; retentionMonths?: number }) {
+  constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymityKeys: AnonymityKeyring; retentionMonths?: number }) {
     this.store = deps.store;
     this.packs = deps.packs;
     this.clock = deps.clock;
-    this.anonSecret = deps.anonymitySecret;
+    this.anonymityKeys = deps.anonymityKeys;
     this.retentionMonths = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
     this.privacy = new PrivacyRequests(this);
   }
@@ -176,18 +178,28 @@ export class AssessmentService {
     return new Date(this.clock.now()).toISOString();
   }
 
-  /** How a member is keyed in votes and answers: the id, or a keyed hash of it in anonymous rounds. */
+  /**
+   * How a member is keyed in votes and answers: the id, or a keyed hash of it in anonymous rounds, under the key the
+   * round was started with. Throws ANONYMITY_KEY_RETIRED when that key is no longer configured.
+   */
   memberKey(round: Round, memberId: string): string {
     if (!round.anonymous) return memberId;
-    return 'anon-' + createHmac('sha256', this.anonSecret).update(`${round.tenant}\u0000${round.id}\u0000${memberId}`).digest('hex').slice(0, 32);
+    return 'anon-' + this.anonymityKeys.hash(round, `${round.tenant}\u0000${round.id}\u0000${memberId}`).slice(0, 32);
+  }
+
+  /** False for an anonymous round whose key has been retired: its members can no longer be keyed (or found). */
+  canKeyMembers(round: Round): boolean {
+    return !round.anonymous || this.anonymityKeys.has(round);
   }
 
   /**
    * Interaction ids can carry a platform user id (Slack's do); they are stored only as a keyed hash, so the
-   * dedupe keys next to a round's votes never name who voted.
+   * dedupe keys next to a round's votes never name who voted. A named round keeps no key id: its dedupe window is
+   * minutes, so it simply uses the current key.
    */
   private interactionKey(round: Round, interactionId: string): string {
-    return createHmac('sha256', this.anonSecret).update(`ix\u0000${round.tenant}\u0000${round.id}\u0000${interactionId}`).digest('hex').slice(0, 32);
+    const keyed = round.anonymous ? round : { id: round.id };
+    return this.anonymityKeys.hash(keyed, `ix\u0000${round.tenant}\u0000${round.id}\u0000${interactionId}`).slice(0, 32);
   }
 
   async getRound(tenant: string, roundId: string): Promise<Round> {
@@ -269,6 +281,8 @@ export class AssessmentService {
       ...(baselineId ? { baselineRoundId: baselineId } : {}),
       ...(previous && previous.status !== 'draft' ? { previousRoundId: previous.id } : {}),
       anonymous: settings.anonymous,
+      // The key stays with the round for its whole life, so a rotation mid-round never counts anyone twice.
+      ...(settings.anonymous ? { anonymityKeyId: this.anonymityKeys.currentId } : {}),
       minResponses: settings.minResponses,
       minAnswers: settings.minAnswers,
       contextNotes: [],

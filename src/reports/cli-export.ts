@@ -29,7 +29,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
     err.write(`${t(locale, 'report.cli.usage')}\n`);
     return 2;
   }
-  const opened = await openCliStore(env, err, { memberKeys: false });
+  const opened = await openCliStore(env, err);
   if (typeof opened === 'number') return opened;
   const { config, store, service } = opened;
   locale = config.DEFAULT_LOCALE;

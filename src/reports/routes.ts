@@ -1,19 +1,16 @@
 // HTTP routes for the full report behind a signed link: GET /reports/:tenant/:roundId/:sig?format=… and the chart image.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/build.js';
-import { LOCALES, type Locale } from '../content/schema.js';
+import { checkSignedLink, sendText } from '../app/link-guard.js';
+import type { Locale } from '../content/schema.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { renderScoreChartPng } from './chart.js';
 import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
 import { loadReportStates } from './load.js';
 
-const ParamsSchema = z.object({
-  tenant: z.string().min(1).max(200),
-  roundId: z.string().min(1).max(200),
-  sig: z.string().min(1).max(128),
-});
+export { requestLocale } from '../app/link-guard.js';
 
 const QuerySchema = z.object({
   format: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), ExportFormatSchema).default('html'),
@@ -22,54 +19,12 @@ const QuerySchema = z.object({
 /** The HTML report loads nothing from anywhere: only its inline styles and the embedded chart. */
 const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Before we know the round, answer in the reader's language (Accept-Language), else the server default. */
-export function requestLocale(header: string | string[] | undefined, fallback: Locale): Locale {
-  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
-  const tags = value
-    .split(',')
-    .map((part) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((x) => x !== undefined);
-      return { lang: tag.toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((x) => x.q > 0 && (LOCALES as readonly string[]).includes(x.lang))
-    .sort((a, b) => b.q - a.q);
-  return (tags[0]?.lang as Locale | undefined) ?? fallback;
-}
-
-function sendText(reply: FastifyReply, status: number, text: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/plain; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(`${text}\n`);
-}
-
 function commonHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('cache-control', 'private, no-store')
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('x-robots-tag', 'noindex, nofollow');
-}
-
-type Checked = { ok: true; tenant: string; roundId: string; locale: Locale } | { ok: false };
-
-/** Validates the path and the signature; answers 400/403 itself. */
-function checkLink(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Checked {
-  const locale = requestLocale(req.headers['accept-language'], ctx.config.DEFAULT_LOCALE);
-  const params = ParamsSchema.safeParse(req.params);
-  if (!params.success) {
-    sendText(reply, 400, t(locale, 'report.errors.badLink'));
-    return { ok: false };
-  }
-  const { tenant, roundId, sig } = params.data;
-  if (!ctx.reportLinks.verify(tenant, roundId, sig)) {
-    sendText(reply, 403, t(locale, 'report.errors.badSignature'));
-    return { ok: false };
-  }
-  return { ok: true, tenant, roundId, locale };
 }
 
 function failure(ctx: AppContext, reply: FastifyReply, err: unknown, locale: Locale): FastifyReply {
@@ -82,7 +37,7 @@ function failure(ctx: AppContext, reply: FastifyReply, err: unknown, locale: Loc
 
 export function registerReportRoutes(ctx: AppContext): void {
   ctx.http.get('/reports/:tenant/:roundId/:sig', async (req, reply) => {
-    const link = checkLink(ctx, req, reply);
+    const link = checkSignedLink(ctx, req, reply);
     if (!link.ok) return reply;
     const query = QuerySchema.safeParse(req.query ?? {});
     if (!query.success) {
@@ -94,7 +49,8 @@ export function registerReportRoutes(ctx: AppContext): void {
       const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);
       const result = await exportRound(state, baseline, format, {
         now: ctx.clock.now(),
-        reportUrl: ctx.reportLinks.url(link.tenant, link.roundId),
+        // The link it was opened with: reading a report never hands out a link that lives longer.
+        reportUrl: ctx.reportLinks.urlWithToken(link.tenant, link.roundId, link.token),
       });
       const disposition = format === 'html' ? 'inline' : 'attachment';
       commonHeaders(reply)
@@ -109,7 +65,7 @@ export function registerReportRoutes(ctx: AppContext): void {
 
   // The chart on its own, so Slack image blocks and Adaptive Card images can point at it.
   ctx.http.get('/reports/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
-    const link = checkLink(ctx, req, reply);
+    const link = checkSignedLink(ctx, req, reply);
     if (!link.ok) return reply;
     try {
       const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);

@@ -29,6 +29,7 @@
 //   <P>:{jobs}:owner                           hash    job id → key of its per-round set
 //   <P>:{jobs}:round:<T>:<R>                   set     job ids of one round
 //   <P>:nx:<K>                                 string  setIfNotExists, PX ttl
+//   <P>:secret:<S>                             string  a server secret created once (ensureSecret), no TTL
 //   <P>:rec:<C>                                hash    record id → JSON
 //
 // (<P> prefix, <T> tenant, <R> round, <F> factor, <M> member, <I> interaction, <K> key, <C>
@@ -188,6 +189,10 @@ export class Keys {
 
   records(collection: string): string {
     return `${this.prefix}:rec:${enc(collection)}`;
+  }
+
+  secret(name: string): string {
+    return `${this.prefix}:secret:${enc(name)}`;
   }
 }
 

@@ -49,6 +49,7 @@ describe('MemoryStore snapshot file', () => {
     await a.setCardRef('T0001', 'round-1', 'f1', { messageId: 'm1', channelId: 'C-general' });
     await a.setIfNotExists('event-1', 60_000);
     await a.putRecord('installations', 'T0001', { token: 'xoxb-1' });
+    await a.ensureSecret('anonymity', 'kept-across-restarts-0123456789');
     await a.scheduleJobs([makeJob({ id: 'j1', dueAt: 1_000 }), makeJob({ id: 'j2', dueAt: 2_000 })]);
     await a.claimDueJobs(1_000, 10, 10_000); // j1 leased until 11 000
     await a.close();
@@ -64,6 +65,7 @@ describe('MemoryStore snapshot file', () => {
     expect(await b.getCardRefs('T0001', 'round-1')).toEqual({ f1: { messageId: 'm1', channelId: 'C-general' } });
     expect(await b.setIfNotExists('event-1', 60_000)).toBe(false);
     expect(await b.getRecord('installations', 'T0001')).toEqual({ token: 'xoxb-1' });
+    expect(await b.ensureSecret('anonymity', 'a-new-candidate-after-restart')).toBe('kept-across-restarts-0123456789');
     expect(await b.listTenants()).toEqual(['T0001']);
     // The interaction was seen before the restart: a redelivery still counts once.
     expect((await b.recordVote(v)).applied).toBe(false);

@@ -617,6 +617,18 @@ export function storeContract(
         expect(await store.setIfNotExists('slack:event:Ev1', 150)).toBe(true);
       });
 
+      it('ensureSecret keeps the first value: later and concurrent candidates get the stored one', async () => {
+        const first = await store.ensureSecret('anonymity', 'candidate-from-replica-a');
+        expect(first).toBe('candidate-from-replica-a');
+        expect(await store.ensureSecret('anonymity', 'candidate-from-replica-b')).toBe('candidate-from-replica-a');
+        // Replicas starting together: every one of them ends up with the same value.
+        const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => store.ensureSecret('other-secret', `racer-${i}`)));
+        expect(new Set(racing).size).toBe(1);
+        expect(racing[0]).toMatch(/^racer-\d$/);
+        // Secrets are not records: nothing lists them.
+        expect(await store.listRecords('anonymity')).toEqual({});
+      });
+
       it('puts, gets, lists and deletes records per collection', async () => {
         expect(await store.getRecord('installations', 'T1')).toBeNull();
         expect(await store.listRecords('installations')).toEqual({});

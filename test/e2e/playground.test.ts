@@ -74,7 +74,7 @@ async function voteAndAnswer(personId: string, level: string, answer: string, li
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'sv', ANONYMITY_SECRET: 'e2e' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'sv', ANONYMITY_SECRET: 'e2e-anonymity-secret' });
   app = await build(config, { store: new MemoryStore(), clock: new OffsetClock(), adapters: [registerPlayground], logger: createLogger('silent') });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();

@@ -2,6 +2,7 @@
 // the schedule goes on from Redis, each reminder reaches each person once, and each factor card is posted once.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import type { Job } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
@@ -32,7 +33,7 @@ describe('the bot process killed mid-round and restarted', () => {
     fake = await FakeSlackApi.start();
     store = await redisStore(`faults-${randomBytes(4).toString('hex')}`);
     // Staggered: a factor every two working days, each with its own due date and reminder.
-    const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: new FakeClock(T0), anonymitySecret: 'faults-secret' });
+    const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: new FakeClock(T0), anonymityKeys: new AnonymityKeyring('faults-anonymity-secret') });
     const round = await service.startRound({
       tenant: TEAM,
       platform: 'slack',
@@ -49,7 +50,7 @@ describe('the bot process killed mid-round and restarted', () => {
       SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
       SLACK_API_URL: fake.url,
-      ANONYMITY_SECRET: 'faults-secret',
+      ANONYMITY_SECRET: 'faults-anonymity-secret',
     };
   });
 

@@ -35,7 +35,7 @@ describe('Slack 429 and 5xx', () => {
       SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
       SLACK_API_URL: fake.url,
-      ANONYMITY_SECRET: 'faults-secret',
+      ANONYMITY_SECRET: 'faults-anonymity-secret',
       LOG_LEVEL: 'silent',
       PLAYGROUND: 'off',
     });

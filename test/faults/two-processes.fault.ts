@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import { t } from '../../src/core/i18n.js';
 import { LEVELS, emptyCounts, type Level } from '../../src/core/model.js';
@@ -37,7 +38,7 @@ describe('two bot processes on one Redis', () => {
   beforeAll(async () => {
     fake = await FakeSlackApi.start();
     store = await redisStore(`faults-${randomBytes(4).toString('hex')}`);
-    const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: new FakeClock(T0), anonymitySecret: 'faults-secret' });
+    const service = new AssessmentService({ store, packs: PackRegistry.fromDir(), clock: new FakeClock(T0), anonymityKeys: new AnonymityKeyring('faults-anonymity-secret') });
     for (let r = 0; r < ROUNDS; r++) {
       await service.startRound({
         tenant: TEAM,
@@ -60,7 +61,7 @@ describe('two bot processes on one Redis', () => {
       SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
       SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
       SLACK_API_URL: fake.url,
-      ANONYMITY_SECRET: 'faults-secret',
+      ANONYMITY_SECRET: 'faults-anonymity-secret',
     };
     [a, b] = await Promise.all([BotProcess.start(env, T0), BotProcess.start(env, T0)]);
   });

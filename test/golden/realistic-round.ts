@@ -1,4 +1,5 @@
 // A realistic, fully deterministic round (and its baseline) for golden files, export tests and the HTTP route tests.
+import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import type { Locale } from '../../src/content/schema.js';
 import { RoundSchema, type Level, type Round } from '../../src/core/model.js';
@@ -258,7 +259,7 @@ export async function realisticRound(opts: RealisticOptions): Promise<RealisticW
     store,
     packs: PackRegistry.fromDir(),
     clock: { now: () => now },
-    anonymitySecret: 'golden-anonymity-secret',
+    anonymityKeys: new AnonymityKeyring('golden-anonymity-secret'),
   });
   const anonymous = opts.anonymous ?? false;
 

@@ -1,5 +1,6 @@
 // Builds a service over a chosen store with the real content packs, for domain and scheduler tests.
 import { randomBytes } from 'node:crypto';
+import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import { AppError } from '../../src/core/errors.js';
 import type { Store } from '../../src/core/ports.js';
@@ -35,7 +36,7 @@ export async function dropPrefix(store: RedisStore): Promise<void> {
 }
 
 export function makeService(store: Store = new MemoryStore(), clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'))) {
-  const service = new AssessmentService({ store, packs, clock, anonymitySecret: 'test-secret' });
+  const service = new AssessmentService({ store, packs, clock, anonymityKeys: new AnonymityKeyring('test-secret') });
   return { service, store, clock };
 }
 

@@ -22,6 +22,9 @@ import { RecordingMessenger } from '../helpers/recording-messenger.js';
 import { COORD, REDIS_URL, dropPrefix, redisStore, settings, testPrefix } from '../helpers/world.js';
 
 const ROOT = join(import.meta.dirname, '../..');
+/** Readiness details and /metrics on the public port need METRICS_TOKEN (SECURITY.md, "Operations endpoints"). */
+const OPS_TOKEN = 'ops-test-metrics-token';
+const OPS_AUTH = { authorization: `Bearer ${OPS_TOKEN}` };
 
 /** Collects what a logger writes, one parsed JSON object per line. */
 class Capture extends Writable {
@@ -59,6 +62,7 @@ async function appOn(store: RedisStore, opts: { clock?: Clock; logger?: Logger; 
     LOG_LEVEL: 'silent',
     PLAYGROUND: 'off',
     ANONYMITY_SECRET: 'ops-test-anonymity-secret',
+    METRICS_TOKEN: OPS_TOKEN,
     REDIS_URL,
     REDIS_PREFIX: store.keys.prefix,
     ...opts.env,
@@ -91,7 +95,7 @@ describe('health and readiness', () => {
 
   it('/readyz answers 200 with the Redis store checked', async () => {
     const { app } = await sharedRedisApp();
-    const res = await app.http.inject({ method: 'GET', url: '/readyz' });
+    const res = await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ok: true, checks: { store: { ok: true, detail: 'redis' } } });
   });
@@ -99,7 +103,7 @@ describe('health and readiness', () => {
   it('/readyz answers 503 naming the store once the Redis connection is gone; /healthz stays 200', async () => {
     const { app, store } = await sharedRedisApp();
     store.client.disconnect();
-    const res = await app.http.inject({ method: 'GET', url: '/readyz' });
+    const res = await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH });
     expect(res.statusCode).toBe(503);
     const body = res.json<Readiness>();
     expect(body.ok).toBe(false);
@@ -113,7 +117,7 @@ describe('health and readiness', () => {
     const store = new RedisStore(createRedisClient('redis://127.0.0.1:1'), { prefix: testPrefix() });
     stores.push(store);
     const app = await appOn(store);
-    const res = await app.http.inject({ method: 'GET', url: '/readyz' });
+    const res = await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH });
     expect(res.statusCode).toBe(503);
     expect(res.json<Readiness>().checks.store).toMatchObject({ ok: false, detail: expect.any(String) });
   });
@@ -198,16 +202,16 @@ describe.skipIf(!hasRedisServer)('on a redis-server running deploy/redis/redis.c
     const clock = new FakeClock(Date.parse('2026-03-02T06:00:00Z'));
     const app = await appOn(store, { clock, env: { REDIS_URL: url } });
     const round = await app.service.startRound({ tenant: 'T_OPS', platform: 'slack', settings: settings(), actor: COORD });
-    expect((await app.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    expect((await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH })).statusCode).toBe(200);
 
     await stopServer(); // SIGKILL: no shutdown save, only what the AOF already holds
-    const down = await app.http.inject({ method: 'GET', url: '/readyz' });
+    const down = await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH });
     expect(down.statusCode).toBe(503);
     expect(down.json<Readiness>().checks.store!.ok).toBe(false);
 
     startServer(conf, port);
     const back = await eventually(async () => {
-      const res = await app.http.inject({ method: 'GET', url: '/readyz' });
+      const res = await app.http.inject({ method: 'GET', url: '/readyz', headers: OPS_AUTH });
       if (res.statusCode !== 200) throw new Error(`still ${res.statusCode}`);
       return res.json<Readiness>();
     });
@@ -249,7 +253,7 @@ describe('/metrics', () => {
     const ran = await app.scheduler.drain();
     expect(ran.claimed).toBeGreaterThan(0);
 
-    const res = await app.http.inject({ method: 'GET', url: '/metrics' });
+    const res = await app.http.inject({ method: 'GET', url: '/metrics', headers: OPS_AUTH });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const { types, samples } = parseExposition(res.body);

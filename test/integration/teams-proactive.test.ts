@@ -46,7 +46,7 @@ async function startRound(h: Harness): Promise<string> {
 describe('Teams auth', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startApp({ env: { MICROSOFT_APP_ID: '9b2d6a54-app0-4000-8000-00000000b07a', MICROSOFT_APP_PASSWORD: 'not-a-real-secret' } });
+    h = await startApp({ env: { MICROSOFT_APP_ID: '9b2d6a54-app0-4000-8000-00000000b07a', MICROSOFT_APP_PASSWORD: 'not-a-real-secret', METRICS_TOKEN: 'teams-test-metrics-token' } });
   });
   afterAll(async () => {
     await dropPrefix(h.store);
@@ -77,7 +77,7 @@ describe('Teams auth', () => {
   });
 
   it('readiness reports that auth is on', async () => {
-    const res = await h.app.http.inject({ method: 'GET', url: '/readyz' });
+    const res = await h.app.http.inject({ method: 'GET', url: '/readyz', headers: { authorization: 'Bearer teams-test-metrics-token' } });
     expect(JSON.parse(res.body).checks.teams).toMatchObject({ ok: true, detail: expect.stringContaining('auth on') });
   });
 });

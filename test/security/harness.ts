@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
+import type { Logger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { LEVELS } from '../../src/core/model.js';
 import { createSlackRegistrar, SlackAdapter } from '../../src/platforms/slack/index.js';
@@ -33,14 +34,25 @@ export interface SecApp {
   fake: FakeSlackApi;
   /** http://127.0.0.1:<port> */
   base: string;
-  close(): Promise<void>;
+  /** Stops the app; its keys are removed unless `keep` (a restart test starts another app on them). */
+  close(opts?: { keep?: boolean }): Promise<void>;
 }
 
-export async function startSecApp(opts: { env?: Record<string, string>; teams?: boolean; redisUrl?: string } = {}): Promise<SecApp> {
+export interface SecAppOptions {
+  env?: Record<string, string>;
+  teams?: boolean;
+  /** Reuse the keys of an earlier app (a restart); default a fresh prefix. */
+  prefix?: string;
+  logger?: Logger;
+  /** Another Redis (a cluster, a Sentinel group) than the run's own. */
+  redisUrl?: string;
+}
+
+export async function startSecApp(opts: SecAppOptions = {}): Promise<SecApp> {
   nock.disableNetConnect();
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
   const fake = await FakeSlackApi.start();
-  const store = await redisStore(undefined, opts.redisUrl);
+  const store = await redisStore(opts.prefix, opts.redisUrl);
   const clock = new FakeClock(Date.parse(START_TIME));
   const config = loadConfig({
     SLACK_SIGNING_SECRET: SECRET,
@@ -51,10 +63,17 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     DEFAULT_LOCALE: 'sv',
     LOG_LEVEL: 'silent',
     PLAYGROUND: 'off',
+    // Teams tests without an app id post activities as the Emulator does, which only TEAMS_AUTH=off allows.
+    ...(opts.teams !== false && !opts.env?.MICROSOFT_APP_ID ? { TEAMS_AUTH: 'off' } : {}),
     ...opts.env,
   });
   const slackRegistrar = createSlackRegistrar({ postIntervalMs: 0, retryConfig: { retries: 0 }, chart: false, now: () => clock.now() });
-  const app = await build(config, { adapters: opts.teams === false ? [slackRegistrar] : [slackRegistrar, registerTeams], store, clock });
+  const app = await build(config, {
+    adapters: opts.teams === false ? [slackRegistrar] : [slackRegistrar, registerTeams],
+    store,
+    clock,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   const slack = app.adapters.find((a): a is SlackAdapter => a instanceof SlackAdapter);
   if (!slack) throw new Error('the Slack adapter did not start');
   const teams = app.adapters.find((a) => a.name === 'teams') as TeamsPlatform | undefined;
@@ -69,11 +88,13 @@ export async function startSecApp(opts: { env?: Record<string, string>; teams?: 
     clock,
     fake,
     base,
-    async close() {
+    async close(closeOpts = {}) {
       await app.close().catch(() => undefined);
-      const cleaner = await redisStore(store.keys.prefix, opts.redisUrl);
-      await dropPrefix(cleaner);
-      await cleaner.close();
+      if (!closeOpts.keep) {
+        const cleaner = await redisStore(store.keys.prefix, opts.redisUrl);
+        await dropPrefix(cleaner);
+        await cleaner.close();
+      }
       await fake.close();
       nock.cleanAll();
       nock.enableNetConnect();

@@ -1,7 +1,7 @@
-// Which platform adapters start for a configuration: no unauthenticated Teams endpoint next to a production Slack.
+// Which platform adapters start for a configuration: Teams never runs unauthenticated unless TEAMS_AUTH=off says so.
 import { describe, expect, it } from 'vitest';
 import { defaultAdapters, playgroundEnabled } from '../../src/app/adapters.js';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { registerPlayground } from '../../src/platforms/playground/index.js';
 import { registerSlack } from '../../src/platforms/slack/index.js';
 import { registerTeams } from '../../src/platforms/teams/index.js';
@@ -10,18 +10,23 @@ const names = (env: Record<string, string>) =>
   defaultAdapters(loadConfig(env)).map((a) => (a === registerSlack ? 'slack' : a === registerTeams ? 'teams' : a === registerPlayground ? 'playground' : '?'));
 
 describe('defaultAdapters', () => {
-  it('local development: Teams (Emulator) and the playground', () => {
-    expect(names({})).toEqual(['teams', 'playground']);
+  it('local development: the playground only; no Teams endpoint because credentials are missing', () => {
+    expect(names({})).toEqual(['playground']);
   });
 
-  it('a Slack-only deployment does not expose an unauthenticated Teams endpoint', () => {
+  it('the Bot Framework Emulator endpoint only when TEAMS_AUTH=off asks for it', () => {
+    expect(names({ TEAMS_AUTH: 'off' })).toEqual(['teams', 'playground']);
+  });
+
+  it('a Slack-only deployment does not expose a Teams endpoint', () => {
     expect(names({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' })).toEqual(['slack']);
   });
 
-  it('both platforms when both are configured; the playground can be forced on', () => {
+  it('both platforms when both are configured; the playground cannot be forced on next to them', () => {
     const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'p' };
     expect(names(env)).toEqual(['slack', 'teams']);
-    expect(names({ ...env, PLAYGROUND: 'on' })).toEqual(['slack', 'teams', 'playground']);
+    expect(() => loadConfig({ ...env, PLAYGROUND: 'on' })).toThrow(ConfigError);
     expect(playgroundEnabled(loadConfig({ PLAYGROUND: 'off' }))).toBe(false);
+    expect(playgroundEnabled(loadConfig({ PLAYGROUND: 'on' }))).toBe(true);
   });
 });

@@ -18,6 +18,16 @@ describe('config', () => {
     expect(c.REDIS_URL).toBeUndefined();
   });
 
+  it('the safe defaults: Teams auth not switched off, links expire after 30 days, no metrics on the public port', () => {
+    const c = loadConfig({});
+    expect(c.TEAMS_AUTH).toBeUndefined();
+    expect(c.REPORT_LINK_DAYS).toBe(30);
+    expect(c.METRICS_TOKEN).toBeUndefined();
+    expect(c.ADMIN_HOST).toBe('127.0.0.1');
+    expect(c.ANONYMITY_SECRET).toBeUndefined();
+    expect(c.ANONYMITY_SECRET_PREVIOUS).toEqual([]);
+  });
+
   it('names a missing variable: Slack bot token without a signing secret', () => {
     const e = fails({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(e.variables).toEqual(['SLACK_SIGNING_SECRET']);

@@ -366,6 +366,17 @@ describe('deploy/k8s', () => {
     expect(stringData.ANONYMITY_SECRET).toMatch(/^<replace/);
   });
 
+  it('Prometheus scrapes /metrics on the admin port of the ConfigMap, which the Service does not expose', () => {
+    const data = obj(find(objects, 'ConfigMap', 'assess-bot-config').data, 'data') as Record<string, string>;
+    const admin = arr(container.ports, 'ports').map((p) => obj(p, 'port')).find((p) => p.name === 'admin');
+    expect(admin?.containerPort).toBe(Number(data.ADMIN_PORT));
+    const annotations = obj(obj(obj(deployment.spec.template, 'template').metadata, 'template metadata').annotations, 'annotations');
+    expect(annotations['prometheus.io/port']).toBe(data.ADMIN_PORT);
+    expect(loadConfig(data).ADMIN_HOST).toBe('0.0.0.0');
+    const svc = find(objects, 'Service', 'assess-bot') as K8sObject & { spec: Obj };
+    expect(arr(svc.spec.ports, 'service ports').map((p) => obj(p, 'service port').targetPort)).not.toContain('admin');
+  });
+
   it('the Service selects the bot pods and targets the named container port', () => {
     const svc = find(objects, 'Service', 'assess-bot') as K8sObject & { spec: Obj };
     expect(matches(svc.spec.selector as Record<string, string>, podLabels)).toBe(true);

@@ -1,5 +1,6 @@
 // Domain rules through the service on the embedded store: lifecycle, votes, answers, permissions, baseline comparison.
 import { describe, expect, it } from 'vitest';
+import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import { AppError } from '../../src/core/errors.js';
 import { AssessmentService } from '../../src/core/service.js';
@@ -98,7 +99,7 @@ describe('votes', () => {
   it('a vote reads its round only when the round has changed, also when another process changed it', async () => {
     const w = await started();
     // A second service on the same store: another replica of the bot.
-    const other = new AssessmentService({ store: w.store, packs: PackRegistry.fromDir(), clock: w.clock, anonymitySecret: 'test-secret' });
+    const other = new AssessmentService({ store: w.store, packs: PackRegistry.fromDir(), clock: w.clock, anonymityKeys: new AnonymityKeyring('test-secret') });
     await vote(w, 'U_ANNA', 'partly');
     const trips = w.store.roundTrips();
     await vote(w, 'U_BO', 'partly');

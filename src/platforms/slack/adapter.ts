@@ -1,6 +1,8 @@
 // The Slack adapter: a Bolt app on our fastify server (or Socket Mode), its listeners, clients and the scheduler's messenger.
 import { App, SocketModeReceiver, webApi, type Authorize, type Receiver } from '@slack/bolt';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import { BODY_LIMITS } from '../../app/http-limits.js';
+import { interactionLabels } from '../../app/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
 import { CardUpdater } from './card-updater.js';
 import { loadChartRenderer } from './chart.js';
@@ -122,7 +124,8 @@ export class SlackAdapter implements PlatformAdapter {
         logger: ctx.logger,
         background: this.background,
         ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
-        observe: (kind, outcome) => ctx.metrics.interactions.inc({ platform: 'slack', kind, outcome }),
+        bodyLimit: BODY_LIMITS.slack,
+        observe: (kind, outcome) => ctx.metrics.interactions.inc(interactionLabels('slack', kind, outcome)),
       });
     }
     this.bolt = new App({ receiver, authorize, logger, clientOptions: this.clients.clientOptions(), convoStore: false });

@@ -2,6 +2,7 @@
 import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { BODY_LIMITS } from '../../app/http-limits.js';
 import type { Logger } from '../../app/logger.js';
 import type { Background } from './background.js';
 
@@ -37,6 +38,8 @@ export class FastifyReceiver implements Receiver {
   private app: App | undefined;
 
   constructor(private readonly opts: FastifyReceiverOptions) {
+    // An empty key would make every forged signature check out.
+    if (opts.signingSecret.length === 0) throw new Error('the Slack receiver needs SLACK_SIGNING_SECRET');
     this.mount();
   }
 
@@ -52,7 +55,7 @@ export class FastifyReceiver implements Receiver {
   }
 
   private mount(): void {
-    const { http, path, bodyLimit = 1024 * 1024 } = this.opts;
+    const { http, path, bodyLimit = BODY_LIMITS.slack } = this.opts;
     // Encapsulated plugin: the raw-string body parser applies to this route only, so HMAC runs over the exact bytes.
     void http.register(async (scope) => {
       scope.removeAllContentTypeParsers();

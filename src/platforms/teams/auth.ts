@@ -2,10 +2,16 @@
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Activity } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
-import type { Config } from '../../config.js';
+import { ConfigError, teamsAuthOff, type Config } from '../../config.js';
 
-/** The settings botbuilder reads; an empty MicrosoftAppId switches auth off (Bot Framework Emulator). */
+/**
+ * The settings botbuilder reads. botbuilder switches auth off for an empty MicrosoftAppId, so an empty one is passed
+ * only when the operator said TEAMS_AUTH=off; a missing app id otherwise refuses to start.
+ */
 export function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+  if (!config.MICROSOFT_APP_ID && !teamsAuthOff(config)) {
+    throw new ConfigError(['MICROSOFT_APP_ID'], 'Invalid configuration:\n  MICROSOFT_APP_ID is missing: Teams needs it, or TEAMS_AUTH=off for the Bot Framework Emulator');
+  }
   return {
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
     MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD ?? '',

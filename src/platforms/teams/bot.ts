@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { AppContext } from '../../app/build.js';
+import { kindLabel, outcomeLabel } from '../../app/metrics.js';
 import type { CommandContext, CommandReply } from '../../app/commands.js';
 import { parseStartForm, renderActionReminderCard, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
 import type { Locale } from '../../content/schema.js';
@@ -322,12 +323,13 @@ export class TeamsBot {
             throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
         }
       }
-      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: `${via}:${verb}`, outcome: 'ok' });
+      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: 'ok' });
       return result;
     } catch (err) {
       const error = toAppError(err);
-      if (error.code === 'INTERNAL') this.ctx.logger.error({ err, verb }, 'teams: card action failed');
-      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: `${via}:${verb}`, outcome: error.code });
+      if (error.code === 'INTERNAL') this.ctx.logger.error({ err, verb: kindLabel(verb), via }, 'teams: card action failed');
+      // The verb is the caller's string: it becomes a label only when it is one of ours.
+      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: outcomeLabel(error.code) });
       return { kind: 'error', error, locale };
     }
   }

@@ -3,12 +3,22 @@ import { CardFactory, TurnContext, type Activity, type CloudAdapter, type Conver
 import type { Metrics } from '../../app/metrics.js';
 import { inertMarkdown, type AdaptiveCard } from '../../cards/adaptive.js';
 import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
+import { isAllowedServiceUrl } from './service-url.js';
 
 /** The bot was uninstalled, blocked or disabled for this conversation; don't try again. */
 export class ConversationGoneError extends Error {
   constructor(readonly status: number, cause: unknown) {
     super(`conversation refused the bot (HTTP ${status})`, { cause });
     this.name = 'ConversationGoneError';
+  }
+}
+
+/** A stored reference points somewhere the Bot Connector does not live: never sent to, and treated as gone. */
+export class UntrustedServiceUrlError extends ConversationGoneError {
+  constructor(serviceUrl: unknown) {
+    super(0, undefined);
+    this.message = `refused to call a serviceUrl outside the Bot Framework's hosts (${String(serviceUrl).slice(0, 100)})`;
+    this.name = 'UntrustedServiceUrlError';
   }
 }
 
@@ -28,8 +38,20 @@ export class TeamsConnector {
     private readonly metrics: Metrics,
     private readonly retry: RetryOptions = DEFAULT_RETRY,
     limiter?: ConversationLimiter,
+    /** Localhost is a valid serviceUrl only for the Emulator (TEAMS_AUTH=off). */
+    private readonly allowLoopback = false,
   ) {
     this.limiter = limiter ?? new ConversationLimiter();
+  }
+
+  /**
+   * Proactive sends use a serviceUrl read back from the store: it goes out with the bot's token only if it is one of
+   * the Bot Framework's hosts (a reference saved from a forged activity, or edited in the store, goes nowhere).
+   */
+  private assertServiceUrl(serviceUrl: unknown, method: string): void {
+    if (isAllowedServiceUrl(serviceUrl, { allowLoopback: this.allowLoopback })) return;
+    this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'refused' });
+    throw new UntrustedServiceUrlError(serviceUrl);
   }
 
   /** One connector call for a conversation: waits its turn, retries, counts, and recognises a dead conversation. */
@@ -71,6 +93,7 @@ export class TeamsConnector {
 
   /** Posts to a stored conversation (a channel post, or a 1:1 message). */
   async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    this.assertServiceUrl(ref.serviceUrl, 'sendActivity');
     let response: ResourceResponse | undefined;
     await this.proactive(ref, async (context) => {
       response = await this.call(ref.conversation?.id ?? '', 'sendActivity', () => context.sendActivity(activity));
@@ -96,6 +119,7 @@ export class TeamsConnector {
 
   /** Replaces an earlier message (the shared channel copy of a card). */
   async update(ref: Partial<ConversationReference>, activity: Partial<Activity> & { id: string }): Promise<void> {
+    this.assertServiceUrl(ref.serviceUrl, 'updateActivity');
     await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
         await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
@@ -111,6 +135,7 @@ export class TeamsConnector {
     userId: string;
     teamsTenantId?: string;
   }): Promise<Partial<ConversationReference>> {
+    this.assertServiceUrl(opts.serviceUrl, 'createConversation');
     let ref: Partial<ConversationReference> | undefined;
     await this.call(`create:${opts.userId}`, 'createConversation', () =>
       this.adapter.createConversationAsync(

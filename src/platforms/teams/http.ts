@@ -2,7 +2,9 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { BODY_LIMITS } from '../../app/http-limits.js';
 import type { Logger } from '../../app/logger.js';
+import { isAllowedServiceUrl } from './service-url.js';
 
 export const MESSAGES_PATH = '/api/messages';
 
@@ -20,6 +22,24 @@ const ActivityEnvelopeSchema = z.looseObject({
   from: z.looseObject({ id: z.string() }).optional(),
   recipient: z.looseObject({ id: z.string() }).optional(),
 });
+
+export interface MessagesGuard {
+  /** Bot Framework JWT checked (MICROSOFT_APP_ID set); false only under TEAMS_AUTH=off. */
+  authEnabled: boolean;
+  /** MICROSOFT_ALLOWED_TENANTS; empty = any tenant. */
+  allowedTenants: readonly string[];
+}
+
+/** A compact JWT after `Bearer `: three base64url parts (the signature may be empty only in unsigned tokens, refused later). */
+const BEARER_JWT = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** The Teams tenant an activity says it comes from (Teams puts it in channelData, newer clients also in conversation). */
+function tenantIdOf(activity: Record<string, unknown>): string | undefined {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const conversation = activity.conversation as { tenantId?: unknown } | undefined;
+  const id = channelData?.tenant?.id ?? conversation?.tenantId;
+  return typeof id === 'string' ? id : undefined;
+}
 
 /** The `Response` shape botbuilder writes to; we collect status and body, then let fastify answer. */
 class CollectedResponse {
@@ -54,8 +74,15 @@ export function mountMessages(
   adapter: CloudAdapter,
   logic: (context: TurnContext) => Promise<void>,
   logger: Logger,
+  guard: MessagesGuard,
 ): void {
-  http.post(MESSAGES_PATH, async (req: FastifyRequest, reply: FastifyReply) => {
+  const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
+    // With auth on, a request without a bearer token is refused before its body is read or parsed.
+    if (guard.authEnabled && !BEARER_JWT.test(String(req.headers.authorization ?? ''))) {
+      return reply.code(401).send({ error: 'unauthorized' });
+    }
+  };
+  http.post(MESSAGES_PATH, { bodyLimit: BODY_LIMITS.teams, onRequest }, async (req: FastifyRequest, reply: FastifyReply) => {
     if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
       return reply.code(400).send({ error: 'expected a Bot Framework activity (JSON object)' });
     }
@@ -63,6 +90,18 @@ export function mountMessages(
     if (!envelope.success) {
       const where = envelope.error.issues[0]?.path.join('.') ?? '';
       return reply.code(400).send({ error: `malformed activity: ${where || 'type'} has the wrong type` });
+    }
+    // Replies go to the activity's serviceUrl with the bot's token: only to the Bot Framework (or the local Emulator).
+    if (!isAllowedServiceUrl(envelope.data.serviceUrl, { allowLoopback: !guard.authEnabled })) {
+      logger.warn({ type: envelope.data.type }, 'teams: activity refused: serviceUrl is not a Bot Framework host');
+      return reply.code(403).send({ error: 'serviceUrl is not a Bot Framework service host' });
+    }
+    if (guard.allowedTenants.length > 0) {
+      const tenant = tenantIdOf(req.body as Record<string, unknown>);
+      if (tenant === undefined || !guard.allowedTenants.includes(tenant)) {
+        logger.warn({ type: envelope.data.type }, 'teams: activity refused: tenant not in MICROSOFT_ALLOWED_TENANTS');
+        return reply.code(403).send({ error: 'tenant not allowed' });
+      }
     }
     const res = new CollectedResponse(req.raw.socket);
     try {

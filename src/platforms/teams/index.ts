@@ -1,6 +1,8 @@
 // Teams adapter entry point: the Bot Framework endpoint on the shared HTTP server, the turn logic and the proactive messenger.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import { interactionLabels } from '../../app/metrics.js';
+import { teamsAuthOff } from '../../config.js';
 import { createBotAuthentication } from './auth.js';
 import { invokeResponseFor, TeamsBot } from './bot.js';
 import { localeOf } from './activity.js';
@@ -45,7 +47,7 @@ export class TeamsPlatform implements PlatformAdapter {
   }
 
   async ready(): Promise<{ ok: boolean; detail?: string }> {
-    return { ok: true, detail: this.authEnabled ? 'bot framework auth on' : 'auth off (Emulator mode)' };
+    return { ok: true, detail: this.authEnabled ? 'bot framework auth on' : 'auth off (TEAMS_AUTH=off: Bot Framework Emulator only)' };
   }
 
   async close(): Promise<void> {
@@ -57,22 +59,25 @@ export class TeamsPlatform implements PlatformAdapter {
 export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContext) => Promise<PlatformAdapter | null> {
   return async (ctx) => {
     const appId = ctx.config.MICROSOFT_APP_ID ?? '';
+    // Refuses (ConfigError) without an app id unless TEAMS_AUTH=off said so: never open because a secret is missing.
     const adapter = new CloudAdapter(createBotAuthentication(ctx.config));
+    const authEnabled = !teamsAuthOff(ctx.config);
+    if (!authEnabled) ctx.logger.warn('teams: TEAMS_AUTH=off: /api/messages accepts unauthenticated activities (Bot Framework Emulator only)');
     const refs = new ReferenceStore(ctx.store);
-    const connector = new TeamsConnector(adapter, appId, ctx.metrics, options.retry ?? DEFAULT_RETRY);
+    const connector = new TeamsConnector(adapter, appId, ctx.metrics, options.retry ?? DEFAULT_RETRY, undefined, !authEnabled);
     const messenger = new TeamsMessenger(ctx, refs, connector, options.chartUrl ? { chartUrl: options.chartUrl } : {});
     const coalescer = new UpdateCoalescer(options.cardUpdateIntervalMs ?? 1000, () => Date.now(), (key, err) =>
       ctx.logger.warn({ key, err }, 'teams: card update failed'),
     );
     const holder: { platform?: TeamsPlatform } = {};
     const bot = new TeamsBot({ ctx, refs, connector, messenger, coalescer, background: (work) => holder.platform?.track(work) });
-    const platform = new TeamsPlatform(adapter, bot, messenger, refs, connector, coalescer, appId !== '');
+    const platform = new TeamsPlatform(adapter, bot, messenger, refs, connector, coalescer, authEnabled);
     holder.platform = platform;
 
     adapter.onTurnError = async (context: TurnContext, err: unknown) => {
       const error = toAppError(err);
       ctx.logger.error({ err, type: context.activity?.type }, 'teams: turn failed');
-      ctx.metrics.interactions.inc({ platform: 'teams', kind: String(context.activity?.type ?? 'unknown'), outcome: error.code });
+      ctx.metrics.interactions.inc(interactionLabels('teams', context.activity?.type, error.code));
       // Whatever broke, the person gets a sentence in their language: an error card answer, or a reply.
       const locale = localeOf(context.activity ?? {}, ctx.config.DEFAULT_LOCALE);
       try {
@@ -85,7 +90,10 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContex
         ctx.logger.warn({ err: sendErr }, 'teams: could not report a failed turn');
       }
     };
-    mountMessages(ctx.http, adapter, (context) => bot.onTurn(context), ctx.logger);
+    mountMessages(ctx.http, adapter, (context) => bot.onTurn(context), ctx.logger, {
+      authEnabled,
+      allowedTenants: ctx.config.MICROSOFT_ALLOWED_TENANTS,
+    });
     ctx.messengers.register('teams', messenger);
     return platform;
   };

@@ -42,10 +42,12 @@ export interface MemoryState {
   /** collection → id → JSON. */
   records: Map<string, Map<string, string>>;
   jobs: Map<string, JobEntry>;
+  /** name → server secret (ensureSecret). */
+  secrets: Map<string, string>;
 }
 
 export function emptyState(): MemoryState {
-  return { rounds: new Map(), active: new Map(), nx: new Map(), records: new Map(), jobs: new Map() };
+  return { rounds: new Map(), active: new Map(), nx: new Map(), records: new Map(), jobs: new Map(), secrets: new Map() };
 }
 
 const FILE_VERSION = 1;
@@ -74,6 +76,8 @@ const FileSchema = z.object({
   nx: z.array(z.tuple([z.string(), z.number()])),
   records: z.array(z.tuple([z.string(), pairList])),
   jobs: z.array(z.tuple([z.string(), z.object({ json: z.string(), score: z.number() })])),
+  /** Missing in files written before server secrets were kept here. */
+  secrets: pairList.optional(),
 });
 type FileState = z.infer<typeof FileSchema>;
 
@@ -109,6 +113,7 @@ export function stateFromFile(text: string, roundKey: (tenant: string, id: strin
   state.active = new Map(file.active.map(([t, m]) => [t, new Map(m)]));
   state.nx = new Map(file.nx);
   state.records = new Map(file.records.map(([c, m]) => [c, new Map(m)]));
+  state.secrets = new Map(file.secrets ?? []);
   state.jobs = new Map(file.jobs);
   return state;
 }
@@ -134,6 +139,7 @@ export function stateToFile(state: MemoryState, now: number): string {
     nx: live(state.nx),
     records: [...state.records].map(([c, m]) => [c, [...m]]),
     jobs: [...state.jobs],
+    secrets: [...state.secrets],
   };
   return JSON.stringify(file);
 }

@@ -396,6 +396,15 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async ensureSecret(name: string, candidate: string): Promise<string> {
+    this.trip();
+    const stored = this.state.secrets.get(name);
+    if (stored !== undefined) return stored;
+    this.state.secrets.set(name, candidate);
+    this.changed();
+    return candidate;
+  }
+
   async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
     this.trip();
     let records = this.state.records.get(collection);

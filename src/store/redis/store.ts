@@ -257,6 +257,16 @@ export class RedisStore implements Store {
     return ok === 'OK';
   }
 
+  async ensureSecret(name: string, candidate: string): Promise<string> {
+    const key = this.keys.secret(name);
+    // SET NX decides between replicas starting at once; whoever lost reads the winner's value.
+    const created = await this.trip(() => this.client.set(key, candidate, 'NX'));
+    if (created === 'OK') return candidate;
+    const stored = await this.trip(() => this.client.get(key));
+    if (stored === null || stored.length === 0) throw new Error(`store secret ${name} vanished while being read`);
+    return stored;
+  }
+
   async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
     await this.trip(() => this.client.hset(this.keys.records(collection), id, JSON.stringify(value)));
   }

@@ -1,6 +1,7 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
 import type { Listeners } from './index.js';
 import { z } from 'zod';
+import { outcomeLabel } from '../../../app/metrics.js';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { assertCanRespond, assertWritable, isParticipant } from '../../../core/lifecycle.js';
@@ -123,7 +124,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
       });
     } catch (err) {
       const e = toAppError(err);
-      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: e.code.toLowerCase() });
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: outcomeLabel(e.code) });
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'vote failed');
       await tellUser(s, c, { text: e.userMessage(s.localeOf(c.tenant, c.roundId)) });
     }
@@ -192,7 +193,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
       else if (channel) await client.chat.postEphemeral({ channel, user: userId, text: payload.text ?? '' });
     } catch (err) {
       const e = toAppError(err);
-      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: e.code.toLowerCase() });
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: outcomeLabel(e.code) });
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'marking an action done failed');
       if (channel) await client.chat.postEphemeral({ channel, user: userId, text: esc(e.userMessage(s.localeOf(tenant, roundId))) });
     }

@@ -1,5 +1,6 @@
 // Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
 import type { Listeners } from './index.js';
+import { outcomeLabel } from '../../../app/metrics.js';
 import { toAppError, type ErrorCode } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { factorHeader } from '../../../core/views.js';
@@ -127,7 +128,7 @@ export function registerViews(app: Listeners, s: SlackContext): void {
       const e = toAppError(err);
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'saving an answer failed');
       const block = e.code === 'BAD_EVIDENCE_LINK' || e.code === 'TOO_MANY_EVIDENCE_LINKS' ? EVIDENCE_BLOCK : firstBlock;
-      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: e.code.toLowerCase() });
+      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: outcomeLabel(e.code) });
       await ack({ response_action: 'errors', errors: { [block]: e.userMessage(locale) } });
       return;
     }
