@@ -41,6 +41,13 @@ export const ConfigSchema = z
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
     PLAYGROUND: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    /** Who runs this deployment, named on the /about, /privacy and /terms pages (and in the Teams manifest). */
+    OPERATOR_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(100).optional()),
+    /** How people reach the operator about their data: an e-mail address or an https page. */
+    OPERATOR_CONTACT: z.preprocess(
+      emptyToUndefined,
+      z.union([z.email(), z.url({ protocol: /^https$/ })], { message: 'must be an e-mail address or an https:// address' }).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const slackAny = env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN || env.SLACK_CLIENT_ID;

@@ -11,6 +11,7 @@ import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
 import { registerModeRoutes } from './mode-routes.js';
+import { registerInfoPages } from './info-pages.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -117,6 +118,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
 
   registerReportRoutes(ctx);
   registerModeRoutes(ctx);
+  registerInfoPages(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

@@ -8,11 +8,20 @@ import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, Reminde
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
-import { cardBytes, MAX_CARD_BYTES } from './validate.js';
+import { cardMessageSize, MAX_REFRESH_USERS, TEAMS_MESSAGE_ADVICE } from './validate.js';
 
 export type { AdaptiveCard, CardAction, CardElement, CardVerb } from './types.js';
 export { CARD_VERBS, ADAPTIVE_CARD_VERSION } from './types.js';
-export { validateAdaptiveCard, cardBytes, MAX_CARD_BYTES } from './validate.js';
+export {
+  validateAdaptiveCard,
+  cardMessageSize,
+  teamsMessageSize,
+  teamsCardProblems,
+  withoutTeamsExtensions,
+  MAX_REFRESH_USERS,
+  TEAMS_MESSAGE_ADVICE,
+  TEAMS_MESSAGE_LIMIT,
+} from './validate.js';
 export { withSubmitFallbacks } from './fallbacks.js';
 export { renderStartForm, parseStartForm, StartFormError } from './start-form.js';
 
@@ -36,9 +45,6 @@ function inertModel<T>(value: T, ours: ReadonlySet<string>): T {
 
 const DIGEST_OWN_LINKS = new Set(['links', 'reportLinks', 'chart']);
 const NO_OWN_LINKS = new Set<string>();
-
-/** Teams refreshes a card automatically for at most 60 listed users. */
-export const MAX_REFRESH_USERS = 60;
 
 export interface FactorCardOptions {
   /** Teams users whose copy refreshes automatically (capped at 60 by Teams). */
@@ -99,8 +105,8 @@ export function renderFactorCard(view: FactorCardView, opts: FactorCardOptions =
 const MAX_LINE_CHARS = 500;
 const MAX_SECTION_LINES = 25;
 const MAX_LINK_CHARS = 400;
-/** Leave room for what Teams adds around the card. */
-const DIGEST_BUDGET_BYTES = MAX_CARD_BYTES - 4 * 1024;
+/** Digests aim at Microsoft's advice for the whole message (cardMessageSize counts the envelope too). */
+const DIGEST_BUDGET = TEAMS_MESSAGE_ADVICE;
 
 function clip(text: string, max = MAX_LINE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
@@ -195,7 +201,7 @@ export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } =
   let card = render();
   // Lines are already clipped; a very large toolkit or a long peer review can still overflow, so show fewer factors
   // and section lines (each saying how many more the report has) until it fits.
-  while (cardBytes(card) > DIGEST_BUDGET_BYTES && (limit > 1 || sectionLines > 1)) {
+  while (cardMessageSize(card) > DIGEST_BUDGET && (limit > 1 || sectionLines > 1)) {
     limit = Math.max(1, Math.floor(limit * 0.75));
     sectionLines = Math.max(1, Math.floor(sectionLines * 0.75));
     card = render();

@@ -3,7 +3,7 @@
 // verdicts and the peers' recommendations, an action reminder in a 1:1 chat with its Done button, and the app's removal.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CARD_BYTES, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
+import { TEAMS_MESSAGE_ADVICE, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
 import { t, tn } from '../../src/core/i18n.js';
 import type { DigestView } from '../../src/core/views.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
@@ -18,9 +18,9 @@ interface InvokeBody {
 }
 
 function expectValidCard(card: AdaptiveCard): void {
-  const { warnings, bytes } = validateAdaptiveCard(card);
+  const { warnings, size } = validateAdaptiveCard(card);
   expect(warnings).toEqual([]);
-  expect(bytes).toBeLessThan(MAX_CARD_BYTES);
+  expect(size).toBeLessThan(TEAMS_MESSAGE_ADVICE);
 }
 
 /** Every Action.Execute in a card (wherever it sits), without their Submit fallbacks. */

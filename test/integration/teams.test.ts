@@ -17,9 +17,9 @@ interface InvokeBody {
 }
 
 function expectValidCard(card: AdaptiveCard): void {
-  const { warnings, bytes } = validateAdaptiveCard(card);
+  const { warnings, size } = validateAdaptiveCard(card);
   expect(warnings).toEqual([]);
-  expect(bytes).toBeLessThan(80 * 1024);
+  expect(size).toBeLessThan(80 * 1024);
 }
 
 /** What Teams sends when the start form is submitted: the inputs' values (strings) merged into the action data. */
