@@ -13,6 +13,7 @@ import { cardMessageSize, MAX_REFRESH_USERS, TEAMS_MESSAGE_ADVICE } from './vali
 export type { AdaptiveCard, CardAction, CardElement, CardVerb } from './types.js';
 export { CARD_VERBS, ADAPTIVE_CARD_VERSION } from './types.js';
 export {
+  ACTIVITY_ENVELOPE_ALLOWANCE,
   validateAdaptiveCard,
   cardMessageSize,
   teamsMessageSize,

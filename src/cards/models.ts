@@ -69,7 +69,7 @@ export interface StartFormModel {
     | 'heading' | 'intro' | 'title' | 'toolkit' | 'locale' | 'mode' | 'participants' | 'participantsHint' | 'managers' | 'idsHint'
     | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
     | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30'
-    | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range1to50',
+    | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range1to50' | 'everyone',
     string
   >;
   values: {
@@ -77,6 +77,8 @@ export interface StartFormModel {
     packId: string;
     locale: string;
     mode: string;
+    /** "true" when everyone in the channel takes part: then no participant is listed on the form. */
+    everyone: string;
     /** Comma-separated ids for a multi-select, newline-separated for a text box. */
     participants: string;
     managers: string;
@@ -102,5 +104,10 @@ export interface StartFormModel {
   modes: { id: string; title: string }[];
   pacings: { id: string; title: string }[];
   weekdays: { id: string; title: string }[];
-  members: { id: string; title: string }[];
+  /**
+   * Where people are picked from: Teams' people picker (`directory`: the organisation's directory, so the form does not
+   * grow with the team; `choices` only names the people already filled in), a fixed list (the playground), or ids
+   * typed into text boxes (the Emulator).
+   */
+  people: { source: 'directory' | 'list' | 'typed'; dataset: string; choices: { id: string; title: string }[] };
 }

@@ -59,7 +59,7 @@ function isObject(v: unknown): v is Json {
  * The card without what only Teams knows (the top-level `msteams` and the people picker's `choices.data`), for the
  * official Adaptive Cards 1.5 schema and for renderers that predate them; `teamsCardProblems` checks those parts.
  */
-export function withoutTeamsExtensions<T extends AdaptiveCard | Json>(card: T): T {
+export function withoutTeamsExtensions<T extends AdaptiveCard | Json>(card: T, opts: { pickerChoice?: boolean } = {}): T {
   const visit = (node: unknown, top: boolean): unknown => {
     if (Array.isArray(node)) return node.map((n) => visit(n, false));
     if (!isObject(node)) return node;
@@ -68,6 +68,10 @@ export function withoutTeamsExtensions<T extends AdaptiveCard | Json>(card: T): 
       if (top && k === 'msteams') continue;
       if (k === 'choices.data' && node.type === 'Input.ChoiceSet') continue;
       out[k] = visit(v, false);
+    }
+    // A people picker's choices come from the directory; a renderer without it wants at least one to stand in.
+    if (opts.pickerChoice && node.type === 'Input.ChoiceSet' && 'choices.data' in node && Array.isArray(out.choices) && out.choices.length === 0) {
+      out.choices = [{ title: 'directory', value: 'directory' }];
     }
     return out;
   };
@@ -118,7 +122,7 @@ export function validateAdaptiveCard(card: AdaptiveCard | Json): { warnings: str
   const AC = adaptiveCards();
   const parsed = new AC.AdaptiveCard();
   const ctx = new AC.SerializationContext(AC.Versions.v1_5);
-  parsed.parse(withoutTeamsExtensions(card), ctx);
+  parsed.parse(withoutTeamsExtensions(card, { pickerChoice: true }), ctx);
   const warnings: string[] = [];
   for (let i = 0; i < ctx.eventCount; i++) warnings.push(ctx.getEventAt(i).message);
   for (const e of parsed.validateProperties().validationEvents) warnings.push(e.message);

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  // A message the platform refuses for its size (Teams: 413 MessageSizeTooBig); sending it again cannot help.
+  'MESSAGE_TOO_LARGE',
   'INTERNAL',
   // The toolkit's ways of working (peer review, action plan, baseline) and privacy requests; texts in modes.<locale>.yaml.
   'NOT_PEER_REVIEW',

@@ -3,11 +3,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { teamsCardProblems, withoutTeamsExtensions } from '../../src/cards/validate.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/schemas');
+
+// Both packages are CommonJS and set `exports.default` to their export, which is what their types describe.
+const AjvDraft04 = AjvDraft04Module.default;
+const addFormats = addFormatsModule.default;
 
 type Json = Record<string, unknown>;
 

@@ -111,9 +111,16 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     if (msg.type === 'text') return renderTextCard(msg.text ?? '') as Record<string, unknown>;
     if (msg.type === 'start-form') {
       const settings = JSON.parse(msg.text ?? '{}');
+      // The same form Teams gets, with the pretend colleagues as a fixed list where Teams has its people picker (the
+      // browser renderer has no directory to search).
+      const team = new Set(teamIds());
+      const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
+      const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
         packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
         locale: settings.locale ?? 'sv',
+        people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
+        everyone,
       }) as Record<string, unknown>;
     }
     // Cards, reminders and the welcome need counts and answer stats only: the answers are not read.
@@ -286,6 +293,8 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         // What the form has no field for (reviewers, minimum responses) comes from the values it was opened with.
         const proposed = messageId ? await formDefaults(messageId) : {};
         const settings = { ...proposed, ...parsed };
+        // "Everyone in this channel": the pretend team (the manager and visiting reviewers are not part of it).
+        if (settings.participants.length === 0) settings.participants = teamIds().filter((id) => !(settings.reviewers ?? []).includes(id));
         locale = settings.locale ?? locale;
         const names = Object.fromEntries(PEOPLE.map((p) => [p.id, p.name]));
         const round = await service.startRound({ tenant: PLAYGROUND_TENANT, platform: 'playground', settings, actor, names });

@@ -1,7 +1,8 @@
 // Proactive sends through the CloudAdapter: paced per conversation, retried, and 403s turned into dead references.
 import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { Metrics } from '../../app/metrics.js';
-import { inertMarkdown, type AdaptiveCard } from '../../cards/adaptive.js';
+import { ACTIVITY_ENVELOPE_ALLOWANCE, inertMarkdown, teamsMessageSize, TEAMS_MESSAGE_LIMIT, type AdaptiveCard } from '../../cards/adaptive.js';
+import { AppError } from '../../core/errors.js';
 import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
 
 /** The bot was uninstalled, blocked or disabled for this conversation; don't try again. */
@@ -10,6 +11,23 @@ export class ConversationGoneError extends Error {
     super(`conversation refused the bot (HTTP ${status})`, { cause });
     this.name = 'ConversationGoneError';
   }
+}
+
+/**
+ * Teams refused the message for its size (413 MessageSizeTooBig), or would have: we measure before sending. Sending
+ * it again cannot help; the caller says so to the person (see TeamsMessenger.tooLarge).
+ */
+export class MessageTooLargeError extends AppError {
+  constructor(readonly size: number | undefined, cause?: unknown) {
+    super('MESSAGE_TOO_LARGE', {}, { cause });
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** Refuses, before any call, a message Teams would refuse: its UTF-16 size with room for the connector's envelope. */
+function assertSendable(activity: Partial<Activity> | string): void {
+  const size = teamsMessageSize(typeof activity === 'string' ? { type: 'message', text: activity } : activity) + ACTIVITY_ENVELOPE_ALLOWANCE;
+  if (size > TEAMS_MESSAGE_LIMIT) throw new MessageTooLargeError(size);
 }
 
 export function cardActivity(card: AdaptiveCard, extra: Partial<Activity> = {}): Partial<Activity> {
@@ -52,6 +70,7 @@ export class TeamsConnector {
       const status = statusOf(err);
       this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'error' });
       if (status === 403) throw new ConversationGoneError(status, err);
+      if (status === 413) throw new MessageTooLargeError(undefined, err);
       throw err;
     }
   }
@@ -60,10 +79,12 @@ export class TeamsConnector {
   reply(context: TurnContext, activity: Partial<Activity> | string): Promise<ResourceResponse | undefined> {
     // Replies carry people's words (notes, names) and Teams renders them as markdown: no link we did not make.
     const safe = typeof activity === 'string' ? inertMarkdown(activity) : typeof activity.text === 'string' ? { ...activity, text: inertMarkdown(activity.text) } : activity;
+    assertSendable(safe);
     return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(safe));
   }
 
   updateInTurn(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    assertSendable(activity);
     return this.call(context.activity.conversation.id, 'updateActivity', async () => {
       await context.updateActivity(activity);
     });
@@ -71,6 +92,7 @@ export class TeamsConnector {
 
   /** Posts to a stored conversation (a channel post, or a 1:1 message). */
   async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    assertSendable(activity);
     let response: ResourceResponse | undefined;
     await this.proactive(ref, async (context) => {
       response = await this.call(ref.conversation?.id ?? '', 'sendActivity', () => context.sendActivity(activity));
@@ -96,6 +118,7 @@ export class TeamsConnector {
 
   /** Replaces an earlier message (the shared channel copy of a card). */
   async update(ref: Partial<ConversationReference>, activity: Partial<Activity> & { id: string }): Promise<void> {
+    assertSendable(activity);
     await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
         await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
