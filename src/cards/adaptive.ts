@@ -4,7 +4,8 @@ import type { ContentPack } from '../content/schema.js';
 import { t, tn } from '../core/i18n.js';
 import type { Action, Round } from '../core/model.js';
 import type { DigestView, FactorCardView, ReminderView, WelcomeView } from '../core/views.js';
-import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, ReminderCardModel } from './models.js';
+import type { FollowUpView } from '../core/peer-review.js';
+import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, FollowUpCardModel, ReminderCardModel } from './models.js';
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
@@ -206,6 +207,66 @@ export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } =
     limit = Math.max(1, Math.floor(limit * 0.75));
     sectionLines = Math.max(1, Math.floor(sectionLines * 0.75));
     card = render();
+  }
+  return card;
+}
+
+/** Lines per findings, recommendations or evidence list before the card starts shortening. */
+const FOLLOW_UP_LINES = 10;
+
+export function followUpCardModel(view: FollowUpView, maxLines = FOLLOW_UP_LINES, maxDetails = view.factors.length): FollowUpCardModel {
+  const { locale } = view;
+  let clipped = false;
+  const capped = (lines: string[]): string[] => {
+    if (lines.length <= maxLines) return lines;
+    clipped = true;
+    return [...lines.slice(0, maxLines), t(locale, 'cards.digest.moreLines', { count: lines.length - maxLines })];
+  };
+  const withDetails = view.factors.filter((f) => f.findings.length + f.recommendations.length + f.evidence.length > 0);
+  if (withDetails.length > maxDetails) clipped = true;
+  const details = withDetails.slice(0, maxDetails).map((f) => {
+    const sections: FollowUpCardModel['details'][number]['sections'] = [];
+    if (f.findings.length > 0) sections.push({ title: view.titles.findings, lines: capped(f.findings.map((x) => `• ${inertMarkdown(clip(x))}`)) });
+    if (f.recommendations.length > 0) sections.push({ title: view.titles.recommendations, lines: capped(f.recommendations.map((x) => `• ${inertMarkdown(clip(x))}`)) });
+    if (f.evidence.length > 0) {
+      // Our own link syntax around the team's checked links; one that could break it is shown as text.
+      sections.push({ title: view.titles.evidence, lines: capped(f.evidence.map((l) => `• ${markdownLink(l) ?? inertMarkdown(clip(l, MAX_LINK_CHARS))}`)) });
+    }
+    return { header: f.header, peerLine: f.peerLine, sections };
+  });
+  const notes = capped(view.notes.map((n) => `• ${inertMarkdown(clip(`${n.kind}${n.about ? ` (${n.about})` : ''}: ${n.text}`))}`));
+  const links = view.links
+    ? [
+        { label: t(locale, 'modes.report.openHtml'), url: view.links.html },
+        { label: t(locale, 'modes.report.downloadMd'), url: view.links.markdown },
+      ]
+    : [];
+  return {
+    title: inertMarkdown(clip(view.title, 200)),
+    intro: view.intro,
+    columns: view.columns,
+    rows: view.factors.map((f) => ({ header: f.header, self: f.self, peer: f.peer ?? '–', style: f.differs ? 'warning' : 'default' })),
+    details,
+    notesTitle: view.titles.notes,
+    notes,
+    more: clipped ? t(locale, 'report.digest.shortened') : null,
+    links,
+  };
+}
+
+/**
+ * The peer review's follow-up report as a card: both verdicts per factor in a Table (Adaptive Cards 1.5), then the
+ * panel's findings, recommendations and the team's evidence per factor, and the interviews held. A long review is
+ * shortened to Microsoft's advised message size, saying so; the links lead to the whole report.
+ */
+export function renderFollowUpCard(view: FollowUpView): AdaptiveCard {
+  let lines = FOLLOW_UP_LINES;
+  let details = view.factors.length;
+  let card = expand('follow-up-card', followUpCardModel(view, lines, details));
+  while (cardMessageSize(card) > TEAMS_MESSAGE_ADVICE && (lines > 1 || details > 0)) {
+    if (lines > 1) lines = Math.max(1, Math.floor(lines * 0.6));
+    else details = Math.floor(details * 0.6);
+    card = expand('follow-up-card', followUpCardModel(view, lines, details));
   }
   return card;
 }

@@ -111,3 +111,18 @@ export interface StartFormModel {
    */
   people: { source: 'directory' | 'list' | 'typed'; dataset: string; choices: { id: string; title: string }[] };
 }
+
+/** The peer review's follow-up report: both verdicts per factor in a table, then the panel's findings and recommendations. */
+export interface FollowUpCardModel {
+  title: string;
+  intro: string;
+  columns: { factor: string; self: string; peer: string };
+  /** `warning` where the team and the panel differ. */
+  rows: { header: string; self: string; peer: string; style: 'default' | 'warning' }[];
+  details: { header: string; peerLine: string | null; sections: { title: string; lines: string[] }[] }[];
+  notesTitle: string;
+  notes: string[];
+  /** What the card leaves out, pointing at the full report; null when it shows everything. */
+  more: string | null;
+  links: { label: string; url: string }[];
+}

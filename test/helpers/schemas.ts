@@ -60,7 +60,9 @@ function cardValidator(): ValidateFunction {
     const ajv = new Ajv({ allErrors: true, strict: false });
     ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as Json);
     addFormats(ajv);
-    card = ajv.compile(schema('adaptive-card-1.5.0.json'));
+    // The file names itself with draft-04's `id` although it declares draft-06, where the keyword is `$id`.
+    const { id, ...rest } = schema('adaptive-card-1.5.0.json');
+    card = ajv.compile({ ...rest, $id: String(id) });
   }
   return card;
 }

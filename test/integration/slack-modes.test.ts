@@ -177,6 +177,19 @@ describe('peer review and action plans in Slack', () => {
     expect(t_.slack.callsTo('chat.postMessage').map((c) => c.body.channel)).toEqual([REVIEWER]);
   });
 
+  it('/assess review report answers with the follow-up report in Block Kit: both verdicts per factor as fields, no Markdown', async () => {
+    const report = await command('review report');
+    expect(report.response_type).toBe('ephemeral');
+    expect(checkSurface('message', report as never)).toEqual([]);
+    const blocks = report.blocks as Json[];
+    expect((blocks[0]!.text as Json).text).toBe(t('sv', 'modes.report.title', { title: 'Kollegial granskning 2026' }));
+    const f01 = blocks.find((b) => b.type === 'section' && String((b.text as Json).text).startsWith('*01 · Offentliga åtaganden*'))!;
+    expect((f01.fields as Json[]).map((f) => f.text)).toEqual(['*Självskattning*\nDelvis', '*Kollegorna*\nInte på plats (1 av 1) :warning:']);
+    expect((f01.text as Json).text).toContain('• Anta en mångfaldsplan för ledningen.');
+    expect(JSON.stringify(report)).not.toMatch(/\|---|\*\*|"# /);
+    expect(JSON.stringify(report)).toContain('/followup/');
+  });
+
   it('the summary shows both verdicts, where they differ and the recommendations, within Block Kit\'s limits', async () => {
     t_.slack.clear();
     await command('close');

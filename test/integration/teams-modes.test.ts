@@ -181,6 +181,20 @@ describe('Teams: peer review, action plan and removal', () => {
     expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([t('sv', 'modes.review.recommendationSaved', { factor: '01 · Offentliga åtaganden' })]);
   });
 
+  it('assess review report answers with the follow-up report as a card: a Table of both verdicts, valid for Teams', async () => {
+    const c = fakeConnector();
+    await h.post(channelMessage(PEOPLE.cora, 'assess review report'));
+    const replies = c.posts(`${CHANNEL};messageid=`);
+    expect(replies).toHaveLength(1);
+    const card = cardOf(replies[0]!);
+    expectValidCard(card);
+    const table = card.body.find((e) => e.type === 'Table') as unknown as { rows: { cells: { items: { text: string }[] }[] }[] };
+    expect(table.rows[1]!.cells.map((x) => x.items[0]!.text)).toEqual(['01 · Offentliga åtaganden', 'Delvis', 'Inte på plats (1 av 1)']);
+    expect(textsOf(card)).toContain('• Anta en mångfaldsplan för ledningen.');
+    expect(JSON.stringify(card)).not.toMatch(/\|---|"# /);
+    expect((card.actions ?? []).map((a) => a.url)).toEqual([expect.stringContaining('/followup/'), expect.stringMatching(/\/followup\/.*\?format=md$/)]);
+  });
+
   it('the summary in the channel shows the team and the peers side by side, where they differ and the recommendations', async () => {
     const c = fakeConnector();
     await h.post(channelMessage(PEOPLE.cora, 'assess close'));

@@ -16,11 +16,14 @@ import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions, splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
+import { buildFollowUp } from '../../core/peer-review.js';
+import { followUpUrl } from '../../app/mode-routes.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
 import {
   parseStartForm,
   renderDigestCard,
   renderFactorCard,
+  renderFollowUpCard,
   renderReminderCard,
   renderStartForm,
   renderTextCard,
@@ -142,6 +145,11 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
       case 'welcome':
         return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
+      case 'follow-up': {
+        const full = await service.state(PLAYGROUND_TENANT, state.round.id);
+        const url = followUpUrl(ctx, PLAYGROUND_TENANT, state.round.id);
+        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } }) as Record<string, unknown>;
+      }
       case 'digest': {
         // A peer review's digest quotes the panel's findings, which are answers.
         const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
@@ -172,6 +180,9 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         managers: reply.defaults.managers.length > 0 ? reply.defaults.managers : PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id),
       };
       await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(defaults) });
+    } else if (reply.type === 'follow-up') {
+      // Rendered from the round when the page asks, like the digest, so it always shows the latest findings.
+      await post({ audience: as, ephemeral: true, type: 'follow-up', roundId: reply.round.id });
     } else {
       await post({
         audience: reply.visibility === 'channel' ? 'channel' : as,

@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { AppContext } from '../../app/build.js';
 import type { CommandContext, CommandReply } from '../../app/commands.js';
-import { parseStartForm, renderActionReminderCard, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
+import {
+  parseStartForm,
+  renderActionReminderCard,
+  renderDigestCard,
+  renderFollowUpCard,
+  renderStartForm,
+  renderTextCard,
+  type AdaptiveCard,
+} from '../../cards/adaptive.js';
 import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
 import type { Locale } from '../../content/schema.js';
@@ -255,8 +263,9 @@ export class TeamsBot {
         return;
       }
       case 'digest':
+      case 'follow-up':
         try {
-          await this.deps.connector.reply(turn.context, cardActivity(renderDigestCard(reply.view)));
+          await this.deps.connector.reply(turn.context, cardActivity(reply.type === 'digest' ? renderDigestCard(reply.view) : renderFollowUpCard(reply.view)));
         } catch (err) {
           if (!(err instanceof MessageTooLargeError)) throw err;
           // Asking again would be refused the same way: say so, and where everything is.

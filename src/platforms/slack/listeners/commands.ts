@@ -10,6 +10,7 @@ import { buildStartModal, type PackChoice } from '../modals/start-form.js';
 import { esc } from '../mrkdwn.js';
 import { SlashCommandSchema, tenantOfCommand } from '../payloads.js';
 import { sectionsFromLines } from '../render/blocks.js';
+import { renderFollowUp } from '../render/follow-up.js';
 
 /** A text reply as blocks (long lists stay whole), escaped so names and comments render literally. */
 export function textReply(text: string): { text: string; blocks: Record<string, unknown>[] } {
@@ -79,6 +80,11 @@ export function registerCommands(app: Listeners, s: SlackContext): void {
       case 'text':
         await send(s, respond, { response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...textReply(reply.text) });
         return;
+      case 'follow-up': {
+        const payload = renderFollowUp(reply.view);
+        await send(s, respond, { response_type: 'ephemeral', text: payload.text ?? '', blocks: payload.blocks as never });
+        return;
+      }
       case 'digest': {
         s.remember(reply.round);
         if (reply.visibility === 'ephemeral') {
