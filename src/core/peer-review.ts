@@ -140,7 +140,7 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
   }
   const tally = state.tallies.find((x) => x.factorId === factorId)!;
   const factor = state.pack.keyFactors.find((k) => k.id === factorId);
-  const lines = [`*${header(state, factorId)}*`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
+  const lines = [`**${header(state, factorId)}**`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
   if (!visible(round, tally)) return lines.join('\n');
   const labels = authorLabels(state, factorId);
   const answers = Object.entries(state.snapshot.answers[factorId] ?? {}).sort(([a], [b]) => (labels.get(a) ?? a).localeCompare(labels.get(b) ?? b));

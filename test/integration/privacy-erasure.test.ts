@@ -111,7 +111,7 @@ describe('privacy requests', () => {
     const anonCountsBefore = (await pg.store.getSnapshot('playground', anonymous))!.counts;
 
     expect(await pg.reply('u-bo', '/assess privacy erase u-cecilia confirm')).toContain('Bara samordnaren');
-    expect(await pg.reply('u-cora', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv /assess privacy erase u-cecilia confirm');
+    expect(await pg.reply('u-cora', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv `/assess privacy erase u-cecilia confirm`');
     expect((await mentions(['u-cecilia'])).length).toBeGreaterThan(0); // asking is not doing
     const done = await pg.reply('u-cora', '/assess privacy erase u-cecilia confirm');
     expect(done).toContain('Personen är raderad ur 2 omgångar: 2 svar borttagna, 3 röster avidentifierade');

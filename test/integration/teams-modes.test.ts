@@ -10,6 +10,11 @@ import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { dropPrefix } from '../helpers/world.js';
 import { BOT, CHANNEL, PEOPLE, SERVICE_URL, TENANT, cardAction, channelMessage, fixture, type Person } from '../fixtures/teams/activities.js';
 import { cardOf, fakeConnector, startApp, textsOf, type Harness } from '../fixtures/teams/harness.js';
+import { renderText } from '../../src/core/text-format.js';
+import { teamsDialect } from '../../src/platforms/teams/activity.js';
+
+/** How a channel reader writes the command, as the bot names it there. */
+const CHANNEL_DIALECT = teamsDialect({ conversationType: 'channel' });
 
 interface InvokeBody {
   statusCode: number;
@@ -156,14 +161,15 @@ describe('Teams: peer review, action plan and removal', () => {
       expect(((await h.post(cardAction(who, 'vote', { r: roundId, f, l }))).body as InvokeBody).statusCode).toBe(200);
     }
     const early = (await h.post(cardAction(reviewer, 'vote', { r: roundId, f: 'f01', l: 'in-place' }))).body as InvokeBody;
-    expect(early).toMatchObject({ statusCode: 400, value: { code: 'REVIEW_NOT_STARTED', message: t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lindqvist' }) } });
+    expect(early).toMatchObject({ statusCode: 400, value: { code: 'REVIEW_NOT_STARTED', message: renderText(t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lindqvist' }), { ...CHANNEL_DIALECT, markup: 'plain' }) } });
+    expect((early.value as { message: string }).message).toContain('startar den med @Assess assess review när');
     expect(await h.store.getCounts(TENANT, roundId, 'f01#peer')).toEqual({ 'in-place': 0, partly: 0, 'not-in-place': 0, 'dont-know': 0 });
   });
 
   it('phase two: the coordinator starts the review; the team is locked out and the reviewer votes and recommends', async () => {
     const c = fakeConnector();
     await h.post(channelMessage(PEOPLE.cora, 'assess review'));
-    expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([t('sv', 'modes.review.started', { count: 1 })]);
+    expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([renderText(t('sv', 'modes.review.started', { count: 1 }), CHANNEL_DIALECT)]);
     expect((await h.store.getRound(TENANT, roundId))!.reviewPhase).toBe('review');
 
     const locked = (await h.post(cardAction(PEOPLE.anna, 'vote', { r: roundId, f: 'f01', l: 'in-place' }))).body as InvokeBody;

@@ -154,11 +154,19 @@ describe('activity parsing', () => {
 describe('invokeResponseFor', () => {
   it('turns an AppError into the Universal Actions error shape with a localised message', () => {
     const error = new AppError('NOT_COORDINATOR', { coordinator: 'Cora' });
-    expect(invokeResponseFor({ kind: 'error', error, locale: 'sv' })).toEqual({
+    expect(invokeResponseFor({ kind: 'error', error, locale: 'sv' }, { conversationType: 'channel' })).toEqual({
       statusCode: 400,
       type: 'application/vnd.microsoft.error',
       value: { code: 'NOT_COORDINATOR', message: t('sv', 'errors.NOT_COORDINATOR', { coordinator: 'Cora' }) },
     });
-    expect(invokeResponseFor({ kind: 'message', text: 'ok' })).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(invokeResponseFor({ kind: 'message', text: 'ok' }, { conversationType: 'personal' })).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+  });
+
+  it('names the command as it is written where the card was pressed, in plain text (Teams shows it as such)', () => {
+    const error = new AppError('ROUND_NOT_FOUND');
+    const inChannel = invokeResponseFor({ kind: 'error', error, locale: 'en' }, { conversationType: 'channel' });
+    expect((inChannel.value as { message: string }).message).toBe("I can't find a round here. Start one with @Assess assess start.");
+    const inChat = invokeResponseFor({ kind: 'error', error, locale: 'sv' }, { conversationType: 'personal' });
+    expect((inChat.value as { message: string }).message).toBe('Jag hittar ingen omgång här. Starta en med assess start.');
   });
 });

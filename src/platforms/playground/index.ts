@@ -16,6 +16,7 @@ import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions, splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
+import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
 import { followUpUrl } from '../../app/mode-routes.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
@@ -33,6 +34,9 @@ import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName, teamIds } fr
 import { PLAYGROUND_MESSAGES, PlaygroundMessageSchema, playgroundPrivacySource, type PlaygroundMessage } from './timeline.js';
 
 const COLLECTION = PLAYGROUND_MESSAGES;
+
+/** The playground is typed into like Slack (`/assess …`) and draws the Adaptive Cards Teams gets, whose text is Markdown. */
+const PLAYGROUND_DIALECT: TextDialect = { command: '/assess', markup: 'markdown' };
 export { PlaygroundMessageSchema, type PlaygroundMessage };
 
 const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
@@ -111,7 +115,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(msg.text ?? '') as Record<string, unknown>;
+    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT)) as Record<string, unknown>;
     if (msg.type === 'start-form') {
       const settings = JSON.parse(msg.text ?? '{}');
       // The same form Teams gets, with the pretend colleagues as a fixed list where Teams has its people picker (the
@@ -335,7 +339,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     } catch (err) {
       const e = err instanceof z.ZodError ? new AppError('INVALID_INPUT', { detail: err.issues[0]?.message ?? '' }) : toAppError(err);
       if (e.code === 'INTERNAL') ctx.logger.error({ err }, 'playground action failed');
-      return reply.code(400).send({ ok: false, error: e.userMessage(locale) });
+      return reply.code(400).send({ ok: false, error: renderText(e.userMessage(locale), { ...PLAYGROUND_DIALECT, markup: 'plain' }) });
     }
   });
 

@@ -14,6 +14,7 @@ import {
 } from '../../cards/adaptive.js';
 import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
+import { renderText } from '../../core/text-format.js';
 import type { Locale } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
@@ -33,6 +34,7 @@ import {
   localeOf,
   SubmitValueSchema,
   teamIdOf,
+  teamsDialect,
   tenantOf,
   VoteDataSchema,
 } from './activity.js';
@@ -55,17 +57,19 @@ export interface AdaptiveCardInvokeResponse {
   value: unknown;
 }
 
-export function invokeResponseFor(result: CardActionResult): AdaptiveCardInvokeResponse {
+/** Teams shows an invoke's message or error as plain text, in the conversation where the card was pressed. */
+export function invokeResponseFor(result: CardActionResult, conversation: Parameters<typeof teamsDialect>[0]): AdaptiveCardInvokeResponse {
+  const plain = (text: string) => renderText(text, { ...teamsDialect(conversation), markup: 'plain' });
   switch (result.kind) {
     case 'card':
       return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
     case 'message':
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.text };
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: plain(result.text) };
     case 'error':
       return {
         statusCode: 400,
         type: 'application/vnd.microsoft.error',
-        value: { code: result.error.code, message: result.error.userMessage(result.locale) },
+        value: { code: result.error.code, message: plain(result.error.userMessage(result.locale)) },
       };
   }
 }
@@ -126,7 +130,7 @@ export class TeamsBot {
     this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
     if (turn.activity.type === ActivityTypes.Invoke) {
       const error = new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') });
-      await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }));
+      await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }, turn.activity.conversation));
     }
   }
 
@@ -289,7 +293,7 @@ export class TeamsBot {
     const result = parsed.success
       ? await this.cardAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke')
       : ({ kind: 'error', error: new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') }), locale: turn.locale } as const);
-    await this.sendInvokeResponse(turn, invokeResponseFor(result));
+    await this.sendInvokeResponse(turn, invokeResponseFor(result, turn.activity.conversation));
   }
 
   /** Clients without Universal Actions send Action.Submit: the same data, as a message whose value carries the verb. */

@@ -3,6 +3,8 @@ import { CardFactory, TurnContext, type Activity, type CloudAdapter, type Conver
 import type { Metrics } from '../../app/metrics.js';
 import { ACTIVITY_ENVELOPE_ALLOWANCE, inertMarkdown, teamsMessageSize, TEAMS_MESSAGE_LIMIT, type AdaptiveCard } from '../../cards/adaptive.js';
 import { AppError } from '../../core/errors.js';
+import { renderText } from '../../core/text-format.js';
+import { teamsDialect } from './activity.js';
 import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
 
 /** The bot was uninstalled, blocked or disabled for this conversation; don't try again. */
@@ -28,6 +30,16 @@ export class MessageTooLargeError extends AppError {
 function assertSendable(activity: Partial<Activity> | string): void {
   const size = teamsMessageSize(typeof activity === 'string' ? { type: 'message', text: activity } : activity) + ACTIVITY_ENVELOPE_ALLOWANCE;
   if (size > TEAMS_MESSAGE_LIMIT) throw new MessageTooLargeError(size);
+}
+
+/**
+ * A message's text in Teams' syntax and command form (see core/text-format.ts), with no link we did not make: texts
+ * carry people's words (notes, names) and Teams renders them as Markdown.
+ */
+function teamsText(activity: Partial<Activity> | string, dialect: ReturnType<typeof teamsDialect>): Partial<Activity> | string {
+  const render = (text: string) => inertMarkdown(renderText(text, dialect));
+  if (typeof activity === 'string') return render(activity);
+  return typeof activity.text === 'string' ? { ...activity, text: render(activity.text) } : activity;
 }
 
 export function cardActivity(card: AdaptiveCard, extra: Partial<Activity> = {}): Partial<Activity> {
@@ -77,8 +89,7 @@ export class TeamsConnector {
 
   /** Sends within a live turn (replies). */
   reply(context: TurnContext, activity: Partial<Activity> | string): Promise<ResourceResponse | undefined> {
-    // Replies carry people's words (notes, names) and Teams renders them as markdown: no link we did not make.
-    const safe = typeof activity === 'string' ? inertMarkdown(activity) : typeof activity.text === 'string' ? { ...activity, text: inertMarkdown(activity.text) } : activity;
+    const safe = teamsText(activity, teamsDialect(context.activity.conversation, context.activity.channelId));
     assertSendable(safe);
     return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(safe));
   }
@@ -91,7 +102,8 @@ export class TeamsConnector {
   }
 
   /** Posts to a stored conversation (a channel post, or a 1:1 message). */
-  async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+  async send(ref: Partial<ConversationReference>, message: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    const activity = teamsText(message, teamsDialect(ref.conversation, ref.channelId)) as Partial<Activity>;
     assertSendable(activity);
     let response: ResourceResponse | undefined;
     await this.proactive(ref, async (context) => {
