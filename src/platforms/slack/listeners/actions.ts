@@ -12,6 +12,7 @@ import { buildAnswerModal } from '../modals/answer-form.js';
 import { ActionDoneValueSchema, BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';
 import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } from '../render/factor-card.js';
 import { ACTION_DONE_ACTION, OPEN_CARD_ACTION, renderActionReminder } from '../render/messages.js';
+import { withFreshBlockIds } from '../render/blocks.js';
 import type { CountedWebClient } from '../web-client.js';
 import { slackText } from '../mrkdwn.js';
 
@@ -185,7 +186,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
       if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
       const { round: updated, action } = await s.app.service.completeAction(tenant, round.channel.id, { id: userId }, actionId);
       const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
-      const payload = renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice });
+      const payload = withFreshBlockIds(renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice }));
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: 'ok' });
       if (channel && ts) await client.chat.update({ channel, ts, text: payload.text ?? '', blocks: payload.blocks as never });
       else if (channel) await client.chat.postEphemeral({ channel, user: userId, text: payload.text ?? '' });
