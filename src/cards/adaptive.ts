@@ -292,12 +292,14 @@ export function actionReminderCardModel(
   pack: Pick<ContentPack, 'keyFactors'>,
   actions: Action[],
   opts: { notice?: string } = {},
+  shown = actions.length,
 ): ActionReminderCardModel {
   const locale = round.locale;
+  const more = actions.length - shown;
   return {
     // The heading names the actions by id; each one's full line follows.
     text: opts.notice ?? tn(locale, 'modes.reminder.action', actions.length, { list: actions.map((a) => a.id).join(', ') }),
-    actions: actions.map((a) => ({
+    actions: actions.slice(0, shown).map((a) => ({
       line: clip(actionLine(locale, round, a, { withFactor: factorLabel(pack, a.factorId) })),
       hint: t(locale, 'cards.actionReminder.hint', { id: a.id }),
       done: t(locale, 'cards.actionReminder.done'),
@@ -305,17 +307,28 @@ export function actionReminderCardModel(
       a: a.id,
       open: a.status === 'open',
     })),
+    more: more > 0 ? t(locale, 'cards.actionReminder.more', { count: more }) : null,
   };
 }
 
-/** A 1:1 reminder of action-plan actions, each with a "Done" button (Universal Action `action-done`, Submit fallback). */
+/**
+ * A 1:1 reminder of action-plan actions, each with a "Done" button (Universal Action `action-done`, Submit fallback).
+ * Someone owning a long plan gets as many as fit Microsoft's advised message size, and how to see the rest.
+ */
 export function renderActionReminderCard(
   round: Round,
   pack: Pick<ContentPack, 'keyFactors'>,
   actions: Action[],
   opts: { notice?: string } = {},
 ): AdaptiveCard {
-  return withSubmitFallbacks(expand('action-reminder-card', inertModel(actionReminderCardModel(round, pack, actions, opts), NO_OWN_LINKS)));
+  const render = (shown: number) => withSubmitFallbacks(expand('action-reminder-card', inertModel(actionReminderCardModel(round, pack, actions, opts, shown), NO_OWN_LINKS)));
+  let shown = actions.length;
+  let card = render(shown);
+  while (cardMessageSize(card) > TEAMS_MESSAGE_ADVICE && shown > 1) {
+    shown = Math.max(1, Math.floor(shown * 0.75));
+    card = render(shown);
+  }
+  return card;
 }
 
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {

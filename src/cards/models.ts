@@ -53,6 +53,8 @@ export interface ActionReminderCardModel {
   text: string;
   /** Done actions keep their line (marked done) and lose the button. */
   actions: { line: string; hint: string; done: string; r: string; a: string; open: boolean }[];
+  /** How many more actions there are than the card has room for, and where to see them; null when all are shown. */
+  more: string | null;
 }
 
 export interface WelcomeCardModel {
