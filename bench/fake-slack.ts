@@ -8,6 +8,8 @@ import { decodeSlackBody } from '../test/helpers/slack-body.js';
 export interface FakeCall {
   method: string;
   body: Record<string, unknown>;
+  /** The Authorization header: which token made the call (the bot's, or Socket Mode's app-level token). */
+  authorization?: string;
   /** HTTP status we answered with; undefined while held or when the caller went away first. */
   status?: number;
   /** True when we answered 200 with `ok: true`: the call took effect, as far as the caller can know. */
@@ -51,6 +53,8 @@ export class FakeSlackApi {
   hold: ((call: FakeCall) => boolean) | null = null;
   /** A failure for the calls this picks (after `failNext`'s queue): e.g. only direct messages, only the second one. */
   failIf: ((call: FakeCall) => FakeReply | null) | null = null;
+  /** Answers for methods this fake does not know itself (e.g. Socket Mode's apps.connections.open, see test/helpers). */
+  readonly handlers = new Map<string, (call: FakeCall) => Json>();
   private readonly held: (() => void)[] = [];
   private readonly failures = new Map<string, FakeReply[]>();
   private readonly received = new Map<string, number>();
@@ -192,7 +196,8 @@ export class FakeSlackApi {
     if (!m) return send(404, { ok: false, error: 'unknown_url' });
     const method = m[1]!;
     const body = decodeSlackBody(raw, req.headers['content-type']);
-    const call: FakeCall = { method, body, ok: false, aborted: false };
+    const auth = req.headers.authorization;
+    const call: FakeCall = { method, body, ok: false, aborted: false, ...(auth ? { authorization: auth } : {}) };
     this.received.set(method, (this.received.get(method) ?? 0) + 1);
     if (this.keepCalls) this.calls.push(call);
     // A caller that dies while we wait (a killed bot) never got an answer: the call did not happen for it.
@@ -216,7 +221,7 @@ export class FakeSlackApi {
       this.notify();
       return;
     }
-    const answer = this.answer(method, body);
+    const answer = this.handlers.get(method)?.(call) ?? this.answer(method, body);
     call.status = 200;
     call.ok = answer.ok === true;
     if (call.ok) this.okCounts.set(method, (this.okCounts.get(method) ?? 0) + 1);

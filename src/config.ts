@@ -79,6 +79,13 @@ export const ConfigSchema = z
     /** Teams tenant ids allowed to use the bot, comma-separated; activities from any other tenant are refused. */
     MICROSOFT_ALLOWED_TENANTS: commaList(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'each entry must be a tenant id')),
     PLAYGROUND: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+    /** Who runs this deployment, named on the /about, /privacy and /terms pages (and in the Teams manifest). */
+    OPERATOR_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(100).optional()),
+    /** How people reach the operator about their data: an e-mail address or an https page. */
+    OPERATOR_CONTACT: z.preprocess(
+      emptyToUndefined,
+      z.union([z.email(), z.url({ protocol: /^https$/ })], { message: 'must be an e-mail address or an https:// address' }).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const slackAny = env.SLACK_BOT_TOKEN || env.SLACK_APP_TOKEN || env.SLACK_CLIENT_ID;

@@ -1,4 +1,4 @@
-// Builds the Teams app package (manifest.json + icons in a zip) to upload in Teams or the Developer Portal.
+// Builds the Teams app package (manifest.json, its Swedish localization and the icons in a zip) to upload in Teams or the Developer Portal.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -10,14 +10,28 @@ const EnvSchema = z.object({
   MICROSOFT_APP_ID: z.guid({ message: 'MICROSOFT_APP_ID must be the bot\'s Microsoft App ID (a GUID)' }),
   PUBLIC_URL: z.url({ message: 'PUBLIC_URL must be the https address Teams reaches the bot at' }).refine((u) => u.startsWith('https://'), 'PUBLIC_URL must use https'),
   APP_VERSION: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
+  // The manifest's developer.name allows 32 characters (schema v1.22); a longer name would have the upload refused.
+  OPERATOR_NAME: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(32, { message: 'OPERATOR_NAME is the developer name in the Teams manifest: at most 32 characters' }).optional(),
+  ),
 });
 
-/** Fills the `${{NAME}}` placeholders; an unknown placeholder is an error rather than a broken package. */
+/** Shown as the app's developer when OPERATOR_NAME is not set. */
+export const DEFAULT_DEVELOPER_NAME = 'Integrating Cities Assess';
+
+/** The localization files the manifest names (localizationInfo), shipped next to it in the zip. */
+export const LOCALIZATION_FILES = ['sv.json'] as const;
+
+/**
+ * Fills the `${{NAME}}` placeholders, which all sit inside JSON strings: values are escaped for that (an operator's
+ * name with a quote stays one string). An unknown placeholder is an error rather than a broken package.
+ */
 export function fillManifest(template: string, values: Record<string, string>): Record<string, unknown> {
   const filled = template.replace(/\$\{\{(\w+)\}\}/g, (whole, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`manifest placeholder ${whole} has no value`);
-    return v;
+    return JSON.stringify(v).slice(1, -1);
   });
   return JSON.parse(filled) as Record<string, unknown>;
 }
@@ -32,9 +46,12 @@ export function buildPackage(env: Record<string, string | undefined>): { zip: Ui
     PUBLIC_URL: publicUrl,
     PUBLIC_HOST: new URL(publicUrl).host,
     APP_VERSION: parsed.data.APP_VERSION ?? pkg.version,
+    DEVELOPER_NAME: parsed.data.OPERATOR_NAME ?? DEFAULT_DEVELOPER_NAME,
   });
+  const localizations = Object.fromEntries(LOCALIZATION_FILES.map((f) => [f, readFileSync(join(HERE, f))]));
   const zip = zipSync({
     'manifest.json': new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+    ...localizations,
     'color.png': readFileSync(join(HERE, 'color.png')),
     'outline.png': readFileSync(join(HERE, 'outline.png')),
   });

@@ -12,6 +12,7 @@ import { registerReportRoutes } from '../reports/routes.js';
 import { CommandRouter } from './commands.js';
 import { BODY_LIMITS, installHttpLimits } from './http-limits.js';
 import { registerModeRoutes } from './mode-routes.js';
+import { registerInfoPages } from './info-pages.js';
 import { createLogger, type Logger } from './logger.js';
 import { MessengerHub } from './messenger-hub.js';
 import { createMetrics, jobLabels, type Metrics } from './metrics.js';
@@ -121,6 +122,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   registerReportRoutes(ctx);
   registerModeRoutes(ctx);
   registerPrivacyRoutes(ctx);
+  registerInfoPages(ctx);
 
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(ctx);

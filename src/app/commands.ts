@@ -8,6 +8,7 @@ import type { Messenger } from '../core/ports.js';
 import { digestReadOptions, type Actor, type AssessmentService, type RoundState } from '../core/service.js';
 import { defaultSettings, type RoundSettings } from '../core/settings.js';
 import { buildDigest, type DigestOptions, type DigestView } from '../core/views.js';
+import type { FollowUpView } from '../core/peer-review.js';
 import { ModeCommands } from './mode-commands.js';
 import { PrivacyCommands } from './privacy-commands.js';
 import type { PrivacyExportLinks } from './privacy-export-links.js';
@@ -66,7 +67,9 @@ export interface CommandContext {
 export type CommandReply =
   | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel' }
   | { type: 'start-form'; defaults: RoundSettings }
-  | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' };
+  | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' }
+  /** The peer review's follow-up report, rendered natively by each platform (its links lead to the whole document). */
+  | { type: 'follow-up'; view: FollowUpView; round: Round; visibility: 'ephemeral' };
 
 export interface CommandDeps {
   service: AssessmentService;

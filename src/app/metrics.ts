@@ -46,6 +46,7 @@ export const OUTCOME_LABELS = [
   'refused',
   'text',
   'start-form',
+  'follow-up',
   'digest',
   ...ERROR_CODES.map((c) => c.toLowerCase() as Lowercase<ErrorCode>),
   'other',

@@ -5,7 +5,7 @@ import { buildHistory, historyTable } from '../core/history.js';
 import { t } from '../core/i18n.js';
 import { displayName, hasOwnKey, ownValue } from '../core/own.js';
 import { REVIEW_NOTE_KINDS, type ReviewNoteKind, type Round } from '../core/model.js';
-import { followUpMarkdown, panelOf, peerFactorId, selfAssessmentText } from '../core/peer-review.js';
+import { buildFollowUp, panelOf, peerFactorId, selfAssessmentText } from '../core/peer-review.js';
 import type { AssessmentService } from '../core/service.js';
 import type { Messenger } from '../core/ports.js';
 import type { CommandContext, CommandReply } from './commands.js';
@@ -125,10 +125,11 @@ export class ModeCommands {
       }
       case 'report':
       case 'rapport': {
-        const state = await this.service.state(ctx.tenant, round.id);
         if (round.mode !== 'peer-review') throw new AppError('NOT_PEER_REVIEW', { mode: t(locale, `modes.${round.mode}`) });
-        const link = t(locale, 'modes.review.reportLink', { url: followUpUrl(this.host, ctx.tenant, round.id) });
-        return text(clipReply(locale, `${link}\n\n${followUpMarkdown(state, this.service.nowIso())}`));
+        const state = await this.service.state(ctx.tenant, round.id);
+        const url = followUpUrl(this.host, ctx.tenant, round.id);
+        const view = { ...buildFollowUp(state, this.service.nowIso()), links: { html: url, markdown: `${url}?format=md` } };
+        return { type: 'follow-up', view, round, visibility: 'ephemeral' };
       }
       default:
         return text(t(locale, 'modes.review.usage'));

@@ -4,13 +4,17 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { toAppError } from '../core/errors.js';
 import { buildHistory } from '../core/history.js';
-import { followUpMarkdown } from '../core/peer-review.js';
+import { buildFollowUp } from '../core/peer-review.js';
+import { FOLLOW_UP_CSP, followUpHtml, followUpMarkdown } from '../reports/follow-up.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import type { AppContext } from './build.js';
 import { checkSignedLink } from './link-guard.js';
 
-/** `text` shows in the browser; `md` downloads the Markdown file (for a wiki, an e-mail or a council paper). */
-const FollowUpQuery = z.object({ format: z.enum(['text', 'md']).default('text') });
+/**
+ * `html` (the default) is the page to read and print; `md` downloads the Markdown file (for a wiki, an e-mail or a
+ * council paper); `text` shows that Markdown in the browser, as links handed out before the HTML page did.
+ */
+const FollowUpQuery = z.object({ format: z.enum(['html', 'md', 'text']).default('html') });
 
 function privateHeaders(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
@@ -54,8 +58,12 @@ export function registerModeRoutes(ctx: AppContext): void {
     try {
       const state = await ctx.service.state(tenant, roundId);
       if (state.round.mode !== 'peer-review') return reply.code(404).send();
-      const markdown = followUpMarkdown(state, ctx.service.nowIso());
+      const view = buildFollowUp(state, ctx.service.nowIso());
       privateHeaders(reply);
+      if (query.data.format === 'html') {
+        return reply.type('text/html; charset=utf-8').header('content-security-policy', FOLLOW_UP_CSP).header('x-robots-tag', 'noindex, nofollow').send(followUpHtml(view));
+      }
+      const markdown = followUpMarkdown(view);
       if (query.data.format === 'md') {
         return reply.type('text/markdown; charset=utf-8').header('content-disposition', `attachment; filename="follow-up-${roundId.replace(/[^A-Za-z0-9._-]/g, '_')}.md"`).send(markdown);
       }

@@ -10,6 +10,7 @@ import type { PrivacyAuditEntry } from '../core/privacy-access.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import { playgroundPrivacySource } from '../platforms/playground/timeline.js';
 import { openCliStore, type CliStore, type Writable } from './cli-store.js';
+import { CLI_DIALECT, renderText } from '../core/text-format.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -51,7 +52,7 @@ export async function runHistoryCommand(args: string[], out: Writable, err: Writ
     }
     return 0;
   } catch (e) {
-    err.write(`${toAppError(e).userMessage(locale)}\n`);
+    err.write(`${renderText(toAppError(e).userMessage(locale), CLI_DIALECT)}\n`);
     return 1;
   } finally {
     await opened.store.close();
@@ -105,7 +106,7 @@ export async function runPrivacyCommand(args: string[], out: Writable, err: Writ
     }
     return 0;
   } catch (e) {
-    err.write(`${toAppError(e).userMessage(locale)}\n`);
+    err.write(`${renderText(toAppError(e).userMessage(locale), CLI_DIALECT)}\n`);
     return 1;
   } finally {
     await opened.store.close();

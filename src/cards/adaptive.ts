@@ -4,15 +4,26 @@ import type { ContentPack } from '../content/schema.js';
 import { t, tn } from '../core/i18n.js';
 import type { Action, Round } from '../core/model.js';
 import type { DigestView, FactorCardView, ReminderView, WelcomeView } from '../core/views.js';
-import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, ReminderCardModel } from './models.js';
+import type { FollowUpView } from '../core/peer-review.js';
+import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, FollowUpCardModel, ReminderCardModel } from './models.js';
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
-import { cardBytes, MAX_CARD_BYTES } from './validate.js';
+import { cardMessageSize, MAX_REFRESH_USERS, TEAMS_MESSAGE_ADVICE } from './validate.js';
 
 export type { AdaptiveCard, CardAction, CardElement, CardVerb } from './types.js';
 export { CARD_VERBS, ADAPTIVE_CARD_VERSION } from './types.js';
-export { validateAdaptiveCard, cardBytes, MAX_CARD_BYTES } from './validate.js';
+export {
+  ACTIVITY_ENVELOPE_ALLOWANCE,
+  validateAdaptiveCard,
+  cardMessageSize,
+  teamsMessageSize,
+  teamsCardProblems,
+  withoutTeamsExtensions,
+  MAX_REFRESH_USERS,
+  TEAMS_MESSAGE_ADVICE,
+  TEAMS_MESSAGE_LIMIT,
+} from './validate.js';
 export { withSubmitFallbacks } from './fallbacks.js';
 export { renderStartForm, parseStartForm, StartFormError } from './start-form.js';
 
@@ -36,9 +47,6 @@ function inertModel<T>(value: T, ours: ReadonlySet<string>): T {
 
 const DIGEST_OWN_LINKS = new Set(['links', 'reportLinks', 'chart']);
 const NO_OWN_LINKS = new Set<string>();
-
-/** Teams refreshes a card automatically for at most 60 listed users. */
-export const MAX_REFRESH_USERS = 60;
 
 export interface FactorCardOptions {
   /** Teams users whose copy refreshes automatically (capped at 60 by Teams). */
@@ -99,8 +107,8 @@ export function renderFactorCard(view: FactorCardView, opts: FactorCardOptions =
 const MAX_LINE_CHARS = 500;
 const MAX_SECTION_LINES = 25;
 const MAX_LINK_CHARS = 400;
-/** Leave room for what Teams adds around the card. */
-const DIGEST_BUDGET_BYTES = MAX_CARD_BYTES - 4 * 1024;
+/** Digests aim at Microsoft's advice for the whole message (cardMessageSize counts the envelope too). */
+const DIGEST_BUDGET = TEAMS_MESSAGE_ADVICE;
 
 function clip(text: string, max = MAX_LINE_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
@@ -195,10 +203,70 @@ export function renderDigestCard(view: DigestView, opts: { chartUrl?: string } =
   let card = render();
   // Lines are already clipped; a very large toolkit or a long peer review can still overflow, so show fewer factors
   // and section lines (each saying how many more the report has) until it fits.
-  while (cardBytes(card) > DIGEST_BUDGET_BYTES && (limit > 1 || sectionLines > 1)) {
+  while (cardMessageSize(card) > DIGEST_BUDGET && (limit > 1 || sectionLines > 1)) {
     limit = Math.max(1, Math.floor(limit * 0.75));
     sectionLines = Math.max(1, Math.floor(sectionLines * 0.75));
     card = render();
+  }
+  return card;
+}
+
+/** Lines per findings, recommendations or evidence list before the card starts shortening. */
+const FOLLOW_UP_LINES = 10;
+
+export function followUpCardModel(view: FollowUpView, maxLines = FOLLOW_UP_LINES, maxDetails = view.factors.length): FollowUpCardModel {
+  const { locale } = view;
+  let clipped = false;
+  const capped = (lines: string[]): string[] => {
+    if (lines.length <= maxLines) return lines;
+    clipped = true;
+    return [...lines.slice(0, maxLines), t(locale, 'cards.digest.moreLines', { count: lines.length - maxLines })];
+  };
+  const withDetails = view.factors.filter((f) => f.findings.length + f.recommendations.length + f.evidence.length > 0);
+  if (withDetails.length > maxDetails) clipped = true;
+  const details = withDetails.slice(0, maxDetails).map((f) => {
+    const sections: FollowUpCardModel['details'][number]['sections'] = [];
+    if (f.findings.length > 0) sections.push({ title: view.titles.findings, lines: capped(f.findings.map((x) => `• ${inertMarkdown(clip(x))}`)) });
+    if (f.recommendations.length > 0) sections.push({ title: view.titles.recommendations, lines: capped(f.recommendations.map((x) => `• ${inertMarkdown(clip(x))}`)) });
+    if (f.evidence.length > 0) {
+      // Our own link syntax around the team's checked links; one that could break it is shown as text.
+      sections.push({ title: view.titles.evidence, lines: capped(f.evidence.map((l) => `• ${markdownLink(l) ?? inertMarkdown(clip(l, MAX_LINK_CHARS))}`)) });
+    }
+    return { header: f.header, peerLine: f.peerLine, sections };
+  });
+  const notes = capped(view.notes.map((n) => `• ${inertMarkdown(clip(`${n.kind}${n.about ? ` (${n.about})` : ''}: ${n.text}`))}`));
+  const links = view.links
+    ? [
+        { label: t(locale, 'modes.report.openHtml'), url: view.links.html },
+        { label: t(locale, 'modes.report.downloadMd'), url: view.links.markdown },
+      ]
+    : [];
+  return {
+    title: inertMarkdown(clip(view.title, 200)),
+    intro: view.intro,
+    columns: view.columns,
+    rows: view.factors.map((f) => ({ header: f.header, self: f.self, peer: f.peer ?? '–', style: f.differs ? 'warning' : 'default' })),
+    details,
+    notesTitle: view.titles.notes,
+    notes,
+    more: clipped ? t(locale, 'report.digest.shortened') : null,
+    links,
+  };
+}
+
+/**
+ * The peer review's follow-up report as a card: both verdicts per factor in a Table (Adaptive Cards 1.5), then the
+ * panel's findings, recommendations and the team's evidence per factor, and the interviews held. A long review is
+ * shortened to Microsoft's advised message size, saying so; the links lead to the whole report.
+ */
+export function renderFollowUpCard(view: FollowUpView): AdaptiveCard {
+  let lines = FOLLOW_UP_LINES;
+  let details = view.factors.length;
+  let card = expand('follow-up-card', followUpCardModel(view, lines, details));
+  while (cardMessageSize(card) > TEAMS_MESSAGE_ADVICE && (lines > 1 || details > 0)) {
+    if (lines > 1) lines = Math.max(1, Math.floor(lines * 0.6));
+    else details = Math.floor(details * 0.6);
+    card = expand('follow-up-card', followUpCardModel(view, lines, details));
   }
   return card;
 }
@@ -224,12 +292,14 @@ export function actionReminderCardModel(
   pack: Pick<ContentPack, 'keyFactors'>,
   actions: Action[],
   opts: { notice?: string } = {},
+  shown = actions.length,
 ): ActionReminderCardModel {
   const locale = round.locale;
+  const more = actions.length - shown;
   return {
     // The heading names the actions by id; each one's full line follows.
     text: opts.notice ?? tn(locale, 'modes.reminder.action', actions.length, { list: actions.map((a) => a.id).join(', ') }),
-    actions: actions.map((a) => ({
+    actions: actions.slice(0, shown).map((a) => ({
       line: clip(actionLine(locale, round, a, { withFactor: factorLabel(pack, a.factorId) })),
       hint: t(locale, 'cards.actionReminder.hint', { id: a.id }),
       done: t(locale, 'cards.actionReminder.done'),
@@ -237,17 +307,28 @@ export function actionReminderCardModel(
       a: a.id,
       open: a.status === 'open',
     })),
+    more: more > 0 ? t(locale, 'cards.actionReminder.more', { count: more }) : null,
   };
 }
 
-/** A 1:1 reminder of action-plan actions, each with a "Done" button (Universal Action `action-done`, Submit fallback). */
+/**
+ * A 1:1 reminder of action-plan actions, each with a "Done" button (Universal Action `action-done`, Submit fallback).
+ * Someone owning a long plan gets as many as fit Microsoft's advised message size, and how to see the rest.
+ */
 export function renderActionReminderCard(
   round: Round,
   pack: Pick<ContentPack, 'keyFactors'>,
   actions: Action[],
   opts: { notice?: string } = {},
 ): AdaptiveCard {
-  return withSubmitFallbacks(expand('action-reminder-card', inertModel(actionReminderCardModel(round, pack, actions, opts), NO_OWN_LINKS)));
+  const render = (shown: number) => withSubmitFallbacks(expand('action-reminder-card', inertModel(actionReminderCardModel(round, pack, actions, opts, shown), NO_OWN_LINKS)));
+  let shown = actions.length;
+  let card = render(shown);
+  while (cardMessageSize(card) > TEAMS_MESSAGE_ADVICE && shown > 1) {
+    shown = Math.max(1, Math.floor(shown * 0.75));
+    card = render(shown);
+  }
+  return card;
 }
 
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {

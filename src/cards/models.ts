@@ -53,6 +53,8 @@ export interface ActionReminderCardModel {
   text: string;
   /** Done actions keep their line (marked done) and lose the button. */
   actions: { line: string; hint: string; done: string; r: string; a: string; open: boolean }[];
+  /** How many more actions there are than the card has room for, and where to see them; null when all are shown. */
+  more: string | null;
 }
 
 export interface WelcomeCardModel {
@@ -70,7 +72,7 @@ export interface StartFormModel {
     | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
     | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30'
     | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range3to50'
-    | 'minAnswers' | 'minAnswersHint' | 'range3to100',
+    | 'minAnswers' | 'minAnswersHint' | 'range3to100' | 'everyone',
     string
   >;
   values: {
@@ -78,6 +80,8 @@ export interface StartFormModel {
     packId: string;
     locale: string;
     mode: string;
+    /** "true" when everyone in the channel takes part: then no participant is listed on the form. */
+    everyone: string;
     /** Comma-separated ids for a multi-select, newline-separated for a text box. */
     participants: string;
     managers: string;
@@ -104,5 +108,25 @@ export interface StartFormModel {
   modes: { id: string; title: string }[];
   pacings: { id: string; title: string }[];
   weekdays: { id: string; title: string }[];
-  members: { id: string; title: string }[];
+  /**
+   * Where people are picked from: Teams' people picker (`directory`: the organisation's directory, so the form does not
+   * grow with the team; `choices` only names the people already filled in), a fixed list (the playground), or ids
+   * typed into text boxes (the Emulator).
+   */
+  people: { source: 'directory' | 'list' | 'typed'; dataset: string; choices: { id: string; title: string }[] };
+}
+
+/** The peer review's follow-up report: both verdicts per factor in a table, then the panel's findings and recommendations. */
+export interface FollowUpCardModel {
+  title: string;
+  intro: string;
+  columns: { factor: string; self: string; peer: string };
+  /** `warning` where the team and the panel differ. */
+  rows: { header: string; self: string; peer: string; style: 'default' | 'warning' }[];
+  details: { header: string; peerLine: string | null; sections: { title: string; lines: string[] }[] }[];
+  notesTitle: string;
+  notes: string[];
+  /** What the card leaves out, pointing at the full report; null when it shows everything. */
+  more: string | null;
+  links: { label: string; url: string }[];
 }

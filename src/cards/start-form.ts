@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LOCALES, LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
 import { isValidTimezone } from '../core/calendar.js';
 import { AppError } from '../core/errors.js';
-import { t } from '../core/i18n.js';
+import { t, tn } from '../core/i18n.js';
 import { DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from '../core/anonymity.js';
 import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../core/settings.js';
 import type { StartFormModel } from './models.js';
@@ -11,22 +11,47 @@ import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
 
-/** A multi-select of people only works for a modest team; bigger channels get a text box (empty = everyone). */
-export const MAX_MEMBER_CHOICES = 200;
+/** A fixed list of people only works for a modest team; a bigger one gets text boxes. */
+export const MAX_LISTED_PEOPLE = 200;
+
+/** Teams' people picker searches the organisation's directory (documented for Adaptive Cards 1.5 in Teams). */
+export const PEOPLE_PICKER_DATASET = 'graph.microsoft.com/users';
+
+export interface FormPerson {
+  id: string;
+  name?: string;
+}
+
+/**
+ * Where the form's people come from. `directory`: Teams' own people picker, which submits directory (AAD object) ids;
+ * `known` names the people the form is filled in with, so the picker can show them. `list`: a fixed list (the
+ * playground's pretend colleagues). `typed`: ids typed into text boxes (the Bot Framework Emulator).
+ */
+export type PeopleSource = { kind: 'directory'; known?: FormPerson[] } | { kind: 'list'; people: FormPerson[] } | { kind: 'typed' };
 
 export interface StartFormOptions {
   packs: { id: string; title: string }[];
   locale: Locale;
-  /** Channel members to pick participants and managers from; without them the form asks for ids as text. */
-  members?: { id: string; name?: string }[];
+  /** How participants, managers and reviewers are picked; typed ids when absent. */
+  people?: PeopleSource;
+  /** "Everyone in this channel" is on: participants are whoever is in the channel when the round starts. */
+  everyone?: boolean;
 }
 
 const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 
+function peopleModel(source: PeopleSource | undefined): StartFormModel['people'] {
+  const choices = (people: FormPerson[]) => people.map((p) => ({ id: p.id, title: p.name ?? p.id }));
+  if (source?.kind === 'directory') return { source: 'directory', dataset: PEOPLE_PICKER_DATASET, choices: choices(source.known ?? []) };
+  if (source?.kind === 'list' && source.people.length <= MAX_LISTED_PEOPLE) return { source: 'list', dataset: '', choices: choices(source.people) };
+  return { source: 'typed', dataset: '', choices: [] };
+}
+
 export function startFormModel(defaults: RoundSettings, opts: StartFormOptions): StartFormModel {
   const l = opts.locale;
-  const members = (opts.members ?? []).length <= MAX_MEMBER_CHOICES ? (opts.members ?? []) : [];
-  const list = (ids: string[]) => (members.length > 0 ? ids.join(',') : ids.join('\n'));
+  const people = peopleModel(opts.people);
+  const list = (ids: string[]) => (people.source === 'typed' ? ids.join('\n') : ids.join(','));
+  const everyone = opts.everyone ?? false;
   return {
     labels: {
       heading: t(l, 'form.title'),
@@ -36,7 +61,8 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       locale: t(l, 'form.locale'),
       mode: t(l, 'form.mode'),
       participants: t(l, 'form.participants'),
-      participantsHint: t(l, 'form.participantsHint'),
+      participantsHint: t(l, 'cards.form.pickHint'),
+      everyone: t(l, 'cards.form.everyone'),
       managers: t(l, 'form.managers'),
       idsHint: t(l, 'cards.form.idsHint'),
       pacing: t(l, 'form.pacing'),
@@ -69,7 +95,9 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       packId: defaults.packId,
       locale: defaults.locale,
       mode: defaults.mode,
-      participants: list(defaults.participants),
+      everyone: String(everyone),
+      // With everyone on, nobody is listed: the form's size does not grow with the team.
+      participants: everyone ? '' : list(defaults.participants),
       managers: list(defaults.managers),
       // Settings saved before these fields existed (e.g. a form already in the playground's timeline) have neither.
       reviewers: list(defaults.reviewers ?? []),
@@ -98,7 +126,7 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       { id: 'all-at-once', title: t(l, 'form.pacingAll') },
     ],
     weekdays: WEEKDAYS.map((id) => ({ id, title: t(l, `form.weekdays.${id}`) })),
-    members: members.map((m) => ({ id: m.id, title: m.name ?? m.id })),
+    people,
   };
 }
 
@@ -123,6 +151,7 @@ const StartFormDataSchema = z.object({
   packId: z.preprocess(blankToUndefined, z.string().min(1).max(100)),
   locale: z.preprocess(blankToUndefined, LocaleSchema),
   mode: z.preprocess(blankToUndefined, UsageModeIdSchema),
+  everyone: optional(flag),
   participants: optional(idList),
   managers: optional(idList),
   reviewers: optional(idList),
@@ -149,6 +178,7 @@ const FIELD_LABEL: Record<string, string> = {
   packId: 'form.toolkit',
   locale: 'form.locale',
   mode: 'form.mode',
+  everyone: 'cards.form.everyone',
   participants: 'form.participants',
   managers: 'form.managers',
   reviewers: 'cards.form.reviewers',
@@ -223,6 +253,17 @@ function describeIssue(locale: Locale, issue: z.core.$ZodIssue, data: Record<str
   return { field, message: t(locale, 'cards.form.fieldProblem', { field: label, problem: t(locale, problemKey, range) }) };
 }
 
+/** The form named people who are not in the channel (the people picker searches the whole organisation). */
+export function notInChannelError(locale: Locale, missing: Partial<Record<'participants' | 'managers' | 'reviewers', number>>): StartFormError {
+  const fields = (Object.entries(missing) as [keyof typeof missing, number][])
+    .filter(([, count]) => count > 0)
+    .map(([field, count]) => ({
+      field,
+      message: t(locale, 'cards.form.fieldProblem', { field: t(locale, FIELD_LABEL[field]!), problem: tn(locale, 'cards.form.problems.notInChannel', count) }),
+    }));
+  return new StartFormError(fields);
+}
+
 /**
  * Validates submitted form values and maps them to round settings. Errors are reported in the form's chosen
  * language (or `opts.locale` when that is itself unreadable), one clause per field.
@@ -253,7 +294,8 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     ...(f.title ? { title: f.title } : {}),
     channelId: f.channelId,
     ...(f.channelName ? { channelName: f.channelName } : {}),
-    participants: [...new Set(f.participants ?? [])],
+    // "Everyone in this channel" wins over people picked before it was switched back on.
+    participants: f.everyone === true ? [] : [...new Set(f.participants ?? [])],
     managers: [...new Set(f.managers ?? [])],
     // A form with the reviewers field always decides them (an emptied field means none); older forms leave them out.
     ...(Object.hasOwn(raw, 'reviewers') ? { reviewers } : {}),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Template } from 'adaptivecards-templating';
 import type { AdaptiveCard } from './types.js';
 
-export const TEMPLATE_NAMES = ['factor-card', 'digest-card', 'reminder-card', 'welcome-card', 'text-card', 'start-form', 'action-reminder-card'] as const;
+export const TEMPLATE_NAMES = ['factor-card', 'digest-card', 'reminder-card', 'welcome-card', 'text-card', 'start-form', 'action-reminder-card', 'follow-up-card'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /** The cards/ directory sits at the repository root, next to content/; we walk up from src/ or dist/src/. */

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
+  // A message the platform refuses for its size (Teams: 413 MessageSizeTooBig); sending it again cannot help.
+  'MESSAGE_TOO_LARGE',
   'INTERNAL',
   // Security controls (SECURITY.md); texts in security.<locale>.yaml.
   'ANONYMITY_KEY_RETIRED',

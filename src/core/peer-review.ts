@@ -141,7 +141,7 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
   }
   const tally = state.tallies.find((x) => x.factorId === factorId)!;
   const factor = state.pack.keyFactors.find((k) => k.id === factorId);
-  const lines = [`*${header(state, factorId)}*`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
+  const lines = [`**${header(state, factorId)}**`, factor?.statement ?? '', t(locale, 'modes.review.teamVerdict', { verdict: teamVerdict(state, tally) })];
   if (!visible(round, tally)) return lines.join('\n');
   const answers = Object.entries(state.snapshot.answers[factorId] ?? {});
   if (round.anonymous) {
@@ -172,57 +172,102 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
   return lines.join('\n');
 }
 
-/** Markdown-safe text: people's words show as written. */
-function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+/** One key factor in the follow-up report. */
+export interface FollowUpFactorView {
+  factorId: string;
+  /** "01 · Offentliga åtaganden" */
+  header: string;
+  /** The team's verdict, or why it is hidden (anonymous round, too few responses). */
+  self: string;
+  /** The panel's verdict: "Inte på plats (2 av 2)", or that the panel has not voted; null when there is no panel state. */
+  peer: string | null;
+  /** "Självskattning: Delvis" */
+  selfLine: string;
+  /** "Kollegorna: Inte på plats (2 av 2) – På plats 0 · Delvis 0 · …" */
+  peerLine: string | null;
+  /** The team and the panel reached different verdicts (both visible). */
+  differs: boolean;
+  findings: string[];
+  recommendations: string[];
+  /** Every evidence link of the team's answers (none while an anonymous round hides the result). */
+  evidence: string[];
+}
+
+/** An interview, focus group or note of the review, without who wrote it. */
+export interface FollowUpNoteView {
+  kind: string;
+  /** The factors it is about, "01 · Offentliga åtaganden, 03 · Ledning och styrning", or empty. */
+  about: string;
+  text: string;
 }
 
 /**
- * The follow-up report after the peer visit (uppföljningsrapport), in Markdown: the team's and the panel's
- * verdicts side by side, the panel's findings and recommendations per factor, the team's evidence, and the
- * interviews and focus groups held. Reviewers are not named: the panel speaks as one.
+ * The follow-up report after the peer visit (uppföljningsrapport), platform-neutral: the team's and the panel's
+ * verdicts side by side, the panel's findings and recommendations per factor, the team's evidence, and the interviews
+ * and focus groups held. Reviewers are not named: the panel speaks as one. Rendered as Markdown and HTML (reports),
+ * Block Kit (Slack) and an Adaptive Card (Teams, the playground).
  */
-export function followUpMarkdown(state: StateLike, generatedAt: string): string {
+export interface FollowUpView {
+  locale: Locale;
+  title: string;
+  intro: string;
+  columns: { factor: string; self: string; peer: string };
+  factors: FollowUpFactorView[];
+  titles: { findings: string; recommendations: string; evidence: string; notes: string };
+  notes: FollowUpNoteView[];
+  /** Where the whole report is (set by whoever can sign links): HTML, and Markdown to download. */
+  links?: { html: string; markdown: string };
+}
+
+/**
+ * Every link of the team's answers (the answer stats keep only a preview): none while the round hides the answers, and in
+ * an anonymous round in text order, so the order says nothing about who answered first.
+ */
+function evidenceOf(state: StateLike, tally: FactorTally): string[] {
+  const given = Object.values(state.snapshot.answers[tally.factorId] ?? {});
+  if (!answersVisible(state.round, tally, state.answerStats[tally.factorId]?.answers ?? given.length)) return [];
+  const all = given.flatMap((a) => a.evidence);
+  return state.round.anonymous ? textOrder(all) : all;
+}
+
+export function buildFollowUp(state: StateLike, generatedAt: string): FollowUpView {
   const { round, pack } = state;
   const locale = round.locale;
   const peer = state.peer;
-  const out = [
-    `# ${md(t(locale, 'modes.report.title', { title: round.title ?? pack.shortTitle }))}`,
-    '',
-    md(t(locale, 'modes.report.intro', { panel: peer?.panelSize ?? 0, generated: generatedAt.slice(0, 10) })),
-    '',
-    `| ${t(locale, 'modes.report.factor')} | ${t(locale, 'modes.report.self')} | ${t(locale, 'modes.report.peer')} |`,
-    '|---|---|---|',
-  ];
-  for (const tally of state.tallies) {
+  const factors = state.tallies.map((tally): FollowUpFactorView => {
     const p = peer?.factors.find((x) => x.factorId === tally.factorId);
-    out.push(`| ${md(header(state, tally.factorId))} | ${md(teamVerdict(state, tally))} | ${p ? md(peerVerdictText(locale, p)) : '–'} |`);
-  }
-  for (const tally of state.tallies) {
-    const p = peer?.factors.find((x) => x.factorId === tally.factorId);
-    out.push('', `## ${md(header(state, tally.factorId))}`, '');
-    out.push(`- ${md(t(locale, 'modes.report.selfLine', { verdict: teamVerdict(state, tally) }))}`);
-    if (p) out.push(`- ${md(t(locale, 'modes.report.peerLine', { verdict: peerVerdictText(locale, p), distribution: peerDistribution(locale, p.tally) }))}`);
-    if (p && p.findings.length > 0) {
-      out.push('', `**${md(t(locale, 'modes.report.findings'))}**`, '', ...p.findings.map((f) => `- ${md(f)}`));
-    }
-    if (p && p.recommendations.length > 0) {
-      out.push('', `**${md(t(locale, 'modes.report.recommendations'))}**`, '', ...p.recommendations.map((r) => `- ${md(r)}`));
-    }
-    // Every link, from the answers: the answer stats keep only a preview.
-    const given = Object.values(state.snapshot.answers[tally.factorId] ?? {});
-    const shown = answersVisible(round, tally, state.answerStats[tally.factorId]?.answers ?? given.length);
-    const all = shown ? given.flatMap((a) => a.evidence) : [];
-    const links = round.anonymous ? textOrder(all) : all;
-    if (links.length > 0) out.push('', `**${md(t(locale, 'modes.report.evidence'))}**`, '', ...links.map((l) => `- <${l}>`));
-  }
-  const notes = peer?.notes ?? [];
-  if (notes.length > 0) {
-    out.push('', `## ${md(t(locale, 'modes.report.notes'))}`, '');
-    for (const n of notes) {
-      const about = n.factorIds.map((f) => header(state, f)).join(', ');
-      out.push(`- ${md(t(locale, `modes.review.noteKind.${n.kind}`))}${about ? ` (${md(about)})` : ''}: ${md(n.text)}`);
-    }
-  }
-  return `${out.join('\n')}\n`;
+    const self = teamVerdict(state, tally);
+    const peerText = p ? peerVerdictText(locale, p) : null;
+    const shown = visible(round, tally);
+    return {
+      factorId: tally.factorId,
+      header: header(state, tally.factorId),
+      self,
+      peer: peerText,
+      selfLine: t(locale, 'modes.report.selfLine', { verdict: self }),
+      peerLine: p ? t(locale, 'modes.report.peerLine', { verdict: peerText!, distribution: peerDistribution(locale, p.tally) }) : null,
+      differs: Boolean(p && shown && tally.verdict && p.tally.verdict && tally.verdict !== p.tally.verdict),
+      findings: p?.findings ?? [],
+      recommendations: p?.recommendations ?? [],
+      evidence: evidenceOf(state, tally),
+    };
+  });
+  return {
+    locale,
+    title: t(locale, 'modes.report.title', { title: round.title ?? pack.shortTitle }),
+    intro: t(locale, 'modes.report.intro', { panel: peer?.panelSize ?? 0, generated: generatedAt.slice(0, 10) }),
+    columns: { factor: t(locale, 'modes.report.factor'), self: t(locale, 'modes.report.self'), peer: t(locale, 'modes.report.peer') },
+    factors,
+    titles: {
+      findings: t(locale, 'modes.report.findings'),
+      recommendations: t(locale, 'modes.report.recommendations'),
+      evidence: t(locale, 'modes.report.evidence'),
+      notes: t(locale, 'modes.report.notes'),
+    },
+    notes: (peer?.notes ?? []).map((n) => ({
+      kind: t(locale, `modes.review.noteKind.${n.kind}`),
+      about: n.factorIds.map((f) => header(state, f)).join(', '),
+      text: n.text,
+    })),
+  };
 }

@@ -9,6 +9,7 @@ import { systemClock } from '../core/ports.js';
 import { openCliStore, type Writable } from '../app/cli-store.js';
 import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
 import { loadReportStates } from './load.js';
+import { CLI_DIALECT, renderText } from '../core/text-format.js';
 
 export async function runExportCommand(args: string[], out: Writable, err: Writable, env: Record<string, string | undefined> = process.env): Promise<number> {
   let locale: Locale = env.DEFAULT_LOCALE === 'en' ? 'en' : 'sv';
@@ -46,7 +47,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
     return 0;
   } catch (e) {
     const appError = toAppError(e);
-    err.write(`${appError.code === 'ROUND_NOT_FOUND' ? t(locale, 'report.cli.notFound', { round: roundId, tenant: values.tenant }) : appError.userMessage(locale)}\n`);
+    err.write(`${appError.code === 'ROUND_NOT_FOUND' ? t(locale, 'report.cli.notFound', { round: roundId, tenant: values.tenant }) : renderText(appError.userMessage(locale), CLI_DIALECT)}\n`);
     return 1;
   } finally {
     await store.close();

@@ -3,6 +3,7 @@ import { AnonymityKeyring } from '../../src/core/anonymity-keys.js';
 import { PackRegistry } from '../../src/content/registry.js';
 import type { Locale } from '../../src/content/schema.js';
 import { RoundSchema, type Level, type Round } from '../../src/core/model.js';
+import { FINDINGS, peerFactorId, RECOMMENDATIONS } from '../../src/core/peer-review.js';
 import type { Store } from '../../src/core/ports.js';
 import { AssessmentService, type RoundState } from '../../src/core/service.js';
 import { MemoryStore } from '../../src/store/index.js';
@@ -33,6 +34,37 @@ export const MEMBERS: [string, string][] = [
 export const MANAGERS: [string, string][] = [
   ['U20MARIA', 'Maria Stenberg'],
   ['U21NILS', 'Nils Åberg'],
+];
+
+/** The peer panel of the peer-review variant: two reviewers from other cities and the expert lead. */
+export const PANEL: [string, string][] = [
+  ['U30PIA', 'Pia Lund'],
+  ['U31OMAR', 'Omar Said'],
+  ['U32EVA', 'Eva Strand'],
+];
+
+/** The panel's votes (one letter per panel member, in PANEL order) on the factors it reviewed. */
+const PEER_VOTES: Record<string, string> = {
+  f01: 'NNP',
+  f02: 'PPP',
+  f03: 'NN.',
+  f05: 'III',
+  f08: 'PNN',
+  f12: 'NNN',
+};
+
+/** Findings and recommendations as reviewers write them: long, with markup characters, quotes and a link-looking text. */
+const PEER_TEXTS: { member: number; factorId: string; findings?: string; recommendations?: string }[] = [
+  {
+    member: 0,
+    factorId: 'f01',
+    findings: 'Uttalandet finns men är okänt i förvaltningarna; ingen av de intervjuade kände till det.',
+    recommendations: 'Publicera åtagandet på webben och i introduktionen för nyanställda.',
+  },
+  { member: 1, factorId: 'f01', recommendations: 'Låt kommunstyrelsen *förnya* åtagandet varje mandatperiod | följ upp i [årsredovisningen](https://evil.example).' },
+  { member: 2, factorId: 'f03', findings: 'Ansvaret är otydligt mellan förvaltningarna: "alla och ingen". <script>alert("x")</script>' },
+  { member: 0, factorId: 'f08', findings: 'Utbildning i interkulturell kommunikation finns för chefer, inte för handläggare.\nIngen uppföljning av effekten.' },
+  { member: 2, factorId: 'f12', recommendations: 'Inför sociala hänsyn i upphandlingspolicyn och mät andelen avtal med sådana krav.' },
 ];
 
 const CODE: Record<string, Level> = { I: 'in-place', P: 'partly', N: 'not-in-place', D: 'dont-know' };
@@ -219,6 +251,8 @@ export interface RealisticOptions {
   tenant?: string;
   /** Leave out every vote and answer (the "nobody responded" round). */
   empty?: boolean;
+  /** A peer review in its review phase: the panel has voted and written findings, recommendations and notes. */
+  mode?: 'internal-evaluation' | 'peer-review';
 }
 
 async function fill(service: AssessmentService, round: Round, votes: Record<string, string>, answers: AnswerPlan[], at: string): Promise<void> {
@@ -250,6 +284,25 @@ async function fill(service: AssessmentService, round: Round, votes: Record<stri
   }
 }
 
+async function fillPanel(service: AssessmentService, round: Round): Promise<void> {
+  const at = '2026-02-16T09:00:00.000Z';
+  for (const [factorId, plan] of Object.entries(PEER_VOTES)) {
+    for (const [i, letter] of [...plan].entries()) {
+      const level = CODE[letter];
+      const member = PANEL[i]?.[0];
+      if (!level || !member) continue;
+      const key = peerFactorId(factorId);
+      await service.store.recordVote({ tenant: round.tenant, roundId: round.id, factorId: key, memberId: service.memberKey(round, member), level, interactionId: `${round.id}:${key}:${member}`, at });
+    }
+  }
+  for (const [i, p] of PEER_TEXTS.entries()) {
+    const texts: Record<string, string> = {};
+    if (p.findings) texts[FINDINGS] = p.findings;
+    if (p.recommendations) texts[RECOMMENDATIONS] = p.recommendations;
+    await service.store.saveAnswer(round.tenant, round.id, { factorId: peerFactorId(p.factorId), memberId: service.memberKey(round, PANEL[p.member]![0]), texts, evidence: [], at: `2026-02-16T09:0${i}:00.000Z` });
+  }
+}
+
 export async function realisticRound(opts: RealisticOptions): Promise<RealisticWorld> {
   const stage = opts.stage ?? 'final';
   const tenant = opts.tenant ?? TENANT;
@@ -274,17 +327,34 @@ export async function realisticRound(opts: RealisticOptions): Promise<RealisticW
   await fill(service, baseRoundDoc, BASELINE_VOTES, [], '2025-02-10T09:00:00.000Z');
   await store.updateRound(tenant, BASELINE_ID, (r) => ({ ...r, status: 'closed', closedAt: '2025-02-24T16:00:00.000Z' }));
 
+  const peerReview = opts.mode === 'peer-review';
+  const base = baseRound(ROUND_ID, opts.locale, anonymous, tenant);
   const round: Round = {
-    ...baseRound(ROUND_ID, opts.locale, anonymous, tenant),
+    ...base,
     baselineRoundId: BASELINE_ID,
     previousRoundId: BASELINE_ID,
     contextNotes: CONTEXT_NOTES.map((n) => ({ ...n, by: 'U03CORA', at: '2026-01-20T13:00:00.000Z' })),
+    ...(peerReview
+      ? {
+          mode: 'peer-review' as const,
+          reviewers: PANEL.slice(0, 2).map(([id]) => id),
+          reviewLead: PANEL[2]![0],
+          names: { ...base.names, ...Object.fromEntries(PANEL) },
+          reviewPhase: 'review' as const,
+          reviewStartedAt: '2026-02-09T08:00:00.000Z',
+          reviewNotes: [
+            { id: 'N1', kind: 'interview' as const, factorIds: ['f01'], text: 'Intervju med HR-chefen: uttalandet används inte vid rekrytering.', by: PANEL[0]![0], at: '2026-02-10T10:00:00.000Z' },
+            { id: 'N2', kind: 'focus-group' as const, factorIds: [], text: 'Fokusgrupp med stadsdelarna om bemötande i kundtjänst.', by: PANEL[2]![0], at: '2026-02-11T13:00:00.000Z' },
+          ],
+        }
+      : {}),
   };
   await store.createRound(round);
   if (!opts.empty) {
     const answers = stage === 'final' ? ANSWERS : ANSWERS.filter((a) => Number(a.factorId.slice(1)) <= 5);
     await fill(service, round, stage === 'final' ? VOTES : WEEKLY_VOTES, answers, '2026-01-28T09:15:00.000Z');
   }
+  if (peerReview && !opts.empty) await fillPanel(service, round);
   if (stage === 'final') {
     await store.updateRound(tenant, ROUND_ID, (r) => ({ ...r, status: 'closed', closedAt: new Date(CLOSED_AT).toISOString() }));
   }

@@ -131,7 +131,7 @@ export class PlaygroundApi {
     const before = (await this.messages(as)).length;
     await this.command(as, text);
     const after = await this.messages(as);
-    const added = after.slice(before).filter((m) => m.type === 'text' || m.type === 'digest' || m.type === 'start-form');
+    const added = after.slice(before).filter((m) => ['text', 'digest', 'start-form', 'follow-up'].includes(m.type));
     expect(added.length, `no reply to ${text}`).toBeGreaterThan(0);
     return cardText(added[added.length - 1]!.card);
   }

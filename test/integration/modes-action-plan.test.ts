@@ -46,8 +46,8 @@ describe('action plan on the playground', () => {
     await pg.command('u-cora', '/assess close');
 
     const plan = await pg.reply('u-anna', '/assess plan');
-    expect(plan).toContain('Mål: 01 · Offentliga åtaganden* (nu: Delvis)');
-    expect(plan).toContain('Mål: 03 · Ledning och styrning* (nu: Inte på plats)');
+    expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Delvis)');
+    expect(plan).toContain('**Mål: 03 · Ledning och styrning** (nu: Inte på plats)');
     expect(plan).not.toContain('Mål: 02 · Strategi'); // in place: no goal
     expect(plan).not.toContain('Mål: 04'); // no votes: no result, no goal
     // Guided by the factor's questions and examples.
@@ -67,7 +67,7 @@ describe('action plan on the playground', () => {
     expect(await pg.reply('u-anna', `/assess action add 1 u-nobody ${inDays(5)} quick Något`)).toContain('Jag känner inte igen u-nobody');
     expect(await pg.reply('u-anna', `/assess action add 1 me ${inDays(5)} someday Något`)).toContain('quick | long');
     expect(await pg.reply('u-maja', `/assess action add 1 me ${inDays(5)} quick Något`)).toContain('Bara laget i den här omgången kan göra det här. Fråga Cora.');
-    expect(await pg.reply('u-anna', '/assess action add 1')).toContain('Så här: /assess action add');
+    expect(await pg.reply('u-anna', '/assess action add 1')).toContain('Så här: `/assess action add <faktor>');
 
     const round = (await pg.store.getRound('playground', roundId))!;
     expect(round.actionPlan!.actions.map((a) => [a.id, a.factorId, a.owner, a.tag, a.status])).toEqual([

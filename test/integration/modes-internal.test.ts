@@ -67,9 +67,12 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     // The form came pre-filled from the baseline round: same title, team, managers, calendar rhythm.
     expect(form.title).toBe('Mångfald 2026');
     expect(form.pacing).toBe('all-at-once');
-    expect(form.participants!.split(/[,\n]/).sort()).toEqual([...TEAM].sort());
+    // The last round had the whole team: "everyone in this channel" is on again, nobody listed.
+    expect(form.everyone).toBe('true');
+    expect(form.participants).toBe('');
     expect(form.managers).toBe('u-maja');
     const round = (await pg.store.getRound('playground', roundId))!;
+    expect([...round.participants].sort()).toEqual([...TEAM].sort());
     expect(round.baselineRoundId).toBe(rounds[0]);
     expect(round.previousRoundId).toBe(rounds[0]);
     expect(round.isBaseline).toBe(false);

@@ -2,7 +2,7 @@
 // the invited panel's review; permissions both ways; the digest with both verdicts side by side; the follow-up report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerFactorId } from '../../src/core/peer-review.js';
-import { PlaygroundApi } from '../helpers/playground-api.js';
+import { cardText, PlaygroundApi } from '../helpers/playground-api.js';
 
 let pg: PlaygroundApi;
 let roundId: string;
@@ -121,26 +121,44 @@ describe('peer review on the playground', () => {
     expect(summary).toContain('Kollegornas rekommendationer');
   });
 
-  it('exports the follow-up report: verdicts side by side, findings, recommendations, evidence and interviews', async () => {
-    const reply = await pg.reply('u-cora', '/assess review report');
-    expect(reply).toContain('# Uppföljningsrapport: Kollegial granskning');
-    // The chat reply is shortened; the signed link has all of it.
-    const link = /Hela uppföljningsrapporten: (\S+)/.exec(reply)?.[1];
-    expect(link).toBeDefined();
-    const res = await pg.app.http.inject({ method: 'GET', url: new URL(link!).pathname });
+  it('the follow-up report comes as a card with a table, and its link opens the whole report as HTML or Markdown', async () => {
+    await pg.command('u-cora', '/assess review report');
+    const msg = (await pg.messages('u-cora')).filter((m) => m.type === 'follow-up').at(-1)!;
+    expect(msg).toBeDefined();
+    const text = cardText(msg.card);
+    expect(text).toContain('Uppföljningsrapport: Kollegial granskning');
+    // Rendered natively: no Markdown headings, tables or bold markers left in what people read.
+    expect(text).not.toMatch(/^#|\|---|\*\*/m);
+    const table = (msg.card.body as { type: string; rows?: { cells: { items: { text: string }[] }[] }[] }[]).find((e) => e.type === 'Table')!;
+    const row = (i: number) => table.rows![i]!.cells.map((c) => c.items[0]!.text);
+    expect(row(0)).toEqual(['Nyckelfaktor', 'Självskattning', 'Kollegorna']);
+    expect(row(1)).toEqual(['01 · Offentliga åtaganden', 'Delvis', 'Inte på plats (2 av 2)']);
+    const links = (msg.card.actions as { type: string; url: string }[]).filter((a) => a.type === 'Action.OpenUrl');
+    expect(links).toHaveLength(2);
+    const link = links[0]!.url;
+    expect(links[1]!.url).toBe(`${link}?format=md`);
+
+    const res = await pg.app.http.inject({ method: 'GET', url: new URL(link).pathname });
     expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    const report = res.body;
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
+    expect(res.body).toContain('<h1>Uppföljningsrapport: Kollegial granskning</h1>');
+    expect(res.body).toContain('<td>01 · Offentliga åtaganden</td><td>Delvis</td><td>Inte på plats (2 av 2)</td>');
+    expect(res.body).toContain('Uttalandet finns men är okänt i förvaltningarna.');
+    expect(res.body).toContain('<a href="https://kommun.example/protokoll/2024-05" rel="noopener noreferrer nofollow">');
+    expect(res.body).not.toContain('<script');
+    expect(res.body).not.toMatch(/Pia|Erik|u-pia|u-erik/); // the panel speaks as one
+
+    const asFile = await pg.app.http.inject({ method: 'GET', url: `${new URL(link).pathname}?format=md` });
+    expect(asFile.headers['content-disposition']).toMatch(/^attachment; filename="follow-up-[\w.-]+\.md"$/);
+    const report = asFile.body;
     expect(report).toContain('# Uppföljningsrapport: Kollegial granskning');
     expect(report).toContain('| 01 · Offentliga åtaganden | Delvis | Inte på plats (2 av 2) |');
     expect(report).toContain('Uttalandet finns men är okänt i förvaltningarna.');
     expect(report).toContain('- <https://kommun.example/protokoll/2024-05>');
     expect(report).toContain('Intervju (01 · Offentliga åtaganden): Intervju med HR-chefen');
-    expect(report).not.toMatch(/Pia|Erik|u-pia|u-erik/); // the panel speaks as one
-    const asFile = await pg.app.http.inject({ method: 'GET', url: `${new URL(link!).pathname}?format=md` });
-    expect(asFile.headers['content-disposition']).toMatch(/^attachment; filename="follow-up-[\w.-]+\.md"$/);
-    expect(asFile.body).toBe(report);
-    const forged = await pg.app.http.inject({ method: 'GET', url: new URL(link!).pathname.replace(/[^/]+$/, 'x'.repeat(32)) });
+    expect(report).not.toMatch(/Pia|Erik|u-pia|u-erik/);
+    const forged = await pg.app.http.inject({ method: 'GET', url: new URL(link).pathname.replace(/[^/]+$/, 'x'.repeat(32)) });
     expect(forged.statusCode).toBe(403);
 
     // The signed report (every export format goes through the same digest) carries both verdicts too.

@@ -115,7 +115,7 @@ describe('privacy requests', () => {
     expect(await pg.reply('u-bo', '/assess privacy erase u-cecilia confirm')).toContain(t('sv', 'errors.PRIVACY_NOT_ALLOWED'));
     // Her coordinator may not erase her either: that takes an admin.
     expect(await pg.reply('u-cora', '/assess privacy erase u-cecilia confirm')).toContain(t('sv', 'errors.PRIVACY_NOT_ALLOWED'));
-    expect(await pg.reply('u-maja', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv /assess privacy erase u-cecilia confirm');
+    expect(await pg.reply('u-maja', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv `/assess privacy erase u-cecilia confirm`');
     expect((await mentions(['u-cecilia'])).length).toBeGreaterThan(0); // asking is not doing
     const done = await pg.reply('u-maja', '/assess privacy erase u-cecilia confirm');
     expect(done).toContain('Personen är raderad ur 2 omgångar: 2 svar borttagna, 3 röster avidentifierade');

@@ -100,7 +100,7 @@ describe('GET /reports/:tenant/:roundId/:sig', () => {
     const sv = await app.http.inject({ method: 'GET', url: forged });
     expect(sv.statusCode).toBe(403);
     expect(sv.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(sv.body).toBe('Länken till rapporten stämmer inte. Be samordnaren om en ny med /assess export.\n');
+    expect(sv.body).toBe('Länken till rapporten stämmer inte. Be samordnaren om en ny (botens kommando export ger den).\n');
     const en = await app.http.inject({ method: 'GET', url: forged, headers: { 'accept-language': 'en-GB,en;q=0.9' } });
     expect(en.statusCode).toBe(403);
     expect(en.body).toContain("The link to the report doesn't check out.");

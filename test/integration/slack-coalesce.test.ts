@@ -68,4 +68,42 @@ describe('coalesced card updates', () => {
     expect(updates.length).toBeLessThanOrEqual(4);
     expect(JSON.stringify(updates.at(-1)!.body.blocks)).toContain('På plats 7 · Delvis 13 · Inte på plats 0 · Vet inte 0');
   });
+
+  it('every edit gives the blocks fresh ids (as Slack asks for updated messages) while the action ids stay; a click on an edited card counts', async () => {
+    const idsOf = (blocks: Record<string, unknown>[]) => blocks.filter((b) => typeof b.block_id === 'string').map((b) => String(b.block_id));
+    const actionIdsOf = (blocks: Record<string, unknown>[]) =>
+      blocks.filter((b) => b.type === 'actions').flatMap((b) => (b.elements as { action_id: string }[]).map((e) => e.action_id));
+    const original = t.adapter.messenger.renderCard(await t.app.service.state(TEAM, roundId, { answers: false }), 'f01');
+    expect(idsOf(original.blocks)).toEqual(['vote', 'more']);
+
+    await sendInteraction(t, votePayload({ user: PEOPLE[0]!, roundId, factorId: 'f01', level: 'partly', actionTs: '1768203400.1' }));
+    await t.adapter.settled();
+    t.timers.fireAll();
+    await t.adapter.settled();
+    const first = f01Updates().at(-1)!;
+    // A click on the edited card: its payload carries the new block id; the listener goes by the action id.
+    const click = votePayload({ user: PEOPLE[1]!, roundId, factorId: 'f01', level: 'in-place', actionTs: '1768203400.2' });
+    click.actions = [{ ...click.actions[0], block_id: idsOf(first.body.blocks as Record<string, unknown>[])[0] }];
+    await sendInteraction(t, click);
+    await t.adapter.settled();
+    t.timers.fireAll();
+    await t.adapter.settled();
+    expect((await t.app.store.getCounts(TEAM, roundId, 'f01'))['in-place']).toBe(1);
+
+    const updates = f01Updates();
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    const seen = new Set<string>();
+    for (const u of updates) {
+      const blocks = u.body.blocks as Record<string, unknown>[];
+      const ids = idsOf(blocks);
+      expect(ids.map((id) => id.split('.')[0])).toEqual(['vote', 'more']);
+      for (const id of ids) {
+        expect(id).toMatch(/^(vote|more)\.[0-9a-f]{8}$/);
+        expect(seen.has(id), id).toBe(false);
+        seen.add(id);
+      }
+      expect(actionIdsOf(blocks)).toEqual(actionIdsOf(original.blocks));
+    }
+  });
 });
+

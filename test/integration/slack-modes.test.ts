@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t, tn } from '../../src/core/i18n.js';
 import type { DigestView } from '../../src/core/views.js';
 import { checkSurface } from '../../src/platforms/slack/limits.js';
-import { esc } from '../../src/platforms/slack/mrkdwn.js';
+import { slackText } from '../../src/platforms/slack/mrkdwn.js';
 import { renderDigest } from '../../src/platforms/slack/render/digest.js';
 import {
   API_ORIGIN,
@@ -149,13 +149,14 @@ describe('peer review and action plans in Slack', () => {
     ] as const) {
       expect(await vote(who, f, l)).toMatch(/^Du röstade /);
     }
-    expect(await vote(REVIEWER, 'f01', 'in-place')).toBe(t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lind' }));
+    expect(await vote(REVIEWER, 'f01', 'in-place')).toBe(slackText(t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lind' })));
+    expect(await vote(REVIEWER, 'f01', 'in-place')).toContain('startar den med `/assess review`');
     expect((await t_.app.store.getCounts(TEAM, roundId, 'f01#peer'))['in-place']).toBe(0);
   });
 
   it('phase two: /assess review locks the team; the reviewer votes and recommends', async () => {
     expect(await command('review', 'U0ANNA')).toMatchObject({ response_type: 'ephemeral', text: t('sv', 'errors.NOT_COORDINATOR', { coordinator: 'Cora Lind' }) });
-    expect(await command('review')).toMatchObject({ response_type: 'in_channel', text: t('sv', 'modes.review.started', { count: 1 }) });
+    expect(await command('review')).toMatchObject({ response_type: 'in_channel', text: slackText(t('sv', 'modes.review.started', { count: 1 })) });
     expect(await vote('U0ANNA', 'f01', 'in-place')).toBe(t('sv', 'errors.SELF_ASSESSMENT_LOCKED', { coordinator: 'Cora Lind' }));
     expect(await vote(REVIEWER, 'f01', 'not-in-place')).toMatch(/^Du röstade Inte på plats på 01 · Offentliga åtaganden/);
     expect(await vote(REVIEWER, 'f02', 'in-place')).toMatch(/^Du röstade På plats/);
@@ -167,7 +168,7 @@ describe('peer review and action plans in Slack', () => {
       await sendInteraction(t_, buttonPayload({ user: who, roundId, factorId: 'f01', actionId: 'answer' }));
       await t_.adapter.settled();
       expect(t_.slack.callsTo('views.open')).toEqual([]);
-      expect(t_.slack.callsTo('chat.postEphemeral').map((c) => c.body.text)).toEqual([esc(t('sv', `errors.${code}`, { coordinator: 'Cora Lind' }))]);
+      expect(t_.slack.callsTo('chat.postEphemeral').map((c) => c.body.text)).toEqual([slackText(t('sv', `errors.${code}`, { coordinator: 'Cora Lind' }))]);
     }
     expect(await command('recommend 1 Anta en mångfaldsplan för ledningen.', REVIEWER)).toMatchObject({
       text: t('sv', 'modes.review.recommendationSaved', { factor: '01 · Offentliga åtaganden' }),
@@ -176,6 +177,19 @@ describe('peer review and action plans in Slack', () => {
     t_.slack.clear();
     expect(await command('remind')).toMatchObject({ text: t('sv', 'commands.reminded', { count: 1 }) });
     expect(t_.slack.callsTo('chat.postMessage').map((c) => c.body.channel)).toEqual([REVIEWER]);
+  });
+
+  it('/assess review report answers with the follow-up report in Block Kit: both verdicts per factor as fields, no Markdown', async () => {
+    const report = await command('review report');
+    expect(report.response_type).toBe('ephemeral');
+    expect(checkSurface('message', report as never)).toEqual([]);
+    const blocks = report.blocks as Json[];
+    expect((blocks[0]!.text as Json).text).toBe(t('sv', 'modes.report.title', { title: 'Kollegial granskning 2026' }));
+    const f01 = blocks.find((b) => b.type === 'section' && String((b.text as Json).text).startsWith('*01 · Offentliga åtaganden*'))!;
+    expect((f01.fields as Json[]).map((f) => f.text)).toEqual(['*Självskattning*\nDelvis', '*Kollegorna*\nInte på plats (1 av 1) :warning:']);
+    expect((f01.text as Json).text).toContain('• Anta en mångfaldsplan för ledningen.');
+    expect(JSON.stringify(report)).not.toMatch(/\|---|\*\*|"# /);
+    expect(JSON.stringify(report)).toContain('/followup/');
   });
 
   it('the summary shows both verdicts, where they differ and the recommendations, within Block Kit\'s limits', async () => {

@@ -3,13 +3,18 @@
 // verdicts and the peers' recommendations, an action reminder in a 1:1 chat with its Done button, and the app's removal.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_CARD_BYTES, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
+import { TEAMS_MESSAGE_ADVICE, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
 import { t, tn } from '../../src/core/i18n.js';
 import type { DigestView } from '../../src/core/views.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { dropPrefix } from '../helpers/world.js';
 import { BOT, CHANNEL, PEOPLE, SERVICE_URL, TENANT, cardAction, channelMessage, fixture, type Person } from '../fixtures/teams/activities.js';
 import { cardOf, fakeConnector, startApp, textsOf, type Harness } from '../fixtures/teams/harness.js';
+import { renderText } from '../../src/core/text-format.js';
+import { teamsDialect } from '../../src/platforms/teams/activity.js';
+
+/** How a channel reader writes the command, as the bot names it there. */
+const CHANNEL_DIALECT = teamsDialect({ conversationType: 'channel' });
 
 interface InvokeBody {
   statusCode: number;
@@ -18,9 +23,9 @@ interface InvokeBody {
 }
 
 function expectValidCard(card: AdaptiveCard): void {
-  const { warnings, bytes } = validateAdaptiveCard(card);
+  const { warnings, size } = validateAdaptiveCard(card);
   expect(warnings).toEqual([]);
-  expect(bytes).toBeLessThan(MAX_CARD_BYTES);
+  expect(size).toBeLessThan(TEAMS_MESSAGE_ADVICE);
 }
 
 /** Every Action.Execute in a card (wherever it sits), without their Submit fallbacks. */
@@ -103,15 +108,14 @@ describe('Teams: peer review, action plan and removal', () => {
     await h.app.close();
   });
 
-  it('the start form offers the reviewers (from the channel members) and the minimum responses', async () => {
+  it('the start form offers the reviewers (Teams\' people picker) and the minimum responses', async () => {
     const c = fakeConnector();
     await h.post(fixture('conversation-update-bot-added.json'));
     await h.post(channelMessage(PEOPLE.cora, 'assess start'));
     const form = cardOf(c.posts(`${CHANNEL};messageid=`)[0]!);
     expectValidCard(form);
     const reviewers = input(form, 'reviewers');
-    expect(reviewers).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true, label: t('sv', 'cards.form.reviewers') });
-    expect(JSON.stringify(reviewers)).toContain(reviewer.name);
+    expect(reviewers).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true, label: t('sv', 'cards.form.reviewers'), 'choices.data': { type: 'Data.Query' } });
     expect(input(form, 'minResponses')).toMatchObject({ type: 'Input.Number', min: 3, max: 50, value: 5 });
     expect(input(form, 'minAnswers')).toMatchObject({ type: 'Input.Number', min: 3, max: 100, value: 10 });
     expect(textsOf(form)).toContain(t('sv', 'cards.form.reviewersHint'));
@@ -160,14 +164,15 @@ describe('Teams: peer review, action plan and removal', () => {
       expect(((await h.post(cardAction(who, 'vote', { r: roundId, f, l }))).body as InvokeBody).statusCode).toBe(200);
     }
     const early = (await h.post(cardAction(reviewer, 'vote', { r: roundId, f: 'f01', l: 'in-place' }))).body as InvokeBody;
-    expect(early).toMatchObject({ statusCode: 400, value: { code: 'REVIEW_NOT_STARTED', message: t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lindqvist' }) } });
+    expect(early).toMatchObject({ statusCode: 400, value: { code: 'REVIEW_NOT_STARTED', message: renderText(t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lindqvist' }), { ...CHANNEL_DIALECT, markup: 'plain' }) } });
+    expect((early.value as { message: string }).message).toContain('startar den med @Assess assess review när');
     expect(await h.store.getCounts(TENANT, roundId, 'f01#peer')).toEqual({ 'in-place': 0, partly: 0, 'not-in-place': 0, 'dont-know': 0 });
   });
 
   it('phase two: the coordinator starts the review; the team is locked out and the reviewer votes and recommends', async () => {
     const c = fakeConnector();
     await h.post(channelMessage(PEOPLE.cora, 'assess review'));
-    expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([t('sv', 'modes.review.started', { count: 1 })]);
+    expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([renderText(t('sv', 'modes.review.started', { count: 1 }), CHANNEL_DIALECT)]);
     expect((await h.store.getRound(TENANT, roundId))!.reviewPhase).toBe('review');
 
     const locked = (await h.post(cardAction(PEOPLE.anna, 'vote', { r: roundId, f: 'f01', l: 'in-place' }))).body as InvokeBody;
@@ -183,6 +188,20 @@ describe('Teams: peer review, action plan and removal', () => {
     c.clear();
     await h.post(channelMessage(reviewer, 'assess recommend 1 Anta en mångfaldsplan för ledningen.'));
     expect(c.posts(`${CHANNEL};messageid=`).map((x) => x.body.text)).toEqual([t('sv', 'modes.review.recommendationSaved', { factor: '01 · Offentliga åtaganden' })]);
+  });
+
+  it('assess review report answers with the follow-up report as a card: a Table of both verdicts, valid for Teams', async () => {
+    const c = fakeConnector();
+    await h.post(channelMessage(PEOPLE.cora, 'assess review report'));
+    const replies = c.posts(`${CHANNEL};messageid=`);
+    expect(replies).toHaveLength(1);
+    const card = cardOf(replies[0]!);
+    expectValidCard(card);
+    const table = card.body.find((e) => e.type === 'Table') as unknown as { rows: { cells: { items: { text: string }[] }[] }[] };
+    expect(table.rows[1]!.cells.map((x) => x.items[0]!.text)).toEqual(['01 · Offentliga åtaganden', 'Delvis', 'Inte på plats (1 av 1)']);
+    expect(textsOf(card)).toContain('• Anta en mångfaldsplan för ledningen.');
+    expect(JSON.stringify(card)).not.toMatch(/\|---|"# /);
+    expect((card.actions ?? []).map((a) => a.url)).toEqual([expect.stringContaining('/followup/'), expect.stringMatching(/\/followup\/.*\?format=md$/)]);
   });
 
   it('the summary in the channel shows the team and the peers side by side, where they differ and the recommendations', async () => {

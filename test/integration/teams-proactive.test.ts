@@ -2,6 +2,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/core/i18n.js';
+import { renderText } from '../../src/core/text-format.js';
+import { teamsDialect } from '../../src/platforms/teams/activity.js';
 import { teamsAdapter } from '../../src/platforms/teams/index.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -183,7 +185,7 @@ describe('Teams: throttling', () => {
       const res = await h.post(channelMessage(PEOPLE.bo, 'assess help'));
       expect(res.status).toBe(200);
       expect(scope.isDone()).toBe(true);
-      expect(texts).toEqual([t('sv', 'commands.help'), t('sv', 'errors.INTERNAL')]);
+      expect(texts).toEqual([renderText(t('sv', 'commands.help'), teamsDialect({ conversationType: 'channel' })), t('sv', 'errors.INTERNAL')]);
     } finally {
       await dropPrefix(h.store);
       await h.app.close();

@@ -17,10 +17,15 @@ interface InvokeBody {
 }
 
 function expectValidCard(card: AdaptiveCard): void {
-  const { warnings, bytes } = validateAdaptiveCard(card);
+  const { warnings, size } = validateAdaptiveCard(card);
   expect(warnings).toEqual([]);
-  expect(bytes).toBeLessThan(80 * 1024);
+  expect(size).toBeLessThan(80 * 1024);
 }
+
+/** Directory (AAD object) ids, what Teams' people picker submits, from the channel's member list. */
+const AAD: Record<string, string> = Object.fromEntries(
+  (fixture('paged-members.json') as { members: { id: string; aadObjectId: string }[] }).members.map((m) => [m.id, m.aadObjectId]),
+);
 
 /** What Teams sends when the start form is submitted: the inputs' values (strings) merged into the action data. */
 function startFormValues(people: { participants: Person[]; managers: Person[] }): Record<string, unknown> {
@@ -31,8 +36,9 @@ function startFormValues(people: { participants: Person[]; managers: Person[] })
     packId: PACK,
     locale: 'sv',
     mode: 'internal-evaluation',
-    participants: people.participants.map((p) => p.id).join(','),
-    managers: people.managers.map((p) => p.id).join(','),
+    everyone: people.participants.length > 0 ? 'false' : 'true',
+    participants: people.participants.map((p) => AAD[p.id]).join(','),
+    managers: people.managers.map((p) => AAD[p.id]).join(','),
     pacing: 'all-at-once',
     staggerEveryDays: '2',
     startDate: '2026-03-02',
@@ -83,7 +89,7 @@ describe('Teams: a full round through card actions', () => {
     expect(connector.current.calls).toEqual([]);
   });
 
-  it('answers "assess start" with the start form, filled with the channel members', async () => {
+  it('answers "assess start" with the start form: everyone in the channel by default, others picked with Teams\' people picker', async () => {
     const c = (connector.current = fakeConnector());
     const res = await h.post(channelMessage(PEOPLE.cora, 'assess start'));
     expect(res.status).toBe(200);
@@ -93,11 +99,31 @@ describe('Teams: a full round through card actions', () => {
     const form = cardOf(replies[0]!);
     expectValidCard(form);
     expect(textsOf(form)).toContain(t('sv', 'form.title'));
-    const participants = JSON.stringify(form).match(/"id":"participants"[^\]]*\]/)?.[0] ?? '';
-    expect(participants).toContain('David Sund');
+    const inputs = form.body.filter((e) => typeof e.id === 'string');
+    expect(inputs.find((e) => e.id === 'everyone')).toMatchObject({ type: 'Input.Toggle', value: 'true' });
+    expect(inputs.find((e) => e.id === 'participants')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      value: '',
+      choices: [],
+      'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+    });
+    // Nobody is listed: the form's size does not grow with the team.
+    for (const p of Object.values(PEOPLE)) expect(JSON.stringify(form)).not.toContain(p.id);
     const start = (form.actions ?? []).find((a) => a.verb === 'start');
     expect(start?.type).toBe('Action.Execute');
     expect(start?.fallback).toMatchObject({ type: 'Action.Submit', data: { verb: 'start' } });
+  });
+
+  it('someone picked who is not in the channel stops the start with a clear sentence, and nothing is stored', async () => {
+    connector.current = fakeConnector();
+    const before = await h.store.listRounds(TENANT);
+    const values = { ...startFormValues({ participants: [PEOPLE.cora, PEOPLE.anna], managers: [] }), managers: '0d1e2f3a-0000-4000-8000-0000000000ff' };
+    const res = await h.post(cardAction(PEOPLE.cora, 'start', values));
+    const body = res.body as InvokeBody;
+    expect(body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'INVALID_INPUT' } });
+    expect((body.value as { message: string }).message).toContain(`${t('sv', 'form.managers')}: ${t('sv', 'cards.form.problems.notInChannel.one')}`);
+    expect(await h.store.listRounds(TENANT)).toEqual(before);
   });
 
   it('starts the round from the form: the form becomes a confirmation, then welcome and 13 cards reach the channel', async () => {
@@ -122,7 +148,9 @@ describe('Teams: a full round through card actions', () => {
     const rounds = await h.store.listRounds(TENANT);
     expect(rounds).toHaveLength(1);
     roundId = rounds[0]!.id;
+    // The picker's directory ids became the channel members the bot reaches people by.
     expect(rounds[0]).toMatchObject({ platform: 'teams', channel: { id: CHANNEL }, managers: [PEOPLE.david.id], coordinators: [PEOPLE.cora.id] });
+    expect(rounds[0]!.participants).toEqual([PEOPLE.cora.id, PEOPLE.anna.id, PEOPLE.bo.id, PEOPLE.cecilia.id]);
     expect(Object.keys(await h.store.getCardRefs(TENANT, roundId))).toHaveLength(13);
   });
 

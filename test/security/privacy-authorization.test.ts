@@ -6,6 +6,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runPrivacyCommand } from '../../src/app/modes-cli.js';
 import { t } from '../../src/core/i18n.js';
+import { slackText } from '../../src/platforms/slack/mrkdwn.js';
 import { CHANNEL as TEAMS_CHANNEL, PEOPLE, TENANT, channelMessage, fixture } from '../fixtures/teams/activities.js';
 import { fakeConnector } from '../fixtures/teams/harness.js';
 import { REDIS_URL, settings } from '../helpers/world.js';
@@ -247,7 +248,7 @@ describe('someone else\'s data, on Slack', () => {
 
   it('an admin erases Anna; the trail of requests about her stays, and can be read on the command line', async () => {
     const before = await prefixContents(s.store);
-    expect(await privacy(ADMIN, `erase ${ANNA}`)).toBe(t('sv', 'modes.privacy.confirmErase', { user: ANNA }));
+    expect(await privacy(ADMIN, `erase ${ANNA}`)).toBe(slackText(t('sv', 'modes.privacy.confirmErase', { user: ANNA })));
     expect(await prefixContents(s.store)).toEqual(before); // asking is not doing, and not yet on record
     expect(await privacy(ADMIN, `erase ${ANNA} confirm`)).toContain(t('sv', 'modes.privacy.rounds.other', { count: 2 }));
     expect((await s.store.getSnapshot(TEAM_A, named))!.answers.f01?.[ANNA]).toBeUndefined();

@@ -3,6 +3,9 @@
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { t } from '../../src/core/i18n.js';
+import { renderText } from '../../src/core/text-format.js';
+import { teamsDialect } from '../../src/platforms/teams/activity.js';
+import { slackPlainText, slackText } from '../../src/platforms/slack/mrkdwn.js';
 import { PEOPLE, TENANT, cardAction } from '../fixtures/teams/activities.js';
 import { settings } from '../helpers/world.js';
 import { CHANNEL, CORA, ANNA, TEAM_A, TEAM_B, notesTo, prefixContents, responses, sendCommand, sendRawInteraction, sendVote, startRound, startSecApp, talliesMatchVotes, type SecApp } from './harness.js';
@@ -10,7 +13,10 @@ import { CHANNEL, CORA, ANNA, TEAM_A, TEAM_B, notesTo, prefixContents, responses
 let s: SecApp;
 let roundA: string;
 let teamsRoundA: string;
-const notFound = t('sv', 'errors.ROUND_NOT_FOUND');
+/** "No round here", as each place shows it: Slack mrkdwn, a Slack modal's plain field error, a Teams error popup. */
+const notFound = slackText(t('sv', 'errors.ROUND_NOT_FOUND'));
+const notFoundOnForm = slackPlainText(t('sv', 'errors.ROUND_NOT_FOUND'));
+const notFoundInTeams = renderText(t('sv', 'errors.ROUND_NOT_FOUND'), { ...teamsDialect({ conversationType: 'channel' }), markup: 'plain' });
 
 beforeAll(async () => {
   s = await startSecApp();
@@ -112,7 +118,7 @@ describe('workspace B naming workspace A’s round (Slack)', () => {
   it('an answer form from B that names A’s round under B is refused on the form', async () => {
     const res = await sendRawInteraction(s, answerSubmission(TEAM_B, 'U0LUNDA', { t: TEAM_B, r: roundA, f: 'f01', c: CHANNEL }));
     expect(JSON.parse(res.text)).toMatchObject({ response_action: 'errors' });
-    expect(Object.values((JSON.parse(res.text) as { errors: Record<string, string> }).errors)).toEqual([notFound]);
+    expect(Object.values((JSON.parse(res.text) as { errors: Record<string, string> }).errors)).toEqual([notFoundOnForm]);
     await unchanged();
   });
 
@@ -146,7 +152,7 @@ describe('Teams tenant B naming tenant A’s round', () => {
     const res = await fetch(`${s.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other) });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { statusCode: number; value: { code: string; message: string } };
-    expect(body).toMatchObject({ statusCode: 400, value: { code: 'ROUND_NOT_FOUND', message: notFound } });
+    expect(body).toMatchObject({ statusCode: 400, value: { code: 'ROUND_NOT_FOUND', message: notFoundInTeams } });
     expect(await s.store.getCounts(TENANT, teamsRoundA, 'f01')).toEqual({ 'in-place': 0, partly: 0, 'not-in-place': 0, 'dont-know': 0 });
     // Tenant B's turn may store how to reach B's conversation, never anything of A.
     await s.teams!.flush();

@@ -56,3 +56,12 @@ describe('config', () => {
     expect(fails({ PRIVACY_ADMINS: 'U0ADA; drop table' }).variables).toEqual(['PRIVACY_ADMINS']);
   });
 });
+
+describe('operator', () => {
+  it('OPERATOR_CONTACT is an e-mail address or an https page; anything else is named', () => {
+    expect(loadConfig({ OPERATOR_NAME: 'Malmö stad', OPERATOR_CONTACT: 'dataskydd@malmo.example' })).toMatchObject({ OPERATOR_NAME: 'Malmö stad', OPERATOR_CONTACT: 'dataskydd@malmo.example' });
+    expect(loadConfig({ OPERATOR_CONTACT: 'https://malmo.example/dataskydd' }).OPERATOR_CONTACT).toBe('https://malmo.example/dataskydd');
+    expect(fails({ OPERATOR_CONTACT: 'javascript:alert(1)' }).variables).toEqual(['OPERATOR_CONTACT']);
+    expect(fails({ OPERATOR_CONTACT: 'http://malmo.example' }).variables).toEqual(['OPERATOR_CONTACT']);
+  });
+});

@@ -196,7 +196,8 @@ describe('peer review through the service (real Redis)', () => {
 
     const notYet = await code(vote(REVIEWER));
     expect(notYet.code).toBe('REVIEW_NOT_STARTED');
-    expect(notYet.en).toBe('The review has not started yet. Cora starts it with /assess review once the team has assessed itself.');
+    // The core speaks platform-neutrally: each platform writes the command its own way (core/text-format.ts).
+    expect(notYet.en).toBe('The review has not started yet. Cora starts it with `{cmd} review` once the team has assessed itself.');
     expect((await vote({ id: 'U_ANNA' })).panel).toBe('team');
     await service.saveAnswer({ tenant: 'T1', roundId: round.id, factorId: 'f01', actor: { id: 'U_ANNA' }, texts: { 'f01-q1': 'Lagets svar' }, evidence: [] });
 

@@ -1,11 +1,12 @@
-// The Teams app package: manifest fields the v1.22 schema requires, bot commands, icon sizes and the zip itself.
+// The Teams app package against Microsoft's official v1.22 schemas (manifest and Swedish localization), bot commands, icons and the zip.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { SUBCOMMANDS } from '../../src/app/commands.js';
-import { buildPackage, fillManifest } from '../../deploy/teams/package.js';
+import { buildPackage, DEFAULT_DEVELOPER_NAME, fillManifest } from '../../deploy/teams/package.js';
+import { teamsLocalizationErrors, teamsManifestErrors } from '../helpers/schemas.js';
 
 const DIR = join(import.meta.dirname, '../../deploy/teams');
 const ENV = { MICROSOFT_APP_ID: '9b2d6a54-0000-4000-8000-00000000b07a', PUBLIC_URL: 'https://assess.kommun.example/' };
@@ -22,11 +23,57 @@ interface Manifest {
   accentColor: string;
   bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
   validDomains: string[];
+  localizationInfo: { defaultLanguageTag: string; additionalLanguages: { languageTag: string; file: string }[] };
 }
+
+const json = (bytes: Uint8Array | undefined): Record<string, unknown> => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 
 describe('Teams manifest', () => {
   const { zip, manifest } = buildPackage(ENV);
   const m = manifest as unknown as Manifest;
+
+  it('deploy/teams/manifest.json, its placeholders filled, passes the official v1.22 schema', () => {
+    const template = readFileSync(join(DIR, 'manifest.json'), 'utf8');
+    const filled = fillManifest(template, {
+      MICROSOFT_APP_ID: ENV.MICROSOFT_APP_ID,
+      PUBLIC_URL: 'https://assess.kommun.example',
+      PUBLIC_HOST: 'assess.kommun.example',
+      APP_VERSION: '1.0.0',
+      DEVELOPER_NAME: DEFAULT_DEVELOPER_NAME,
+    });
+    expect(teamsManifestErrors(filled)).toEqual([]);
+    // The schema is not a rubber stamp: the old 38-character developer name is refused.
+    const old = { ...filled, developer: { ...(filled.developer as object), name: 'Integrating Cities self-assessment bot' } };
+    expect(teamsManifestErrors(old).join('\n')).toMatch(/developer\/name must NOT have more than 32 characters/);
+  });
+
+  it('the built zip\'s manifest and sv.json pass the official v1.22 manifest and localization schemas', () => {
+    const files = unzipSync(zip);
+    expect(teamsManifestErrors(json(files['manifest.json']))).toEqual([]);
+    const sv = json(files['sv.json']);
+    expect(teamsLocalizationErrors(sv)).toEqual([]);
+    expect(teamsLocalizationErrors({ ...sv, 'name.short': 'x'.repeat(31) }).join('\n')).toMatch(/name\.short/);
+    // Every localized key names a string the manifest has, and every command is translated.
+    const commands = m.bots[0]!.commandLists[0]!.commands;
+    for (const key of Object.keys(sv).filter((k) => k.startsWith('bots['))) {
+      const [, list, index, field] = /^bots\[0\]\.commandLists\[(\d+)\]\.commands\[(\d+)\]\.(title|description)$/.exec(key) ?? [];
+      expect(list, key).toBe('0');
+      expect(commands[Number(index)]?.[field as 'title' | 'description'], key).toBeTypeOf('string');
+    }
+    for (const [i, c] of commands.entries()) {
+      expect(sv[`bots[0].commandLists[0].commands[${i}].title`]).toBe(c.title);
+      expect(sv[`bots[0].commandLists[0].commands[${i}].description`]).toMatch(/\p{L}/u);
+    }
+    expect(m.localizationInfo).toEqual({ defaultLanguageTag: 'en', additionalLanguages: [{ languageTag: 'sv', file: 'sv.json' }] });
+  });
+
+  it('names the operator as developer when OPERATOR_NAME is set, refusing one Teams would refuse', () => {
+    const named = buildPackage({ ...ENV, OPERATOR_NAME: 'Malmö stad "Integration"' }).manifest as unknown as Manifest;
+    expect(named.developer.name).toBe('Malmö stad "Integration"');
+    expect(teamsManifestErrors(named)).toEqual([]);
+    expect(m.developer.name).toBe(DEFAULT_DEVELOPER_NAME);
+    expect(() => buildPackage({ ...ENV, OPERATOR_NAME: 'Integrating Cities self-assessment bot' })).toThrow(/OPERATOR_NAME.*32/);
+  });
 
   it('has every field the schema requires, within its limits', () => {
     expect(m.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`);
@@ -34,7 +81,12 @@ describe('Teams manifest', () => {
     for (const key of ['manifestVersion', 'version', 'id', 'developer', 'name', 'description', 'icons', 'accentColor'] as const) expect(m[key], key).toBeTruthy();
     expect(m.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(m.id).toBe(ENV.MICROSOFT_APP_ID);
-    for (const url of [m.developer.websiteUrl, m.developer.privacyUrl, m.developer.termsOfUseUrl]) expect(url).toMatch(/^https:\/\/assess\.kommun\.example(\/|$)/);
+    expect([m.developer.websiteUrl, m.developer.privacyUrl, m.developer.termsOfUseUrl]).toEqual([
+      'https://assess.kommun.example/about',
+      'https://assess.kommun.example/privacy',
+      'https://assess.kommun.example/terms',
+    ]);
+    expect(m.developer.name.length).toBeLessThanOrEqual(32);
     expect(m.name.short.length).toBeLessThanOrEqual(30);
     expect((m.name.full ?? '').length).toBeLessThanOrEqual(100);
     expect(m.description.short.length).toBeLessThanOrEqual(80);
@@ -77,9 +129,9 @@ describe('Teams manifest', () => {
     expect(white).toBeGreaterThan(50);
   });
 
-  it('zips the manifest and both icons at the root of the package', () => {
+  it('zips the manifest, its Swedish localization and both icons at the root of the package', () => {
     const files = unzipSync(zip);
-    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(Object.keys(files).sort()).toEqual(['color.png', 'manifest.json', 'outline.png', 'sv.json']);
     expect(JSON.parse(new TextDecoder().decode(files['manifest.json']))).toEqual(manifest);
   });
 

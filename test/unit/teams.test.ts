@@ -7,6 +7,9 @@ import { invokeResponseFor } from '../../src/platforms/teams/bot.js';
 import { UpdateCoalescer } from '../../src/platforms/teams/coalescer.js';
 import { ConversationLimiter, withRetry, type Sleeper } from '../../src/platforms/teams/outbound.js';
 import { fixture } from '../fixtures/teams/activities.js';
+import type { TeamsChannelAccount } from 'botbuilder';
+import { defaultSettings } from '../../src/core/settings.js';
+import { startFormPeople, toMemberIds } from '../../src/platforms/teams/people.js';
 
 /** A clock that only moves when someone sleeps, so pacing is checked without real time. */
 function virtualTime(): Sleeper & { sleeps: number[] } {
@@ -154,11 +157,43 @@ describe('activity parsing', () => {
 describe('invokeResponseFor', () => {
   it('turns an AppError into the Universal Actions error shape with a localised message', () => {
     const error = new AppError('NOT_COORDINATOR', { coordinator: 'Cora' });
-    expect(invokeResponseFor({ kind: 'error', error, locale: 'sv' })).toEqual({
+    expect(invokeResponseFor({ kind: 'error', error, locale: 'sv' }, { conversationType: 'channel' })).toEqual({
       statusCode: 400,
       type: 'application/vnd.microsoft.error',
       value: { code: 'NOT_COORDINATOR', message: t('sv', 'errors.NOT_COORDINATOR', { coordinator: 'Cora' }) },
     });
-    expect(invokeResponseFor({ kind: 'message', text: 'ok' })).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(invokeResponseFor({ kind: 'message', text: 'ok' }, { conversationType: 'personal' })).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+  });
+
+  it('names the command as it is written where the card was pressed, in plain text (Teams shows it as such)', () => {
+    const error = new AppError('ROUND_NOT_FOUND');
+    const inChannel = invokeResponseFor({ kind: 'error', error, locale: 'en' }, { conversationType: 'channel' });
+    expect((inChannel.value as { message: string }).message).toBe("I can't find a round here. Start one with @Assess assess start.");
+    const inChat = invokeResponseFor({ kind: 'error', error, locale: 'sv' }, { conversationType: 'personal' });
+    expect((inChat.value as { message: string }).message).toBe('Jag hittar ingen omgång här. Starta en med assess start.');
+  });
+});
+
+describe('the start form\'s people in Teams', () => {
+  const members = ['anna', 'bo', 'cora'].map((n, i) => ({ id: `29:${n}`, name: n, aadObjectId: `aad-${i}` }) as TeamsChannelAccount);
+  const defaults = defaultSettings({ now: Date.parse('2026-03-02T06:00:00Z'), timezone: 'Europe/Stockholm', locale: 'sv', channelId: '19:c', participants: members.map((m) => m.id) });
+
+  it('the whole channel means "everyone": nobody is listed, whatever the team\'s size', () => {
+    const form = startFormPeople(defaults, members);
+    expect(form).toMatchObject({ everyone: true, defaults: { participants: [] }, people: { kind: 'directory', known: [] } });
+  });
+
+  it('a restart\'s own choice is filled in with directory ids and names; a large one becomes "everyone"', () => {
+    const some = startFormPeople({ ...defaults, participants: ['29:anna', '29:bo'], managers: ['29:cora'] }, members);
+    expect(some.everyone).toBe(false);
+    expect(some.defaults).toMatchObject({ participants: ['aad-0', 'aad-1'], managers: ['aad-2'] });
+    expect(some.people).toEqual({ kind: 'directory', known: [{ id: 'aad-0', name: 'anna' }, { id: 'aad-1', name: 'bo' }, { id: 'aad-2', name: 'cora' }] });
+    const many = Array.from({ length: 40 }, (_, i) => ({ id: `29:m${i}`, name: `m${i}`, aadObjectId: `aad-m${i}` }) as TeamsChannelAccount);
+    const big = startFormPeople({ ...defaults, participants: many.slice(0, 30).map((m) => m.id) }, many);
+    expect(big).toMatchObject({ everyone: true, defaults: { participants: [] } });
+  });
+
+  it('maps what the picker submits to channel members, counting who is not in the channel', () => {
+    expect(toMemberIds(['AAD-1', '29:cora', 'aad-9'], members)).toEqual({ ids: ['29:bo', '29:cora'], missing: 1 });
   });
 });

@@ -16,11 +16,15 @@ import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions, splitLinks } from '../../core/service.js';
 import { actionLine } from '../../core/action-plan.js';
+import { renderText, type TextDialect } from '../../core/text-format.js';
+import { buildFollowUp } from '../../core/peer-review.js';
+import { followUpUrl } from '../../app/mode-routes.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
 import {
   parseStartForm,
   renderDigestCard,
   renderFactorCard,
+  renderFollowUpCard,
   renderReminderCard,
   renderStartForm,
   renderTextCard,
@@ -30,6 +34,9 @@ import { PEOPLE, PLAYGROUND_CHANNEL, PLAYGROUND_TENANT, personName, teamIds } fr
 import { PLAYGROUND_MESSAGES, PlaygroundMessageSchema, playgroundPrivacySource, type PlaygroundMessage } from './timeline.js';
 
 const COLLECTION = PLAYGROUND_MESSAGES;
+
+/** The playground is typed into like Slack (`/assess …`) and draws the Adaptive Cards Teams gets, whose text is Markdown. */
+const PLAYGROUND_DIALECT: TextDialect = { command: '/assess', markup: 'markdown' };
 export { PlaygroundMessageSchema, type PlaygroundMessage };
 
 const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
@@ -108,12 +115,19 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(msg.text ?? '') as Record<string, unknown>;
+    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT)) as Record<string, unknown>;
     if (msg.type === 'start-form') {
       const settings = JSON.parse(msg.text ?? '{}');
+      // The same form Teams gets, with the pretend colleagues as a fixed list where Teams has its people picker (the
+      // browser renderer has no directory to search).
+      const team = new Set(teamIds());
+      const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
+      const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
         packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
         locale: settings.locale ?? 'sv',
+        people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
+        everyone,
       }) as Record<string, unknown>;
     }
     // Cards, reminders and the welcome need counts and answer stats only: the answers are not read.
@@ -135,6 +149,11 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
       case 'welcome':
         return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
+      case 'follow-up': {
+        const full = await service.state(PLAYGROUND_TENANT, state.round.id);
+        const url = followUpUrl(ctx, PLAYGROUND_TENANT, state.round.id);
+        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } }) as Record<string, unknown>;
+      }
       case 'digest': {
         // A peer review's digest quotes the panel's findings, which are answers.
         const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
@@ -165,6 +184,9 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         managers: reply.defaults.managers.length > 0 ? reply.defaults.managers : PEOPLE.filter((p) => p.role === 'manager').map((p) => p.id),
       };
       await post({ audience: as, ephemeral: true, type: 'start-form', text: JSON.stringify(defaults) });
+    } else if (reply.type === 'follow-up') {
+      // Rendered from the round when the page asks, like the digest, so it always shows the latest findings.
+      await post({ audience: as, ephemeral: true, type: 'follow-up', roundId: reply.round.id });
     } else {
       await post({
         audience: reply.visibility === 'channel' ? 'channel' : as,
@@ -286,6 +308,8 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         // What the form has no field for (reviewers, minimum responses) comes from the values it was opened with.
         const proposed = messageId ? await formDefaults(messageId) : {};
         const settings = { ...proposed, ...parsed };
+        // "Everyone in this channel": the pretend team (the manager and visiting reviewers are not part of it).
+        if (settings.participants.length === 0) settings.participants = teamIds().filter((id) => !(settings.reviewers ?? []).includes(id));
         locale = settings.locale ?? locale;
         const names = Object.fromEntries(PEOPLE.map((p) => [p.id, p.name]));
         const round = await service.startRound({ tenant: PLAYGROUND_TENANT, platform: 'playground', settings, actor, names });
@@ -315,7 +339,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     } catch (err) {
       const e = err instanceof z.ZodError ? new AppError('INVALID_INPUT', { detail: err.issues[0]?.message ?? '' }) : toAppError(err);
       if (e.code === 'INTERNAL') ctx.logger.error({ err }, 'playground action failed');
-      return reply.code(400).send({ ok: false, error: e.userMessage(locale) });
+      return reply.code(400).send({ ok: false, error: renderText(e.userMessage(locale), { ...PLAYGROUND_DIALECT, markup: 'plain' }) });
     }
   });
 

@@ -12,7 +12,7 @@ export const PlaygroundMessageSchema = z.object({
   /** 'channel', or a person id for a direct message / something only they see. */
   audience: z.string(),
   ephemeral: z.boolean().default(false),
-  type: z.enum(['factor-card', 'digest', 'reminder', 'welcome', 'text', 'start-form']),
+  type: z.enum(['factor-card', 'digest', 'reminder', 'welcome', 'text', 'start-form', 'follow-up']),
   roundId: z.string().optional(),
   factorId: z.string().optional(),
   factorIds: z.array(z.string()).optional(),

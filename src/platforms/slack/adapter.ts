@@ -32,6 +32,11 @@ export interface SlackOptions {
   ackTimeoutMs?: number;
   /** Upload the score chart with the summary (default true). */
   chart?: boolean;
+  /**
+   * Socket Mode's heartbeat: a pong must come within this time, and a lost connection is tried again after it (the
+   * Slack SDK's default is 5 s). Tests shorten it.
+   */
+  socketPingTimeoutMs?: number;
 }
 
 export type SlackMode = 'single-workspace' | 'oauth' | 'socket-mode';
@@ -112,7 +117,14 @@ export class SlackAdapter implements PlatformAdapter {
 
     let receiver: Receiver;
     if (this.mode === 'socket-mode') {
-      this.socket = new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger });
+      this.socket = new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN!,
+        logger,
+        // apps.connections.open goes to SLACK_API_URL like every other call (GovSlack, or a local fake), never to slack.com
+        // behind the operator's back; the Socket Mode client keeps its own retry policy for reconnecting.
+        installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+        ...(opts.socketPingTimeoutMs !== undefined ? { clientPingTimeout: opts.socketPingTimeoutMs } : {}),
+      });
       receiver = this.socket;
     } else {
       this.socket = null;

@@ -16,6 +16,7 @@ import { uploadChart } from './chart.js';
 import type { SurfacePayload } from './limits.js';
 import { channelRef } from './mrkdwn.js';
 import { renderDigest } from './render/digest.js';
+import { withFreshBlockIds } from './render/blocks.js';
 import { renderFactorCard } from './render/factor-card.js';
 import { renderActionReminder, renderReminder, renderWelcome } from './render/messages.js';
 import type { SlackClients } from './web-client.js';
@@ -145,7 +146,7 @@ export class SlackMessenger implements Messenger {
     if (!ref) return;
     // Cards show counts and tallies only: neither the answers nor the per-member votes are read.
     const state = await this.deps.service.state(tenant, roundId, CARD_READ);
-    const payload = this.renderCard(state, factorId);
+    const payload = withFreshBlockIds(this.renderCard(state, factorId));
     const client = await this.deps.clients.forTenant(tenant);
     await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
   }

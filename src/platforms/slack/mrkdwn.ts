@@ -1,4 +1,18 @@
 // Safe mrkdwn: escapes user text so it renders literally (no pings, no links), and builds links and truncations.
+import { renderText, type TextDialect } from '../../core/text-format.js';
+
+/** Slack writes the command as a slash command and bold as `*x*`. */
+export const SLACK_DIALECT: TextDialect = { command: '/assess', markup: 'mrkdwn' };
+
+/** The core's neutral text (`{cmd}`, `**bold**`) as escaped Slack mrkdwn. */
+export function slackText(text: string): string {
+  return esc(renderText(text, SLACK_DIALECT));
+}
+
+/** The same for places Slack shows as plain text (a modal's field errors). */
+export function slackPlainText(text: string): string {
+  return renderText(text, { ...SLACK_DIALECT, markup: 'plain' });
+}
 
 /** Escapes the three characters Slack's mrkdwn treats as control characters. `<!channel> & <http://x|y>` stays literal. */
 export function esc(text: string): string {

@@ -3,6 +3,19 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { LocaleSchema, type Locale } from '../../content/schema.js';
 import { LevelSchema } from '../../core/model.js';
+import type { TextDialect } from '../../core/text-format.js';
+
+/** The bot's name in Teams (the manifest's name.short): in a channel or group chat it must be mentioned. */
+export const TEAMS_BOT_NAME = 'Assess';
+
+/**
+ * How a Teams reader writes the command: just `assess` in a 1:1 chat with the bot, `@Assess assess` where the bot
+ * must be mentioned (channels, group chats). Teams renders Markdown, where bold is `**x**`.
+ */
+export function teamsDialect(conversation: { conversationType?: string } | undefined, channelId?: string): TextDialect {
+  const personal = conversation?.conversationType === 'personal' || channelId === 'emulator';
+  return { command: personal ? 'assess' : `@${TEAMS_BOT_NAME} assess`, markup: 'markdown' };
+}
 
 /** Teams tenant of the activity; the Emulator has none. */
 export function tenantOf(activity: Partial<Activity>): string {

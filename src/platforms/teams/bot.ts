@@ -4,7 +4,18 @@ import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type
 import type { AppContext } from '../../app/build.js';
 import { kindLabel, outcomeLabel } from '../../app/metrics.js';
 import type { CommandContext, CommandReply } from '../../app/commands.js';
-import { parseStartForm, renderActionReminderCard, renderDigestCard, renderStartForm, renderTextCard, type AdaptiveCard } from '../../cards/adaptive.js';
+import {
+  parseStartForm,
+  renderActionReminderCard,
+  renderDigestCard,
+  renderFollowUpCard,
+  renderStartForm,
+  renderTextCard,
+  type AdaptiveCard,
+} from '../../cards/adaptive.js';
+import { notInChannelError } from '../../cards/start-form.js';
+import type { RoundSettingsInput } from '../../core/settings.js';
+import { renderText } from '../../core/text-format.js';
 import type { Locale } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
@@ -24,13 +35,15 @@ import {
   localeOf,
   SubmitValueSchema,
   teamIdOf,
+  teamsDialect,
   tenantOf,
   VoteDataSchema,
 } from './activity.js';
-import { cardActivity, type TeamsConnector } from './connector.js';
+import { cardActivity, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { UpdateCoalescer } from './coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
+import { startFormPeople, toMemberIds } from './people.js';
 import { factorCardFor } from './render.js';
 import { ownValue } from '../../core/own.js';
 
@@ -46,17 +59,19 @@ export interface AdaptiveCardInvokeResponse {
   value: unknown;
 }
 
-export function invokeResponseFor(result: CardActionResult): AdaptiveCardInvokeResponse {
+/** Teams shows an invoke's message or error as plain text, in the conversation where the card was pressed. */
+export function invokeResponseFor(result: CardActionResult, conversation: Parameters<typeof teamsDialect>[0]): AdaptiveCardInvokeResponse {
+  const plain = (text: string) => renderText(text, { ...teamsDialect(conversation), markup: 'plain' });
   switch (result.kind) {
     case 'card':
       return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
     case 'message':
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result.text };
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: plain(result.text) };
     case 'error':
       return {
         statusCode: 400,
         type: 'application/vnd.microsoft.error',
-        value: { code: result.error.code, message: result.error.userMessage(result.locale) },
+        value: { code: result.error.code, message: plain(result.error.userMessage(result.locale)) },
       };
   }
 }
@@ -117,7 +132,7 @@ export class TeamsBot {
     this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
     if (turn.activity.type === ActivityTypes.Invoke) {
       const error = new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') });
-      await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }));
+      await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }, turn.activity.conversation));
     }
   }
 
@@ -191,6 +206,11 @@ export class TeamsBot {
   }
 
   private async members(turn: Turn): Promise<TeamsChannelAccount[]> {
+    return (await this.listMembers(turn)) ?? [];
+  }
+
+  /** The conversation's members, or null when Teams could not list them (outside Teams there are none). */
+  private async listMembers(turn: Turn): Promise<TeamsChannelAccount[] | null> {
     if (turn.activity.channelId !== 'msteams') return [];
     try {
       const all: TeamsChannelAccount[] = [];
@@ -205,7 +225,7 @@ export class TeamsBot {
       return all;
     } catch (err) {
       this.ctx.logger.warn({ err }, 'teams: could not list conversation members');
-      return [];
+      return null;
     }
   }
 
@@ -237,18 +257,27 @@ export class TeamsBot {
         await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });
         return;
       case 'start-form': {
-        const list = await members();
         const packs = this.ctx.packs.ids().map((id) => ({ id, title: this.ctx.packs.get(id, reply.defaults.locale).shortTitle }));
-        const card = renderStartForm(reply.defaults, {
-          packs,
-          locale: turn.locale,
-          ...(list.length > 0 ? { members: list.map((m) => ({ id: m.id, name: m.name })) } : {}),
-        });
+        // In Teams, people are picked with Teams' own people picker, so the form does not grow with the team; the
+        // Emulator has no directory and gets text boxes.
+        const form =
+          turn.activity.channelId === 'msteams'
+            ? startFormPeople(reply.defaults, await members())
+            : { defaults: reply.defaults, people: { kind: 'typed' } as const, everyone: false };
+        const card = renderStartForm(form.defaults, { packs, locale: turn.locale, people: form.people, everyone: form.everyone });
         await this.deps.connector.reply(turn.context, cardActivity(card));
         return;
       }
       case 'digest':
-        await this.deps.connector.reply(turn.context, cardActivity(renderDigestCard(reply.view)));
+      case 'follow-up':
+        try {
+          await this.deps.connector.reply(turn.context, cardActivity(reply.type === 'digest' ? renderDigestCard(reply.view) : renderFollowUpCard(reply.view)));
+        } catch (err) {
+          if (!(err instanceof MessageTooLargeError)) throw err;
+          // Asking again would be refused the same way: say so, and where everything is.
+          const url = this.ctx.reportLinks.url(reply.round.tenant, reply.round.id);
+          await this.deps.connector.reply(turn.context, { type: 'message', text: t(reply.round.locale, 'teams.tooLarge.reply', { url }), textFormat: 'markdown' });
+        }
         return;
     }
   }
@@ -266,7 +295,7 @@ export class TeamsBot {
     const result = parsed.success
       ? await this.cardAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke')
       : ({ kind: 'error', error: new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') }), locale: turn.locale } as const);
-    await this.sendInvokeResponse(turn, invokeResponseFor(result));
+    await this.sendInvokeResponse(turn, invokeResponseFor(result, turn.activity.conversation));
   }
 
   /** Clients without Universal Actions send Action.Submit: the same data, as a message whose value carries the verb. */
@@ -409,20 +438,40 @@ export class TeamsBot {
     return { kind: 'card', card, text: notice };
   }
 
+  /**
+   * In Teams the form's people are directory ids from the people picker: each becomes the channel member the bot can
+   * reach. Someone who is not in the channel stops the start (nothing is stored) with a sentence saying so.
+   */
+  private async pickedAsMembers(turn: Turn, settings: RoundSettingsInput): Promise<TeamsChannelAccount[]> {
+    const members = await this.listMembers(turn);
+    if (turn.activity.channelId !== 'msteams') return members ?? [];
+    const locale = settings.locale;
+    const fields = ['participants', 'managers', 'reviewers'] as const;
+    if (!members || members.length === 0) {
+      if (fields.some((f) => (settings[f] ?? []).length > 0)) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.membersUnavailable') });
+      return [];
+    }
+    const missing: Partial<Record<(typeof fields)[number], number>> = {};
+    for (const field of fields) {
+      const mapped = toMemberIds(settings[field] ?? [], members);
+      if (mapped.missing > 0) missing[field] = mapped.missing;
+      if (field !== 'reviewers' || settings.reviewers) settings[field] = mapped.ids;
+    }
+    if (Object.keys(missing).length > 0) throw notInChannelError(locale, missing);
+    return members;
+  }
+
   private async start(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
     // The channel is where the form was pressed, whatever the card data claims.
     const channelName = channelNameOf(turn.activity);
     const settings = parseStartForm({ ...data, channelId: turn.key, ...(channelName ? { channelName } : {}) }, { locale: turn.locale });
-    let names: Record<string, string> = {};
-    const reviewers = new Set(settings.reviewers ?? []);
-    if (settings.participants.length === 0 || reviewers.size > 0) {
-      const members = await this.members(turn);
-      names = Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name]));
-      if (settings.participants.length === 0) {
-        // "Everyone in the channel" means the team: invited reviewers (guests in the channel) review it instead.
-        const team = members.map((m) => m.id).filter((id) => !reviewers.has(id));
-        settings.participants = team.length > 0 ? team : [turn.actor.id];
-      }
+    const members = await this.pickedAsMembers(turn, settings);
+    const names: Record<string, string> = Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name]));
+    if (settings.participants.length === 0) {
+      // "Everyone in the channel" means the team: invited reviewers (guests in the channel) review it instead.
+      const reviewers = new Set(settings.reviewers ?? []);
+      const team = members.map((m) => m.id).filter((id) => !reviewers.has(id));
+      settings.participants = team.length > 0 ? team : [turn.actor.id];
     }
     const round = await this.ctx.service.startRound({ tenant: turn.tenant, platform: 'teams', settings, actor: turn.actor, names });
     const open = this.ctx.service.openFactorIds(round);

@@ -1,7 +1,10 @@
 // Proactive sends through the CloudAdapter: paced per conversation, retried, and 403s turned into dead references.
 import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import type { Metrics } from '../../app/metrics.js';
-import { inertMarkdown, type AdaptiveCard } from '../../cards/adaptive.js';
+import { ACTIVITY_ENVELOPE_ALLOWANCE, inertMarkdown, teamsMessageSize, TEAMS_MESSAGE_LIMIT, type AdaptiveCard } from '../../cards/adaptive.js';
+import { AppError } from '../../core/errors.js';
+import { renderText } from '../../core/text-format.js';
+import { teamsDialect } from './activity.js';
 import { ConversationLimiter, DEFAULT_RETRY, statusOf, withRetry, type RetryOptions } from './outbound.js';
 import { isAllowedServiceUrl } from './service-url.js';
 
@@ -20,6 +23,33 @@ export class UntrustedServiceUrlError extends ConversationGoneError {
     this.message = `refused to call a serviceUrl outside the Bot Framework's hosts (${String(serviceUrl).slice(0, 100)})`;
     this.name = 'UntrustedServiceUrlError';
   }
+}
+
+/**
+ * Teams refused the message for its size (413 MessageSizeTooBig), or would have: we measure before sending. Sending
+ * it again cannot help; the caller says so to the person (see TeamsMessenger.tooLarge).
+ */
+export class MessageTooLargeError extends AppError {
+  constructor(readonly size: number | undefined, cause?: unknown) {
+    super('MESSAGE_TOO_LARGE', {}, { cause });
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** Refuses, before any call, a message Teams would refuse: its UTF-16 size with room for the connector's envelope. */
+function assertSendable(activity: Partial<Activity> | string): void {
+  const size = teamsMessageSize(typeof activity === 'string' ? { type: 'message', text: activity } : activity) + ACTIVITY_ENVELOPE_ALLOWANCE;
+  if (size > TEAMS_MESSAGE_LIMIT) throw new MessageTooLargeError(size);
+}
+
+/**
+ * A message's text in Teams' syntax and command form (see core/text-format.ts), with no link we did not make: texts
+ * carry people's words (notes, names) and Teams renders them as Markdown.
+ */
+function teamsText(activity: Partial<Activity> | string, dialect: ReturnType<typeof teamsDialect>): Partial<Activity> | string {
+  const render = (text: string) => inertMarkdown(renderText(text, dialect));
+  if (typeof activity === 'string') return render(activity);
+  return typeof activity.text === 'string' ? { ...activity, text: render(activity.text) } : activity;
 }
 
 export function cardActivity(card: AdaptiveCard, extra: Partial<Activity> = {}): Partial<Activity> {
@@ -74,25 +104,29 @@ export class TeamsConnector {
       const status = statusOf(err);
       this.metrics.apiCalls.inc({ platform: 'teams', method, outcome: 'error' });
       if (status === 403) throw new ConversationGoneError(status, err);
+      if (status === 413) throw new MessageTooLargeError(undefined, err);
       throw err;
     }
   }
 
   /** Sends within a live turn (replies). */
   reply(context: TurnContext, activity: Partial<Activity> | string): Promise<ResourceResponse | undefined> {
-    // Replies carry people's words (notes, names) and Teams renders them as markdown: no link we did not make.
-    const safe = typeof activity === 'string' ? inertMarkdown(activity) : typeof activity.text === 'string' ? { ...activity, text: inertMarkdown(activity.text) } : activity;
+    const safe = teamsText(activity, teamsDialect(context.activity.conversation, context.activity.channelId));
+    assertSendable(safe);
     return this.call(context.activity.conversation.id, 'sendActivity', () => context.sendActivity(safe));
   }
 
   updateInTurn(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    assertSendable(activity);
     return this.call(context.activity.conversation.id, 'updateActivity', async () => {
       await context.updateActivity(activity);
     });
   }
 
   /** Posts to a stored conversation (a channel post, or a 1:1 message). */
-  async send(ref: Partial<ConversationReference>, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+  async send(ref: Partial<ConversationReference>, message: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    const activity = teamsText(message, teamsDialect(ref.conversation, ref.channelId)) as Partial<Activity>;
+    assertSendable(activity);
     this.assertServiceUrl(ref.serviceUrl, 'sendActivity');
     let response: ResourceResponse | undefined;
     await this.proactive(ref, async (context) => {
@@ -120,6 +154,7 @@ export class TeamsConnector {
   /** Replaces an earlier message (the shared channel copy of a card). */
   async update(ref: Partial<ConversationReference>, activity: Partial<Activity> & { id: string }): Promise<void> {
     this.assertServiceUrl(ref.serviceUrl, 'updateActivity');
+    assertSendable(activity);
     await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
         await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);

@@ -5,7 +5,8 @@ import { interactionLabels } from '../../app/metrics.js';
 import { teamsAuthOff } from '../../config.js';
 import { createBotAuthentication } from './auth.js';
 import { invokeResponseFor, TeamsBot } from './bot.js';
-import { localeOf } from './activity.js';
+import { localeOf, teamsDialect } from './activity.js';
+import { renderText } from '../../core/text-format.js';
 import { toAppError } from '../../core/errors.js';
 import { UpdateCoalescer } from './coalescer.js';
 import { TeamsConnector } from './connector.js';
@@ -82,9 +83,10 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContex
       const locale = localeOf(context.activity ?? {}, ctx.config.DEFAULT_LOCALE);
       try {
         if (context.activity?.type === 'invoke') {
-          await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponseFor({ kind: 'error', error, locale }) } });
+          await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: invokeResponseFor({ kind: 'error', error, locale }, context.activity.conversation) } });
         } else if (context.activity?.type === 'message') {
-          await context.sendActivity(error.userMessage(locale));
+          const dialect = teamsDialect(context.activity.conversation, context.activity.channelId);
+          await context.sendActivity({ type: 'message', text: renderText(error.userMessage(locale), dialect), textFormat: 'markdown' });
         }
       } catch (sendErr) {
         ctx.logger.warn({ err: sendErr }, 'teams: could not report a failed turn');

@@ -4,9 +4,10 @@ import type { AppContext } from '../../app/build.js';
 import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
 import type { Action, Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
+import { t } from '../../core/i18n.js';
 import { digestReadOptions } from '../../core/service.js';
-import { buildDigest, buildReminder, buildWelcome } from '../../core/views.js';
-import { cardActivity, ConversationGoneError, type TeamsConnector } from './connector.js';
+import { buildDigest, buildReminder, buildWelcome, factorHeader } from '../../core/views.js';
+import { cardActivity, ConversationGoneError, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';
 import { factorCardFor } from './render.js';
 import { ownValue } from '../../core/own.js';
@@ -115,15 +116,54 @@ export class TeamsMessenger implements Messenger {
     }
   }
 
+  /**
+   * Runs a send; when Teams refuses the message for its size, the coordinator is told once (per round and message)
+   * what happened and where everything is, and the send counts as done: retrying would be refused the same way.
+   */
+  private async orTooLarge<T>(round: Round, what: { key: string; text: string }, send: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof MessageTooLargeError)) throw err;
+      this.ctx.logger.warn({ tenant: round.tenant, roundId: round.id, what: what.key, size: err.size }, 'teams: message too large for Teams; the coordinator is told');
+      await this.tellCoordinatorTooLarge(round, what);
+      return undefined;
+    }
+  }
+
+  private async tellCoordinatorTooLarge(round: Round, what: { key: string; text: string }): Promise<void> {
+    const marker = `teams-too-large|${round.tenant}|${round.id}|${what.key}`;
+    if (await this.ctx.store.getRecord('sent', marker)) return;
+    const coordinator = round.coordinators[0];
+    if (coordinator) {
+      const pack = this.ctx.packs.get(round.packId, round.locale);
+      const text = t(round.locale, 'teams.tooLarge.coordinator', {
+        what: what.text,
+        title: round.title ?? pack.shortTitle,
+        url: this.ctx.reportLinks.url(round.tenant, round.id),
+      });
+      await this.toPerson(round, coordinator, { type: 'message', text, textFormat: 'markdown' });
+    }
+    await this.ctx.store.putRecord('sent', marker, { at: this.ctx.clock.now() });
+  }
+
+  private what(round: Round, key: 'welcome' | 'reminder' | 'actionReminder' | 'weekly' | 'final'): { key: string; text: string } {
+    return { key, text: t(round.locale, `teams.tooLarge.what.${key}`) };
+  }
+
   async postWelcome(round: Round): Promise<void> {
     const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    await this.toChannel(round, cardActivity(renderWelcomeCard(buildWelcome(state))));
+    await this.orTooLarge(round, this.what(round, 'welcome'), () => this.toChannel(round, cardActivity(renderWelcomeCard(buildWelcome(state)))));
+  }
+
+  private factorWhat(round: Round, state: { pack: Parameters<typeof factorHeader>[0]['pack'] }, factorId: string): { key: string; text: string } {
+    return { key: `card:${factorId}`, text: t(round.locale, 'teams.tooLarge.what.factorCard', { factor: factorHeader(state, factorId) }) };
   }
 
   async postFactorCard(round: Round, factorId: string): Promise<void> {
     const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const card = await factorCardFor(this.ctx, state, factorId);
-    const messageId = await this.toChannel(round, cardActivity(card));
+    const messageId = await this.orTooLarge(round, this.factorWhat(round, state, factorId), () => this.toChannel(round, cardActivity(card)));
     if (messageId) await this.ctx.store.setCardRef(round.tenant, round.id, factorId, { messageId, channelId: round.channel.id });
   }
 
@@ -138,7 +178,7 @@ export class TeamsMessenger implements Messenger {
     const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
     const card = await factorCardFor(this.ctx, state, factorId);
     try {
-      await this.connector.update(ref, { ...cardActivity(card), id: cardRef.messageId });
+      await this.orTooLarge(round, this.factorWhat(round, state, factorId), () => this.connector.update(ref, { ...cardActivity(card), id: cardRef.messageId }));
     } catch (err) {
       if (err instanceof ConversationGoneError) {
         await this.refs.markConversationDead(round.tenant, round.channel.id);
@@ -150,7 +190,7 @@ export class TeamsMessenger implements Messenger {
 
   async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
     const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    await this.toPerson(round, memberId, cardActivity(renderReminderCard(buildReminder(state, factorIds))));
+    await this.orTooLarge(round, this.what(round, 'reminder'), () => this.toPerson(round, memberId, cardActivity(renderReminderCard(buildReminder(state, factorIds)))));
   }
 
   private async digestCard(round: Round, kind: 'weekly' | 'final') {
@@ -170,11 +210,12 @@ export class TeamsMessenger implements Messenger {
   async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
     if (actions.length === 0) return;
     const pack = this.ctx.packs.get(round.packId, round.locale);
-    await this.toPerson(round, memberId, cardActivity(renderActionReminderCard(round, pack, actions)));
+    await this.orTooLarge(round, this.what(round, 'actionReminder'), () => this.toPerson(round, memberId, cardActivity(renderActionReminderCard(round, pack, actions))));
   }
 
   async sendWeeklyDigest(round: Round, managerId: string): Promise<void> {
-    await this.toPerson(round, managerId, cardActivity(await this.digestCard(round, 'weekly')));
+    const card = await this.digestCard(round, 'weekly');
+    await this.orTooLarge(round, this.what(round, 'weekly'), () => this.toPerson(round, managerId, cardActivity(card)));
   }
 
   /**
@@ -186,7 +227,7 @@ export class TeamsMessenger implements Messenger {
     const once = async (recipient: string, send: () => Promise<unknown>) => {
       const key = `teams-final|${round.tenant}|${round.id}|${recipient}`;
       if (await this.ctx.store.getRecord('sent', key)) return;
-      await send();
+      await this.orTooLarge(round, this.what(round, 'final'), send);
       await this.ctx.store.putRecord('sent', key, { at: this.ctx.clock.now() });
     };
     await once('channel', () => this.toChannel(round, cardActivity(card)));

@@ -13,8 +13,9 @@ import { buildAnswerModal } from '../modals/answer-form.js';
 import { ActionDoneValueSchema, BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';
 import { ANSWER_ACTION, EXAMPLES_ACTION, renderExamples, VOTE_ACTION_PREFIX } from '../render/factor-card.js';
 import { ACTION_DONE_ACTION, OPEN_CARD_ACTION, renderActionReminder } from '../render/messages.js';
+import { withFreshBlockIds } from '../render/blocks.js';
 import type { CountedWebClient } from '../web-client.js';
-import { esc } from '../mrkdwn.js';
+import { slackText } from '../mrkdwn.js';
 import { displayName } from '../../../core/own.js';
 
 interface Clicked {
@@ -52,7 +53,7 @@ function clicked(s: SlackContext, raw: unknown, botToken: string | undefined): C
 /** Something only the clicking person sees, in the channel of the card; plain text is escaped here, block payloads come escaped. */
 async function tellUser(s: SlackContext, c: Clicked, payload: { text: string; blocks?: unknown[] }): Promise<void> {
   if (!c.channelId) return;
-  await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.blocks ? payload.text : esc(payload.text), ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+  await c.client.chat.postEphemeral({ channel: c.channelId, user: c.userId, text: payload.blocks ? payload.text : slackText(payload.text), ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
 }
 
 const WhoClickedSchema = z.looseObject({
@@ -67,7 +68,7 @@ async function tellUnreadable(s: SlackContext, raw: unknown, botToken: string | 
   const channel = who.success ? (who.data.channel?.id ?? who.data.container?.channel_id) : undefined;
   if (!who.success || !channel) return;
   const locale = c ? s.localeOf(c.tenant, c.roundId) : s.defaultLocale;
-  await s.clients.forToken(botToken ?? '').chat.postEphemeral({ channel, user: who.data.user.id, text: esc(t(locale, 'slack.errors.badRequest')) });
+  await s.clients.forToken(botToken ?? '').chat.postEphemeral({ channel, user: who.data.user.id, text: slackText(t(locale, 'slack.errors.badRequest')) });
 }
 
 /**
@@ -187,7 +188,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
       if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
       const { round: updated, action } = await s.app.service.completeAction(tenant, round.channel.id, { id: userId }, actionId);
       const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
-      const payload = renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice });
+      const payload = withFreshBlockIds(renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice }));
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: 'ok' });
       if (channel && ts) await client.chat.update({ channel, ts, text: payload.text ?? '', blocks: payload.blocks as never });
       else if (channel) await client.chat.postEphemeral({ channel, user: userId, text: payload.text ?? '' });
@@ -195,7 +196,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
       const e = toAppError(err);
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: outcomeLabel(e.code) });
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'marking an action done failed');
-      if (channel) await client.chat.postEphemeral({ channel, user: userId, text: esc(e.userMessage(s.localeOf(tenant, roundId))) });
+      if (channel) await client.chat.postEphemeral({ channel, user: userId, text: slackText(e.userMessage(s.localeOf(tenant, roundId))) });
     }
   });
 

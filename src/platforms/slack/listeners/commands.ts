@@ -7,13 +7,14 @@ import type { Locale } from '../../../content/schema.js';
 import type { SlackContext } from '../context.js';
 import { fitSurface } from '../limits.js';
 import { buildStartModal, type PackChoice } from '../modals/start-form.js';
-import { esc } from '../mrkdwn.js';
+import { slackText } from '../mrkdwn.js';
 import { SlashCommandSchema, tenantOfCommand } from '../payloads.js';
 import { sectionsFromLines } from '../render/blocks.js';
+import { renderFollowUp } from '../render/follow-up.js';
 
-/** A text reply as blocks (long lists stay whole), escaped so names and comments render literally. */
+/** A text reply as blocks (long lists stay whole), in Slack's syntax, escaped so names and comments render literally. */
 export function textReply(text: string): { text: string; blocks: Record<string, unknown>[] } {
-  const escaped = esc(text);
+  const escaped = slackText(text);
   return fitSurface('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) }) as { text: string; blocks: Record<string, unknown>[] };
 }
 
@@ -80,6 +81,11 @@ export function registerCommands(app: Listeners, s: SlackContext): void {
       case 'text':
         await send(s, respond, { response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...textReply(reply.text) });
         return;
+      case 'follow-up': {
+        const payload = renderFollowUp(reply.view);
+        await send(s, respond, { response_type: 'ephemeral', text: payload.text ?? '', blocks: payload.blocks as never });
+        return;
+      }
       case 'digest': {
         s.remember(reply.round);
         if (reply.visibility === 'ephemeral') {

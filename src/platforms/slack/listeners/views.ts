@@ -8,7 +8,7 @@ import type { SlackContext } from '../context.js';
 import { ANSWER_CALLBACK, AnswerMetaSchema, EVIDENCE_BLOCK, parseAnswerSubmission, questionBlockId } from '../modals/answer-form.js';
 import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals/start-form.js';
 import { ViewStateValuesSchema } from '../modals/view-state.js';
-import { esc } from '../mrkdwn.js';
+import { esc, slackPlainText } from '../mrkdwn.js';
 import { parseJson, tenantOf, ViewSubmissionSchema } from '../payloads.js';
 import { ownValue } from '../../../core/own.js';
 
@@ -77,7 +77,7 @@ export function registerViews(app: Listeners, s: SlackContext): void {
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'starting a round failed');
-      await ack({ response_action: 'errors', errors: { [START_ERROR_BLOCK[e.code] ?? 'title']: e.userMessage(l) } });
+      await ack({ response_action: 'errors', errors: { [START_ERROR_BLOCK[e.code] ?? 'title']: slackPlainText(e.userMessage(l)) } });
       return;
     }
     s.remember(round);
@@ -129,7 +129,7 @@ export function registerViews(app: Listeners, s: SlackContext): void {
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'saving an answer failed');
       const block = e.code === 'BAD_EVIDENCE_LINK' || e.code === 'TOO_MANY_EVIDENCE_LINKS' ? EVIDENCE_BLOCK : firstBlock;
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: outcomeLabel(e.code) });
-      await ack({ response_action: 'errors', errors: { [block]: e.userMessage(locale) } });
+      await ack({ response_action: 'errors', errors: { [block]: slackPlainText(e.userMessage(locale)) } });
       return;
     }
     await ack();

@@ -1,4 +1,5 @@
 // Small Block Kit builders. mrkdwn builders take text that is already escaped; plain_text never needs escaping.
+import { randomBytes } from 'node:crypto';
 import { textLength, truncate, truncateMrkdwn } from '../mrkdwn.js';
 import { LIMITS } from '../limits.js';
 
@@ -60,4 +61,22 @@ export function sectionsFromLines(lines: string[], max = LIMITS.sectionText - 10
   }
   if (current) out.push(section(current));
   return out;
+}
+
+/** A block id as first rendered: "vote" of "vote.3f9a1c". */
+export function baseBlockId(id: string): string {
+  const dot = id.lastIndexOf('.');
+  return dot > 0 ? id.slice(0, dot) : id;
+}
+
+/**
+ * Slack asks for new block ids whenever a message is updated (a block keeping its id may keep its old state in the
+ * client). Each block that has an id gets its first-rendered name plus a fresh suffix; action ids stay as they are,
+ * and the listeners match on action ids only.
+ */
+export function withFreshBlockIds<T extends { blocks: Block[] }>(payload: T, revision: string = randomBytes(4).toString('hex')): T {
+  return {
+    ...payload,
+    blocks: payload.blocks.map((b) => (typeof b.block_id === 'string' ? { ...b, block_id: `${baseBlockId(b.block_id)}.${revision}` } : b)),
+  };
 }
