@@ -6,6 +6,7 @@ import { PackRegistry } from '../content/registry.js';
 import type { Clock, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
+import { UninstallGrace } from '../core/uninstall.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
@@ -31,6 +32,8 @@ export interface AppContext {
   service: AssessmentService;
   scheduler: Scheduler;
   messengers: MessengerHub;
+  /** Forgetting uninstalled workspaces after UNINSTALL_GRACE_DAYS, unless they reinstall. */
+  uninstalls: UninstallGrace;
   commands: CommandRouter;
   reportLinks: ReportLinks;
   logger: Logger;
@@ -65,11 +68,13 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   if (!config.ANONYMITY_SECRET) logger.warn('ANONYMITY_SECRET is not set; anonymous rounds and report links use a derived or per-process secret');
   const service = new AssessmentService({ store, packs, clock, anonymitySecret: secret, retentionMonths: config.RETENTION_MONTHS });
   const messengers = new MessengerHub();
+  const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
     store,
     service,
     messenger: messengers,
     clock,
+    uninstalls,
     onJob: ({ job, outcome, lagMs, error }) => {
       metrics.jobs.inc({ kind: job.kind, outcome });
       metrics.schedulerLag.observe({ kind: job.kind }, lagMs / 1000);
@@ -86,7 +91,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   });
 
   const ctx: AppContext = {
-    config, http, store, packs, service, scheduler, messengers, commands, reportLinks, logger, metrics, clock, adapters: [], baseUrl,
+    config, http, store, packs, service, scheduler, messengers, uninstalls, commands, reportLinks, logger, metrics, clock, adapters: [], baseUrl,
   };
 
   // While shutting down, answer with `Connection: close`: a keep-alive socket left idle after its last
