@@ -39,4 +39,10 @@ describe('config', () => {
       expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
     }
   });
+
+  it('UNINSTALL_GRACE_DAYS: 7 by default, whole days from 0 to 90', () => {
+    expect(loadConfig({}).UNINSTALL_GRACE_DAYS).toBe(7);
+    expect(loadConfig({ UNINSTALL_GRACE_DAYS: '0' }).UNINSTALL_GRACE_DAYS).toBe(0);
+    for (const bad of ['-1', '91', '1.5', 'a week']) expect(fails({ UNINSTALL_GRACE_DAYS: bad }).variables, bad).toEqual(['UNINSTALL_GRACE_DAYS']);
+  });
 });
