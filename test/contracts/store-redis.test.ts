@@ -75,16 +75,28 @@ describe('RedisStore specifics', () => {
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
     const monitorClient = new Redis(REDIS_URL);
     const monitor = await monitorClient.monitor();
+    const marker = `serverCommands-${randomBytes(4).toString('hex')}`;
+    const marks = new Set<string>();
     const seen: string[] = [];
+    let recording = false;
     monitor.on('monitor', (_time: string, args: string[], from: string) => {
-      if (from === source) seen.push(String(args[0]).toLowerCase());
+      if (from !== source) return;
+      const command = String(args[0]).toLowerCase();
+      if (command === 'echo' && String(args[1]).startsWith(marker)) marks.add(String(args[1]));
+      else if (recording) seen.push(command);
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // MONITOR streams one connection's commands in the order they ran, and its events trail the replies by an
+    // unknown time on a busy machine. So the store's own connection sends an ECHO before and after `fn`, and we
+    // wait until MONITOR has shown each: everything `fn` sent lies between them.
+    const mark = async (name: string) => {
+      await client.echo(`${marker}-${name}`);
+      await expect.poll(() => marks.has(`${marker}-${name}`)).toBe(true);
+    };
+    await mark('start');
+    recording = true;
     await fn();
-    // MONITOR events trail the replies: wait for the first, then a little longer for any others.
-    for (let waited = 0; seen.length === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
-    // Stop listening before disconnecting: events already in flight must not leak into the next step.
+    await mark('end');
+    recording = false;
     monitor.removeAllListeners('monitor');
     monitor.disconnect();
     monitorClient.disconnect();
