@@ -3,6 +3,8 @@
 // random key prefix, and only keys under that prefix are deleted afterwards.
 // REDIS_URL=redis-cluster://host:port,… runs the same suite against a Redis Cluster.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
@@ -23,6 +25,42 @@ import {
 import { makeRound, storeContract } from './store.contract.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * MONITOR on a plain socket to the store's server, calling `onCommand` with each command's client address and
+ * arguments. Not ioredis' monitor(): when other connections' traffic arrives in the same packet as MONITOR's +OK
+ * (likely on a shared, busy Redis), it fails with "Command queue state error" before it has switched modes.
+ */
+async function monitorRedis(client: Redis, onCommand: (from: string, args: string[]) => void): Promise<{ close(): void }> {
+  const { host, port, username, password } = client.options;
+  const socket = connect(port ?? 6379, host ?? '127.0.0.1');
+  socket.setEncoding('utf8');
+  await once(socket, 'connect');
+  const commands: string[][] = [...(password ? [['AUTH', ...(username ? [username] : []), password]] : []), ['MONITOR']];
+  let acks = 0;
+  let buffer = '';
+  const started = new Promise<void>((ok, fail) => {
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (acks < commands.length) {
+          if (line !== '+OK') fail(new Error(`MONITOR refused: ${line}`));
+          if (++acks === commands.length) ok();
+          continue;
+        }
+        const entry = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+        if (entry) onCommand(entry[1]!, [...entry[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!));
+      }
+    });
+    socket.once('error', fail);
+  });
+  const resp = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  socket.write(commands.map(resp).join(''));
+  await started;
+  return { close: () => socket.destroy() };
+}
 
 function randomPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}`;
@@ -73,33 +111,31 @@ describe('RedisStore specifics', () => {
     }
     const client = store.client;
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const monitorClient = new Redis(REDIS_URL);
-    const monitor = await monitorClient.monitor();
     const marker = `serverCommands-${randomBytes(4).toString('hex')}`;
     const marks = new Set<string>();
     const seen: string[] = [];
     let recording = false;
-    monitor.on('monitor', (_time: string, args: string[], from: string) => {
+    const monitor = await monitorRedis(client, (from, args) => {
       if (from !== source) return;
       const command = String(args[0]).toLowerCase();
       if (command === 'echo' && String(args[1]).startsWith(marker)) marks.add(String(args[1]));
       else if (recording) seen.push(command);
     });
-    // MONITOR streams one connection's commands in the order they ran, and its events trail the replies by an
+    // MONITOR streams one connection's commands in the order they ran, and its lines trail the replies by an
     // unknown time on a busy machine. So the store's own connection sends an ECHO before and after `fn`, and we
     // wait until MONITOR has shown each: everything `fn` sent lies between them.
     const mark = async (name: string) => {
       await client.echo(`${marker}-${name}`);
       await expect.poll(() => marks.has(`${marker}-${name}`)).toBe(true);
     };
-    await mark('start');
-    recording = true;
-    await fn();
-    await mark('end');
-    recording = false;
-    monitor.removeAllListeners('monitor');
-    monitor.disconnect();
-    monitorClient.disconnect();
+    try {
+      await mark('start');
+      recording = true;
+      await fn();
+      await mark('end');
+    } finally {
+      monitor.close();
+    }
     return [...seen];
   }
 
