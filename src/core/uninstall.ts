@@ -54,15 +54,23 @@ export class UninstallGrace {
     return this.deps.graceDays * DAY_MS;
   }
 
-  /** Schedules the forget `graceDays` from now; scheduling the same scope again keeps one job and moves it. */
+  /**
+   * Schedules the forget `graceDays` from now. Teams reports one removal twice (an installationUpdate and the bot
+   * leaving the conversation), the second after the first has deleted the references it read channels from; so a
+   * forget already waiting for the same scope keeps its time and gains the channels, and never shrinks.
+   */
   async schedule(tenant: string, scope: ForgetScope): Promise<Job> {
+    const id = tenantForgetJobId(tenant, scope.key);
+    const existing = (await this.pending(tenant)).find((j) => j.id === id);
+    const before = existing ? channelsOf(existing) : undefined;
+    const channels = existing && before === null ? null : scope.channels ? [...new Set([...(before ?? []), ...scope.channels])] : null;
     const job: Job = {
-      id: tenantForgetJobId(tenant, scope.key),
+      id,
       kind: 'tenant-forget',
       tenant,
       roundId: TENANT_JOBS,
-      dueAt: this.deps.clock.now() + this.graceMs,
-      payload: { key: scope.key, ...(scope.channels ? { channels: [...new Set(scope.channels)] } : {}) },
+      dueAt: existing?.dueAt ?? this.deps.clock.now() + this.graceMs,
+      payload: { key: scope.key, ...(channels ? { channels } : {}) },
       attempts: 0,
     };
     await this.deps.store.scheduleJobs([job]);
@@ -104,7 +112,7 @@ export class UninstallGrace {
   async run(job: Job): Promise<{ rounds: number; records: number } | null> {
     // The scheduler leased the job before a reinstall may have cancelled it; the store has the last word.
     if (!(await this.pending(job.tenant)).some((j) => j.id === job.id)) return null;
-    const channels = Array.isArray(job.payload.channels) ? job.payload.channels.filter((c): c is string => typeof c === 'string') : null;
+    const channels = channelsOf(job);
     let result: { rounds: number; records: number };
     if (channels === null) {
       result = await this.deps.privacy.forgetTenant(job.tenant);
@@ -128,4 +136,9 @@ export class UninstallGrace {
     if (this.pendingCache.size > 10_000) this.pendingCache.clear();
     this.pendingCache.set(tenant, { pending, at: this.monotonic() });
   }
+}
+
+/** The channels a forget covers; null for the whole tenant. */
+function channelsOf(job: Job): string[] | null {
+  return Array.isArray(job.payload.channels) ? job.payload.channels.filter((c): c is string => typeof c === 'string') : null;
 }

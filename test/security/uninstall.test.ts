@@ -234,6 +234,12 @@ describe('Teams: the app removed from a team', () => {
     return { ...a, action, conversation: { ...(a.conversation as object), id: teamId }, channelData: { ...(a.channelData as object), team: { id: teamId } } };
   }
 
+  /** The same removal as older clients (and Teams, after the installationUpdate) report it: the bot left the team. */
+  function botLeft(teamId: string): Record<string, unknown> {
+    const { membersAdded, ...a } = teamsFixture('conversation-update-bot-added.json');
+    return { ...a, membersRemoved: membersAdded, conversation: { ...(a.conversation as object), id: teamId }, channelData: { ...(a.channelData as object), team: { id: teamId }, eventType: 'teamMemberRemoved' } };
+  }
+
   /** A round in a channel of each team, each used (a vote), so the bot knows both teams' channels. */
   async function twoTeams(): Promise<{ mine: string; theirs: string }> {
     s = await startSecApp({ env: { TEAMS_AUTH: 'off' } });
@@ -258,6 +264,9 @@ describe('Teams: the app removed from a team', () => {
     const { mine, theirs } = await twoTeams();
     const removedAt = s.clock.now();
     await post(removal(TEAMS_TEAM));
+    // Reported a second time, after the first report deleted the references: the forget keeps its channels and time.
+    s.clock.advance(60_000);
+    await post(botLeft(TEAMS_TEAM));
     const jobs = await s.store.listJobs(TEAMS_TENANT, TENANT_JOBS);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ id: tenantForgetJobId(TEAMS_TENANT, `team:${TEAMS_TEAM}`), dueAt: removedAt + GRACE_DAYS * DAY });
