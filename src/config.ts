@@ -62,6 +62,8 @@ export const ConfigSchema = z
     ),
     /** Closed rounds (votes, answers, action plans) are purged this many months after they closed. */
     RETENTION_MONTHS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(240).default(24)),
+    /** After an uninstall, the workspace's rounds and names are forgotten this many days later, unless it reinstalls. */
+    UNINSTALL_GRACE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(90).default(7)),
     CONTENT_DIR: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),

@@ -6,6 +6,7 @@ import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
 import type { Clock, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
+import { UninstallGrace } from '../core/uninstall.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   service: AssessmentService;
   scheduler: Scheduler;
   messengers: MessengerHub;
+  /** Forgetting uninstalled workspaces after UNINSTALL_GRACE_DAYS, unless they reinstall. */
+  uninstalls: UninstallGrace;
   commands: CommandRouter;
   reportLinks: ReportLinks;
   privacyLinks: PrivacyExportLinks;
@@ -77,11 +80,13 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   logger.info({ source: anonymityKeys.source, keyId: anonymityKeys.currentId, previousKeys: anonymityKeys.ids().length - 1 }, 'anonymity key loaded');
   const service = new AssessmentService({ store, packs, clock, anonymityKeys, retentionMonths: config.RETENTION_MONTHS });
   const messengers = new MessengerHub();
+  const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
     store,
     service,
     messenger: messengers,
     clock,
+    uninstalls,
     onJob: ({ job, outcome, lagMs, error }) => {
       const labels = jobLabels(job.kind, outcome);
       metrics.jobs.inc(labels);
@@ -106,7 +111,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   await installHttpLimits(http);
 
   const ctx: AppContext = {
-    config, http, admin: null, store, packs, service, scheduler, messengers, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
+    config, http, admin: null, store, packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
   };
   if (config.ADMIN_PORT !== undefined) ctx.admin = createAdminServer(ctx);
 

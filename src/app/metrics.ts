@@ -87,6 +87,7 @@ const JOB_KIND_SET: Record<JobKind, true> = {
   'final-digest': true,
   'action-reminder': true,
   'retention-purge': true,
+  'tenant-forget': true,
 };
 export const JOB_OUTCOME_LABELS = ['done', 'skipped', 'retry', 'dead', 'other'] as const;
 

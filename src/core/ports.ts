@@ -8,7 +8,9 @@ export type JobKind =
   | 'auto-close'
   | 'final-digest'
   | 'action-reminder'
-  | 'retention-purge';
+  | 'retention-purge'
+  /** Forgets an uninstalled tenant (or one Teams team's channels) once the grace period has passed. */
+  | 'tenant-forget';
 
 export interface Job {
   /** Deterministic id, e.g. `<tenant>:<roundId>:reminder:<iso>`, so rescheduling is idempotent. */

@@ -5,6 +5,7 @@ import type { PackRegistry } from '../content/registry.js';
 import type { ContentPack, KeyFactor } from '../content/schema.js';
 import type { AnonymityKeyring } from './anonymity-keys.js';
 import { factorWindows, validateCalendar, type FactorWindow } from './calendar.js';
+import { assertCardOrigin, type CardOrigin } from './card-scope.js';
 import { AppError } from './errors.js';
 import { actionJobId, actionReminderJob, parseActionTag, parseDueDate, planGoals, resolveFactor } from './action-plan.js';
 import { assertCanRespond, assertCoordinator, assertTransition, assertWritable, isCoordinator, isParticipant } from './lifecycle.js';
@@ -46,6 +47,8 @@ export interface CastVoteInput extends Scope {
   actor: Actor;
   level: Level;
   interactionId: string;
+  /** Where the button was pressed, when the platform says: a vote from a conversation the round is not in is refused. */
+  from?: CardOrigin;
 }
 
 export interface CastVoteOutcome extends VoteResult {
@@ -368,6 +371,7 @@ export class AssessmentService {
       const { round, rev } = await this.votingRound(input.tenant, input.roundId, fresh);
       let panel: 'team' | 'peer';
       try {
+        if (input.from) assertCardOrigin(round, input.actor.id, input.from);
         this.assertFactor(round, input.factorId);
         assertWritable(round);
         panel = this.panelFor(round, input.actor.id);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AssessmentService } from '../core/service.js';
 import type { Clock, Job, JobKind, Messenger, Store } from '../core/ports.js';
 import type { Round } from '../core/model.js';
+import { UninstallGrace } from '../core/uninstall.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -18,6 +19,8 @@ export interface SchedulerOptions {
   /** A reminder more than this late is dropped: no bursts of stale pings after downtime. */
   reminderStaleMs?: number;
   maxAttempts?: number;
+  /** Runs `tenant-forget` jobs; one over the same store and service is made when not given. */
+  uninstalls?: UninstallGrace;
   /** Called after each job, for metrics and logs. */
   onJob?: (event: { job: Job; outcome: 'done' | 'skipped' | 'retry' | 'dead'; lagMs: number; error?: unknown }) => void;
 }
@@ -41,7 +44,8 @@ export function backoffMs(attempts: number, random = Math.random): number {
 type Outcome = 'done' | 'skipped';
 
 export class Scheduler {
-  private readonly opts: Required<Omit<SchedulerOptions, 'onJob'>> & Pick<SchedulerOptions, 'onJob'>;
+  private readonly opts: Required<Omit<SchedulerOptions, 'onJob' | 'uninstalls'>> & Pick<SchedulerOptions, 'onJob'>;
+  private readonly uninstalls: UninstallGrace;
   private task: ScheduledTask | undefined;
   private running: Promise<TickResult> | undefined;
   private stopped = false;
@@ -55,6 +59,8 @@ export class Scheduler {
       maxAttempts: 8,
       ...opts,
     };
+    this.uninstalls =
+      opts.uninstalls ?? new UninstallGrace({ store: opts.store, clock: opts.clock, privacy: opts.service.privacy, graceDays: 0 });
   }
 
   start(): void {
@@ -130,6 +136,8 @@ export class Scheduler {
   }
 
   private async run(job: Job, now: number): Promise<Outcome> {
+    // A tenant's forget has no round of its own.
+    if (job.kind === 'tenant-forget') return (await this.uninstalls.run(job)) ? 'done' : 'skipped';
     const round = await this.opts.store.getRound(job.tenant, job.roundId);
     if (!round) return 'skipped';
     switch (job.kind) {

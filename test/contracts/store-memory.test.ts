@@ -122,8 +122,8 @@ describe('MemoryStore snapshot file', () => {
     await s.createRound(makeRound());
     await s.putRecord('a', 'b', { c: 1 });
     expect(existsSync(file)).toBe(false);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(existsSync(file)).toBe(true);
+    // The save is a timer then an async write and rename: wait for the file, not for a guess at how long that takes.
+    await expect.poll(() => existsSync(file)).toBe(true);
     expect(await new MemoryStore({ snapshotFile: file }).getRound('T0001', 'round-1')).toEqual(makeRound());
     await s.close();
   });

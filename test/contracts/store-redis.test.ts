@@ -3,6 +3,8 @@
 // random key prefix, and only keys under that prefix are deleted afterwards.
 // REDIS_URL=redis-cluster://host:port,… runs the same suite against a Redis Cluster.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
@@ -26,6 +28,42 @@ import { makeRound, storeContract } from './store.contract.js';
 import { REDIS_URL } from '../helpers/world.js';
 
 
+
+/**
+ * MONITOR on a plain socket to the store's server, calling `onCommand` with each command's client address and
+ * arguments. Not ioredis' monitor(): when other connections' traffic arrives in the same packet as MONITOR's +OK
+ * (likely on a shared, busy Redis), it fails with "Command queue state error" before it has switched modes.
+ */
+async function monitorRedis(client: Redis, onCommand: (from: string, args: string[]) => void): Promise<{ close(): void }> {
+  const { host, port, username, password } = client.options;
+  const socket = connect(port ?? 6379, host ?? '127.0.0.1');
+  socket.setEncoding('utf8');
+  await once(socket, 'connect');
+  const commands: string[][] = [...(password ? [['AUTH', ...(username ? [username] : []), password]] : []), ['MONITOR']];
+  let acks = 0;
+  let buffer = '';
+  const started = new Promise<void>((ok, fail) => {
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (acks < commands.length) {
+          if (line !== '+OK') fail(new Error(`MONITOR refused: ${line}`));
+          if (++acks === commands.length) ok();
+          continue;
+        }
+        const entry = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+        if (entry) onCommand(entry[1]!, [...entry[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!));
+      }
+    });
+    socket.once('error', fail);
+  });
+  const resp = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  socket.write(commands.map(resp).join(''));
+  await started;
+  return { close: () => socket.destroy() };
+}
 
 function randomPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}`;
@@ -77,43 +115,35 @@ describe('RedisStore specifics', () => {
     }
     const client = store.client;
     const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const monitor = await startMonitor();
+    const marker = `serverCommands-${randomBytes(4).toString('hex')}`;
+    const marks = new Set<string>();
     const seen: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], from: string) => {
-      if (from === source) seen.push(String(args[0]).toLowerCase());
+    let recording = false;
+    const monitor = await monitorRedis(client, (from, args) => {
+      if (from !== source) return;
+      const command = String(args[0]).toLowerCase();
+      if (command === 'echo' && String(args[1]).startsWith(marker)) marks.add(String(args[1]));
+      else if (recording) seen.push(command);
     });
-    await new Promise((r) => setTimeout(r, 50));
-    await fn();
-    // MONITOR events trail the replies: wait for the first, then a little longer for any others.
-    for (let waited = 0; seen.length === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
-    // Stop listening before disconnecting: events already in flight must not leak into the next step.
-    monitor.removeAllListeners('monitor');
-    monitor.disconnect();
+    // MONITOR streams one connection's commands in the order they ran, and its lines trail the replies by an
+    // unknown time on a busy machine. So the store's own connection sends an ECHO before and after `fn`, and we
+    // wait until MONITOR has shown each: everything `fn` sent lies between them.
+    const mark = async (name: string) => {
+      await client.echo(`${marker}-${name}`);
+      await expect.poll(() => marks.has(`${marker}-${name}`)).toBe(true);
+    };
+    try {
+      await mark('start');
+      recording = true;
+      await fn();
+      await mark('end');
+    } finally {
+      monitor.close();
+    }
     return [...seen];
   }
 
-  /**
-   * A connection in MONITOR mode. ioredis marks it as monitoring one tick after MONITOR's reply, so on a Redis that
-   * other tests keep busy a monitor line can arrive within that tick and fail the start ("Command queue state
-   * error"): then it starts again on a new connection.
-   */
-  async function startMonitor(): Promise<Redis> {
-    for (let attempt = 1; ; attempt++) {
-      const monitor = new Redis(REDIS_URL, { monitor: true });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          monitor.once('monitoring', () => resolve());
-          // Every error, not just the first: a failed start can report several before it is disconnected.
-          monitor.on('error', reject);
-        });
-        return monitor;
-      } catch (err) {
-        monitor.disconnect();
-        if (attempt >= 5) throw err;
-      }
-    }
-  }
+
 
   it('records a vote in exactly one round trip', async () => {
     const store = await fresh();

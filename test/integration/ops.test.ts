@@ -223,24 +223,46 @@ describe.skipIf(!hasRedisServer)('on a redis-server running deploy/redis/redis.c
 
 // ---------------------------------------------------------------------------------------------
 
-/** Prometheus text exposition format 0.0.4: # HELP / # TYPE lines and `name{labels} value` samples. */
+/**
+ * A sample value as Prometheus reads it (Go's ParseFloat): a decimal float, or NaN / Inf / Infinity with an
+ * optional sign in any case. prom-client prints `Nan` for a gauge with no sample yet, and Prometheus accepts it.
+ */
+function parseSampleValue(raw: string): number | null {
+  if (/^[+-]?(inf|infinity)$/i.test(raw)) return raw.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(raw)) return NaN;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return Number(raw);
+  return null;
+}
+
+/** Prometheus text exposition format 0.0.4: # HELP / # TYPE lines, other comments, and `name{labels} value [timestamp]` samples. */
 function parseExposition(text: string): { types: Map<string, string>; samples: { name: string; labels: string; value: number }[] } {
   const types = new Map<string, string>();
   const samples: { name: string; labels: string; value: number }[] = [];
   for (const line of text.split('\n')) {
-    if (line === '') continue;
+    if (line.trim() === '') continue;
     const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
     if (type) {
       types.set(type[1]!, type[2]!);
       continue;
     }
-    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
-    if (!sample) throw new Error(`not Prometheus text format: ${line}`);
-    samples.push({ name: sample[1]!, labels: sample[2] ?? '', value: Number(sample[3]) });
+    if (line.startsWith('#')) continue;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (\S+)( -?\d+)?$/.exec(line);
+    const value = sample ? parseSampleValue(sample[3]!) : null;
+    if (!sample || value === null) throw new Error(`not Prometheus text format: ${line}`);
+    samples.push({ name: sample[1]!, labels: sample[2] ?? '', value });
   }
   return { types, samples };
 }
+
+describe('the exposition parser of these tests', () => {
+  it('reads what Prometheus reads, NaN and Inf in any case included, and refuses what it refuses', () => {
+    const { samples } = parseExposition(
+      ['# HELP a_seconds A gauge.', '# TYPE a_seconds gauge', 'a_seconds Nan', 'a_seconds{k="v"} NaN', 'b +Inf', 'b -inf', 'c 1.5e-3 1700000000000', 'd .5'].join('\n'),
+    );
+    expect(samples.map((s) => s.value)).toEqual([NaN, NaN, Infinity, -Infinity, 0.0015, 0.5]);
+    for (const bad of ['a_seconds', 'a_seconds nope', 'a_seconds 1 2 3', '1a 2']) expect(() => parseExposition(bad), bad).toThrow(/not Prometheus/);
+  });
+});
 
 describe('/metrics', () => {
   it('serves the assess_* metrics in Prometheus text format, counting the scheduler jobs that ran', async () => {

@@ -37,7 +37,9 @@ async function anonymousRound(channelId: string, extra: Record<string, unknown> 
 }
 
 async function vote(user: string, roundId: string, factorId: string, level: string): Promise<void> {
-  expect((await sendVote(s, { user, roundId, factorId, level })).status).toBe(200);
+  // From the round's own channel: a card clicked anywhere else is refused (card-scope.ts).
+  const channel = (await s.store.getRound(TEAM_A, roundId))!.channel.id;
+  expect((await sendVote(s, { user, roundId, factorId, level, channel })).status).toBe(200);
   await s.slack.settled();
 }
 

@@ -137,9 +137,9 @@ export function signedFor(s: SecApp, opts: SignOptions = {}): SignOptions {
   return { timestamp: Math.floor(s.clock.now() / 1000), ...opts };
 }
 
-export async function sendVote(s: SecApp, v: { user: string; roundId: string; factorId: string; level: string; team?: string; actionTs?: string }, opts: SignOptions = {}) {
+export async function sendVote(s: SecApp, v: { user: string; roundId: string; factorId: string; level: string; team?: string; actionTs?: string; channel?: string }, opts: SignOptions = {}) {
   const body = interactionBody(
-    votePayload({ team: v.team ?? TEAM_A, user: v.user, channel: CHANNEL, roundId: v.roundId, factorId: v.factorId, level: v.level, actionTs: v.actionTs ?? `${Math.floor(s.clock.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`, responseUrl: s.fake.responseUrl() }),
+    votePayload({ team: v.team ?? TEAM_A, user: v.user, channel: v.channel ?? CHANNEL, roundId: v.roundId, factorId: v.factorId, level: v.level, actionTs: v.actionTs ?? `${Math.floor(s.clock.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`, responseUrl: s.fake.responseUrl() }),
   );
   return postSigned(`${s.base}/slack/events`, body, SECRET, signedFor(s, opts));
 }

@@ -55,6 +55,12 @@ describe('config', () => {
     expect(loadConfig({ PRIVACY_ADMINS: ' U0ADA, 29:1cora-mri-0000 ,,u-maja ' }).PRIVACY_ADMINS).toEqual(['U0ADA', '29:1cora-mri-0000', 'u-maja']);
     expect(fails({ PRIVACY_ADMINS: 'U0ADA; drop table' }).variables).toEqual(['PRIVACY_ADMINS']);
   });
+
+  it('UNINSTALL_GRACE_DAYS: 7 by default, whole days from 0 to 90', () => {
+    expect(loadConfig({}).UNINSTALL_GRACE_DAYS).toBe(7);
+    expect(loadConfig({ UNINSTALL_GRACE_DAYS: '0' }).UNINSTALL_GRACE_DAYS).toBe(0);
+    for (const bad of ['-1', '91', '1.5', 'a week']) expect(fails({ UNINSTALL_GRACE_DAYS: bad }).variables, bad).toEqual(['UNINSTALL_GRACE_DAYS']);
+  });
 });
 
 describe('operator', () => {

@@ -58,7 +58,7 @@ export class SlackAdapter implements PlatformAdapter {
     const logger = boltLogger(ctx.logger);
     const now = opts.now ?? (() => performance.timeOrigin + performance.now());
     this.background = new Background((err, what) => ctx.logger.error({ err, what }, 'Slack background work failed'));
-    this.installations = this.mode === 'oauth' ? new StoreInstallationStore(ctx.store) : null;
+    this.installations = this.mode === 'oauth' ? new StoreInstallationStore(ctx.store, (tenant) => ctx.uninstalls.cancel(tenant)) : null;
     const installations = this.installations;
     const botToken = config.SLACK_BOT_TOKEN;
     this.clients = new SlackClients({

@@ -27,10 +27,16 @@ export function tenantOfQuery(q: InstallationQuery<boolean>): string {
 }
 
 export class StoreInstallationStore implements InstallationStore {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Called once an install has been stored: a reinstall within the grace period keeps the workspace's data. */
+    private readonly onInstalled: (tenant: string) => Promise<unknown> = async () => undefined,
+  ) {}
 
   async storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void> {
-    await this.store.putRecord(INSTALLATIONS, tenantOfInstallation(installation), installation as unknown as StoredRecord);
+    const tenant = tenantOfInstallation(installation);
+    await this.store.putRecord(INSTALLATIONS, tenant, installation as unknown as StoredRecord);
+    await this.onInstalled(tenant);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {

@@ -17,6 +17,7 @@ import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
 import { renderText } from '../../core/text-format.js';
 import type { Locale } from '../../content/schema.js';
+import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
@@ -46,6 +47,7 @@ import type { ReferenceStore } from './references.js';
 import { startFormPeople, toMemberIds } from './people.js';
 import { factorCardFor } from './render.js';
 import { ownValue } from '../../core/own.js';
+import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
 
 /** What a card action produced: a card to show the person, a short message, or an error. */
 export type CardActionResult =
@@ -169,25 +171,35 @@ export class TeamsBot {
   /** Older clients signal removal as the bot leaving the conversation rather than an installationUpdate. */
   private async onConversationUpdate(turn: Turn): Promise<void> {
     const botId = turn.activity.recipient?.id;
+    const teamId = teamIdOf(turn.activity);
+    if ((turn.activity.membersAdded ?? []).some((m) => m.id === botId)) {
+      await keepAfterInstall(this.ctx, { tenant: turn.tenant, key: turn.key, teamId });
+    }
     const removed = (turn.activity.membersRemoved ?? []).some((m) => m.id === botId);
     if (!removed) return;
-    const teamId = teamIdOf(turn.activity);
+    const teamChannels = teamId ? await this.deps.refs.teamConversations(turn.tenant, teamId) : [];
     await this.deps.refs.removeConversation(turn.tenant, turn.key, teamId);
     if (teamId) await this.deps.refs.forgetTeam(turn.tenant, teamId);
+    await forgetAfterRemoval(this.ctx, this.deps.refs, { tenant: turn.tenant, key: turn.key, teamId, personal: false, teamChannels });
   }
 
   private async onInstallationUpdate(turn: Turn): Promise<void> {
     const action = String(turn.activity.action ?? '');
+    const teamId = teamIdOf(turn.activity);
     if (action.startsWith('remove')) {
-      if (isPersonal(turn.activity)) await this.deps.refs.removeUser(turn.tenant, turn.actor.id);
-      const teamId = teamIdOf(turn.activity);
+      const personal = isPersonal(turn.activity);
+      if (personal) await this.deps.refs.removeUser(turn.tenant, turn.actor.id);
+      const teamChannels = teamId ? await this.deps.refs.teamConversations(turn.tenant, teamId) : [];
       const removed = await this.deps.refs.removeConversation(turn.tenant, turn.key, teamId);
       // The 1:1 chats opened through that team go too, unless the person still has the app another way.
       const people = teamId ? await this.deps.refs.forgetTeam(turn.tenant, teamId) : 0;
       this.ctx.logger.info({ tenant: turn.tenant, removed, people }, 'teams: app removed; conversation references deleted');
+      // `remove-upgrade` is the old version leaving during an upgrade: the app stays, and so does the data.
+      if (action === 'remove') await forgetAfterRemoval(this.ctx, this.deps.refs, { tenant: turn.tenant, key: turn.key, teamId, personal, teamChannels });
       return;
     }
     if (!turn.key) return;
+    if (action.startsWith('add')) await keepAfterInstall(this.ctx, { tenant: turn.tenant, key: turn.key, teamId });
     await this.remember(turn);
     if (isPersonal(turn.activity) && action.startsWith('add')) {
       await this.deps.connector.reply(turn.context, t(turn.locale, 'teams.installedPersonal'));
@@ -329,12 +341,18 @@ export class TeamsBot {
         if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
         const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
         locale = round.locale;
+        // The Done button arrives in the owner's 1:1 chat, and an owner need not be one of the round's members.
+        const origin = this.origin(turn);
+        const owner = origin.direct && round.actionPlan?.actions.some((a) => a.id === ids.data.a && a.owner === turn.actor.id);
+        if (!owner) assertCardOrigin(round, turn.actor.id, origin);
         result = await this.actionDone(turn, round, ids.data.a);
       } else {
         const ids = FactorDataSchema.safeParse(data);
         if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
         const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
         locale = round.locale;
+        // Before anything is read or written: a card pressed elsewhere in the tenant learns nothing of the round.
+        assertCardOrigin(round, turn.actor.id, this.origin(turn));
         switch (verb) {
           case 'vote':
             result = await this.vote(turn, round, data);
@@ -361,6 +379,11 @@ export class TeamsBot {
       this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: outcomeLabel(error.code) });
       return { kind: 'error', error, locale };
     }
+  }
+
+  /** The conversation a card action came from: a channel or group chat, or the person's 1:1 chat with the bot. */
+  private origin(turn: Turn): CardOrigin {
+    return { conversationId: turn.key, direct: isPersonal(turn.activity) };
   }
 
   private async personalCard(turn: Turn, round: Round, factorId: string, extra: { notice?: string } = {}): Promise<AdaptiveCard> {

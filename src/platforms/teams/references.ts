@@ -150,6 +150,25 @@ export class ReferenceStore {
     return removed;
   }
 
+  /** The channels (conversation keys) of a team the bot has met, the team's own id among them when it was used. */
+  async teamConversations(tenant: string, teamId: string): Promise<string[]> {
+    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    return Object.values(all)
+      .filter((r): r is StoredRecord & ConversationRecord => isConversation(r) && r.tenant === tenant && r.teamId === teamId)
+      .map((r) => r.key);
+  }
+
+  /**
+   * Whether the app is still installed somewhere in the tenant, as far as the references tell: any conversation,
+   * a person who installed it for themselves, or a person still reached through a team.
+   */
+  async installedInTenant(tenant: string): Promise<boolean> {
+    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    return Object.values(all).some(
+      (r) => (isConversation(r) && r.tenant === tenant) || (isUser(r) && r.tenant === tenant && (r.personal === true || (r.teams ?? []).length > 0)),
+    );
+  }
+
   private forgetFresh(id: string): void {
     for (const key of this.fresh) if (key === id || key.startsWith(`${id}|`)) this.fresh.delete(key);
   }

@@ -162,6 +162,7 @@
     });
   });
 
-  window.__playground = { refresh: refresh, viewer: function () { return viewer; } };
+  // `busy`: a card action is still running (a click meanwhile is ignored); the browser test waits for it to clear.
+  window.__playground = { refresh: refresh, viewer: function () { return viewer; }, busy: function () { return busy; } };
   refresh();
 })();

@@ -2,6 +2,7 @@
 import type { Listeners } from './index.js';
 import { z } from 'zod';
 import { outcomeLabel } from '../../../app/metrics.js';
+import { assertCardOrigin, type CardOrigin } from '../../../core/card-scope.js';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { assertCanRespond, assertWritable, isParticipant } from '../../../core/lifecycle.js';
@@ -86,6 +87,11 @@ function assertCanAnswer(round: Round, userId: string): void {
   assertCanRespond(round, userId);
 }
 
+/** Slack's direct-message channel ids start with D; cards are posted in channels, so that is the only 1:1 case. */
+function originOf(channelId: string): CardOrigin {
+  return { conversationId: channelId, direct: channelId.startsWith('D') };
+}
+
 async function loadRound(s: SlackContext, c: Clicked): Promise<Round> {
   return s.remember(await s.app.service.getRound(c.tenant, c.roundId));
 }
@@ -109,6 +115,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
         level: level.data,
         // Slack stamps each click; the same stamp again is a double delivery and counts once.
         interactionId: `slack:${c.userId}:${c.actionTs}`,
+        ...(c.channelId ? { from: originOf(c.channelId) } : {}),
       });
       const round = s.remember(outcome.round);
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'vote', outcome: outcome.applied ? 'ok' : 'duplicate' });
@@ -137,6 +144,7 @@ export function registerActions(app: Listeners, s: SlackContext): void {
     if (!c || !c.body.trigger_id) return tellUnreadable(s, body, context.botToken, c);
     try {
       const round = await loadRound(s, c);
+      if (c.channelId) assertCardOrigin(round, c.userId, originOf(c.channelId));
       // Refuse before the form opens, so nobody types an answer that cannot be saved.
       assertCanAnswer(round, c.userId);
       const state = await s.app.service.state(c.tenant, c.roundId, { answers: false });
@@ -155,7 +163,8 @@ export function registerActions(app: Listeners, s: SlackContext): void {
     const c = clicked(s, body, context.botToken);
     if (!c) return tellUnreadable(s, body, context.botToken, c);
     try {
-      s.remember(await s.app.service.getRound(c.tenant, c.roundId));
+      const round = s.remember(await s.app.service.getRound(c.tenant, c.roundId));
+      if (c.channelId) assertCardOrigin(round, c.userId, originOf(c.channelId));
       const state = await s.app.service.state(c.tenant, c.roundId, { answers: false });
       const view = buildFactorCard(state, c.factorId);
       const payload = renderExamples(view, t(view.locale, 'slack.card.noExamples'));

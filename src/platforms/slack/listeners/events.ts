@@ -1,8 +1,9 @@
-// Events API: the App Home tab, and uninstalls/revocations that delete the workspace's installation.
+// Events API: the App Home tab, and uninstalls/revocations that delete the installation and schedule forgetting the workspace.
 import type { Listeners } from './index.js';
 import type { Locale } from '../../../content/schema.js';
 import { formatDate } from '../../../core/calendar.js';
 import type { Round } from '../../../core/model.js';
+import { WHOLE_TENANT } from '../../../core/uninstall.js';
 import { factorHeader } from '../../../core/views.js';
 import type { SlackContext } from '../context.js';
 import { EventEnvelopeSchema, tenantOfEvent } from '../payloads.js';
@@ -83,10 +84,25 @@ export function registerEvents(app: Listeners, s: SlackContext): void {
     await client.views.publish({ user_id: event.user, view: view as never });
   });
 
+  // A request from a workspace is the workspace using the app: an uninstall's pending forget is cancelled (see
+  // core/uninstall.ts). Done after the ack, and from a per-process cache, so the vote path waits for nothing.
+  app.use(async ({ body, context, next }) => {
+    const type = (body as { event?: { type?: unknown } }).event?.type;
+    const tenant = context.isEnterpriseInstall ? context.enterpriseId : (context.teamId ?? context.enterpriseId);
+    if (tenant && type !== 'app_uninstalled' && type !== 'tokens_revoked' && context.retryNum === undefined) {
+      s.background.run('uninstall grace', () => s.app.uninstalls.cancelIfPending(tenant));
+    }
+    await next();
+  });
+
+  // The token goes at once (Slack has revoked it); the workspace's rounds and names after UNINSTALL_GRACE_DAYS.
   const forget = async (body: unknown, what: string) => {
     const envelope = EventEnvelopeSchema.safeParse(body);
-    if (!envelope.success || !s.installations) return;
+    if (!envelope.success) return;
     const tenant = tenantOfEvent(envelope.data);
+    const job = await s.app.uninstalls.schedule(tenant, { key: WHOLE_TENANT });
+    s.app.logger.info({ tenant, what, forgetAt: new Date(job.dueAt).toISOString() }, 'Slack app uninstalled; the workspace is forgotten after the grace period');
+    if (!s.installations) return;
     const token = await s.installations.botToken(tenant).catch(() => null);
     await s.installations.deleteTenant(tenant);
     if (token) s.clients.forget(token);
