@@ -14,13 +14,13 @@ import { CommandRouter } from './commands.js';
 import { BODY_LIMITS, installHttpLimits } from './http-limits.js';
 import { registerModeRoutes } from './mode-routes.js';
 import { registerInfoPages } from './info-pages.js';
-import { createLogger, type Logger } from './logger.js';
-import { MessengerHub } from './messenger-hub.js';
-import { createMetrics, jobLabels, type Metrics } from './metrics.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { MessengerHub } from '../infra/messenger-hub.js';
+import { createMetrics, jobLabels, type Metrics } from '../infra/metrics.js';
 import { createAdminServer, registerPublicOpsRoutes } from './ops-routes.js';
-import { PrivacyExportLinks } from './privacy-export-links.js';
+import { PrivacyExportLinks } from '../infra/privacy-export-links.js';
 import { registerPrivacyRoutes } from './privacy-routes.js';
-import { ReportLinks } from './report-links.js';
+import { ReportLinks } from '../infra/report-links.js';
 
 export interface PlatformAdapter {
   readonly name: string;

@@ -11,9 +11,9 @@ import { buildDigest, type DigestOptions, type DigestView } from '../core/views.
 import type { FollowUpView } from '../core/peer-review.js';
 import { ModeCommands } from './mode-commands.js';
 import { PrivacyCommands } from './privacy-commands.js';
-import type { PrivacyExportLinks } from './privacy-export-links.js';
+import type { PrivacyExportLinks } from '../infra/privacy-export-links.js';
 import type { Scheduler } from '../schedule/scheduler.js';
-import type { ReportLinks } from './report-links.js';
+import type { ReportLinks } from '../infra/report-links.js';
 
 export const SUBCOMMANDS = ['start', 'status', 'remind', 'close', 'digest', 'export', 'context', 'help'] as const;
 /**

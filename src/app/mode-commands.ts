@@ -10,7 +10,7 @@ import type { AssessmentService } from '../core/service.js';
 import type { Messenger } from '../core/ports.js';
 import type { CommandContext, CommandReply } from './commands.js';
 import { followUpUrl } from './mode-routes.js';
-import type { ReportLinks } from './report-links.js';
+import type { ReportLinks } from '../infra/report-links.js';
 
 /** What the mode commands need from the router (its deps), without a runtime cycle. */
 export interface ModeCommandHost {

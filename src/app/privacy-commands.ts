@@ -6,7 +6,7 @@ import { coordinatedRoundIds, decidePrivacyAccess, type PrivacyAction, type Priv
 import type { PersonExport } from '../core/privacy.js';
 import type { AssessmentService } from '../core/service.js';
 import type { CommandContext, CommandReply } from './commands.js';
-import type { PrivacyExportGrant, PrivacyExportLinks } from './privacy-export-links.js';
+import type { PrivacyExportGrant, PrivacyExportLinks } from '../infra/privacy-export-links.js';
 
 export interface PrivacyCommandHost {
   readonly service: AssessmentService;

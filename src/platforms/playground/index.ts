@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
 import type { CommandReply } from '../../app/commands.js';
-import { OffsetClock } from '../../app/clock.js';
+import { OffsetClock } from '../../infra/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { allKeys, t, tn } from '../../core/i18n.js';

@@ -2,7 +2,7 @@
 import { App, SocketModeReceiver, webApi, type Authorize, type Receiver } from '@slack/bolt';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
 import { BODY_LIMITS } from '../../app/http-limits.js';
-import { interactionLabels } from '../../app/metrics.js';
+import { interactionLabels } from '../../infra/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
 import { CardUpdater } from './card-updater.js';
 import { loadChartRenderer } from './chart.js';

@@ -3,7 +3,7 @@ import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BODY_LIMITS } from '../../app/http-limits.js';
-import type { Logger } from '../../app/logger.js';
+import type { Logger } from '../../infra/logger.js';
 import type { Background } from './background.js';
 
 export interface FastifyReceiverOptions {

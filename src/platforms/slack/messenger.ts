@@ -1,8 +1,8 @@
 // Everything the Slack adapter posts: factor cards (and their coalesced tally edits), the welcome, reminders, digests and the summary.
 import type { webApi } from '@slack/bolt';
 import type { CommandRouter } from '../../app/commands.js';
-import type { Logger } from '../../app/logger.js';
-import type { ReportLinks } from '../../app/report-links.js';
+import type { Logger } from '../../infra/logger.js';
+import type { ReportLinks } from '../../infra/report-links.js';
 import { formatDate } from '../../core/calendar.js';
 import { t } from '../../core/i18n.js';
 import type { Action, Round } from '../../core/model.js';

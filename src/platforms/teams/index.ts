@@ -1,7 +1,7 @@
 // Teams adapter entry point: the Bot Framework endpoint on the shared HTTP server, the turn logic and the proactive messenger.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
-import { interactionLabels } from '../../app/metrics.js';
+import { interactionLabels } from '../../infra/metrics.js';
 import { teamsAuthOff } from '../../config.js';
 import { createBotAuthentication } from './auth.js';
 import { invokeResponseFor, TeamsBot } from './bot.js';

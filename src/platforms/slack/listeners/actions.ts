@@ -1,7 +1,7 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
 import type { Listeners } from './index.js';
 import { z } from 'zod';
-import { outcomeLabel } from '../../../app/metrics.js';
+import { outcomeLabel } from '../../../infra/metrics.js';
 import { assertCardOrigin, type CardOrigin } from '../../../core/card-scope.js';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
