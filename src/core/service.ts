@@ -29,6 +29,7 @@ import type { Clock, RoundSnapshot, SnapshotOptions, Store, VersionedRound, Vote
 import { DEFAULT_RETENTION_MONTHS, PrivacyRequests, retentionJob } from './privacy.js';
 import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from './settings.js';
 import { compileJobs } from './jobs.js';
+import { CorePacks, type Packs } from './packs.js';
 import { displayName, hasOwnKey, ownValue } from './own.js';
 import { tallyFactor, totalsOf, type FactorTally, type RoundTotals } from './tally.js';
 
@@ -153,7 +154,8 @@ function deepFreeze<T>(value: T): T {
 
 export class AssessmentService {
   readonly store: Store;
-  readonly packs: PackRegistry;
+  /** The installed packs; a missing one is an AppError (UNKNOWN_PACK), like every other refusal. */
+  readonly packs: Packs;
   readonly clock: Clock;
   /** Closed rounds are purged this many months after their close (RETENTION_MONTHS). */
   readonly retentionMonths: number;
@@ -170,7 +172,7 @@ export class AssessmentService {
 
   constructor(deps: { store: Store; packs: PackRegistry; clock: Clock; anonymityKeys: AnonymityKeyring; retentionMonths?: number }) {
     this.store = deps.store;
-    this.packs = deps.packs;
+    this.packs = CorePacks.of(deps.packs);
     this.clock = deps.clock;
     this.anonymityKeys = deps.anonymityKeys;
     this.retentionMonths = deps.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
