@@ -5,7 +5,8 @@ import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
 import type { Platform, Round } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
-import { digestReadOptions, type Actor, type AssessmentService, type RoundState } from '../core/service.js';
+import { type Actor, type AssessmentService } from '../core/service.js';
+import { digestReadOptions, type RoundState } from '../core/read-model.js';
 import { defaultSettings, type RoundSettings } from '../core/settings.js';
 import { buildDigest, type DigestOptions, type DigestView } from '../core/views.js';
 import type { FollowUpView } from '../core/peer-review.js';
@@ -133,11 +134,7 @@ export class CommandRouter {
   }
 
   private async start(ctx: CommandContext, args: string): Promise<CommandReply> {
-    const existing = await this.deps.service.store.activeRoundForChannel(ctx.tenant, ctx.channelId);
-    if (existing) {
-      const r = await this.deps.service.store.getRound(ctx.tenant, existing);
-      if (r && r.status === 'open') throw new AppError('ROUND_ALREADY_OPEN_IN_CHANNEL');
-    }
+    await this.deps.service.rounds.assertNoOpenRound(ctx.tenant, ctx.channelId);
     const members = ctx.channelMembers ? await ctx.channelMembers() : [];
     const defaults = defaultSettings({
       now: this.deps.service.clock.now(),
@@ -155,19 +152,8 @@ export class CommandRouter {
   }
 
   /** What a digest of this round compares with and follows up: baseline, previous round and action plan. */
-  async digestInputs(round: Round): Promise<Pick<DigestOptions, 'baseline' | 'previous' | 'planRound'>> {
-    const baseline = await this.baselineState(round);
-    let previous: RoundState | null = null;
-    const previousId = round.previousRoundId;
-    if (previousId && previousId !== round.id && previousId !== baseline?.round.id) {
-      // Compared by tallies only: neither its votes nor its answers are read.
-      const snap = await this.deps.service.store.getSnapshot(round.tenant, previousId, { answers: false, votes: false });
-      previous = snap ? this.deps.service.stateFromSnapshot(snap) : null;
-    }
-    const before = previous?.round ?? (baseline?.round.id === previousId ? baseline?.round : null) ?? null;
-    const ownPlan = (round.status === 'closed' || round.status === 'archived') && (round.actionPlan?.actions.length ?? 0) > 0;
-    const planRound = ownPlan ? round : before && (before.actionPlan?.actions.length ?? 0) > 0 ? before : null;
-    return { baseline, previous, planRound };
+  digestInputs(round: Round): Promise<Pick<DigestOptions, 'baseline' | 'previous' | 'planRound'>> {
+    return this.deps.service.digestInputs(round);
   }
 
   private async status(round: Round): Promise<CommandReply> {
@@ -181,12 +167,8 @@ export class CommandRouter {
     return { type: 'digest', view, round, visibility: 'ephemeral' };
   }
 
-  async baselineState(round: Round) {
-    const id = round.baselineRoundId ?? round.previousRoundId;
-    if (!id || id === round.id) return null;
-    // Compared by tallies only: neither its votes nor its answers are read.
-    const snap = await this.deps.service.store.getSnapshot(round.tenant, id, { answers: false, votes: false });
-    return snap ? this.deps.service.stateFromSnapshot(snap) : null;
+  baselineState(round: Round): Promise<RoundState | null> {
+    return this.deps.service.baselineState(round);
   }
 
   /** Reminds every participant who has not voted on an open factor, now. */

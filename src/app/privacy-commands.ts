@@ -2,11 +2,10 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { t, tn } from '../core/i18n.js';
-import { coordinatedRoundIds, decidePrivacyAccess, type PrivacyAction, type PrivacyGrant } from '../core/privacy-access.js';
-import type { PersonExport } from '../core/privacy.js';
+import { decidePrivacyAccess, type PrivacyAction, type PrivacyGrant } from '../core/privacy-access.js';
 import type { AssessmentService } from '../core/service.js';
 import type { CommandContext, CommandReply } from './commands.js';
-import type { PrivacyExportGrant, PrivacyExportLinks } from '../infra/privacy-export-links.js';
+import type { PrivacyExportLinks } from '../infra/privacy-export-links.js';
 
 export interface PrivacyCommandHost {
   readonly service: AssessmentService;
@@ -25,17 +24,6 @@ function words(args: string): string[] {
 /** "U1", "<@U1>", "<@U1|anna>" or "@U1" → "U1". */
 function mentioned(token: string): string {
   return token.trim().replace(/^<@([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^@/, '');
-}
-
-/**
- * What a granted export holds: everything, or (a coordinator's link) what the asker's named rounds hold about the
- * person, read again now: a link never shows rounds the asker no longer coordinates. Null when nothing is left.
- */
-export async function grantedExport(service: AssessmentService, grant: Pick<PrivacyExportGrant, 'tenant' | 'subject' | 'asker' | 'scope'>): Promise<PersonExport | null> {
-  if (grant.scope === 'all') return service.privacy.exportPerson(grant.tenant, grant.subject);
-  const roundIds = coordinatedRoundIds(await service.store.listRounds(grant.tenant), grant.asker);
-  if (roundIds.size === 0) return null;
-  return service.privacy.exportPerson(grant.tenant, grant.subject, { roundIds });
 }
 
 export class PrivacyCommands {
@@ -75,7 +63,7 @@ export class PrivacyCommands {
     const self = target === ctx.actor.id;
     // Only asked when it matters; a platform that cannot tell (or fails to) means "not an admin".
     const isAdmin = !self && (this.host.privacyAdmins.has(ctx.actor.id) || (await (ctx.isWorkspaceAdmin?.() ?? Promise.resolve(false)).catch(() => false)) === true);
-    const rounds = self || isAdmin || action === 'erase' ? [] : await this.host.service.store.listRounds(ctx.tenant);
+    const rounds = self || isAdmin || action === 'erase' ? [] : await this.host.service.read.tenantRounds(ctx.tenant);
     const grant = decidePrivacyAccess({ action, askerId: ctx.actor.id, subjectId: target, isAdmin, rounds });
     if (grant) return grant;
     await this.audit(ctx, action, target, null);

@@ -5,7 +5,6 @@ import { toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { requestLocale } from '../reports/routes.js';
 import type { AppContext } from './build.js';
-import { grantedExport } from './privacy-commands.js';
 
 /** A wildcard, not `:token`: a sealed grant is longer than the router's limit for a named parameter. */
 const ParamsSchema = z.object({ '*': z.string().min(10).max(2000) });
@@ -27,7 +26,7 @@ export function registerPrivacyRoutes(ctx: AppContext): void {
     if (!grant) return plain(reply, 403, t(locale, 'modes.privacy.linkInvalid'));
     try {
       // Scoped again now: a coordinator's link shows only the rounds they still coordinate.
-      const data = await grantedExport(ctx.service, grant);
+      const data = await ctx.service.privacy.exportGranted(grant);
       if (grant.subject !== grant.asker) {
         await ctx.service.privacy.audit.record({
           tenant: grant.tenant,

@@ -7,7 +7,7 @@ import { displayName, ownValue } from './own.js';
 import { t, tn } from './i18n.js';
 import { type Action, type ActionTag, type Level, type Round } from './model.js';
 import type { Job } from './ports.js';
-import type { RoundState } from './service.js';
+import type { RoundState } from './read-model.js';
 
 /** A key factor the plan should move: not in place, or only partly, when the round closed. */
 export interface Goal {

@@ -3,7 +3,7 @@ import { longDate, planDigestLines } from './action-plan.js';
 import { t } from './i18n.js';
 import type { Round } from './model.js';
 import { peerVerdictText, showsPeerVerdicts } from './peer-review.js';
-import type { RoundState } from './service.js';
+import type { RoundState } from './read-model.js';
 import { compareRounds } from './anonymity.js';
 import type { Trend } from './tally.js';
 import type { DigestFactorLine, DigestSection, DigestView } from './views.js';

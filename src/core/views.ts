@@ -4,7 +4,7 @@ import type { Locale } from '../content/schema.js';
 import { formatDate } from './calendar.js';
 import { t, tn } from './i18n.js';
 import { LEVELS, type Level, type Round } from './model.js';
-import type { RoundState } from './service.js';
+import type { RoundState } from './read-model.js';
 import { answerThreshold, compareRounds, resultsVisible, voteThreshold } from './anonymity.js';
 import { displayName, hasOwnKey } from './own.js';
 import type { FactorComparison, FactorTally, Trend } from './tally.js';

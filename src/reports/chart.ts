@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { TopLevelSpec } from 'vega-lite';
 import { specToSvg, svgToPng } from './chart-render.js';
 import { t } from '../core/i18n.js';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { resultsVisible } from '../core/anonymity.js';
 import { monthYear } from './format.js';
 

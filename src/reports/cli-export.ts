@@ -35,7 +35,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
   const { config, store, service } = opened;
   locale = config.DEFAULT_LOCALE;
   try {
-    const { state, baseline } = await loadReportStates(service, values.tenant, roundId);
+    const { state, baseline } = await loadReportStates(service.read, values.tenant, roundId);
     const result = await exportRound(state, baseline, format.data, { now: systemClock.now() });
     if (values.out) {
       const path = resolve(values.out);

@@ -1,6 +1,6 @@
 // Exports a round as CSV, Markdown, JSON or a self-contained HTML report, in the round's language.
 import { z } from 'zod';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { renderScoreChartPng } from './chart.js';
 import { renderCsv } from './export-csv.js';
 import { renderHtml } from './export-html.js';

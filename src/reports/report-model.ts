@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import type { ContentPack, Locale } from '../content/schema.js';
 import type { Answer, Level, Round } from '../core/model.js';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';

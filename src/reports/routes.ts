@@ -46,7 +46,7 @@ export function registerReportRoutes(ctx: AppContext): void {
     }
     const format = query.data.format;
     try {
-      const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);
+      const { state, baseline } = await loadReportStates(ctx.service.read, link.tenant, link.roundId);
       const result = await exportRound(state, baseline, format, {
         now: ctx.clock.now(),
         // The link it was opened with: reading a report never hands out a link that lives longer.
@@ -68,7 +68,7 @@ export function registerReportRoutes(ctx: AppContext): void {
     const link = checkSignedLink(ctx, req, reply);
     if (!link.ok) return reply;
     try {
-      const { state, baseline } = await loadReportStates(ctx.service, link.tenant, link.roundId);
+      const { state, baseline } = await loadReportStates(ctx.service.read, link.tenant, link.roundId);
       const png = await renderScoreChartPng(state, baseline);
       return commonHeaders(reply).header('content-type', 'image/png').code(200).send(png);
     } catch (err) {

@@ -7,7 +7,7 @@ import { parseCommand } from '../../src/app/commands.js';
 import { parseStartForm, StartFormError } from '../../src/cards/adaptive.js';
 import { AppError } from '../../src/core/errors.js';
 import { LEVELS } from '../../src/core/model.js';
-import { normaliseEvidence, splitLinks } from '../../src/core/service.js';
+import { normaliseEvidence, splitLinks } from '../../src/core/services/voting.js';
 import { parseAnswerSubmission } from '../../src/platforms/slack/modals/answer-form.js';
 import { parseStartSubmission, StartMetaSchema } from '../../src/platforms/slack/modals/start-form.js';
 import { ViewStateValuesSchema } from '../../src/platforms/slack/modals/view-state.js';

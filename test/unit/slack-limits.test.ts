@@ -4,7 +4,7 @@ import type { Locale } from '../../src/content/schema.js';
 import { t } from '../../src/core/i18n.js';
 import { LEVELS, RoundSchema, type Answer, type Level, type Round } from '../../src/core/model.js';
 import type { RoundSnapshot } from '../../src/core/ports.js';
-import type { RoundState } from '../../src/core/service.js';
+import type { RoundState } from '../../src/core/read-model.js';
 import { calendarFromSettings, defaultSettings, RoundSettingsSchema } from '../../src/core/settings.js';
 import { tallyFactor } from '../../src/core/tally.js';
 import { buildDigest, buildFactorCard, buildReminder, buildWelcome } from '../../src/core/views.js';

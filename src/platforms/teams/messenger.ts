@@ -5,7 +5,7 @@ import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderW
 import type { Action, Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { t } from '../../core/i18n.js';
-import { digestReadOptions } from '../../core/service.js';
+import { digestReadOptions } from '../../core/read-model.js';
 import { buildDigest, buildReminder, buildWelcome, factorHeader } from '../../core/views.js';
 import { cardActivity, ConversationGoneError, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';

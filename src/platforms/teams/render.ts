@@ -2,7 +2,7 @@
 import type { AppContext } from '../../app/build.js';
 import { renderFactorCard, type AdaptiveCard } from '../../cards/adaptive.js';
 import type { Level, Round } from '../../core/model.js';
-import type { RoundState } from '../../core/service.js';
+import type { RoundState } from '../../core/read-model.js';
 import { compareRounds } from '../../core/anonymity.js';
 import { buildFactorCard } from '../../core/views.js';
 
