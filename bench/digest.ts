@@ -16,7 +16,7 @@ import { emptyCounts, LEVELS, RoundSchema, type Answer, type Level, type Round }
 import type { RoundSnapshot } from '../src/core/ports.js';
 import { AssessmentService } from '../src/core/service.js';
 import { digestReadOptions, type RoundState } from '../src/core/read-model.js';
-import { buildDigest } from '../src/core/views.js';
+import { buildDigest } from '../src/core/views/digest.js';
 import { AnswerStatsBuilder } from '../src/store/answer-summary.js';
 import { RedisStore } from '../src/store/index.js';
 import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';

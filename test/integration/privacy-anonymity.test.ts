@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDigestCard, renderFactorCard, renderReminderCard } from '../../src/cards/adaptive.js';
 import { EXPORT_FORMATS, exportRound } from '../../src/reports/export.js';
-import { buildDigest, buildFactorCard, buildReminder } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
+import { buildFactorCard } from '../../src/core/views/factor-card.js';
+import { buildReminder } from '../../src/core/views/messages.js';
 import { t } from '../../src/core/i18n.js';
 import { PlaygroundApi, cardText } from '../helpers/playground-api.js';
 

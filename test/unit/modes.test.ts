@@ -10,7 +10,7 @@ import { recordMentions, redactNames, retentionDueAt, retentionJob, withoutPerso
 import type { AssessmentService } from '../../src/core/service.js';
 import type { RoundState } from '../../src/core/read-model.js';
 import { settingsFromRound } from '../../src/core/settings.js';
-import { buildDigest } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
 import type { RedisStore } from '../../src/store/index.js';
 import { COORD, MEMBERS, dropPrefix, makeService, packs, redisStore, settings } from '../helpers/world.js';
 

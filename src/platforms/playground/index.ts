@@ -20,7 +20,11 @@ import { actionLine } from '../../core/action-plan.js';
 import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
 import { followUpUrl } from '../../app/mode-routes.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
+import { buildDigest } from '../../core/views/digest.js';
+import { buildFactorCard } from '../../core/views/factor-card.js';
+import { buildReminder, buildWelcome } from '../../core/views/messages.js';
+import { voteConfirmation, factorHeader } from '../../core/views/shared.js';
+import { type DigestView } from '../../core/views/digest-model.js';
 import {
   parseStartForm,
   renderDigestCard,

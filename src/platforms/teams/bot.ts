@@ -23,7 +23,7 @@ import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
 import { type Actor } from '../../core/service.js';
 import { splitLinks } from '../../core/services/voting.js';
-import { factorHeader, voteConfirmation } from '../../core/views.js';
+import { factorHeader, voteConfirmation } from '../../core/views/shared.js';
 import {
   ActionDoneDataSchema,
   ActorSchema,

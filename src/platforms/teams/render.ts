@@ -4,7 +4,7 @@ import { renderFactorCard, type AdaptiveCard } from '../../cards/adaptive.js';
 import type { Level, Round } from '../../core/model.js';
 import type { RoundState } from '../../core/read-model.js';
 import { compareRounds } from '../../core/anonymity.js';
-import { buildFactorCard } from '../../core/views.js';
+import { buildFactorCard } from '../../core/views/factor-card.js';
 
 export interface Viewer {
   id: string;

@@ -4,7 +4,7 @@ import type { Locale } from '../../../content/schema.js';
 import { formatDate } from '../../../core/calendar.js';
 import type { Round } from '../../../core/model.js';
 import { WHOLE_TENANT } from '../../../core/uninstall.js';
-import { factorHeader } from '../../../core/views.js';
+import { factorHeader } from '../../../core/views/shared.js';
 import type { SlackContext } from '../context.js';
 import { EventEnvelopeSchema, tenantOfEvent } from '../payloads.js';
 import { renderHome, type HomeRound } from '../render/home.js';

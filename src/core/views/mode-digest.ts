@@ -1,12 +1,12 @@
 // What the ways of working add to a digest: peer verdicts beside the team's, the change since the previous round, the action plan.
-import { longDate, planDigestLines } from './action-plan.js';
-import { t } from './i18n.js';
-import type { Round } from './model.js';
-import { peerVerdictText, showsPeerVerdicts } from './peer-review.js';
-import type { RoundState } from './read-model.js';
-import { compareRounds } from './anonymity.js';
-import type { Trend } from './tally.js';
-import type { DigestFactorLine, DigestSection, DigestView } from './views.js';
+import { longDate, planDigestLines } from '../action-plan.js';
+import { t } from '../i18n.js';
+import type { Round } from '../model.js';
+import { peerVerdictText, showsPeerVerdicts } from '../peer-review.js';
+import type { RoundState } from '../read-model.js';
+import { compareRounds } from '../anonymity.js';
+import type { Trend } from '../tally.js';
+import type { DigestFactorLine, DigestSection, DigestView } from './digest-model.js';
 
 export interface ModeDigestOptions {
   /** The state compared with as "baseline" (the baseline round, else the previous one). */
