@@ -5,6 +5,7 @@ import { hasOwnKey, ownValue } from './own.js';
 import { isPeerFactorId } from './peer-review.js';
 import { coordinatedRoundIds, PrivacyAudit } from './privacy-access.js';
 import type { Round } from './model.js';
+import type { PersonalDataSource, PersonRequest } from './personal-data.js';
 import type { Job, Store, StoredRecord } from './ports.js';
 
 /** How a generic record collection (Store.putRecord) relates to people and tenants. */
@@ -17,27 +18,6 @@ export interface RecordCollectionPolicy {
    * the record is needed to run the workspace and its owner redacts it (e.g. an installation).
    */
   onErase?: 'delete' | 'keep';
-}
-
-/** Who a privacy request is about, with every form their id takes in the store. */
-export interface PersonRequest {
-  tenant: string;
-  userId: string;
-  /** Display names known for the person (to find them in free text). */
-  names: string[];
-  /** The id and the keyed hashes it has in anonymous rounds. */
-  aliases: string[];
-}
-
-/** A place with personal data outside the rounds themselves; platforms register theirs. */
-export interface PersonalDataSource {
-  name: string;
-  exportPerson?(req: PersonRequest): Promise<unknown[]>;
-  /** Returns how many items were removed or redacted. */
-  erasePerson?(req: PersonRequest): Promise<number>;
-  /** A round was purged (retention) or its tenant forgotten. */
-  purgeRound?(tenant: string, roundId: string): Promise<number>;
-  forgetTenant?(tenant: string): Promise<number>;
 }
 
 /**

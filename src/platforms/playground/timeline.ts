@@ -1,7 +1,8 @@
 // The playground's simulated timeline as stored records, and what a privacy request or a purge does to it.
 import { z } from 'zod';
 import type { Store } from '../../core/ports.js';
-import { redactNames, type PersonalDataSource } from '../../core/privacy.js';
+import type { PersonalDataSource } from '../../core/personal-data.js';
+import { redactNames } from '../../core/privacy.js';
 
 export const PLAYGROUND_MESSAGES = 'playground-messages';
 
