@@ -10,7 +10,7 @@ import { UninstallGrace } from '../core/uninstall.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
 import { registerReportRoutes } from '../reports/routes.js';
-import { CommandRouter } from './commands.js';
+import { CommandRouter } from '../commands/router.js';
 import { BODY_LIMITS, installHttpLimits } from './http-limits.js';
 import { registerModeRoutes } from './mode-routes.js';
 import { registerInfoPages } from './info-pages.js';
@@ -98,7 +98,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
   const privacyLinks = new PrivacyExportLinks(baseUrl, anonymityKeys.purposeKey('privacy-export-links'), clock);
-  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS });
+  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
   const http: FastifyInstance = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // The playground's JSON; Slack and Teams set their own limits on their routes (http-limits.ts).

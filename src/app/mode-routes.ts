@@ -28,11 +28,6 @@ function fail(ctx: AppContext, reply: FastifyReply, err: unknown): FastifyReply 
   return reply.code(500).send();
 }
 
-/** The follow-up report's signed link (same signature as the round's report link). */
-export function followUpUrl(ctx: Pick<AppContext, 'reportLinks'>, tenant: string, roundId: string): string {
-  return ctx.reportLinks.url(tenant, roundId).replace('/reports/', '/followup/');
-}
-
 export function registerModeRoutes(ctx: AppContext): void {
   ctx.http.get('/history/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
     const link = checkSignedLink(ctx, req, reply);

@@ -132,11 +132,31 @@ export class AssessmentService {
     return this.read.digestInputs(round);
   }
 
+  tenantRounds(tenant: string): Promise<Round[]> {
+    return this.read.tenantRounds(tenant);
+  }
+
+  openRoundsOf(tenant: string, userId: string): Promise<Round[]> {
+    return this.read.openRoundsOf(tenant, userId);
+  }
+
+  activeRoundId(tenant: string, channelId: string): Promise<string | null> {
+    return this.read.activeRoundId(tenant, channelId);
+  }
+
+  comparisonState(round: Round): Promise<RoundState | null> {
+    return this.read.comparisonState(round);
+  }
+
   pendingMembers(state: RoundState, factorId: string): string[] {
     return this.read.pendingMembers(state, factorId);
   }
 
   // --- the round lifecycle -----------------------------------------------------------------------------
+
+  assertNoOpenRound(tenant: string, channelId: string): Promise<void> {
+    return this.rounds.assertNoOpenRound(tenant, channelId);
+  }
 
   startRound(input: StartRoundInput): Promise<Round> {
     return this.rounds.startRound(input);

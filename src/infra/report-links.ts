@@ -2,6 +2,7 @@
 // at it without exposing other rounds.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AnonymityKeyring } from '../core/anonymity-keys.js';
+import type { Round } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 
 /** The paths a link token unlocks; one guard (link-guard.ts) checks them all. */
@@ -80,3 +81,13 @@ export function redactSignedPath(url: string): string {
 
 // `/reports|history|followup/<tenant>/<round>/<token>`: bounded, delimiter-separated parts, so this runs in linear time.
 const SIGNED_PATH = /(\/(?:reports|history|followup)\/[^/\s"?#]{1,600}\/[^/\s"?#]{1,600}\/)[0-9a-z]{1,11}\.[A-Za-z0-9_-]{1,64}/g;
+
+/** The history chart behind the same signature as the round's report link (GET /history/…/chart.png). */
+export function historyChartUrl(links: Pick<ReportLinks, 'url'>, round: Pick<Round, 'tenant' | 'id'>): string {
+  return `${links.url(round.tenant, round.id).replace('/reports/', '/history/')}/chart.png`;
+}
+
+/** The peer review's follow-up report, behind the same signature as the round's report link (GET /followup/…). */
+export function followUpUrl(links: Pick<ReportLinks, 'url'>, tenant: string, roundId: string): string {
+  return links.url(tenant, roundId).replace('/reports/', '/followup/');
+}

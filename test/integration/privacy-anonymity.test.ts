@@ -77,7 +77,7 @@ describe('anonymous rounds', () => {
 
   it('no digest view, rendered card, export or chat reply names a member or shows their id', async () => {
     const state = await pg.app.service.state('playground', roundId);
-    const inputs = await pg.app.commands.digestInputs(state.round);
+    const inputs = await pg.app.service.digestInputs(state.round);
     const outputs: [string, string][] = [];
     for (const kind of ['weekly', 'status', 'final'] as const) {
       const view = buildDigest(state, { kind, ...inputs, now: pg.clock.now(), reportUrl: pg.app.reportLinks.url('playground', roundId) });

@@ -3,7 +3,7 @@
 // never corrupted (each tally equals the votes read back, and only participants' votes on the round's factors exist).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/app/commands.js';
+import { parseCommand } from '../../src/commands/parse.js';
 import { parseStartForm, StartFormError } from '../../src/cards/adaptive.js';
 import { AppError } from '../../src/core/errors.js';
 import { LEVELS } from '../../src/core/model.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AppContext, PlatformAdapter } from '../../app/build.js';
-import type { CommandReply } from '../../app/commands.js';
+import type { CommandReply } from '../../commands/types.js';
 import { OffsetClock } from '../../infra/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
@@ -19,7 +19,7 @@ import { splitLinks } from '../../core/services/voting.js';
 import { actionLine } from '../../core/action-plan.js';
 import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
-import { followUpUrl } from '../../app/mode-routes.js';
+import { followUpUrl } from '../../infra/report-links.js';
 import { buildDigest } from '../../core/views/digest.js';
 import { buildFactorCard } from '../../core/views/factor-card.js';
 import { buildReminder, buildWelcome } from '../../core/views/messages.js';
@@ -140,7 +140,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     switch (msg.type) {
       case 'factor-card': {
         const myVote = await service.myVote(state.round, msg.factorId!, viewer);
-        const baseline = await commands.baselineState(state.round);
+        const baseline = await service.baselineState(state.round);
         const { compareRounds } = await import('../../core/anonymity.js');
         const view = buildFactorCard(state, msg.factorId!, {
           viewerId: viewer,
@@ -156,7 +156,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
       case 'follow-up': {
         const full = await service.state(PLAYGROUND_TENANT, state.round.id);
-        const url = followUpUrl(ctx, PLAYGROUND_TENANT, state.round.id);
+        const url = followUpUrl(ctx.reportLinks, PLAYGROUND_TENANT, state.round.id);
         return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } }) as Record<string, unknown>;
       }
       case 'digest': {
@@ -164,7 +164,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
         const view = buildDigest(full, {
           kind: msg.digestKind ?? 'status',
-          ...(await commands.digestInputs(state.round)),
+          ...(await service.digestInputs(state.round)),
           now: ctx.clock.now(),
           reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
         });
@@ -236,7 +236,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     const { roundId } = req.params as { roundId: string };
     try {
       const state = await service.state(PLAYGROUND_TENANT, roundId);
-      const baseline = await commands.baselineState(state.round);
+      const baseline = await service.baselineState(state.round);
       const chart = await import('../../reports/chart.js');
       reply.type('image/png');
       return await chart.renderScoreChartPng(state, baseline);

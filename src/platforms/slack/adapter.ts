@@ -80,7 +80,6 @@ export class SlackAdapter implements PlatformAdapter {
     this.messenger = new SlackMessenger({
       service: ctx.service,
       store: ctx.store,
-      commands: ctx.commands,
       reportLinks: ctx.reportLinks,
       clients: this.clients,
       pacer,

@@ -1,6 +1,5 @@
 // Everything the Slack adapter posts: factor cards (and their coalesced tally edits), the welcome, reminders, digests and the summary.
 import type { webApi } from '@slack/bolt';
-import type { CommandRouter } from '../../app/commands.js';
 import type { Logger } from '../../infra/logger.js';
 import type { ReportLinks } from '../../infra/report-links.js';
 import { formatDate } from '../../core/calendar.js';
@@ -29,7 +28,6 @@ import { ownValue } from '../../core/own.js';
 export interface SlackMessengerDeps {
   service: AssessmentService;
   store: Store;
-  commands: CommandRouter;
   reportLinks: ReportLinks;
   clients: SlackClients;
   pacer: ChannelPacer;
@@ -198,7 +196,7 @@ export class SlackMessenger implements Messenger {
   async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
     const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
     // The baseline, the previous round and the action plan this round follows up, as on every platform.
-    const inputs = await this.deps.commands.digestInputs(round);
+    const inputs = await this.deps.service.digestInputs(round);
     const view = buildDigest(state, { kind, ...inputs, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
     return { state, view, baseline: inputs.baseline ?? null };
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { AppContext } from '../../app/build.js';
 import { kindLabel, outcomeLabel } from '../../infra/metrics.js';
-import type { CommandContext, CommandReply } from '../../app/commands.js';
+import type { CommandContext, CommandReply } from '../../commands/types.js';
 import {
   parseStartForm,
   renderActionReminderCard,

@@ -200,7 +200,7 @@ export class TeamsMessenger implements Messenger {
     // The baseline, the previous round and the action plan this round follows up, as on every platform.
     const view = buildDigest(state, {
       kind,
-      ...(await this.ctx.commands.digestInputs(round)),
+      ...(await this.ctx.service.digestInputs(round)),
       now: this.ctx.clock.now(),
       reportUrl: this.ctx.reportLinks.url(round.tenant, round.id),
     });

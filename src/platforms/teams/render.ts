@@ -21,7 +21,7 @@ export function refreshUsers(round: Round): string[] {
 
 export async function factorCardFor(ctx: AppContext, state: RoundState, factorId: string, viewer?: Viewer): Promise<AdaptiveCard> {
   const { round } = state;
-  const base = await ctx.commands.baselineState(round);
+  const base = await ctx.service.baselineState(round);
   const baseline = base ? compareRounds(state, base) : undefined;
   const myVote = viewer ? (viewer.vote !== undefined ? viewer.vote : await ctx.service.myVote(round, factorId, viewer.id)) : null;
   const view = buildFactorCard(state, factorId, { ...(myVote ? { myVote } : {}), ...(baseline ? { baseline } : {}) });

@@ -3,28 +3,19 @@ import { z } from 'zod';
 import { AppError } from '../core/errors.js';
 import { t, tn } from '../core/i18n.js';
 import { decidePrivacyAccess, type PrivacyAction, type PrivacyGrant } from '../core/privacy-access.js';
-import type { AssessmentService } from '../core/service.js';
-import type { CommandContext, CommandReply } from './commands.js';
 import type { PrivacyExportLinks } from '../infra/privacy-export-links.js';
+import { mentioned, words } from './parse.js';
+import type { CommandContext, CommandReply, CommandService } from './types.js';
 
 export interface PrivacyCommandHost {
-  readonly service: AssessmentService;
-  readonly privacyLinks: PrivacyExportLinks;
+  readonly service: Pick<CommandService, 'privacy' | 'tenantRounds' | 'nowIso'>;
+  readonly privacyLinks: Pick<PrivacyExportLinks, 'url'>;
   /** PRIVACY_ADMINS: platform user ids that may act on anyone's data, on every platform. */
   readonly privacyAdmins: ReadonlySet<string>;
 }
 
 /** A platform user id as typed or mentioned: Slack `U…`/`W…`, Teams `29:…` or an AAD object id, playground `u-…`. */
 const SubjectSchema = z.string().min(1).max(200).regex(/^[\w:.@-]+$/);
-
-function words(args: string): string[] {
-  return args.split(/\s+/).filter(Boolean);
-}
-
-/** "U1", "<@U1>", "<@U1|anna>" or "@U1" → "U1". */
-function mentioned(token: string): string {
-  return token.trim().replace(/^<@([^>|]+)(?:\|[^>]*)?>$/, '$1').replace(/^@/, '');
-}
 
 export class PrivacyCommands {
   constructor(private readonly host: PrivacyCommandHost) {}
@@ -63,7 +54,7 @@ export class PrivacyCommands {
     const self = target === ctx.actor.id;
     // Only asked when it matters; a platform that cannot tell (or fails to) means "not an admin".
     const isAdmin = !self && (this.host.privacyAdmins.has(ctx.actor.id) || (await (ctx.isWorkspaceAdmin?.() ?? Promise.resolve(false)).catch(() => false)) === true);
-    const rounds = self || isAdmin || action === 'erase' ? [] : await this.host.service.read.tenantRounds(ctx.tenant);
+    const rounds = self || isAdmin || action === 'erase' ? [] : await this.host.service.tenantRounds(ctx.tenant);
     const grant = decidePrivacyAccess({ action, askerId: ctx.actor.id, subjectId: target, isAdmin, rounds });
     if (grant) return grant;
     await this.audit(ctx, action, target, null);
