@@ -2,7 +2,12 @@
 import type { Action, Platform, Round } from '../core/model.js';
 import type { Messenger } from '../core/ports.js';
 
-export class MessengerHub implements Messenger {
+/** Where a platform adapter registers the messenger the scheduler's deliveries go through. */
+export interface MessengerRegistry {
+  register(platform: Platform, messenger: Messenger): void;
+}
+
+export class MessengerHub implements Messenger, MessengerRegistry {
   private readonly byPlatform = new Map<Platform, Messenger>();
 
   register(platform: Platform, messenger: Messenger): void {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import type { PlatformAdapter } from '../adapter.js';
+import type { PlaygroundDeps } from './deps.js';
 import type { CommandReply } from '../../commands/types.js';
 import { OffsetClock } from '../../infra/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
@@ -61,8 +62,8 @@ function publicDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), 'public');
 }
 
-export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapter | null> {
-  const { service, store, http, commands, scheduler } = ctx;
+export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformAdapter | null> {
+  const { service, store, http, commands, scheduler, packs } = ctx;
   const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
 
   async function post(msg: Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral'> & { ephemeral?: boolean }): Promise<PlaygroundMessage> {
@@ -104,7 +105,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       }
     },
     async sendActionReminder(round, memberId, actions) {
-      const pack = service.packs.get(round.packId, round.locale);
+      const pack = packs.get(round.packId, round.locale);
       const list = actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
       await post({ audience: memberId, type: 'text', text: tn(round.locale, 'modes.reminder.action', actions.length, { list }) });
     },
@@ -129,7 +130,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
       const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
-        packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
+        packs: packs.ids().map((id) => ({ id, title: packs.get(id, settings.locale ?? 'sv').title })),
         locale: settings.locale ?? 'sv',
         people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
         everyone,
@@ -258,7 +259,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         ctx.logger.warn({ err, id: m.id }, 'playground message could not be rendered');
       }
     }
-    const active = await store.activeRoundForChannel(PLAYGROUND_TENANT, PLAYGROUND_CHANNEL.id);
+    const active = await service.activeRoundId(PLAYGROUND_TENANT, PLAYGROUND_CHANNEL.id);
     const locale = ctx.config.DEFAULT_LOCALE;
     const strings = Object.fromEntries(
       allKeys(locale)
@@ -329,7 +330,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       if (verb === 'vote') {
         const level = LevelSchema.parse(data.l);
         const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
-        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
       }
       if (verb === 'answer') {
@@ -337,7 +338,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         for (const [k, v] of Object.entries(data)) if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
         const evidence = splitLinks(typeof data.evidence === 'string' ? data.evidence : '');
         await service.saveAnswer({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, texts, evidence });
-        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: t(round.locale, 'answer.saved', { factor: header }) };
       }
       return { ok: true };

@@ -27,7 +27,7 @@ export type PlaygroundMessage = z.infer<typeof PlaygroundMessageSchema>;
  * Messages addressed to a person go with them; texts that mention them elsewhere (an error naming the coordinator,
  * a command reply with an id) are redacted; a purged round's messages go with the round.
  */
-export function playgroundPrivacySource(store: Store): PersonalDataSource {
+export function playgroundPrivacySource(store: Pick<Store, 'listRecords' | 'putRecord' | 'deleteRecord'>): PersonalDataSource {
   const all = async (): Promise<[string, PlaygroundMessage][]> =>
     Object.entries(await store.listRecords(PLAYGROUND_MESSAGES)).flatMap(([key, value]) => {
       const parsed = PlaygroundMessageSchema.safeParse(value);

@@ -2,7 +2,7 @@
 import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { BODY_LIMITS } from '../../app/http-limits.js';
+import { BODY_LIMITS } from '../../http/limits.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Background } from './background.js';
 

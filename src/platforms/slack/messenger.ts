@@ -5,14 +5,15 @@ import type { ReportLinks } from '../../infra/report-links.js';
 import { formatDate } from '../../core/calendar.js';
 import { t } from '../../core/i18n.js';
 import type { Action, Round } from '../../core/model.js';
-import type { Job, Messenger, Store } from '../../core/ports.js';
-import { type AssessmentService } from '../../core/service.js';
+import type { Packs } from '../../core/packs.js';
+import type { Job, Messenger } from '../../core/ports.js';
 import { digestReadOptions, type RoundState } from '../../core/read-model.js';
 import { buildDigest } from '../../core/views/digest.js';
 import { buildFactorCard } from '../../core/views/factor-card.js';
 import { buildReminder, buildWelcome } from '../../core/views/messages.js';
-import { type DigestView } from '../../core/views/digest-model.js';
+import type { DigestView } from '../../core/views/digest-model.js';
 import type { ChannelPacer } from './background.js';
+import type { SlackService, SlackStore } from './deps.js';
 import type { CardUpdater } from './card-updater.js';
 import type { ChartRenderer } from './chart.js';
 import { uploadChart } from './chart.js';
@@ -26,9 +27,10 @@ import type { SlackClients } from './web-client.js';
 import { ownValue } from '../../core/own.js';
 
 export interface SlackMessengerDeps {
-  service: AssessmentService;
-  store: Store;
-  reportLinks: ReportLinks;
+  service: Pick<SlackService, 'state' | 'openFactorIds' | 'digestInputs'>;
+  packs: Packs;
+  store: Pick<SlackStore, 'getCardRefs' | 'setCardRef' | 'getRecord' | 'putRecord' | 'scheduleJobs'>;
+  reportLinks: Pick<ReportLinks, 'url'>;
   clients: SlackClients;
   pacer: ChannelPacer;
   logger: Logger;
@@ -189,7 +191,7 @@ export class SlackMessenger implements Messenger {
   async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
     if (actions.length === 0) return;
     const client = await this.deps.clients.forTenant(round.tenant);
-    const pack = this.deps.service.packs.get(round.packId, round.locale);
+    const pack = this.deps.packs.get(round.packId, round.locale);
     await this.post(client, memberId, renderActionReminder(round, pack, actions));
   }
 

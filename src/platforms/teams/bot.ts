@@ -1,7 +1,7 @@
 // The Teams turn logic: commands, card actions (Universal Actions and their Submit fallback) and install events.
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
-import type { AppContext } from '../../app/build.js';
+import type { TeamsDeps } from './deps.js';
 import { kindLabel, outcomeLabel } from '../../infra/metrics.js';
 import type { CommandContext, CommandReply } from '../../commands/types.js';
 import {
@@ -89,7 +89,7 @@ interface Turn {
 }
 
 export interface TeamsBotDeps {
-  ctx: AppContext;
+  ctx: TeamsDeps;
   refs: ReferenceStore;
   connector: TeamsConnector;
   messenger: TeamsMessenger;
@@ -101,7 +101,7 @@ export interface TeamsBotDeps {
 export class TeamsBot {
   constructor(private readonly deps: TeamsBotDeps) {}
 
-  private get ctx(): AppContext {
+  private get ctx(): TeamsDeps {
     return this.deps.ctx;
   }
 

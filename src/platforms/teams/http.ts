@@ -2,7 +2,7 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { BODY_LIMITS } from '../../app/http-limits.js';
+import { BODY_LIMITS } from '../../http/limits.js';
 import type { Logger } from '../../infra/logger.js';
 import { isAllowedServiceUrl } from './service-url.js';
 

@@ -1,6 +1,7 @@
 // Teams adapter entry point: the Bot Framework endpoint on the shared HTTP server, the turn logic and the proactive messenger.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
-import type { AppContext, PlatformAdapter } from '../../app/build.js';
+import type { PlatformAdapter } from '../adapter.js';
+import type { TeamsDeps } from './deps.js';
 import { interactionLabels } from '../../infra/metrics.js';
 import { teamsAuthOff } from '../../config.js';
 import { createBotAuthentication } from './auth.js';
@@ -57,7 +58,7 @@ export class TeamsPlatform implements PlatformAdapter {
 }
 
 /** Builds the Teams adapter registration; `registerTeams` is it with the defaults. */
-export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContext) => Promise<PlatformAdapter | null> {
+export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps) => Promise<PlatformAdapter | null> {
   return async (ctx) => {
     const appId = ctx.config.MICROSOFT_APP_ID ?? '';
     // Refuses (ConfigError) without an app id unless TEAMS_AUTH=off said so: never open because a secret is missing.

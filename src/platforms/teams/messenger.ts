@@ -1,6 +1,6 @@
 // Proactive delivery for Teams rounds: factor cards and digests in the channel, reminders and digests in 1:1 chats.
 import type { ConversationReference } from 'botbuilder';
-import type { AppContext } from '../../app/build.js';
+import type { TeamsDeps } from './deps.js';
 import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
 import type { Action, Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
@@ -21,7 +21,7 @@ export interface TeamsMessengerOptions {
 
 export class TeamsMessenger implements Messenger {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: TeamsDeps,
     private readonly refs: ReferenceStore,
     private readonly connector: TeamsConnector,
     private readonly opts: TeamsMessengerOptions = {},

@@ -50,7 +50,7 @@ export class ReferenceStore {
   /** Keys saved by this process, so a busy channel doesn't write its reference on every vote. */
   private readonly fresh = new Set<string>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord' | 'listRecords'>) {}
 
   async saveConversation(rec: Omit<ConversationRecord, 'kind'>): Promise<void> {
     const id = convId(rec.tenant, rec.key);

@@ -1,5 +1,5 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
-import type { Listeners } from './index.js';
+import type { Listeners } from './router.js';
 import { z } from 'zod';
 import { outcomeLabel } from '../../../infra/metrics.js';
 import { assertCardOrigin, type CardOrigin } from '../../../core/card-scope.js';

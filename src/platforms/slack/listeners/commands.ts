@@ -1,6 +1,6 @@
 // /assess: acks at once, runs the shared CommandRouter, and renders its reply as a modal, an ephemeral or a channel message.
 import type { RespondFn } from '@slack/bolt';
-import type { Listeners } from './index.js';
+import type { Listeners } from './router.js';
 import type { CommandContext, CommandReply } from '../../../commands/types.js';
 import { t } from '../../../core/i18n.js';
 import type { Locale } from '../../../content/schema.js';

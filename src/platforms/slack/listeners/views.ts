@@ -1,5 +1,5 @@
 // Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
-import type { Listeners } from './index.js';
+import type { Listeners } from './router.js';
 import { outcomeLabel } from '../../../infra/metrics.js';
 import { toAppError, type ErrorCode } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';

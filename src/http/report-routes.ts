@@ -1,16 +1,26 @@
-// HTTP routes for the full report behind a signed link: GET /reports/:tenant/:roundId/:sig?format=… and the chart image.
-import type { FastifyReply } from 'fastify';
+// The full report behind a signed link: GET /reports/:tenant/:roundId/:sig?format=… and its chart image.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/build.js';
-import { checkSignedLink, sendText } from '../app/link-guard.js';
 import type { Locale } from '../content/schema.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
-import { renderScoreChartPng } from './chart.js';
-import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
-import { loadReportStates } from './load.js';
+import type { Clock } from '../core/ports.js';
+import type { Logger } from '../infra/logger.js';
+import type { ReportLinks } from '../infra/report-links.js';
+import { renderScoreChartPng } from '../reports/chart.js';
+import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from '../reports/export.js';
+import { loadReportStates, type ReportReader } from '../reports/load.js';
+import type { SignedLinkGuard } from './link-guard.js';
+import { noIndex, privateHeaders, sendText } from './replies.js';
 
-export { requestLocale } from '../app/link-guard.js';
+export interface ReportRouteDeps {
+  http: FastifyInstance;
+  guard: SignedLinkGuard;
+  reports: ReportReader;
+  reportLinks: Pick<ReportLinks, 'urlWithToken'>;
+  clock: Clock;
+  logger: Pick<Logger, 'error'>;
+}
 
 const QuerySchema = z.object({
   format: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), ExportFormatSchema).default('html'),
@@ -19,25 +29,18 @@ const QuerySchema = z.object({
 /** The HTML report loads nothing from anywhere: only its inline styles and the embedded chart. */
 const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function commonHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('cache-control', 'private, no-store')
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex, nofollow');
-}
-
-function failure(ctx: AppContext, reply: FastifyReply, err: unknown, locale: Locale): FastifyReply {
+function failure(deps: ReportRouteDeps, reply: FastifyReply, err: unknown, locale: Locale): FastifyReply {
   const e = toAppError(err);
   if (e.code === 'ROUND_NOT_FOUND') return sendText(reply, 404, t(locale, 'report.errors.notFound'));
   if (e.code === 'STORE_UNAVAILABLE') return sendText(reply, 503, e.userMessage(locale));
-  ctx.logger.error({ err }, 'report failed');
+  deps.logger.error({ err }, 'report failed');
   return sendText(reply, 500, new AppError('INTERNAL').userMessage(locale));
 }
 
-export function registerReportRoutes(ctx: AppContext): void {
-  ctx.http.get('/reports/:tenant/:roundId/:sig', async (req, reply) => {
-    const link = checkSignedLink(ctx, req, reply);
+export function registerReportRoutes(deps: ReportRouteDeps): void {
+  const { http, guard } = deps;
+  http.get('/reports/:tenant/:roundId/:sig', async (req, reply) => {
+    const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     const query = QuerySchema.safeParse(req.query ?? {});
     if (!query.success) {
@@ -46,33 +49,33 @@ export function registerReportRoutes(ctx: AppContext): void {
     }
     const format = query.data.format;
     try {
-      const { state, baseline } = await loadReportStates(ctx.service.read, link.tenant, link.roundId);
+      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
       const result = await exportRound(state, baseline, format, {
-        now: ctx.clock.now(),
+        now: deps.clock.now(),
         // The link it was opened with: reading a report never hands out a link that lives longer.
-        reportUrl: ctx.reportLinks.urlWithToken(link.tenant, link.roundId, link.token),
+        reportUrl: deps.reportLinks.urlWithToken(link.tenant, link.roundId, link.token),
       });
       const disposition = format === 'html' ? 'inline' : 'attachment';
-      commonHeaders(reply)
+      noIndex(privateHeaders(reply))
         .header('content-type', result.contentType)
         .header('content-disposition', `${disposition}; filename="${result.filename}"`);
       if (format === 'html') reply.header('content-security-policy', HTML_CSP);
       return reply.code(200).send(result.body);
     } catch (err) {
-      return failure(ctx, reply, err, link.locale);
+      return failure(deps, reply, err, link.locale);
     }
   });
 
   // The chart on its own, so Slack image blocks and Adaptive Card images can point at it.
-  ctx.http.get('/reports/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
-    const link = checkSignedLink(ctx, req, reply);
+  http.get('/reports/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
+    const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     try {
-      const { state, baseline } = await loadReportStates(ctx.service.read, link.tenant, link.roundId);
+      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
       const png = await renderScoreChartPng(state, baseline);
-      return commonHeaders(reply).header('content-type', 'image/png').code(200).send(png);
+      return noIndex(privateHeaders(reply)).header('content-type', 'image/png').code(200).send(png);
     } catch (err) {
-      return failure(ctx, reply, err, link.locale);
+      return failure(deps, reply, err, link.locale);
     }
   });
 }

@@ -1,14 +1,23 @@
 // HTTP routes for the ways of working, behind the same signature as the round's report link: the history chart
 // (GET /history/:tenant/:roundId/:sig/chart.png) and the peer review's follow-up report (GET /followup/:tenant/:roundId/:sig).
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { toAppError } from '../core/errors.js';
 import { buildHistory } from '../core/history.js';
 import { buildFollowUp } from '../core/peer-review.js';
 import { FOLLOW_UP_CSP, followUpHtml, followUpMarkdown } from '../reports/follow-up.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
-import type { AppContext } from './build.js';
-import { checkSignedLink } from './link-guard.js';
+import type { AssessmentService } from '../core/service.js';
+import type { Logger } from '../infra/logger.js';
+import type { SignedLinkGuard } from './link-guard.js';
+import { privateHeaders } from './replies.js';
+
+export interface WaysOfWorkingRouteDeps {
+  http: FastifyInstance;
+  guard: SignedLinkGuard;
+  service: Pick<AssessmentService, 'getRound' | 'historyStates' | 'state' | 'nowIso'>;
+  logger: Pick<Logger, 'error'>;
+}
 
 /**
  * `html` (the default) is the page to read and print; `md` downloads the Markdown file (for a wiki, an e-mail or a
@@ -16,44 +25,41 @@ import { checkSignedLink } from './link-guard.js';
  */
 const FollowUpQuery = z.object({ format: z.enum(['html', 'md', 'text']).default('html') });
 
-function privateHeaders(reply: FastifyReply): FastifyReply {
-  return reply.header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
-}
-
-function fail(ctx: AppContext, reply: FastifyReply, err: unknown): FastifyReply {
+function fail(deps: WaysOfWorkingRouteDeps, reply: FastifyReply, err: unknown): FastifyReply {
   const e = toAppError(err);
   if (e.code === 'ROUND_NOT_FOUND') return reply.code(404).send();
   if (e.code === 'STORE_UNAVAILABLE') return reply.code(503).send();
-  ctx.logger.error({ err }, 'mode route failed');
+  deps.logger.error({ err }, 'mode route failed');
   return reply.code(500).send();
 }
 
-export function registerModeRoutes(ctx: AppContext): void {
-  ctx.http.get('/history/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
-    const link = checkSignedLink(ctx, req, reply);
+export function registerWaysOfWorkingRoutes(deps: WaysOfWorkingRouteDeps): void {
+  const { http, guard, service } = deps;
+  http.get('/history/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
+    const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     const { tenant, roundId } = link;
     try {
-      const round = await ctx.service.getRound(tenant, roundId);
+      const round = await service.getRound(tenant, roundId);
       // The channel's rounds up to and including this one: a link handed out earlier shows no later rounds.
-      const states = (await ctx.service.historyStates(tenant, round.channel.id)).filter((s) => s.round.calendar.opensAt <= round.calendar.opensAt);
+      const states = (await service.historyStates(tenant, round.channel.id)).filter((s) => s.round.calendar.opensAt <= round.calendar.opensAt);
       const png = await renderHistoryChartPng(buildHistory(states, round.locale));
       return privateHeaders(reply).type('image/png').send(png);
     } catch (err) {
-      return fail(ctx, reply, err);
+      return fail(deps, reply, err);
     }
   });
 
-  ctx.http.get('/followup/:tenant/:roundId/:sig', async (req, reply) => {
-    const link = checkSignedLink(ctx, req, reply);
+  http.get('/followup/:tenant/:roundId/:sig', async (req, reply) => {
+    const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     const { tenant, roundId } = link;
     const query = FollowUpQuery.safeParse(req.query ?? {});
     if (!query.success) return reply.code(400).send();
     try {
-      const state = await ctx.service.state(tenant, roundId);
+      const state = await service.state(tenant, roundId);
       if (state.round.mode !== 'peer-review') return reply.code(404).send();
-      const view = buildFollowUp(state, ctx.service.nowIso());
+      const view = buildFollowUp(state, service.nowIso());
       privateHeaders(reply);
       if (query.data.format === 'html') {
         return reply.type('text/html; charset=utf-8').header('content-security-policy', FOLLOW_UP_CSP).header('x-robots-tag', 'noindex, nofollow').send(followUpHtml(view));
@@ -64,7 +70,7 @@ export function registerModeRoutes(ctx: AppContext): void {
       }
       return reply.type('text/plain; charset=utf-8').header('content-disposition', 'inline').send(markdown);
     } catch (err) {
-      return fail(ctx, reply, err);
+      return fail(deps, reply, err);
     }
   });
 }

@@ -1,12 +1,17 @@
 // The public /about, /privacy and /terms pages the Teams app package links to, in Swedish and English.
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LocaleSchema, type Locale } from '../content/schema.js';
 import { t } from '../core/i18n.js';
 import { escapeHtml } from '../reports/export-html.js';
-import { requestLocale } from '../reports/routes.js';
-import type { AppContext } from './build.js';
+import type { Config } from '../config.js';
+import { requestLocale } from './replies.js';
+
+export interface InfoPageDeps {
+  http: FastifyInstance;
+  config: Pick<Config, 'DEFAULT_LOCALE' | 'RETENTION_MONTHS' | 'OPERATOR_NAME' | 'OPERATOR_CONTACT'>;
+}
 
 export const INFO_PAGES = ['about', 'privacy', 'terms'] as const;
 export type InfoPage = (typeof INFO_PAGES)[number];
@@ -100,20 +105,21 @@ export function renderInfoPage(page: InfoPage, locale: Locale, opts: { retention
 const QuerySchema = z.object({ lang: LocaleSchema.optional() });
 
 /** The language asked for with ?lang=, else the reader's Accept-Language, else the server default. */
-function pageLocale(ctx: AppContext, req: FastifyRequest): Locale | null {
+function pageLocale(deps: InfoPageDeps, req: FastifyRequest): Locale | null {
   const query = QuerySchema.safeParse(req.query ?? {});
   if (!query.success) return null;
-  return query.data.lang ?? requestLocale(req.headers['accept-language'], ctx.config.DEFAULT_LOCALE);
+  return query.data.lang ?? requestLocale(req.headers['accept-language'], deps.config.DEFAULT_LOCALE);
 }
 
-export function registerInfoPages(ctx: AppContext): void {
+export function registerInfoPages(deps: InfoPageDeps): void {
+  const { http, config } = deps;
   for (const page of INFO_PAGES) {
-    ctx.http.get(`/${page}`, async (req, reply: FastifyReply) => {
-      const locale = pageLocale(ctx, req);
+    http.get(`/${page}`, async (req, reply: FastifyReply) => {
+      const locale = pageLocale(deps, req);
       if (!locale) return reply.code(400).type('text/plain; charset=utf-8').send('lang must be sv or en\n');
       const html = renderInfoPage(page, locale, {
-        retentionMonths: ctx.config.RETENTION_MONTHS,
-        operator: { name: ctx.config.OPERATOR_NAME, contact: ctx.config.OPERATOR_CONTACT },
+        retentionMonths: config.RETENTION_MONTHS,
+        operator: { name: config.OPERATOR_NAME, contact: config.OPERATOR_CONTACT },
       });
       return reply
         .type('text/html; charset=utf-8')

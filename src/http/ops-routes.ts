@@ -2,12 +2,28 @@
 // listener (ADMIN_PORT) or with the METRICS_TOKEN bearer token, never for anyone who can reach the public port.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AppContext } from './build.js';
+import type { Config } from '../config.js';
+import type { Store } from '../core/ports.js';
+import type { Metrics } from '../infra/metrics.js';
 
-type Check = { ok: boolean; detail?: string };
+export type Check = { ok: boolean; detail?: string };
+
+/** Something /readyz asks before it says ready: each platform adapter is one. */
+export interface ReadinessCheck {
+  readonly name: string;
+  ready(): Promise<Check>;
+}
+
+export interface OpsDeps {
+  config: Pick<Config, 'METRICS_TOKEN'>;
+  store: Pick<Store, 'ping' | 'kind'>;
+  /** The platform adapters, as they are registered (the list may grow after the routes are). */
+  adapters: readonly ReadinessCheck[];
+  metrics: Pick<Metrics, 'registry'>;
+}
 
 /** Every check /readyz makes: the store, then each platform adapter. */
-export async function readiness(ctx: Pick<AppContext, 'store' | 'adapters'>): Promise<{ ok: boolean; checks: Record<string, Check> }> {
+export async function readiness(ctx: Pick<OpsDeps, 'store' | 'adapters'>): Promise<{ ok: boolean; checks: Record<string, Check> }> {
   const checks: Record<string, Check> = {};
   try {
     await ctx.store.ping();
@@ -29,7 +45,7 @@ export function hasMetricsToken(token: string | undefined, req: FastifyRequest):
   return given.length > 0 && timingSafeEqual(digest(given), digest(token));
 }
 
-async function sendMetrics(ctx: Pick<AppContext, 'metrics'>, reply: FastifyReply): Promise<string> {
+async function sendMetrics(ctx: Pick<OpsDeps, 'metrics'>, reply: FastifyReply): Promise<string> {
   reply.header('content-type', ctx.metrics.registry.contentType).header('cache-control', 'no-store');
   return ctx.metrics.registry.metrics();
 }
@@ -38,15 +54,15 @@ async function sendMetrics(ctx: Pick<AppContext, 'metrics'>, reply: FastifyReply
  * The public listener. /readyz answers ok/not-ok by status code alone: which store, which adapter and why one failed
  * stay private unless METRICS_TOKEN is given. /metrics exists here only with METRICS_TOKEN set (and then needs it).
  */
-export function registerPublicOpsRoutes(ctx: AppContext): void {
+export function registerPublicOpsRoutes(http: FastifyInstance, ctx: OpsDeps): void {
   const token = ctx.config.METRICS_TOKEN;
-  ctx.http.get('/healthz', async () => ({ ok: true }));
-  ctx.http.get('/readyz', async (req, reply) => {
+  http.get('/healthz', async () => ({ ok: true }));
+  http.get('/readyz', async (req, reply) => {
     const state = await readiness(ctx);
     reply.code(state.ok ? 200 : 503).header('cache-control', 'no-store');
     return hasMetricsToken(token, req) ? state : { ok: state.ok };
   });
-  ctx.http.get('/metrics', async (req, reply) => {
+  http.get('/metrics', async (req, reply) => {
     if (!token) return reply.code(404).send({ error: 'not found' });
     if (!hasMetricsToken(token, req)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
     return sendMetrics(ctx, reply);
@@ -54,7 +70,7 @@ export function registerPublicOpsRoutes(ctx: AppContext): void {
 }
 
 /** The admin listener (ADMIN_PORT on ADMIN_HOST, loopback by default): the full readiness and the metrics, no token. */
-export function createAdminServer(ctx: AppContext): FastifyInstance {
+export function createAdminServer(ctx: OpsDeps): FastifyInstance {
   const admin = Fastify({ logger: false, bodyLimit: 1024 });
   admin.get('/healthz', async () => ({ ok: true }));
   admin.get('/readyz', async (_req, reply) => {
