@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
 import { loadConfig } from '../../src/config.js';
-import { runExportCommand } from '../../src/reports/cli-export.js';
+import { runExportCommand } from '../../src/cli/export.js';
 import { requestLocale } from '../../src/http/replies.js';
 import { MemoryStore, RedisStore } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';

@@ -1,8 +1,8 @@
 // Starts the bot: reads the config, builds the app, listens, ticks the scheduler, shuts down gracefully.
-import { ConfigError, loadConfig } from './config.js';
-import { defaultAdapters, playgroundEnabled } from './app/adapters.js';
-import { OffsetClock } from './infra/clock.js';
-import { build } from './app/build.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { defaultAdapters, playgroundEnabled } from './adapters.js';
+import { OffsetClock } from '../infra/clock.js';
+import { build } from './build.js';
 
 /** An unsafe or inconsistent configuration: say which variable, and exit with EX_CONFIG (78) so nothing runs open. */
 function refuse(err: ConfigError): never {

@@ -9,7 +9,7 @@ import { t } from '../core/i18n.js';
 import type { PrivacyAuditEntry } from '../core/privacy-access.js';
 import { renderHistoryChartPng } from '../reports/history-chart.js';
 import { playgroundPrivacySource } from '../platforms/playground/timeline.js';
-import { openCliStore, type CliStore, type Writable } from './cli-store.js';
+import { openCliStore, type CliStore, type Writable } from './open-store.js';
 import { CLI_DIALECT, renderText } from '../core/text-format.js';
 
 type Env = Record<string, string | undefined>;

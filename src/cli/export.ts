@@ -6,9 +6,9 @@ import type { Locale } from '../content/schema.js';
 import { toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { systemClock } from '../core/ports.js';
-import { openCliStore, type Writable } from '../app/cli-store.js';
-import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from './export.js';
-import { loadReportStates } from './load.js';
+import { openCliStore, type Writable } from './open-store.js';
+import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from '../reports/export.js';
+import { loadReportStates } from '../reports/load.js';
 import { CLI_DIALECT, renderText } from '../core/text-format.js';
 
 export async function runExportCommand(args: string[], out: Writable, err: Writable, env: Record<string, string | undefined> = process.env): Promise<number> {
