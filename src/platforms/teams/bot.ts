@@ -15,7 +15,6 @@ import {
 } from '../../cards/adaptive.js';
 import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
-import { renderText } from '../../core/text-format.js';
 import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
@@ -37,7 +36,6 @@ import {
   localeOf,
   SubmitValueSchema,
   teamIdOf,
-  teamsDialect,
   tenantOf,
   VoteDataSchema,
 } from './activity.js';
@@ -49,35 +47,7 @@ import { startFormPeople, toMemberIds } from './people.js';
 import { factorCardFor } from './render.js';
 import { ownValue } from '../../core/own.js';
 import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
-
-/** What a card action produced: a card to show the person, a short message, or an error. */
-export type CardActionResult =
-  | { kind: 'card'; card: AdaptiveCard; text?: string }
-  | { kind: 'message'; text: string }
-  | { kind: 'error'; error: AppError; locale: Locale };
-
-export interface AdaptiveCardInvokeResponse {
-  statusCode: number;
-  type: string;
-  value: unknown;
-}
-
-/** Teams shows an invoke's message or error as plain text, in the conversation where the card was pressed. */
-export function invokeResponseFor(result: CardActionResult, conversation: Parameters<typeof teamsDialect>[0]): AdaptiveCardInvokeResponse {
-  const plain = (text: string) => renderText(text, { ...teamsDialect(conversation), markup: 'plain' });
-  switch (result.kind) {
-    case 'card':
-      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
-    case 'message':
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: plain(result.text) };
-    case 'error':
-      return {
-        statusCode: 400,
-        type: 'application/vnd.microsoft.error',
-        value: { code: result.error.code, message: plain(result.error.userMessage(result.locale)) },
-      };
-  }
-}
+import { invokeResponseFor, type AdaptiveCardInvokeResponse, type CardActionResult } from './invoke-response.js';
 
 interface Turn {
   context: TurnContext;
