@@ -8,7 +8,7 @@ import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';
 import { buildDigest } from '../core/views/digest.js';
 import { levelLabel } from '../core/views/shared.js';
-import { type DigestFactorLine, type DigestLimits, type DigestView } from '../core/views/digest-model.js';
+import type { DigestFactorLine, DigestLimits, DigestView } from '../core/views/digest-model.js';
 
 export interface ReportMember {
   /** What people read: the display name (named rounds only; anonymous rounds have no per-member labels at all). */

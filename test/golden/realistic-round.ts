@@ -6,7 +6,7 @@ import { RoundSchema, type Level, type Round } from '../../src/core/model.js';
 import { FINDINGS, peerFactorId, RECOMMENDATIONS } from '../../src/core/peer-review.js';
 import type { Store } from '../../src/core/ports.js';
 import { AssessmentService } from '../../src/core/service.js';
-import { type RoundState } from '../../src/core/read-model.js';
+import type { RoundState } from '../../src/core/read-model.js';
 import { MemoryStore } from '../../src/store/index.js';
 
 export const TENANT = 'T0MALMO';

@@ -23,7 +23,7 @@ import { defaultSettings } from '../../src/core/settings.js';
 import { buildDigest } from '../../src/core/views/digest.js';
 import { buildFactorCard } from '../../src/core/views/factor-card.js';
 import { buildReminder, buildWelcome } from '../../src/core/views/messages.js';
-import { type DigestView } from '../../src/core/views/digest-model.js';
+import type { DigestView } from '../../src/core/views/digest-model.js';
 import { COORD, MEMBERS, makeService, packs, settings } from '../helpers/world.js';
 
 function expectClean(card: AdaptiveCard, opts: { userTextMayHoldExpressions?: boolean } = {}): number {

@@ -25,7 +25,7 @@ import { buildDigest } from '../../core/views/digest.js';
 import { buildFactorCard } from '../../core/views/factor-card.js';
 import { buildReminder, buildWelcome } from '../../core/views/messages.js';
 import { voteConfirmation, factorHeader } from '../../core/views/shared.js';
-import { type DigestView } from '../../core/views/digest-model.js';
+import type { DigestView } from '../../core/views/digest-model.js';
 import {
   parseStartForm,
   renderDigestCard,

@@ -20,7 +20,7 @@ import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
-import { type Actor } from '../../core/service.js';
+import type { Actor } from '../../core/service.js';
 import { splitLinks } from '../../core/services/voting.js';
 import { factorHeader, voteConfirmation } from '../../core/views/shared.js';
 import {
