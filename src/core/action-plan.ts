@@ -92,7 +92,7 @@ export function parseDueDate(token: string, zone: string, now: number): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(token.trim()) || !day.isValid) throw new AppError('INVALID_DATE', { date: token.slice(0, 40) });
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   if (day < today) throw new AppError('INVALID_DATE', { date: token.trim() });
-  return day.toISODate()!;
+  return day.toISODate();
 }
 
 export function actionJobId(round: Pick<Round, 'tenant' | 'id'>, actionId: string): string {

@@ -77,7 +77,7 @@ export async function installHttpLimits(http: FastifyInstance): Promise<void> {
   await http.register(rateLimit, { global: false });
   const limiters = new Map<LimitGroup, Limiter>();
   for (const [group, limit] of Object.entries(RATE_LIMITS) as [LimitGroup, Limit][]) {
-    limiters.set(group, http.createRateLimit({ max: limit.max, timeWindow: limit.windowMs }) as Limiter);
+    limiters.set(group, http.createRateLimit({ max: limit.max, timeWindow: limit.windowMs }));
   }
   const limiter = (group: LimitGroup): Limiter => limiters.get(group)!;
 

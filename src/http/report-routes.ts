@@ -44,7 +44,9 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     if (!link.ok) return reply;
     const query = QuerySchema.safeParse(req.query ?? {});
     if (!query.success) {
-      const given = String((req.query as Record<string, unknown> | undefined)?.format ?? '').slice(0, 20);
+      // Named in the answer as given: once, or several times (`?format=a&format=b`); anything else is not a format.
+      const raw = (req.query as Record<string, unknown> | undefined)?.format;
+      const given = (typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.join(',') : '').slice(0, 20);
       return sendText(reply, 400, t(link.locale, 'report.errors.badFormat', { format: given, formats: EXPORT_FORMATS.join(', ') }));
     }
     const format = query.data.format;

@@ -8,7 +8,7 @@ import { BODY_LIMITS, installHttpLimits } from './limits.js';
 export interface HttpServer {
   http: FastifyInstance;
   /** From now on every response says `Connection: close` (see createHttpServer). */
-  beginShutdown(): void;
+  beginShutdown: () => void;
 }
 
 export async function createHttpServer(config: Pick<Config, 'LOG_LEVEL' | 'TRUST_PROXY'>, logger: Logger): Promise<HttpServer> {

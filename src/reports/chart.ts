@@ -125,7 +125,7 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** The chart as a standalone SVG document (fixed size, white background, localised title and legend). */

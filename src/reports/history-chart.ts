@@ -63,7 +63,7 @@ function historySpec(history: History): TopLevelSpec {
         },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** The history chart as an SVG document. */

@@ -81,6 +81,7 @@ export class Scheduler {
     this.stopped = true;
     await this.task?.stop();
     this.task = undefined;
+    // Waited for, not reported again: whoever started the tick (the ticker, a close) has logged its failure.
     await this.running?.catch(() => undefined);
   }
 

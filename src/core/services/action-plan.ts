@@ -2,7 +2,7 @@
 import { actionJobId, actionReminderJob, parseActionTag, parseDueDate, planGoals, resolveFactor } from '../action-plan.js';
 import { AppError } from '../errors.js';
 import { isCoordinator, isParticipant } from '../lifecycle.js';
-import { MAX_ACTION_CHARS, MAX_ACTIONS, type Action, type ActionTag, type Round } from '../model.js';
+import { MAX_ACTION_CHARS, MAX_ACTIONS, type Action, type Round } from '../model.js';
 import { hasOwnKey } from '../own.js';
 import { coordinatorName, nowIso, type Actor, type CoreDeps } from './context.js';
 
@@ -13,7 +13,8 @@ export interface AddActionInput {
   factor: string;
   owner: string;
   due: string;
-  tag: string | ActionTag;
+  /** An ActionTag, or a word for one as typed (`quick`, `long`, `snabb`…): parseActionTag reads it. */
+  tag: string;
   text: string;
 }
 

@@ -18,6 +18,7 @@ import type { Messenger } from '../../core/ports.js';
 import { digestReadOptions } from '../../core/read-model.js';
 import { splitLinks } from '../../core/services/voting.js';
 import { actionLine } from '../../core/action-plan.js';
+import type { RoundSettings } from '../../core/settings.js';
 import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
 import { followUpUrl } from '../../infra/report-links.js';
@@ -117,13 +118,14 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
 
   /** The shared digest card, sections included, with the same text-safety and size limits Teams gets. */
   function digestCard(view: DigestView, chartUrl: string): Record<string, unknown> {
-    return renderDigestCard(view, { chartUrl }) as Record<string, unknown>;
+    return renderDigestCard(view, { chartUrl });
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT)) as Record<string, unknown>;
+    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT));
     if (msg.type === 'start-form') {
-      const settings = JSON.parse(msg.text ?? '{}');
+      // Our own record: the defaults replyToCommand stored when it posted the form.
+      const settings = JSON.parse(msg.text ?? '{}') as RoundSettings;
       // The same form Teams gets, with the pretend colleagues as a fixed list where Teams has its people picker (the
       // browser renderer has no directory to search).
       const team = new Set(teamIds());
@@ -134,7 +136,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         locale: settings.locale ?? 'sv',
         people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
         everyone,
-      }) as Record<string, unknown>;
+      });
     }
     // Cards, reminders and the welcome need counts and answer stats only: the answers are not read.
     const state = await service.state(PLAYGROUND_TENANT, msg.roundId!, { answers: false });
@@ -149,16 +151,16 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
           ...(baseline ? { baseline: compareRounds(state, baseline) } : {}),
         });
         const answer = await service.myAnswer(state.round, msg.factorId!, viewer);
-        return renderFactorCard(view, { answer }) as Record<string, unknown>;
+        return renderFactorCard(view, { answer });
       }
       case 'reminder':
-        return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
+        return renderReminderCard(buildReminder(state, msg.factorIds ?? []));
       case 'welcome':
-        return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
+        return renderWelcomeCard(buildWelcome(state));
       case 'follow-up': {
         const full = await service.state(PLAYGROUND_TENANT, state.round.id);
         const url = followUpUrl(ctx.reportLinks, PLAYGROUND_TENANT, state.round.id);
-        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } }) as Record<string, unknown>;
+        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } });
       }
       case 'digest': {
         // A peer review's digest quotes the panel's findings, which are answers.
@@ -172,7 +174,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         return digestCard(view, `/playground/chart/${encodeURIComponent(state.round.id)}.png`);
       }
     }
-    return renderTextCard('') as Record<string, unknown>;
+    return renderTextCard('');
   }
 
   async function replyToCommand(as: string, reply: CommandReply): Promise<void> {

@@ -98,11 +98,11 @@ export class SlackMessenger implements Messenger {
   async postWelcomeAndCards(round: Round): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
     const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
-    let welcomeError: unknown = null;
+    let welcomeFailed: { err: unknown } | null = null;
     try {
       await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
     } catch (err) {
-      welcomeError = err;
+      welcomeFailed = { err };
     }
     for (const factorId of this.deps.service.openFactorIds(round)) {
       try {
@@ -112,7 +112,7 @@ export class SlackMessenger implements Messenger {
         await this.scheduleCardRetry(round, factorId);
       }
     }
-    if (welcomeError) throw welcomeError;
+    if (welcomeFailed) throw welcomeFailed.err;
   }
 
   /** Tells the coordinator, in a DM, that the round could not be posted in its channel. */

@@ -66,7 +66,7 @@ function withoutPipelineRetry(inner: ConnectorFactory): ConnectorFactory {
       (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
       return client;
     },
-  } as ConnectorFactory;
+  };
 }
 
 export function createBotAuthentication(config: TeamsAuthConfig): TeamsBotAuthentication {

@@ -1,6 +1,6 @@
 // The Teams turn logic: commands, card actions (Universal Actions and their Submit fallback) and install events.
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
+import { CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { TeamsDeps } from './deps.js';
 import { kindLabel, outcomeLabel } from '../../infra/metrics.js';
 import type { CommandContext, CommandReply } from '../../commands/types.js';
@@ -86,15 +86,15 @@ export class TeamsBot {
       actor: actor.success ? { id: actor.data.id, ...(actor.data.name ? { name: actor.data.name } : {}) } : { id: '' },
       locale: localeOf(activity, this.ctx.config.DEFAULT_LOCALE),
     };
-    if (activity.type === ActivityTypes.InstallationUpdate) return this.onInstallationUpdate(turn);
+    if (activity.type === 'installationUpdate') return this.onInstallationUpdate(turn);
     if (!turn.key) return this.reject(turn, 'no conversation');
     await this.remember(turn);
     switch (activity.type) {
-      case ActivityTypes.Message:
+      case 'message':
         return this.onMessage(turn);
-      case ActivityTypes.Invoke:
+      case 'invoke':
         return this.onInvoke(turn);
-      case ActivityTypes.ConversationUpdate:
+      case 'conversationUpdate':
         return this.onConversationUpdate(turn);
       default:
         return;
@@ -103,7 +103,7 @@ export class TeamsBot {
 
   private async reject(turn: Turn, why: string): Promise<void> {
     this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
-    if (turn.activity.type === ActivityTypes.Invoke) {
+    if (turn.activity.type === 'invoke') {
       const error = new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') });
       await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }, turn.activity.conversation));
     }
@@ -119,7 +119,7 @@ export class TeamsBot {
     const channelRef = { ...ref, conversation: { ...ref.conversation!, id: turn.key } };
     delete (channelRef as { activityId?: string }).activityId;
     await this.deps.refs.saveConversation({ tenant: turn.tenant, key: turn.key, ...(teamId ? { teamId } : {}), ref: channelRef, savedAt: now });
-    if (turn.actor.id && a.serviceUrl && a.recipient?.id && a.type !== ActivityTypes.ConversationUpdate) {
+    if (turn.actor.id && a.serviceUrl && a.recipient?.id && a.type !== 'conversationUpdate') {
       const cd = a.channelData as { tenant?: { id?: string } } | undefined;
       await this.deps.refs.saveUser({
         tenant: turn.tenant,
@@ -131,7 +131,7 @@ export class TeamsBot {
         ...(cd?.tenant?.id ? { teamsTenantId: cd.tenant.id } : {}),
         ...(isPersonal(a) ? { ref: channelRef } : {}),
         // Only installing the app for oneself keeps a 1:1 chat open whatever happens to the teams it is in.
-        ...(isPersonal(a) && a.type === ActivityTypes.InstallationUpdate ? { personal: true } : {}),
+        ...(isPersonal(a) && a.type === 'installationUpdate' ? { personal: true } : {}),
         // The team we met them in reaches them for 1:1 chats until the bot leaves it (see forgetTeam).
         ...(teamId ? { teams: [teamId] } : {}),
         savedAt: now,

@@ -157,7 +157,7 @@ export class TeamsConnector {
     assertSendable(activity);
     await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
-        await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
+        await context.updateActivity({ ...activity, conversation: ref.conversation });
       });
     });
   }

@@ -106,7 +106,7 @@ export function mountMessages(
     const res = new CollectedResponse(req.raw.socket);
     try {
       await adapter.process(
-        { body: req.body as Record<string, unknown>, headers: req.headers as Record<string, string | string[] | undefined>, method: req.method },
+        { body: req.body as Record<string, unknown>, headers: req.headers, method: req.method },
         res,
         logic,
       );

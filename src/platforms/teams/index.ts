@@ -40,7 +40,9 @@ export class TeamsPlatform implements PlatformAdapter {
 
   track(work: Promise<unknown>): void {
     this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    // Only stops tracking it: the work reports its own failures, and flush() waits for it settled or not.
+    const untrack = () => void this.pending.delete(work);
+    work.then(untrack, untrack);
   }
 
   /** Waits for posts started by a turn and runs coalesced card updates now. */

@@ -15,7 +15,7 @@ import { renderFollowUp } from '../render/follow-up.js';
 /** A text reply as blocks (long lists stay whole), in Slack's syntax, escaped so names and comments render literally. */
 export function textReply(text: string): { text: string; blocks: Record<string, unknown>[] } {
   const escaped = slackText(text);
-  return fitSurface('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) }) as { text: string; blocks: Record<string, unknown>[] };
+  return fitSurface<{ text: string; blocks: Record<string, unknown>[] }>('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) });
 }
 
 function slackErrorCode(err: unknown): string | undefined {

@@ -60,7 +60,11 @@ export function registerEvents(app: Listeners, s: SlackContext): void {
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && eventId.length > 0) {
-      const first = await s.app.store.setIfNotExists(`slack:event:${eventId}`, EVENT_DEDUPE_MS).catch(() => true);
+      // Without the store an event may run twice rather than not at all; the listeners themselves are idempotent.
+      const first = await s.app.store.setIfNotExists(`slack:event:${eventId}`, EVENT_DEDUPE_MS).catch((err: unknown) => {
+        s.app.logger.warn({ err, eventId }, 'Slack event dedupe unavailable; handling the event');
+        return true;
+      });
       if (!first) return;
     }
     await next();

@@ -25,7 +25,7 @@ function isConstraint(x: unknown): x is Constraint {
 async function dispatch(routes: ReadonlyArray<readonly [Constraint, Handler]>, value: unknown, args: unknown): Promise<void> {
   const hits = routes.filter(([c]) => matches(c, value));
   if (hits.length === 1) return hits[0]![1](args);
-  await Promise.all(hits.map(([, handler]) => handler(args)));
+  await Promise.all(hits.map(async ([, handler]) => handler(args)));
 }
 
 /** Collects the modules' listeners and registers one Bolt listener per kind that dispatches to them. */
@@ -49,5 +49,5 @@ export function router(app: App): Listeners {
     action: add(actions, 'action'),
     view: add(views, 'view'),
     event: add(events, 'event'),
-  } as unknown as Listeners;
+  };
 }
