@@ -6,12 +6,24 @@ import type { PlatformRegistrar } from './build.js';
 
 export type PlatformName = 'slack' | 'teams' | 'playground';
 
-/** A registrar that imports its platform's module when it runs, never before. */
-export type LazyRegistrar = PlatformRegistrar & { readonly platform: PlatformName };
+/** A registrar that imports its platform's module when it runs (or is preloaded), never before. */
+export type LazyRegistrar = PlatformRegistrar & {
+  readonly platform: PlatformName;
+  /** Starts importing the module now, so it loads while the store connects; register() then waits for the same import. */
+  preload(): void;
+};
 
 function lazy(platform: PlatformName, load: () => Promise<PlatformRegistrar>): LazyRegistrar {
-  const register: PlatformRegistrar = async (deps) => (await load())(deps);
-  return Object.assign(register, { platform });
+  let loading: Promise<PlatformRegistrar> | undefined;
+  const module = () => (loading ??= load());
+  const register: PlatformRegistrar = async (deps) => (await module())(deps);
+  return Object.assign(register, {
+    platform,
+    preload: () => {
+      // A failed import is not lost: register() awaits this same promise and throws it at start-up.
+      module().catch(() => undefined);
+    },
+  });
 }
 
 export const lazySlack = lazy('slack', async () => (await import('../platforms/slack/index.js')).registerSlack);

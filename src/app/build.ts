@@ -73,21 +73,30 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const metrics = createMetrics();
-  const store =
-    overrides.store ??
-    (await createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, snapshotFile: config.STORE_SNAPSHOT_FILE }));
+  // The store connects (round trips to Redis) while the content packs load (CPU): start-up waits for the slower of the two.
+  const connecting = overrides.store
+    ? Promise.resolve(overrides.store)
+    : createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, snapshotFile: config.STORE_SNAPSHOT_FILE });
+  let packs: PackRegistry;
+  try {
+    packs = PackRegistry.fromDir(config.CONTENT_DIR);
+  } catch (err) {
+    // Content that does not load stops the start; a store that did connect is closed first, one that did not is moot.
+    await connecting.then((s) => (overrides.store ? undefined : s.close()), () => undefined);
+    throw err;
+  }
+  const store = await connecting;
   const anonymityKeys =
     overrides.anonymityKeys ?? (await loadKeyring({ secret: config.ANONYMITY_SECRET, previous: config.ANONYMITY_SECRET_PREVIOUS, store }));
   // Where the key came from and its id, never the key: enough to see that replicas agree.
   logger.info({ source: anonymityKeys.source, keyId: anonymityKeys.currentId, previousKeys: anonymityKeys.ids().length - 1 }, 'anonymity key loaded');
   const service = new AssessmentService({
     store,
-    packs: PackRegistry.fromDir(config.CONTENT_DIR),
+    packs,
     clock,
     anonymityKeys,
     retentionMonths: config.RETENTION_MONTHS,
   });
-  const packs = service.packs;
   const messengers = new MessengerHub();
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
@@ -121,14 +130,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
 
-  const platformDeps: PlatformDeps = { config, http, baseUrl, packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(platformDeps);
     if (adapter) adapters.push(adapter);
   }
 
   return {
-    config, http, admin, store, packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    config, http, admin, store, packs: service.packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();

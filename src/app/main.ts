@@ -18,11 +18,14 @@ export async function main(): Promise<void> {
     if (err instanceof ConfigError) refuse(err);
     throw err;
   }
+  // The configured platforms' modules (and their SDKs) load while the store connects and the content loads.
+  const adapters = defaultAdapters(config);
+  for (const adapter of adapters) adapter.preload();
   // The playground's clock can be moved forward to fire reminders and digests; real deployments use the system clock.
   let app;
   try {
     app = await build(config, {
-      adapters: defaultAdapters(config),
+      adapters,
       ...(playgroundEnabled(config) ? { clock: new OffsetClock() } : {}),
     });
   } catch (err) {

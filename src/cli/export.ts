@@ -7,7 +7,8 @@ import { toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { systemClock } from '../core/ports.js';
 import { openCliStore, type Writable } from './open-store.js';
-import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from '../reports/export.js';
+import { exportRound } from '../reports/export.js';
+import { EXPORT_FORMATS, ExportFormatSchema } from '../reports/formats.js';
 import { loadReportStates } from '../reports/load.js';
 import { CLI_DIALECT, renderText } from '../core/text-format.js';
 

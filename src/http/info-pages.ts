@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LocaleSchema, type Locale } from '../content/schema.js';
 import { t } from '../core/i18n.js';
-import { escapeHtml } from '../reports/export-html.js';
+import { escapeHtml } from '../reports/html.js';
 import type { Config } from '../config.js';
 import { requestLocale } from './replies.js';
 

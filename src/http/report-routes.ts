@@ -7,8 +7,7 @@ import { t } from '../core/i18n.js';
 import type { Clock } from '../core/ports.js';
 import type { Logger } from '../infra/logger.js';
 import type { ReportLinks } from '../infra/report-links.js';
-import { renderScoreChartPng } from '../reports/chart.js';
-import { EXPORT_FORMATS, ExportFormatSchema, exportRound } from '../reports/export.js';
+import { EXPORT_FORMATS, ExportFormatSchema } from '../reports/formats.js';
 import { loadReportStates, type ReportReader } from '../reports/load.js';
 import type { SignedLinkGuard } from './link-guard.js';
 import { noIndex, privateHeaders, sendText } from './replies.js';
@@ -52,6 +51,8 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     const format = query.data.format;
     try {
       const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
+      // The exporters (and the chart) load with the first report opened, not at start-up.
+      const { exportRound } = await import('../reports/export.js');
       const result = await exportRound(state, baseline, format, {
         now: deps.clock.now(),
         // The link it was opened with: reading a report never hands out a link that lives longer.
@@ -74,6 +75,7 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     if (!link.ok) return reply;
     try {
       const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
+      const { renderScoreChartPng } = await import('../reports/chart.js');
       const png = await renderScoreChartPng(state, baseline);
       return noIndex(privateHeaders(reply)).header('content-type', 'image/png').code(200).send(png);
     } catch (err) {
