@@ -14,8 +14,9 @@ import { PackRegistry } from '../src/content/registry.js';
 import { Redis } from 'ioredis';
 import { emptyCounts, LEVELS, RoundSchema, type Answer, type Level, type Round } from '../src/core/model.js';
 import type { RoundSnapshot } from '../src/core/ports.js';
-import { AssessmentService, digestReadOptions, type RoundState } from '../src/core/service.js';
-import { buildDigest } from '../src/core/views.js';
+import { AssessmentService } from '../src/core/service.js';
+import { digestReadOptions, type RoundState } from '../src/core/read-model.js';
+import { buildDigest } from '../src/core/views/digest.js';
 import { AnswerStatsBuilder } from '../src/store/answer-summary.js';
 import { RedisStore } from '../src/store/index.js';
 import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
@@ -143,18 +144,14 @@ function leanSnapshot(full: RoundSnapshot): RoundSnapshot {
   return { ...full, answers: Object.fromEntries(full.round.factorIds.map((f) => [f, {}])), answerStats: stats.build(full.round.factorIds) };
 }
 
-/** The round and its comparison round as the bot's digest reads them (CommandRouter.digest and baselineState). */
+/** The round and its comparison round as the bot's digest reads them (the read model's state and baselineState). */
 async function loadDigestStates(service: AssessmentService, tenant: string, roundId: string): Promise<{ state: RoundState; baseline: RoundState | null }> {
-  const round = await service.store.getRound(tenant, roundId);
-  if (!round) throw new Error('round missing');
-  return loadStates(service, round);
+  return loadStates(service, await service.getRound(tenant, roundId));
 }
 
 async function loadStates(service: AssessmentService, round: Round): Promise<{ state: RoundState; baseline: RoundState | null }> {
   const state = await service.state(round.tenant, round.id, digestReadOptions(round));
-  const compareId = round.baselineRoundId ?? round.previousRoundId;
-  const snap = compareId ? await service.store.getSnapshot(round.tenant, compareId, { answers: false, votes: false }) : null;
-  return { state, baseline: snap ? service.stateFromSnapshot(snap) : null };
+  return { state, baseline: await service.baselineState(round) };
 }
 
 /** Removes our keys (only ours: the Redis may be shared), on a fresh connection in case the store's is still busy. */

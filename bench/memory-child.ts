@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { build } from '../src/app/build.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/app/logger.js';
+import { createLogger } from '../src/infra/logger.js';
 import { type RedisStore } from '../src/store/index.js';
 import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 

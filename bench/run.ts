@@ -8,6 +8,7 @@ import { runMemoryBench } from './memory.js';
 import { runDigestBench } from './digest.js';
 import { runVotePathBench } from './vote-path.js';
 import { runCardRefreshBench } from './card-refresh.js';
+import { runReadyBench } from './ready.js';
 import { RedisProcess } from '../test/setup/redis-servers.js';
 
 type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
@@ -85,6 +86,13 @@ async function main(): Promise<void> {
     }
   }
   // --- end of vote path and card refresh ---
+
+  // --- Ready: process start to the first answered request, against a minimal Bolt app (bench/ready.ts) ---
+  console.error('ready …');
+  for (const section of await runReadyBench()) {
+    json[section.key] = section.data;
+    sections.push(section);
+  }
 
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;

@@ -176,22 +176,22 @@ function failConfig(names: string[], message: string): never {
   throw new ConfigError(names, message);
 }
 
-export function slackEnabled(c: Config): boolean {
+export function slackEnabled(c: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_CLIENT_ID' | 'SLACK_APP_TOKEN'>): boolean {
   return Boolean(c.SLACK_BOT_TOKEN || c.SLACK_CLIENT_ID || c.SLACK_APP_TOKEN);
 }
 
 /** Teams runs with real credentials (authenticated), or for the Emulator when TEAMS_AUTH=off says so. */
-export function teamsEnabled(c: Config): boolean {
+export function teamsEnabled(c: Pick<Config, 'MICROSOFT_APP_ID' | 'TEAMS_AUTH'>): boolean {
   return Boolean(c.MICROSOFT_APP_ID) || c.TEAMS_AUTH === 'off';
 }
 
 /** True only for the operator's explicit TEAMS_AUTH=off; the schema refuses it next to an app id. */
-export function teamsAuthOff(c: Config): boolean {
+export function teamsAuthOff(c: Pick<Config, 'MICROSOFT_APP_ID' | 'TEAMS_AUTH'>): boolean {
   return c.TEAMS_AUTH === 'off' && !c.MICROSOFT_APP_ID;
 }
 
 /** The TRUST_PROXY setting as fastify's trustProxy option: trust the nearest N hops, or these addresses; false when unset. */
-export function trustProxyOption(c: Config): string | false | ((address: string, hop: number) => boolean) {
+export function trustProxyOption(c: Pick<Config, 'TRUST_PROXY'>): string | false | ((address: string, hop: number) => boolean) {
   if (!c.TRUST_PROXY) return false;
   if (!/^\d+$/.test(c.TRUST_PROXY)) return c.TRUST_PROXY;
   const hops = Number(c.TRUST_PROXY);

@@ -1,41 +1,57 @@
-// Wires the application: config → store, content, service, scheduler, HTTP server and platform adapters. main.ts only starts it.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { trustProxyOption, type Config } from '../config.js';
+// The composition root: config → store, content, core services, scheduler, HTTP server, routes and platform adapters.
+// main.ts only starts what this builds; tests build it and inject requests.
+import type { FastifyInstance } from 'fastify';
+import { CommandRouter } from '../commands/router.js';
+import type { Config } from '../config.js';
 import { PackRegistry } from '../content/registry.js';
 import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
-import type { Clock, Store } from '../core/ports.js';
-import { systemClock } from '../core/ports.js';
+import type { Packs } from '../core/packs.js';
+import { systemClock, type Clock, type Store } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
 import { UninstallGrace } from '../core/uninstall.js';
+import { registerInfoPages } from '../http/info-pages.js';
+import { SignedLinkGuard } from '../http/link-guard.js';
+import { createAdminServer, registerPublicOpsRoutes } from '../http/ops-routes.js';
+import { registerPrivacyRoutes } from '../http/privacy-routes.js';
+import { registerReportRoutes } from '../http/report-routes.js';
+import { createHttpServer } from '../http/server.js';
+import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { MessengerHub } from '../infra/messenger-hub.js';
+import { createMetrics, jobLabels, type Metrics } from '../infra/metrics.js';
+import { PrivacyExportLinks } from '../infra/privacy-export-links.js';
+import { ReportLinks } from '../infra/report-links.js';
+import type { PlatformAdapter } from '../platforms/adapter.js';
+import type { PlaygroundDeps } from '../platforms/playground/deps.js';
+import type { SlackDeps } from '../platforms/slack/deps.js';
+import type { TeamsDeps } from '../platforms/teams/deps.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { createStore } from '../store/index.js';
-import { registerReportRoutes } from '../reports/routes.js';
-import { CommandRouter } from './commands.js';
-import { BODY_LIMITS, installHttpLimits } from './http-limits.js';
-import { registerModeRoutes } from './mode-routes.js';
-import { registerInfoPages } from './info-pages.js';
-import { createLogger, type Logger } from './logger.js';
-import { MessengerHub } from './messenger-hub.js';
-import { createMetrics, jobLabels, type Metrics } from './metrics.js';
-import { createAdminServer, registerPublicOpsRoutes } from './ops-routes.js';
-import { PrivacyExportLinks } from './privacy-export-links.js';
-import { registerPrivacyRoutes } from './privacy-routes.js';
-import { ReportLinks } from './report-links.js';
 
-export interface PlatformAdapter {
-  readonly name: string;
-  /** Readiness of the platform side (credentials present, client built). */
-  ready(): Promise<{ ok: boolean; detail?: string }>;
-  close?(): Promise<void>;
+/** Everything a platform adapter may be given; each adapter's own deps type names the part it uses. */
+export type PlatformDeps = SlackDeps & TeamsDeps & PlaygroundDeps;
+
+/** Mounts one platform on the shared server; null when that platform is not configured. */
+export type PlatformRegistrar = (deps: PlatformDeps) => Promise<PlatformAdapter | null>;
+
+export interface BuildOverrides {
+  store?: Store;
+  clock?: Clock;
+  logger?: Logger;
+  /** The anonymity keyring; by default from ANONYMITY_SECRET(_PREVIOUS), else the key kept in the store. */
+  anonymityKeys?: AnonymityKeyring;
+  /** Platform adapters (Slack, Teams, playground) to register once the core is wired (see adapters.ts). */
+  adapters?: PlatformRegistrar[];
 }
 
-export interface AppContext {
+/** The built application: what main.ts starts and stops, and what tests reach into. */
+export interface App {
   config: Config;
   http: FastifyInstance;
   /** The admin listener (/metrics, detailed /readyz) when ADMIN_PORT is set; main.ts listens on it. */
   admin: FastifyInstance | null;
   store: Store;
-  packs: PackRegistry;
+  packs: Packs;
   service: AssessmentService;
   scheduler: Scheduler;
   messengers: MessengerHub;
@@ -50,19 +66,6 @@ export interface AppContext {
   adapters: PlatformAdapter[];
   /** The URL people reach the server at (PUBLIC_URL, or localhost:PORT). */
   baseUrl: string;
-}
-
-export interface BuildOverrides {
-  store?: Store;
-  clock?: Clock;
-  logger?: Logger;
-  /** The anonymity keyring; by default from ANONYMITY_SECRET(_PREVIOUS), else the key kept in the store. */
-  anonymityKeys?: AnonymityKeyring;
-  /** Register platform adapters (Slack, Teams, playground) after the core is wired. */
-  adapters?: ((ctx: AppContext) => Promise<PlatformAdapter | null>)[];
-}
-
-export interface App extends AppContext {
   close(): Promise<void>;
 }
 
@@ -70,15 +73,30 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const metrics = createMetrics();
-  const store =
-    overrides.store ??
-    (await createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, snapshotFile: config.STORE_SNAPSHOT_FILE }));
-  const packs = PackRegistry.fromDir(config.CONTENT_DIR);
+  // The store connects (round trips to Redis) while the content packs load (CPU): start-up waits for the slower of the two.
+  const connecting = overrides.store
+    ? Promise.resolve(overrides.store)
+    : createStore({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, snapshotFile: config.STORE_SNAPSHOT_FILE });
+  let packs: PackRegistry;
+  try {
+    packs = PackRegistry.fromDir(config.CONTENT_DIR);
+  } catch (err) {
+    // Content that does not load stops the start; a store that did connect is closed first, one that did not is moot.
+    await connecting.then((s) => (overrides.store ? undefined : s.close()), () => undefined);
+    throw err;
+  }
+  const store = await connecting;
   const anonymityKeys =
     overrides.anonymityKeys ?? (await loadKeyring({ secret: config.ANONYMITY_SECRET, previous: config.ANONYMITY_SECRET_PREVIOUS, store }));
   // Where the key came from and its id, never the key: enough to see that replicas agree.
   logger.info({ source: anonymityKeys.source, keyId: anonymityKeys.currentId, previousKeys: anonymityKeys.ids().length - 1 }, 'anonymity key loaded');
-  const service = new AssessmentService({ store, packs, clock, anonymityKeys, retentionMonths: config.RETENTION_MONTHS });
+  const service = new AssessmentService({
+    store,
+    packs,
+    clock,
+    anonymityKeys,
+    retentionMonths: config.RETENTION_MONTHS,
+  });
   const messengers = new MessengerHub();
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
@@ -87,6 +105,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     messenger: messengers,
     clock,
     uninstalls,
+    logger,
     onJob: ({ job, outcome, lagMs, error }) => {
       const labels = jobLabels(job.kind, outcome);
       metrics.jobs.inc(labels);
@@ -98,51 +117,34 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
   const privacyLinks = new PrivacyExportLinks(baseUrl, anonymityKeys.purposeKey('privacy-export-links'), clock);
-  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS });
-  const http: FastifyInstance = Fastify({
-    loggerInstance: logger as unknown as FastifyBaseLogger,
-    // The playground's JSON; Slack and Teams set their own limits on their routes (http-limits.ts).
-    bodyLimit: BODY_LIMITS.default,
-    trustProxy: trustProxyOption(config),
-    // Per-request logs only when debugging; errors are always logged.
-    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
-  });
-  // Before any route, so every route inherits the limits.
-  await installHttpLimits(http);
+  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
 
-  const ctx: AppContext = {
-    config, http, admin: null, store, packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters: [], baseUrl,
-  };
-  if (config.ADMIN_PORT !== undefined) ctx.admin = createAdminServer(ctx);
+  const { http, beginShutdown } = await createHttpServer(config, logger);
+  const adapters: PlatformAdapter[] = [];
+  const ops = { config, store, adapters, metrics };
+  const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
+  const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
+  registerPublicOpsRoutes(http, ops);
+  registerReportRoutes({ http, guard, reports: service.read, reportLinks, clock, logger });
+  registerWaysOfWorkingRoutes({ http, guard, service, logger });
+  registerPrivacyRoutes({ http, guard, service, logger });
+  registerInfoPages({ http, config });
 
-  // While shutting down, answer with `Connection: close`: a keep-alive socket left idle after its last
-  // response would otherwise hold http.close() open until keepAliveTimeout (72 s), past main.ts's forced exit.
-  let shuttingDown = false;
-  http.addHook('onSend', async (_req, reply, payload) => {
-    if (shuttingDown) reply.header('connection', 'close');
-    return payload;
-  });
-
-  registerPublicOpsRoutes(ctx);
-  registerReportRoutes(ctx);
-  registerModeRoutes(ctx);
-  registerPrivacyRoutes(ctx);
-  registerInfoPages(ctx);
-
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
-    const adapter = await register(ctx);
-    if (adapter) ctx.adapters.push(adapter);
+    const adapter = await register(platformDeps);
+    if (adapter) adapters.push(adapter);
   }
 
   return {
-    ...ctx,
+    config, http, admin, store, packs: service.packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();
-      shuttingDown = true;
+      beginShutdown();
       await http.close();
-      await ctx.admin?.close();
-      for (const adapter of ctx.adapters) await adapter.close?.();
+      await admin?.close();
+      for (const adapter of adapters) await adapter.close?.();
       await store.close();
     },
   };

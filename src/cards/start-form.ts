@@ -237,7 +237,7 @@ export class StartFormError extends AppError {
 function describeIssue(locale: Locale, issue: z.core.$ZodIssue, data: Record<string, unknown>): StartFormFieldError {
   const field = String(issue.path[0] ?? '');
   const label = t(locale, FIELD_LABEL[field] ?? 'form.title');
-  const missing = data[field] === undefined || (typeof data[field] === 'string' && (data[field] as string).trim() === '');
+  const missing = data[field] === undefined || (typeof data[field] === 'string' && (data[field]).trim() === '');
   let problemKey = missing ? 'cards.form.problems.missing' : (PROBLEM_BY_FIELD[field] ?? 'cards.form.problems.invalid');
   if (!missing && issue.code === 'too_big' && (field === 'title' || field === 'channelName')) problemKey = 'cards.form.problems.tooLong';
   const range =

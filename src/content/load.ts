@@ -335,5 +335,5 @@ export function defaultContentRoot(): string {
 
 /** JSON Schema of a pack file, generated from the zod schema (committed as content/pack.schema.json). */
 export function packJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(ContentPackSchema) as Record<string, unknown>;
+  return z.toJSONSchema(ContentPackSchema);
 }

@@ -1,5 +1,5 @@
 // The installed toolkit packs, discovered from the content root; a new pack directory needs no code change.
-import { AppError } from '../core/errors.js';
+import { PackLookupError } from './errors.js';
 import type { ContentPack, KeyFactor, Locale } from './schema.js';
 import { defaultContentRoot, loadContentRoot, type LoadedPack } from './load.js';
 
@@ -25,15 +25,15 @@ export class PackRegistry {
   /** The pack in a locale, falling back to any locale the pack has. */
   get(packId: string, locale: Locale): ContentPack {
     const pack = this.packs.get(packId);
-    if (!pack) throw new AppError('UNKNOWN_PACK', { pack: packId });
+    if (!pack) throw new PackLookupError('UNKNOWN_PACK', { pack: packId });
     const loc = pack.locales[locale] ?? Object.values(pack.locales)[0];
-    if (!loc) throw new AppError('UNKNOWN_PACK', { pack: packId });
+    if (!loc) throw new PackLookupError('UNKNOWN_PACK', { pack: packId });
     return loc;
   }
 
   factor(packId: string, locale: Locale, factorId: string): KeyFactor {
     const factor = this.get(packId, locale).keyFactors.find((f) => f.id === factorId);
-    if (!factor) throw new AppError('UNKNOWN_FACTOR', { factor: factorId });
+    if (!factor) throw new PackLookupError('UNKNOWN_FACTOR', { factor: factorId });
     return factor;
   }
 }

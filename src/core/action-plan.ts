@@ -7,7 +7,7 @@ import { displayName, ownValue } from './own.js';
 import { t, tn } from './i18n.js';
 import { type Action, type ActionTag, type Level, type Round } from './model.js';
 import type { Job } from './ports.js';
-import type { RoundState } from './service.js';
+import type { RoundState } from './read-model.js';
 
 /** A key factor the plan should move: not in place, or only partly, when the round closed. */
 export interface Goal {
@@ -92,7 +92,7 @@ export function parseDueDate(token: string, zone: string, now: number): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(token.trim()) || !day.isValid) throw new AppError('INVALID_DATE', { date: token.slice(0, 40) });
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   if (day < today) throw new AppError('INVALID_DATE', { date: token.trim() });
-  return day.toISODate()!;
+  return day.toISODate();
 }
 
 export function actionJobId(round: Pick<Round, 'tenant' | 'id'>, actionId: string): string {

@@ -1,4 +1,5 @@
 // Coded application errors; every code has a user-facing message in each locale (content/locales).
+import { PackLookupError } from '../content/errors.js';
 import type { Locale } from '../content/schema.js';
 import { t } from './i18n.js';
 
@@ -88,5 +89,7 @@ export class PermissionError extends AppError {
 /** Any thrown value as an AppError, so handlers always have a code and a localised message. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // Content says which pack or factor it lacks in its own error; the person is told in the same words as before.
+  if (err instanceof PackLookupError) return new AppError(err.code, { ...err.params }, { cause: err });
   return new AppError('INTERNAL', {}, { cause: err });
 }

@@ -5,7 +5,7 @@ import { factorLabel } from './action-plan.js';
 import { resultsVisible } from './anonymity.js';
 import { t } from './i18n.js';
 import type { Level } from './model.js';
-import type { RoundState } from './service.js';
+import type { RoundState } from './read-model.js';
 import { SAME_WITHIN_POINTS, type Trend } from './tally.js';
 
 export interface HistoryRound {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isCoordinator } from './lifecycle.js';
 import type { Round } from './model.js';
 import type { Store } from './ports.js';
-import type { PersonalDataSource } from './privacy.js';
+import type { PersonalDataSource } from './personal-data.js';
 
 export const PRIVACY_AUDIT = 'privacy-audit';
 

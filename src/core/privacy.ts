@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { hasOwnKey, ownValue } from './own.js';
 import { isPeerFactorId } from './peer-review.js';
-import { PrivacyAudit } from './privacy-access.js';
+import { coordinatedRoundIds, PrivacyAudit } from './privacy-access.js';
 import type { Round } from './model.js';
+import type { PersonalDataSource, PersonRequest } from './personal-data.js';
 import type { Job, Store, StoredRecord } from './ports.js';
 
 /** How a generic record collection (Store.putRecord) relates to people and tenants. */
@@ -17,27 +18,6 @@ export interface RecordCollectionPolicy {
    * the record is needed to run the workspace and its owner redacts it (e.g. an installation).
    */
   onErase?: 'delete' | 'keep';
-}
-
-/** Who a privacy request is about, with every form their id takes in the store. */
-export interface PersonRequest {
-  tenant: string;
-  userId: string;
-  /** Display names known for the person (to find them in free text). */
-  names: string[];
-  /** The id and the keyed hashes it has in anonymous rounds. */
-  aliases: string[];
-}
-
-/** A place with personal data outside the rounds themselves; platforms register theirs. */
-export interface PersonalDataSource {
-  name: string;
-  exportPerson?(req: PersonRequest): Promise<unknown[]>;
-  /** Returns how many items were removed or redacted. */
-  erasePerson?(req: PersonRequest): Promise<number>;
-  /** A round was purged (retention) or its tenant forgotten. */
-  purgeRound?(tenant: string, roundId: string): Promise<number>;
-  forgetTenant?(tenant: string): Promise<number>;
 }
 
 /**
@@ -233,7 +213,7 @@ export interface ErasureSummary {
   records: number;
 }
 
-/** What the service offers the privacy requests (kept narrow to avoid a cycle with service.ts). */
+/** What the core's services offer the privacy requests: the store, the clock and member keys. */
 export interface PrivacyHost {
   readonly store: Store;
   nowIso(): string;
@@ -332,6 +312,17 @@ export class PrivacyRequests {
     if (opts.roundIds) return out;
     for (const source of this.sources) if (source.exportPerson) out.records.push(...(await source.exportPerson(req)));
     return out;
+  }
+
+  /**
+   * What a granted export link holds: everything, or (a coordinator's link) what the asker's named rounds hold about
+   * the person, read again now: a link never shows rounds the asker no longer coordinates. Null when nothing is left.
+   */
+  async exportGranted(grant: { tenant: string; subject: string; asker: string; scope: 'all' | 'coordinator' }): Promise<PersonExport | null> {
+    if (grant.scope === 'all') return this.exportPerson(grant.tenant, grant.subject);
+    const roundIds = coordinatedRoundIds(await this.host.store.listRounds(grant.tenant), grant.asker);
+    if (roundIds.size === 0) return null;
+    return this.exportPerson(grant.tenant, grant.subject, { roundIds });
   }
 
   /**

@@ -1,7 +1,6 @@
 // Renders a Vega-Lite spec to SVG and PNG on the server; the charting libraries load on first use, not at start-up.
 import type { TopLevelSpec } from 'vega-lite';
-// chart.ts imports this module too; the font helpers are only used inside functions, so the cycle is harmless.
-import { CHART_FONT_FAMILY, chartFontFiles } from './chart.js';
+import { CHART_FONT_FAMILY, chartFontFiles } from './chart-fonts.js';
 
 type Libs = {
   Resvg: typeof import('@resvg/resvg-js').Resvg;

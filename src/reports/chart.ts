@@ -1,9 +1,9 @@
 // The score chart: per-factor scores of a round against its baseline, drawn server-side with Vega-Lite and rasterised with resvg.
-import { existsSync } from 'node:fs';
 import type { TopLevelSpec } from 'vega-lite';
+import { CHART_FONT_FAMILY } from './chart-fonts.js';
 import { specToSvg, svgToPng } from './chart-render.js';
 import { t } from '../core/i18n.js';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { resultsVisible } from '../core/anonymity.js';
 import { monthYear } from './format.js';
 
@@ -11,39 +11,11 @@ import { monthYear } from './format.js';
 export const CHART_WIDTH = 900;
 export const CHART_HEIGHT = 520;
 
-export const CHART_FONT_FAMILY = 'DejaVu Sans';
-
-/** Where Debian/Ubuntu (fonts-dejavu-core), Fedora, Arch and Alpine put DejaVu Sans. */
-const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/dejavu',
-  '/usr/share/fonts/dejavu-sans-fonts',
-  '/usr/share/fonts/dejavu',
-  '/usr/share/fonts/TTF',
-  '/usr/share/fonts/ttf-dejavu',
-];
-
 const COLOURS = { current: '#1d5fa6', baseline: '#a9b4bf', text: '#222222', grid: '#e3e7eb' } as const;
 
 /** Long factor names wrap onto a second line instead of being cut off. */
 const LABEL_LINE_CHARS = 24;
 const LABEL_LINE_HEIGHT = 13;
-
-let fontFiles: string[] | undefined;
-
-/** DejaVu Sans (regular and bold) from the system; empty when not installed, and resvg then falls back to system fonts. */
-export function chartFontFiles(): string[] {
-  if (fontFiles) return fontFiles;
-  for (const dir of FONT_CANDIDATES) {
-    const regular = `${dir}/DejaVuSans.ttf`;
-    if (existsSync(regular)) {
-      const bold = `${dir}/DejaVuSans-Bold.ttf`;
-      fontFiles = existsSync(bold) ? [regular, bold] : [regular];
-      return fontFiles;
-    }
-  }
-  fontFiles = [];
-  return fontFiles;
-}
 
 function wrapLabel(text: string): string {
   const words = text.split(/\s+/);
@@ -153,7 +125,7 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** The chart as a standalone SVG document (fixed size, white background, localised title and legend). */

@@ -21,7 +21,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { t } from '../core/i18n.js';
 import { LEVELS } from '../core/model.js';
-import { levelLabel } from '../core/views.js';
+import { levelLabel } from '../core/views/shared.js';
 import type { ReportModel } from './report-model.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;

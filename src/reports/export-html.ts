@@ -1,14 +1,11 @@
 // The HTML report: one self-contained, print-friendly page (inline CSS, the chart as an embedded PNG) for councils and peer reviewers.
+import { escapeHtml } from './html.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t } from '../core/i18n.js';
 import type { Level } from '../core/model.js';
 import { longDate } from './format.js';
 import { changeText } from './export-markdown.js';
 import type { ReportFactor, ReportModel } from './report-model.js';
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** People's text with its line breaks kept. */
 function textBlock(text: string): string {

@@ -1,17 +1,15 @@
 // Exports a round as CSV, Markdown, JSON or a self-contained HTML report, in the round's language.
-import { z } from 'zod';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { renderScoreChartPng } from './chart.js';
 import { renderCsv } from './export-csv.js';
 import { renderHtml } from './export-html.js';
 import { renderJson } from './export-json.js';
 import { renderMarkdown } from './export-markdown.js';
 import { slug } from './format.js';
+import type { ExportFormat } from './formats.js';
 import { buildReportModel } from './report-model.js';
 
-export const EXPORT_FORMATS = ['html', 'csv', 'md', 'json'] as const;
-export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
-export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+export { EXPORT_FORMATS, ExportFormatSchema, type ExportFormat } from './formats.js';
 
 export interface ExportOptions {
   /** The report's "generated" time, epoch ms (the service clock, so tests are stable). */

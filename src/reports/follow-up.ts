@@ -1,7 +1,7 @@
 // The peer review's follow-up report as documents: Markdown (to download) and a self-contained HTML page (the report link).
 import { createHash } from 'node:crypto';
 import type { FollowUpView } from '../core/peer-review.js';
-import { escapeHtml } from './export-html.js';
+import { escapeHtml } from './html.js';
 
 /** Markdown-safe text: people's words show as written. */
 function md(text: string): string {

@@ -1,7 +1,7 @@
 // The history chart: each key factor's score across a channel's rounds, as small multiples, drawn like the score chart (Vega-Lite → SVG → resvg PNG).
 import type { TopLevelSpec } from 'vega-lite';
 import { specToSvg, svgToPng } from './chart-render.js';
-import { CHART_FONT_FAMILY } from './chart.js';
+import { CHART_FONT_FAMILY } from './chart-fonts.js';
 import type { History } from '../core/history.js';
 import { t } from '../core/i18n.js';
 
@@ -63,7 +63,7 @@ function historySpec(history: History): TopLevelSpec {
         },
       ],
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** The history chart as an SVG document. */

@@ -2,11 +2,13 @@
 import { DateTime } from 'luxon';
 import type { ContentPack, Locale } from '../content/schema.js';
 import type { Answer, Level, Round } from '../core/model.js';
-import type { RoundState } from '../core/service.js';
+import type { RoundState } from '../core/read-model.js';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';
-import { buildDigest, levelLabel, type DigestFactorLine, type DigestLimits, type DigestView } from '../core/views.js';
+import { buildDigest } from '../core/views/digest.js';
+import { levelLabel } from '../core/views/shared.js';
+import type { DigestFactorLine, DigestLimits, DigestView } from '../core/views/digest-model.js';
 
 export interface ReportMember {
   /** What people read: the display name (named rounds only; anonymous rounds have no per-member labels at all). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AssessmentService } from '../core/service.js';
 import type { Clock, Job, JobKind, Messenger, Store } from '../core/ports.js';
 import type { Round } from '../core/model.js';
+import type { Logger } from '../infra/logger.js';
 import { UninstallGrace } from '../core/uninstall.js';
 
 export interface SchedulerOptions {
@@ -22,6 +23,8 @@ export interface SchedulerOptions {
   /** Runs `tenant-forget` jobs; one over the same store and service is made when not given. */
   uninstalls?: UninstallGrace;
   /** Called after each job, for metrics and logs. */
+  /** Where failures nothing waits for are reported (the retention sweep at start, a tick of the ticker). */
+  logger?: Pick<Logger, 'warn'>;
   onJob?: (event: { job: Job; outcome: 'done' | 'skipped' | 'retry' | 'dead'; lagMs: number; error?: unknown }) => void;
 }
 
@@ -44,7 +47,7 @@ export function backoffMs(attempts: number, random = Math.random): number {
 type Outcome = 'done' | 'skipped';
 
 export class Scheduler {
-  private readonly opts: Required<Omit<SchedulerOptions, 'onJob' | 'uninstalls'>> & Pick<SchedulerOptions, 'onJob'>;
+  private readonly opts: Required<Omit<SchedulerOptions, 'onJob' | 'uninstalls' | 'logger'>> & Pick<SchedulerOptions, 'onJob' | 'logger'>;
   private readonly uninstalls: UninstallGrace;
   private task: ScheduledTask | undefined;
   private running: Promise<TickResult> | undefined;
@@ -66,9 +69,10 @@ export class Scheduler {
   start(): void {
     this.stopped = false;
     // Closed rounds from before retention existed, or from a different RETENTION_MONTHS, get their purge job.
-    void this.opts.service.scheduleRetention().catch(() => undefined);
+    // Nothing waits for either: a failed sweep runs again at the next start, a failed tick's jobs stay due for the next.
+    this.opts.service.scheduleRetention().catch((err: unknown) => this.opts.logger?.warn({ err }, 'scheduling the retention purges failed'));
     this.task = cron.schedule(this.opts.tickCron, () => {
-      void this.tick().catch(() => undefined);
+      this.tick().catch((err: unknown) => this.opts.logger?.warn({ err }, 'a scheduler tick failed'));
     }, { noOverlap: true });
   }
 
@@ -77,6 +81,7 @@ export class Scheduler {
     this.stopped = true;
     await this.task?.stop();
     this.task = undefined;
+    // Waited for, not reported again: whoever started the tick (the ticker, a close) has logged its failure.
     await this.running?.catch(() => undefined);
   }
 

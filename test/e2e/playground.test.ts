@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
-import { OffsetClock } from '../../src/app/clock.js';
+import { OffsetClock } from '../../src/infra/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { registerPlayground } from '../../src/platforms/playground/index.js';
 import { MemoryStore } from '../../src/store/index.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/playground');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,7 +5,8 @@ import type { Locale } from '../../src/content/schema.js';
 import { RoundSchema, type Level, type Round } from '../../src/core/model.js';
 import { FINDINGS, peerFactorId, RECOMMENDATIONS } from '../../src/core/peer-review.js';
 import type { Store } from '../../src/core/ports.js';
-import { AssessmentService, type RoundState } from '../../src/core/service.js';
+import { AssessmentService } from '../../src/core/service.js';
+import type { RoundState } from '../../src/core/read-model.js';
 import { MemoryStore } from '../../src/store/index.js';
 
 export const TENANT = 'T0MALMO';
@@ -255,13 +256,13 @@ export interface RealisticOptions {
   mode?: 'internal-evaluation' | 'peer-review';
 }
 
-async function fill(service: AssessmentService, round: Round, votes: Record<string, string>, answers: AnswerPlan[], at: string): Promise<void> {
+async function fill(service: AssessmentService, store: Store, round: Round, votes: Record<string, string>, answers: AnswerPlan[], at: string): Promise<void> {
   for (const [factorId, plan] of Object.entries(votes)) {
     for (const [i, letter] of [...plan].entries()) {
       const level = CODE[letter];
       const member = MEMBERS[i]?.[0];
       if (!level || !member) continue;
-      await service.store.recordVote({
+      await store.recordVote({
         tenant: round.tenant,
         roundId: round.id,
         factorId,
@@ -274,7 +275,7 @@ async function fill(service: AssessmentService, round: Round, votes: Record<stri
   }
   for (const a of answers) {
     const member = MEMBERS[a.member]![0];
-    await service.store.saveAnswer(round.tenant, round.id, {
+    await store.saveAnswer(round.tenant, round.id, {
       factorId: a.factorId,
       memberId: service.memberKey(round, member),
       texts: a.texts,
@@ -284,7 +285,7 @@ async function fill(service: AssessmentService, round: Round, votes: Record<stri
   }
 }
 
-async function fillPanel(service: AssessmentService, round: Round): Promise<void> {
+async function fillPanel(service: AssessmentService, store: Store, round: Round): Promise<void> {
   const at = '2026-02-16T09:00:00.000Z';
   for (const [factorId, plan] of Object.entries(PEER_VOTES)) {
     for (const [i, letter] of [...plan].entries()) {
@@ -292,14 +293,14 @@ async function fillPanel(service: AssessmentService, round: Round): Promise<void
       const member = PANEL[i]?.[0];
       if (!level || !member) continue;
       const key = peerFactorId(factorId);
-      await service.store.recordVote({ tenant: round.tenant, roundId: round.id, factorId: key, memberId: service.memberKey(round, member), level, interactionId: `${round.id}:${key}:${member}`, at });
+      await store.recordVote({ tenant: round.tenant, roundId: round.id, factorId: key, memberId: service.memberKey(round, member), level, interactionId: `${round.id}:${key}:${member}`, at });
     }
   }
   for (const [i, p] of PEER_TEXTS.entries()) {
     const texts: Record<string, string> = {};
     if (p.findings) texts[FINDINGS] = p.findings;
     if (p.recommendations) texts[RECOMMENDATIONS] = p.recommendations;
-    await service.store.saveAnswer(round.tenant, round.id, { factorId: peerFactorId(p.factorId), memberId: service.memberKey(round, PANEL[p.member]![0]), texts, evidence: [], at: `2026-02-16T09:0${i}:00.000Z` });
+    await store.saveAnswer(round.tenant, round.id, { factorId: peerFactorId(p.factorId), memberId: service.memberKey(round, PANEL[p.member]![0]), texts, evidence: [], at: `2026-02-16T09:0${i}:00.000Z` });
   }
 }
 
@@ -324,7 +325,7 @@ export async function realisticRound(opts: RealisticOptions): Promise<RealisticW
     calendar: calendar('2025-01-13T08:00:00+01:00', '2025-02-24T17:00:00+01:00'),
   };
   await store.createRound(baseRoundDoc);
-  await fill(service, baseRoundDoc, BASELINE_VOTES, [], '2025-02-10T09:00:00.000Z');
+  await fill(service, store, baseRoundDoc, BASELINE_VOTES, [], '2025-02-10T09:00:00.000Z');
   await store.updateRound(tenant, BASELINE_ID, (r) => ({ ...r, status: 'closed', closedAt: '2025-02-24T16:00:00.000Z' }));
 
   const peerReview = opts.mode === 'peer-review';
@@ -352,9 +353,9 @@ export async function realisticRound(opts: RealisticOptions): Promise<RealisticW
   await store.createRound(round);
   if (!opts.empty) {
     const answers = stage === 'final' ? ANSWERS : ANSWERS.filter((a) => Number(a.factorId.slice(1)) <= 5);
-    await fill(service, round, stage === 'final' ? VOTES : WEEKLY_VOTES, answers, '2026-01-28T09:15:00.000Z');
+    await fill(service, store, round, stage === 'final' ? VOTES : WEEKLY_VOTES, answers, '2026-01-28T09:15:00.000Z');
   }
-  if (peerReview && !opts.empty) await fillPanel(service, round);
+  if (peerReview && !opts.empty) await fillPanel(service, store, round);
   if (stage === 'final') {
     await store.updateRound(tenant, ROUND_ID, (r) => ({ ...r, status: 'closed', closedAt: new Date(CLOSED_AT).toISOString() }));
   }

@@ -18,7 +18,9 @@ import { MAX_ACTION_CHARS, MAX_ANSWER_CHARS, MAX_EVIDENCE_LINKS, MAX_NOTE_CHARS,
 import { buildFollowUp } from '../../src/core/peer-review.js';
 import { defaultSettings } from '../../src/core/settings.js';
 import { compareTallies } from '../../src/core/tally.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
+import { buildFactorCard } from '../../src/core/views/factor-card.js';
+import { buildReminder, buildWelcome } from '../../src/core/views/messages.js';
 import { PEOPLE } from '../../src/platforms/playground/people.js';
 import { startFormPeople } from '../../src/platforms/teams/people.js';
 import { refreshUsers } from '../../src/platforms/teams/render.js';

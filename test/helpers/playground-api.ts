@@ -1,7 +1,7 @@
 // Drives the playground over its HTTP API (app.http.inject) on real Redis, the way its page does: commands, card actions, the clock.
 import { expect } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
-import { OffsetClock } from '../../src/app/clock.js';
+import { OffsetClock } from '../../src/infra/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { registerPlayground } from '../../src/platforms/playground/index.js';
 import { RedisStore } from '../../src/store/index.js';

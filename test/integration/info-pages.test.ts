@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
-import { INFO_PAGE_CSP } from '../../src/app/info-pages.js';
+import { INFO_PAGE_CSP } from '../../src/http/info-pages.js';
 import { loadConfig } from '../../src/config.js';
 import { registerPlayground } from '../../src/platforms/playground/index.js';
 import { MemoryStore } from '../../src/store/index.js';

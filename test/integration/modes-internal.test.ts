@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHistoryCommand } from '../../src/app/modes-cli.js';
+import { runHistoryCommand } from '../../src/cli/modes.js';
 import { PlaygroundApi } from '../helpers/playground-api.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;

@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { build, type App } from '../../src/app/build.js';
-import { createLogger, type Logger } from '../../src/app/logger.js';
+import { createLogger, type Logger } from '../../src/infra/logger.js';
 import { ConfigSchema, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { RedisStore, createRedisClient } from '../../src/store/index.js';

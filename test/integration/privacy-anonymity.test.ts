@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDigestCard, renderFactorCard, renderReminderCard } from '../../src/cards/adaptive.js';
 import { EXPORT_FORMATS, exportRound } from '../../src/reports/export.js';
-import { buildDigest, buildFactorCard, buildReminder } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
+import { buildFactorCard } from '../../src/core/views/factor-card.js';
+import { buildReminder } from '../../src/core/views/messages.js';
 import { t } from '../../src/core/i18n.js';
 import { PlaygroundApi, cardText } from '../helpers/playground-api.js';
 
@@ -75,7 +77,7 @@ describe('anonymous rounds', () => {
 
   it('no digest view, rendered card, export or chat reply names a member or shows their id', async () => {
     const state = await pg.app.service.state('playground', roundId);
-    const inputs = await pg.app.commands.digestInputs(state.round);
+    const inputs = await pg.app.service.digestInputs(state.round);
     const outputs: [string, string][] = [];
     for (const kind of ['weekly', 'status', 'final'] as const) {
       const view = buildDigest(state, { kind, ...inputs, now: pg.clock.now(), reportUrl: pg.app.reportLinks.url('playground', roundId) });

@@ -2,7 +2,7 @@
 // scanning every key under the test prefix and reading every value), forgetting a tenant on uninstall, and the
 // retention purge of closed rounds by the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPrivacyCommand } from '../../src/app/modes-cli.js';
+import { runPrivacyCommand } from '../../src/cli/modes.js';
 import { t } from '../../src/core/i18n.js';
 import { PlaygroundApi } from '../helpers/playground-api.js';
 import { COORD, settings } from '../helpers/world.js';

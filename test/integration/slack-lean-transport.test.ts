@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMetrics, type Metrics } from '../../src/app/metrics.js';
+import { createMetrics, type Metrics } from '../../src/infra/metrics.js';
 import { CountedWebClient, LeanTransport, SlackClients } from '../../src/platforms/slack/web-client.js';
 import { API_ORIGIN, API_URL, BOT_TOKEN, CHANNEL } from '../helpers/slack.js';
 

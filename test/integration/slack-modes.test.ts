@@ -4,7 +4,7 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t, tn } from '../../src/core/i18n.js';
-import type { DigestView } from '../../src/core/views.js';
+import type { DigestView } from '../../src/core/views/digest-model.js';
 import { checkSurface } from '../../src/platforms/slack/limits.js';
 import { slackText } from '../../src/platforms/slack/mrkdwn.js';
 import { renderDigest } from '../../src/platforms/slack/render/digest.js';

@@ -1,7 +1,7 @@
 // A whole round in Slack: /assess start → modal → welcome and 13 cards → votes and answers → reminder → weekly digest → close → summary.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/core/calendar.js';
-import { voteConfirmation } from '../../src/core/views.js';
+import { voteConfirmation } from '../../src/core/views/shared.js';
 import { checkSurface } from '../../src/platforms/slack/limits.js';
 import {
   BOT_USER,

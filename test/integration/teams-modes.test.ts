@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_MESSAGE_ADVICE, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
 import { t, tn } from '../../src/core/i18n.js';
-import type { DigestView } from '../../src/core/views.js';
+import type { DigestView } from '../../src/core/views/digest-model.js';
 import { REFERENCE_COLLECTION } from '../../src/platforms/teams/references.js';
 import { dropPrefix } from '../helpers/world.js';
 import { BOT, CHANNEL, PEOPLE, SERVICE_URL, TENANT, cardAction, channelMessage, fixture, type Person } from '../fixtures/teams/activities.js';

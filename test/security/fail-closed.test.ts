@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAdapters } from '../../src/app/adapters.js';
 import { build } from '../../src/app/build.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { Background } from '../../src/platforms/slack/background.js';
 import { FastifyReceiver } from '../../src/platforms/slack/fastify-receiver.js';
 import { registerTeams } from '../../src/platforms/teams/index.js';

@@ -3,11 +3,11 @@
 // never corrupted (each tally equals the votes read back, and only participants' votes on the round's factors exist).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/app/commands.js';
+import { parseCommand } from '../../src/commands/parse.js';
 import { parseStartForm, StartFormError } from '../../src/cards/adaptive.js';
 import { AppError } from '../../src/core/errors.js';
 import { LEVELS } from '../../src/core/model.js';
-import { normaliseEvidence, splitLinks } from '../../src/core/service.js';
+import { normaliseEvidence, splitLinks } from '../../src/core/services/voting.js';
 import { parseAnswerSubmission } from '../../src/platforms/slack/modals/answer-form.js';
 import { parseStartSubmission, StartMetaSchema } from '../../src/platforms/slack/modals/start-form.js';
 import { ViewStateValuesSchema } from '../../src/platforms/slack/modals/view-state.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
-import type { Logger } from '../../src/app/logger.js';
+import type { Logger } from '../../src/infra/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { LEVELS } from '../../src/core/model.js';
 import { createSlackRegistrar, SlackAdapter } from '../../src/platforms/slack/index.js';

@@ -3,8 +3,8 @@
 // and Teams count only refused requests), and the log scrubber stays linear on hostile input. Refusals store nothing.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_LIMITS, RATE_LIMITS } from '../../src/app/http-limits.js';
-import { createLogger, scrubSecrets } from '../../src/app/logger.js';
+import { BODY_LIMITS, RATE_LIMITS } from '../../src/http/limits.js';
+import { createLogger, scrubSecrets } from '../../src/infra/logger.js';
 import { PlaygroundApi } from '../helpers/playground-api.js';
 import { signedHeaders } from '../helpers/slack-sign.js';
 import { CHANNEL, SECRET, TEAM_A, prefixContents, startRound, startSecApp, type SecApp } from './harness.js';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics, interactionLabels, jobLabels, KIND_LABELS, METHOD_LABELS, OUTCOME_LABELS, PLATFORM_LABELS } from '../../src/app/metrics.js';
+import { createMetrics, interactionLabels, jobLabels, KIND_LABELS, METHOD_LABELS, OUTCOME_LABELS, PLATFORM_LABELS } from '../../src/infra/metrics.js';
 import { PEOPLE, cardAction, channelMessage } from '../fixtures/teams/activities.js';
 import { fakeConnector } from '../fixtures/teams/harness.js';
 import { ANNA, CHANNEL, TEAM_A, prefixContents, sendRawInteraction, startSecApp, type SecApp } from './harness.js';

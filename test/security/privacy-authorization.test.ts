@@ -4,7 +4,7 @@
 // audited, and a refusal stores nothing else.
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runPrivacyCommand } from '../../src/app/modes-cli.js';
+import { runPrivacyCommand } from '../../src/cli/modes.js';
 import { t } from '../../src/core/i18n.js';
 import { slackText } from '../../src/platforms/slack/mrkdwn.js';
 import { CHANNEL as TEAMS_CHANNEL, PEOPLE, TENANT, channelMessage, fixture } from '../fixtures/teams/activities.js';

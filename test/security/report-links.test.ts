@@ -3,7 +3,7 @@
 // lifetime, and no log line carries a link's signature.
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { t } from '../../src/core/i18n.js';
 import { settings } from '../helpers/world.js';
 import { CHANNEL, CORA, TEAM_A, prefixContents, startRound, startSecApp, type SecApp } from './harness.js';

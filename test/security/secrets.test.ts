@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { keyIdOf } from '../../src/core/anonymity-keys.js';
 import { t } from '../../src/core/i18n.js';

@@ -20,7 +20,10 @@ import type { Locale } from '../../src/content/schema.js';
 import { t } from '../../src/core/i18n.js';
 import { LEVELS } from '../../src/core/model.js';
 import { defaultSettings } from '../../src/core/settings.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome, type DigestView } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
+import { buildFactorCard } from '../../src/core/views/factor-card.js';
+import { buildReminder, buildWelcome } from '../../src/core/views/messages.js';
+import type { DigestView } from '../../src/core/views/digest-model.js';
 import { COORD, MEMBERS, makeService, packs, settings } from '../helpers/world.js';
 
 function expectClean(card: AdaptiveCard, opts: { userTextMayHoldExpressions?: boolean } = {}): number {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
-import { runHistoryCommand, runPrivacyCommand } from '../../src/app/modes-cli.js';
+import { runCli } from '../../src/cli/run.js';
+import { runHistoryCommand, runPrivacyCommand } from '../../src/cli/modes.js';
 import { defaultContentRoot } from '../../src/content/load.js';
 
 function sink(): Writable & { text: () => string } {

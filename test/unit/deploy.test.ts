@@ -326,7 +326,7 @@ describe('deploy/k8s', () => {
     // preStop pause + main.ts's 15 s forced exit must fit in the grace period.
     const preStop = arr(obj(obj(obj(container.lifecycle, 'lifecycle').preStop, 'preStop').exec, 'exec').command, 'command');
     const pause = Number(preStop[1]);
-    const forcedExit = Number(/setTimeout\(\(\) => process\.exit\(1\), ([\d_]+)\)/.exec(read(join(ROOT, 'src/main.ts')))?.[1]?.replace(/_/g, '')) / 1000;
+    const forcedExit = Number(/setTimeout\(\(\) => process\.exit\(1\), ([\d_]+)\)/.exec(read(join(ROOT, 'src/app/main.ts')))?.[1]?.replace(/_/g, '')) / 1000;
     expect(forcedExit).toBeGreaterThan(0);
     expect(Number(podSpec.terminationGracePeriodSeconds)).toBeGreaterThan(pause + forcedExit);
   });

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/content/schema.js';
-import { buildDigest } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
 import { exportRound } from '../../src/reports/export.js';
 import { CLOSED_AT, realisticRound, ROUND_ID, TENANT, WEEKLY_AT } from '../golden/realistic-round.js';
 

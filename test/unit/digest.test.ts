@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/content/schema.js';
 import { MAX_ANSWER_CHARS, type Round } from '../../src/core/model.js';
-import type { RoundState } from '../../src/core/service.js';
-import { buildDigest, DIGEST_LIMITS, type DigestView } from '../../src/core/views.js';
+import type { RoundState } from '../../src/core/read-model.js';
+import { buildDigest } from '../../src/core/views/digest.js';
+import { DIGEST_LIMITS, type DigestView } from '../../src/core/views/digest-model.js';
 import { exportRound, EXPORT_FORMATS } from '../../src/reports/export.js';
 import { CLOSED_AT, MEMBERS, realisticRound, WEEKLY_AT } from '../golden/realistic-round.js';
 

@@ -7,9 +7,10 @@ import { buildHistory, historyTable } from '../../src/core/history.js';
 import type { Action, Round } from '../../src/core/model.js';
 import { peerFactorId } from '../../src/core/peer-review.js';
 import { recordMentions, redactNames, retentionDueAt, retentionJob, withoutPerson } from '../../src/core/privacy.js';
-import type { AssessmentService, RoundState } from '../../src/core/service.js';
+import type { AssessmentService } from '../../src/core/service.js';
+import type { RoundState } from '../../src/core/read-model.js';
 import { settingsFromRound } from '../../src/core/settings.js';
-import { buildDigest } from '../../src/core/views.js';
+import { buildDigest } from '../../src/core/views/digest.js';
 import type { RedisStore } from '../../src/store/index.js';
 import { COORD, MEMBERS, dropPrefix, makeService, packs, redisStore, settings } from '../helpers/world.js';
 

@@ -1,7 +1,8 @@
 // The score chart: a real PNG of the fixed size with visible bars and text, and a localised SVG.
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH, chartFontFiles, renderScoreChartPng, renderScoreChartSvg } from '../../src/reports/chart.js';
+import { chartFontFiles } from '../../src/reports/chart-fonts.js';
+import { CHART_HEIGHT, CHART_WIDTH, renderScoreChartPng, renderScoreChartSvg } from '../../src/reports/chart.js';
 import { realisticRound } from '../golden/realistic-round.js';
 
 interface PixelStats {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { SUBCOMMANDS } from '../../src/app/commands.js';
+import { SUBCOMMANDS } from '../../src/commands/parse.js';
 import { buildPackage, DEFAULT_DEVELOPER_NAME, fillManifest } from '../../deploy/teams/package.js';
 import { teamsLocalizationErrors, teamsManifestErrors } from '../helpers/schemas.js';
 

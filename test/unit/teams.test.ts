@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/core/errors.js';
 import { t } from '../../src/core/i18n.js';
 import { conversationKey, localeOf, tenantOf, answerTexts, CardInvokeValueSchema } from '../../src/platforms/teams/activity.js';
-import { invokeResponseFor } from '../../src/platforms/teams/bot.js';
+import { invokeResponseFor } from '../../src/platforms/teams/invoke-response.js';
 import { UpdateCoalescer } from '../../src/platforms/teams/coalescer.js';
 import { ConversationLimiter, withRetry, type Sleeper } from '../../src/platforms/teams/outbound.js';
 import { fixture } from '../fixtures/teams/activities.js';

@@ -6,20 +6,27 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppContext, PlatformAdapter } from '../../app/build.js';
-import type { CommandReply } from '../../app/commands.js';
-import { OffsetClock } from '../../app/clock.js';
+import type { PlatformAdapter } from '../adapter.js';
+import type { PlaygroundDeps } from './deps.js';
+import type { CommandReply } from '../../commands/types.js';
+import { OffsetClock } from '../../infra/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { allKeys, t, tn } from '../../core/i18n.js';
 import { LevelSchema, type Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
-import { digestReadOptions, splitLinks } from '../../core/service.js';
+import { digestReadOptions } from '../../core/read-model.js';
+import { splitLinks } from '../../core/services/voting.js';
 import { actionLine } from '../../core/action-plan.js';
+import type { RoundSettings } from '../../core/settings.js';
 import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
-import { followUpUrl } from '../../app/mode-routes.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome, voteConfirmation, factorHeader, type DigestView } from '../../core/views.js';
+import { followUpUrl } from '../../infra/report-links.js';
+import { buildDigest } from '../../core/views/digest.js';
+import { buildFactorCard } from '../../core/views/factor-card.js';
+import { buildReminder, buildWelcome } from '../../core/views/messages.js';
+import { voteConfirmation, factorHeader } from '../../core/views/shared.js';
+import type { DigestView } from '../../core/views/digest-model.js';
 import {
   parseStartForm,
   renderDigestCard,
@@ -56,8 +63,8 @@ function publicDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), 'public');
 }
 
-export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapter | null> {
-  const { service, store, http, commands, scheduler } = ctx;
+export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformAdapter | null> {
+  const { service, store, http, commands, scheduler, packs } = ctx;
   const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
 
   async function post(msg: Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral'> & { ephemeral?: boolean }): Promise<PlaygroundMessage> {
@@ -99,7 +106,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       }
     },
     async sendActionReminder(round, memberId, actions) {
-      const pack = service.packs.get(round.packId, round.locale);
+      const pack = packs.get(round.packId, round.locale);
       const list = actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
       await post({ audience: memberId, type: 'text', text: tn(round.locale, 'modes.reminder.action', actions.length, { list }) });
     },
@@ -111,31 +118,32 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
 
   /** The shared digest card, sections included, with the same text-safety and size limits Teams gets. */
   function digestCard(view: DigestView, chartUrl: string): Record<string, unknown> {
-    return renderDigestCard(view, { chartUrl }) as Record<string, unknown>;
+    return renderDigestCard(view, { chartUrl });
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT)) as Record<string, unknown>;
+    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT));
     if (msg.type === 'start-form') {
-      const settings = JSON.parse(msg.text ?? '{}');
+      // Our own record: the defaults replyToCommand stored when it posted the form.
+      const settings = JSON.parse(msg.text ?? '{}') as RoundSettings;
       // The same form Teams gets, with the pretend colleagues as a fixed list where Teams has its people picker (the
       // browser renderer has no directory to search).
       const team = new Set(teamIds());
       const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
       const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
-        packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
+        packs: packs.ids().map((id) => ({ id, title: packs.get(id, settings.locale ?? 'sv').title })),
         locale: settings.locale ?? 'sv',
         people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
         everyone,
-      }) as Record<string, unknown>;
+      });
     }
     // Cards, reminders and the welcome need counts and answer stats only: the answers are not read.
     const state = await service.state(PLAYGROUND_TENANT, msg.roundId!, { answers: false });
     switch (msg.type) {
       case 'factor-card': {
         const myVote = await service.myVote(state.round, msg.factorId!, viewer);
-        const baseline = await commands.baselineState(state.round);
+        const baseline = await service.baselineState(state.round);
         const { compareRounds } = await import('../../core/anonymity.js');
         const view = buildFactorCard(state, msg.factorId!, {
           viewerId: viewer,
@@ -143,30 +151,30 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
           ...(baseline ? { baseline: compareRounds(state, baseline) } : {}),
         });
         const answer = await service.myAnswer(state.round, msg.factorId!, viewer);
-        return renderFactorCard(view, { answer }) as Record<string, unknown>;
+        return renderFactorCard(view, { answer });
       }
       case 'reminder':
-        return renderReminderCard(buildReminder(state, msg.factorIds ?? [])) as Record<string, unknown>;
+        return renderReminderCard(buildReminder(state, msg.factorIds ?? []));
       case 'welcome':
-        return renderWelcomeCard(buildWelcome(state)) as Record<string, unknown>;
+        return renderWelcomeCard(buildWelcome(state));
       case 'follow-up': {
         const full = await service.state(PLAYGROUND_TENANT, state.round.id);
-        const url = followUpUrl(ctx, PLAYGROUND_TENANT, state.round.id);
-        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } }) as Record<string, unknown>;
+        const url = followUpUrl(ctx.reportLinks, PLAYGROUND_TENANT, state.round.id);
+        return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } });
       }
       case 'digest': {
         // A peer review's digest quotes the panel's findings, which are answers.
         const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
         const view = buildDigest(full, {
           kind: msg.digestKind ?? 'status',
-          ...(await commands.digestInputs(state.round)),
+          ...(await service.digestInputs(state.round)),
           now: ctx.clock.now(),
           reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
         });
         return digestCard(view, `/playground/chart/${encodeURIComponent(state.round.id)}.png`);
       }
     }
-    return renderTextCard('') as Record<string, unknown>;
+    return renderTextCard('');
   }
 
   async function replyToCommand(as: string, reply: CommandReply): Promise<void> {
@@ -231,7 +239,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
     const { roundId } = req.params as { roundId: string };
     try {
       const state = await service.state(PLAYGROUND_TENANT, roundId);
-      const baseline = await commands.baselineState(state.round);
+      const baseline = await service.baselineState(state.round);
       const chart = await import('../../reports/chart.js');
       reply.type('image/png');
       return await chart.renderScoreChartPng(state, baseline);
@@ -253,7 +261,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         ctx.logger.warn({ err, id: m.id }, 'playground message could not be rendered');
       }
     }
-    const active = await store.activeRoundForChannel(PLAYGROUND_TENANT, PLAYGROUND_CHANNEL.id);
+    const active = await service.activeRoundId(PLAYGROUND_TENANT, PLAYGROUND_CHANNEL.id);
     const locale = ctx.config.DEFAULT_LOCALE;
     const strings = Object.fromEntries(
       allKeys(locale)
@@ -324,7 +332,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       if (verb === 'vote') {
         const level = LevelSchema.parse(data.l);
         const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
-        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
       }
       if (verb === 'answer') {
@@ -332,7 +340,7 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
         for (const [k, v] of Object.entries(data)) if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
         const evidence = splitLinks(typeof data.evidence === 'string' ? data.evidence : '');
         await service.saveAnswer({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, texts, evidence });
-        const header = factorHeader({ pack: service.packs.get(round.packId, round.locale) }, ref.f);
+        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: t(round.locale, 'answer.saved', { factor: header }) };
       }
       return { ok: true };

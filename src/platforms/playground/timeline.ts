@@ -1,7 +1,8 @@
 // The playground's simulated timeline as stored records, and what a privacy request or a purge does to it.
 import { z } from 'zod';
 import type { Store } from '../../core/ports.js';
-import { redactNames, type PersonalDataSource } from '../../core/privacy.js';
+import type { PersonalDataSource } from '../../core/personal-data.js';
+import { redactNames } from '../../core/privacy.js';
 
 export const PLAYGROUND_MESSAGES = 'playground-messages';
 
@@ -26,7 +27,7 @@ export type PlaygroundMessage = z.infer<typeof PlaygroundMessageSchema>;
  * Messages addressed to a person go with them; texts that mention them elsewhere (an error naming the coordinator,
  * a command reply with an id) are redacted; a purged round's messages go with the round.
  */
-export function playgroundPrivacySource(store: Store): PersonalDataSource {
+export function playgroundPrivacySource(store: Pick<Store, 'listRecords' | 'putRecord' | 'deleteRecord'>): PersonalDataSource {
   const all = async (): Promise<[string, PlaygroundMessage][]> =>
     Object.entries(await store.listRecords(PLAYGROUND_MESSAGES)).flatMap(([key, value]) => {
       const parsed = PlaygroundMessageSchema.safeParse(value);

@@ -1,12 +1,13 @@
 // The Slack adapter: a Bolt app on our fastify server (or Socket Mode), its listeners, clients and the scheduler's messenger.
 import { App, SocketModeReceiver, webApi, type Authorize, type Receiver } from '@slack/bolt';
-import type { AppContext, PlatformAdapter } from '../../app/build.js';
-import { BODY_LIMITS } from '../../app/http-limits.js';
-import { interactionLabels } from '../../app/metrics.js';
+import type { PlatformAdapter } from '../adapter.js';
+import { BODY_LIMITS } from '../../http/limits.js';
+import { interactionLabels } from '../../infra/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
 import { CardUpdater } from './card-updater.js';
 import { loadChartRenderer } from './chart.js';
 import { SlackContext } from './context.js';
+import type { SlackDeps } from './deps.js';
 import { SlackDirectory } from './directory.js';
 import { FastifyReceiver } from './fastify-receiver.js';
 import { StoreInstallationStore } from './installation-store.js';
@@ -52,7 +53,7 @@ export class SlackAdapter implements PlatformAdapter {
   readonly mode: SlackMode;
   private readonly socket: SocketModeReceiver | null;
 
-  constructor(ctx: AppContext, opts: SlackOptions = {}) {
+  constructor(ctx: SlackDeps, opts: SlackOptions = {}) {
     const { config } = ctx;
     this.mode = config.SLACK_APP_TOKEN ? 'socket-mode' : config.SLACK_CLIENT_ID ? 'oauth' : 'single-workspace';
     const logger = boltLogger(ctx.logger);
@@ -79,8 +80,8 @@ export class SlackAdapter implements PlatformAdapter {
     const pacer = new ChannelPacer(opts.postIntervalMs ?? 1000, now);
     this.messenger = new SlackMessenger({
       service: ctx.service,
+      packs: ctx.packs,
       store: ctx.store,
-      commands: ctx.commands,
       reportLinks: ctx.reportLinks,
       clients: this.clients,
       pacer,

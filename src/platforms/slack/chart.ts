@@ -1,6 +1,6 @@
 // The score chart in Slack: rendered by src/reports/chart.ts and uploaded next to the summary, with the digest's alt text.
 import type { webApi } from '@slack/bolt';
-import type { RoundState } from '../../core/service.js';
+import type { RoundState } from '../../core/read-model.js';
 
 export type ChartRenderer = (state: RoundState, baseline: RoundState | null) => Promise<Buffer>;
 

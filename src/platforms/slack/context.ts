@@ -1,9 +1,9 @@
 // What every Slack listener needs, in one object: the app's core services plus the Slack-side helpers.
-import type { AppContext } from '../../app/build.js';
 import type { Locale } from '../../content/schema.js';
 import type { Round } from '../../core/model.js';
 import type { Background } from './background.js';
 import type { SlackDirectory } from './directory.js';
+import type { SlackDeps } from './deps.js';
 import type { StoreInstallationStore } from './installation-store.js';
 import type { SlackMessenger } from './messenger.js';
 import type { SlackClients } from './web-client.js';
@@ -13,7 +13,7 @@ export class SlackContext {
   private readonly roundLocales = new Map<string, Locale>();
 
   constructor(
-    readonly app: AppContext,
+    readonly app: SlackDeps,
     readonly clients: SlackClients,
     readonly directory: SlackDirectory,
     readonly messenger: SlackMessenger,

@@ -54,7 +54,7 @@ export const MAX_MEMBERS_TO_INSPECT = 150;
 export const MAX_MEMBERS = 5000;
 
 async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -2,8 +2,8 @@
 import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { BODY_LIMITS } from '../../app/http-limits.js';
-import type { Logger } from '../../app/logger.js';
+import { BODY_LIMITS } from '../../http/limits.js';
+import type { Logger } from '../../infra/logger.js';
 import type { Background } from './background.js';
 
 export interface FastifyReceiverOptions {
@@ -57,6 +57,7 @@ export class FastifyReceiver implements Receiver {
   private mount(): void {
     const { http, path, bodyLimit = BODY_LIMITS.slack } = this.opts;
     // Encapsulated plugin: the raw-string body parser applies to this route only, so HMAC runs over the exact bytes.
+    // Not awaited: fastify loads plugins at ready()/listen(), and a failure there stops the server from starting.
     void http.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
@@ -114,7 +115,7 @@ export class FastifyReceiver implements Receiver {
       return reply.code(400).send({ error: 'malformed Slack request: expected a JSON object or form fields' });
     }
     if (body.ssl_check === '1') return reply.code(200).send();
-    if (body.type === 'url_verification') return reply.code(200).send({ challenge: String(body.challenge ?? '') });
+    if (body.type === 'url_verification') return reply.code(200).send({ challenge: typeof body.challenge === 'string' ? body.challenge : '' });
     const app = this.app;
     if (!app) return reply.code(503).send();
 

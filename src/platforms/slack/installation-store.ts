@@ -28,7 +28,7 @@ export function tenantOfQuery(q: InstallationQuery<boolean>): string {
 
 export class StoreInstallationStore implements InstallationStore {
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord'>,
     /** Called once an install has been stored: a reinstall within the grace period keeps the workspace's data. */
     private readonly onInstalled: (tenant: string) => Promise<unknown> = async () => undefined,
   ) {}

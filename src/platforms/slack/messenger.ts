@@ -1,15 +1,19 @@
 // Everything the Slack adapter posts: factor cards (and their coalesced tally edits), the welcome, reminders, digests and the summary.
 import type { webApi } from '@slack/bolt';
-import type { CommandRouter } from '../../app/commands.js';
-import type { Logger } from '../../app/logger.js';
-import type { ReportLinks } from '../../app/report-links.js';
+import type { Logger } from '../../infra/logger.js';
+import type { ReportLinks } from '../../infra/report-links.js';
 import { formatDate } from '../../core/calendar.js';
 import { t } from '../../core/i18n.js';
 import type { Action, Round } from '../../core/model.js';
-import type { Job, Messenger, Store } from '../../core/ports.js';
-import { digestReadOptions, type AssessmentService, type RoundState } from '../../core/service.js';
-import { buildDigest, buildFactorCard, buildReminder, buildWelcome, type DigestView } from '../../core/views.js';
+import type { Packs } from '../../core/packs.js';
+import type { Job, Messenger } from '../../core/ports.js';
+import { digestReadOptions, type RoundState } from '../../core/read-model.js';
+import { buildDigest } from '../../core/views/digest.js';
+import { buildFactorCard } from '../../core/views/factor-card.js';
+import { buildReminder, buildWelcome } from '../../core/views/messages.js';
+import type { DigestView } from '../../core/views/digest-model.js';
 import type { ChannelPacer } from './background.js';
+import type { SlackService, SlackStore } from './deps.js';
 import type { CardUpdater } from './card-updater.js';
 import type { ChartRenderer } from './chart.js';
 import { uploadChart } from './chart.js';
@@ -23,10 +27,10 @@ import type { SlackClients } from './web-client.js';
 import { ownValue } from '../../core/own.js';
 
 export interface SlackMessengerDeps {
-  service: AssessmentService;
-  store: Store;
-  commands: CommandRouter;
-  reportLinks: ReportLinks;
+  service: Pick<SlackService, 'state' | 'openFactorIds' | 'digestInputs'>;
+  packs: Packs;
+  store: Pick<SlackStore, 'getCardRefs' | 'setCardRef' | 'getRecord' | 'putRecord' | 'scheduleJobs'>;
+  reportLinks: Pick<ReportLinks, 'url'>;
   clients: SlackClients;
   pacer: ChannelPacer;
   logger: Logger;
@@ -94,11 +98,11 @@ export class SlackMessenger implements Messenger {
   async postWelcomeAndCards(round: Round): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
     const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
-    let welcomeError: unknown = null;
+    let welcomeFailed: { err: unknown } | null = null;
     try {
       await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
     } catch (err) {
-      welcomeError = err;
+      welcomeFailed = { err };
     }
     for (const factorId of this.deps.service.openFactorIds(round)) {
       try {
@@ -108,7 +112,7 @@ export class SlackMessenger implements Messenger {
         await this.scheduleCardRetry(round, factorId);
       }
     }
-    if (welcomeError) throw welcomeError;
+    if (welcomeFailed) throw welcomeFailed.err;
   }
 
   /** Tells the coordinator, in a DM, that the round could not be posted in its channel. */
@@ -187,14 +191,14 @@ export class SlackMessenger implements Messenger {
   async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
     if (actions.length === 0) return;
     const client = await this.deps.clients.forTenant(round.tenant);
-    const pack = this.deps.service.packs.get(round.packId, round.locale);
+    const pack = this.deps.packs.get(round.packId, round.locale);
     await this.post(client, memberId, renderActionReminder(round, pack, actions));
   }
 
   async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
     const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
     // The baseline, the previous round and the action plan this round follows up, as on every platform.
-    const inputs = await this.deps.commands.digestInputs(round);
+    const inputs = await this.deps.service.digestInputs(round);
     const view = buildDigest(state, { kind, ...inputs, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
     return { state, view, baseline: inputs.baseline ?? null };
   }

@@ -6,8 +6,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import pRetry, { AbortError } from 'p-retry';
-import type { Logger } from '../../app/logger.js';
-import type { Metrics } from '../../app/metrics.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Metrics } from '../../infra/metrics.js';
 
 /** Bolt and the Web API log through this, so their lines land in our pino logs (tokens redacted there). */
 export function boltLogger(logger: Logger): BoltLogger {

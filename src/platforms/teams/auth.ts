@@ -4,11 +4,14 @@ import type { Activity } from 'botbuilder';
 import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
 import { ConfigError, teamsAuthOff, type Config } from '../../config.js';
 
+/** The Bot Framework credentials and TEAMS_AUTH, as config.ts read them. */
+export type TeamsAuthConfig = Pick<Config, 'MICROSOFT_APP_ID' | 'MICROSOFT_APP_PASSWORD' | 'MICROSOFT_APP_TYPE' | 'MICROSOFT_APP_TENANT_ID' | 'TEAMS_AUTH'>;
+
 /**
  * The settings botbuilder reads. botbuilder switches auth off for an empty MicrosoftAppId, so an empty one is passed
  * only when the operator said TEAMS_AUTH=off; a missing app id otherwise refuses to start.
  */
-export function botAuthOptions(config: Config): ConfigurationBotFrameworkAuthenticationOptions {
+export function botAuthOptions(config: TeamsAuthConfig): ConfigurationBotFrameworkAuthenticationOptions {
   if (!config.MICROSOFT_APP_ID && !teamsAuthOff(config)) {
     throw new ConfigError(['MICROSOFT_APP_ID'], 'Invalid configuration:\n  MICROSOFT_APP_ID is missing: Teams needs it, or TEAMS_AUTH=off for the Bot Framework Emulator');
   }
@@ -63,9 +66,9 @@ function withoutPipelineRetry(inner: ConnectorFactory): ConnectorFactory {
       (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
       return client;
     },
-  } as ConnectorFactory;
+  };
 }
 
-export function createBotAuthentication(config: Config): TeamsBotAuthentication {
+export function createBotAuthentication(config: TeamsAuthConfig): TeamsBotAuthentication {
   return new TeamsBotAuthentication(botAuthOptions(config));
 }

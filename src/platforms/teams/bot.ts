@@ -1,9 +1,9 @@
 // The Teams turn logic: commands, card actions (Universal Actions and their Submit fallback) and install events.
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
-import type { AppContext } from '../../app/build.js';
-import { kindLabel, outcomeLabel } from '../../app/metrics.js';
-import type { CommandContext, CommandReply } from '../../app/commands.js';
+import { CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
+import type { TeamsDeps } from './deps.js';
+import { kindLabel, outcomeLabel } from '../../infra/metrics.js';
+import type { CommandContext, CommandReply } from '../../commands/types.js';
 import {
   parseStartForm,
   renderActionReminderCard,
@@ -15,14 +15,14 @@ import {
 } from '../../cards/adaptive.js';
 import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
-import { renderText } from '../../core/text-format.js';
 import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
-import { splitLinks, type Actor } from '../../core/service.js';
-import { factorHeader, voteConfirmation } from '../../core/views.js';
+import type { Actor } from '../../core/service.js';
+import { splitLinks } from '../../core/services/voting.js';
+import { factorHeader, voteConfirmation } from '../../core/views/shared.js';
 import {
   ActionDoneDataSchema,
   ActorSchema,
@@ -36,7 +36,6 @@ import {
   localeOf,
   SubmitValueSchema,
   teamIdOf,
-  teamsDialect,
   tenantOf,
   VoteDataSchema,
 } from './activity.js';
@@ -48,35 +47,7 @@ import { startFormPeople, toMemberIds } from './people.js';
 import { factorCardFor } from './render.js';
 import { ownValue } from '../../core/own.js';
 import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
-
-/** What a card action produced: a card to show the person, a short message, or an error. */
-export type CardActionResult =
-  | { kind: 'card'; card: AdaptiveCard; text?: string }
-  | { kind: 'message'; text: string }
-  | { kind: 'error'; error: AppError; locale: Locale };
-
-export interface AdaptiveCardInvokeResponse {
-  statusCode: number;
-  type: string;
-  value: unknown;
-}
-
-/** Teams shows an invoke's message or error as plain text, in the conversation where the card was pressed. */
-export function invokeResponseFor(result: CardActionResult, conversation: Parameters<typeof teamsDialect>[0]): AdaptiveCardInvokeResponse {
-  const plain = (text: string) => renderText(text, { ...teamsDialect(conversation), markup: 'plain' });
-  switch (result.kind) {
-    case 'card':
-      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
-    case 'message':
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: plain(result.text) };
-    case 'error':
-      return {
-        statusCode: 400,
-        type: 'application/vnd.microsoft.error',
-        value: { code: result.error.code, message: plain(result.error.userMessage(result.locale)) },
-      };
-  }
-}
+import { invokeResponseFor, type AdaptiveCardInvokeResponse, type CardActionResult } from './invoke-response.js';
 
 interface Turn {
   context: TurnContext;
@@ -88,7 +59,7 @@ interface Turn {
 }
 
 export interface TeamsBotDeps {
-  ctx: AppContext;
+  ctx: TeamsDeps;
   refs: ReferenceStore;
   connector: TeamsConnector;
   messenger: TeamsMessenger;
@@ -100,7 +71,7 @@ export interface TeamsBotDeps {
 export class TeamsBot {
   constructor(private readonly deps: TeamsBotDeps) {}
 
-  private get ctx(): AppContext {
+  private get ctx(): TeamsDeps {
     return this.deps.ctx;
   }
 
@@ -115,15 +86,15 @@ export class TeamsBot {
       actor: actor.success ? { id: actor.data.id, ...(actor.data.name ? { name: actor.data.name } : {}) } : { id: '' },
       locale: localeOf(activity, this.ctx.config.DEFAULT_LOCALE),
     };
-    if (activity.type === ActivityTypes.InstallationUpdate) return this.onInstallationUpdate(turn);
+    if (activity.type === 'installationUpdate') return this.onInstallationUpdate(turn);
     if (!turn.key) return this.reject(turn, 'no conversation');
     await this.remember(turn);
     switch (activity.type) {
-      case ActivityTypes.Message:
+      case 'message':
         return this.onMessage(turn);
-      case ActivityTypes.Invoke:
+      case 'invoke':
         return this.onInvoke(turn);
-      case ActivityTypes.ConversationUpdate:
+      case 'conversationUpdate':
         return this.onConversationUpdate(turn);
       default:
         return;
@@ -132,7 +103,7 @@ export class TeamsBot {
 
   private async reject(turn: Turn, why: string): Promise<void> {
     this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
-    if (turn.activity.type === ActivityTypes.Invoke) {
+    if (turn.activity.type === 'invoke') {
       const error = new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') });
       await this.sendInvokeResponse(turn, invokeResponseFor({ kind: 'error', error, locale: turn.locale }, turn.activity.conversation));
     }
@@ -148,7 +119,7 @@ export class TeamsBot {
     const channelRef = { ...ref, conversation: { ...ref.conversation!, id: turn.key } };
     delete (channelRef as { activityId?: string }).activityId;
     await this.deps.refs.saveConversation({ tenant: turn.tenant, key: turn.key, ...(teamId ? { teamId } : {}), ref: channelRef, savedAt: now });
-    if (turn.actor.id && a.serviceUrl && a.recipient?.id && a.type !== ActivityTypes.ConversationUpdate) {
+    if (turn.actor.id && a.serviceUrl && a.recipient?.id && a.type !== 'conversationUpdate') {
       const cd = a.channelData as { tenant?: { id?: string } } | undefined;
       await this.deps.refs.saveUser({
         tenant: turn.tenant,
@@ -160,7 +131,7 @@ export class TeamsBot {
         ...(cd?.tenant?.id ? { teamsTenantId: cd.tenant.id } : {}),
         ...(isPersonal(a) ? { ref: channelRef } : {}),
         // Only installing the app for oneself keeps a 1:1 chat open whatever happens to the teams it is in.
-        ...(isPersonal(a) && a.type === ActivityTypes.InstallationUpdate ? { personal: true } : {}),
+        ...(isPersonal(a) && a.type === 'installationUpdate' ? { personal: true } : {}),
         // The team we met them in reaches them for 1:1 chats until the bot leaves it (see forgetTeam).
         ...(teamId ? { teams: [teamId] } : {}),
         savedAt: now,

@@ -1,6 +1,6 @@
 // Proactive sends through the CloudAdapter: paced per conversation, retried, and 403s turned into dead references.
 import { CardFactory, TurnContext, type Activity, type CloudAdapter, type ConversationReference, type ResourceResponse } from 'botbuilder';
-import type { Metrics } from '../../app/metrics.js';
+import type { Metrics } from '../../infra/metrics.js';
 import { ACTIVITY_ENVELOPE_ALLOWANCE, inertMarkdown, teamsMessageSize, TEAMS_MESSAGE_LIMIT, type AdaptiveCard } from '../../cards/adaptive.js';
 import { AppError } from '../../core/errors.js';
 import { renderText } from '../../core/text-format.js';
@@ -157,7 +157,7 @@ export class TeamsConnector {
     assertSendable(activity);
     await this.proactive(ref, async (context) => {
       await this.call(ref.conversation?.id ?? '', 'updateActivity', async () => {
-        await context.updateActivity({ ...activity, conversation: ref.conversation } as Partial<Activity>);
+        await context.updateActivity({ ...activity, conversation: ref.conversation });
       });
     });
   }

@@ -2,8 +2,8 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { BODY_LIMITS } from '../../app/http-limits.js';
-import type { Logger } from '../../app/logger.js';
+import { BODY_LIMITS } from '../../http/limits.js';
+import type { Logger } from '../../infra/logger.js';
 import { isAllowedServiceUrl } from './service-url.js';
 
 export const MESSAGES_PATH = '/api/messages';
@@ -106,7 +106,7 @@ export function mountMessages(
     const res = new CollectedResponse(req.raw.socket);
     try {
       await adapter.process(
-        { body: req.body as Record<string, unknown>, headers: req.headers as Record<string, string | string[] | undefined>, method: req.method },
+        { body: req.body as Record<string, unknown>, headers: req.headers, method: req.method },
         res,
         logic,
       );

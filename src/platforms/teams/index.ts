@@ -1,10 +1,12 @@
 // Teams adapter entry point: the Bot Framework endpoint on the shared HTTP server, the turn logic and the proactive messenger.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
-import type { AppContext, PlatformAdapter } from '../../app/build.js';
-import { interactionLabels } from '../../app/metrics.js';
+import type { PlatformAdapter } from '../adapter.js';
+import type { TeamsDeps } from './deps.js';
+import { interactionLabels } from '../../infra/metrics.js';
 import { teamsAuthOff } from '../../config.js';
 import { createBotAuthentication } from './auth.js';
-import { invokeResponseFor, TeamsBot } from './bot.js';
+import { TeamsBot } from './bot.js';
+import { invokeResponseFor } from './invoke-response.js';
 import { localeOf, teamsDialect } from './activity.js';
 import { renderText } from '../../core/text-format.js';
 import { toAppError } from '../../core/errors.js';
@@ -38,7 +40,9 @@ export class TeamsPlatform implements PlatformAdapter {
 
   track(work: Promise<unknown>): void {
     this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    // Only stops tracking it: the work reports its own failures, and flush() waits for it settled or not.
+    const untrack = () => void this.pending.delete(work);
+    work.then(untrack, untrack);
   }
 
   /** Waits for posts started by a turn and runs coalesced card updates now. */
@@ -57,7 +61,7 @@ export class TeamsPlatform implements PlatformAdapter {
 }
 
 /** Builds the Teams adapter registration; `registerTeams` is it with the defaults. */
-export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: AppContext) => Promise<PlatformAdapter | null> {
+export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps) => Promise<PlatformAdapter | null> {
   return async (ctx) => {
     const appId = ctx.config.MICROSOFT_APP_ID ?? '';
     // Refuses (ConfigError) without an app id unless TEAMS_AUTH=off said so: never open because a secret is missing.

@@ -1,12 +1,14 @@
 // Proactive delivery for Teams rounds: factor cards and digests in the channel, reminders and digests in 1:1 chats.
 import type { ConversationReference } from 'botbuilder';
-import type { AppContext } from '../../app/build.js';
+import type { TeamsDeps } from './deps.js';
 import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
 import type { Action, Round } from '../../core/model.js';
 import type { Messenger } from '../../core/ports.js';
 import { t } from '../../core/i18n.js';
-import { digestReadOptions } from '../../core/service.js';
-import { buildDigest, buildReminder, buildWelcome, factorHeader } from '../../core/views.js';
+import { digestReadOptions } from '../../core/read-model.js';
+import { buildDigest } from '../../core/views/digest.js';
+import { buildReminder, buildWelcome } from '../../core/views/messages.js';
+import { factorHeader } from '../../core/views/shared.js';
 import { cardActivity, ConversationGoneError, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';
 import { factorCardFor } from './render.js';
@@ -19,7 +21,7 @@ export interface TeamsMessengerOptions {
 
 export class TeamsMessenger implements Messenger {
   constructor(
-    private readonly ctx: AppContext,
+    private readonly ctx: TeamsDeps,
     private readonly refs: ReferenceStore,
     private readonly connector: TeamsConnector,
     private readonly opts: TeamsMessengerOptions = {},
@@ -198,7 +200,7 @@ export class TeamsMessenger implements Messenger {
     // The baseline, the previous round and the action plan this round follows up, as on every platform.
     const view = buildDigest(state, {
       kind,
-      ...(await this.ctx.commands.digestInputs(round)),
+      ...(await this.ctx.service.digestInputs(round)),
       now: this.ctx.clock.now(),
       reportUrl: this.ctx.reportLinks.url(round.tenant, round.id),
     });

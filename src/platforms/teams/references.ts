@@ -50,12 +50,12 @@ export class ReferenceStore {
   /** Keys saved by this process, so a busy channel doesn't write its reference on every vote. */
   private readonly fresh = new Set<string>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord' | 'listRecords'>) {}
 
   async saveConversation(rec: Omit<ConversationRecord, 'kind'>): Promise<void> {
     const id = convId(rec.tenant, rec.key);
     if (this.fresh.has(id)) return;
-    await this.store.putRecord(REFERENCE_COLLECTION, id, { kind: 'conversation', ...rec } as StoredRecord);
+    await this.store.putRecord(REFERENCE_COLLECTION, id, { kind: 'conversation', ...rec });
     this.fresh.add(id);
   }
 
@@ -90,14 +90,14 @@ export class ReferenceStore {
     const r = await this.conversation(tenant, key);
     if (!r) return;
     this.fresh.delete(convId(tenant, key));
-    await this.store.putRecord(REFERENCE_COLLECTION, convId(tenant, key), { ...r, dead: true } as StoredRecord);
+    await this.store.putRecord(REFERENCE_COLLECTION, convId(tenant, key), { ...r, dead: true });
   }
 
   async markUserDead(tenant: string, id: string): Promise<void> {
     const r = await this.user(tenant, id);
     if (!r) return;
     this.forgetFresh(userId(tenant, id));
-    await this.store.putRecord(REFERENCE_COLLECTION, userId(tenant, id), { ...r, dead: true } as unknown as StoredRecord);
+    await this.store.putRecord(REFERENCE_COLLECTION, userId(tenant, id), { ...r, dead: true });
   }
 
   /** The bot was removed from a team or chat: forget every reference that belongs to it. */
@@ -137,7 +137,7 @@ export class ReferenceStore {
       if (reachable) {
         if (teams.includes(teamId)) {
           this.forgetFresh(id);
-          await this.store.putRecord(REFERENCE_COLLECTION, id, { ...r, teams: teams.filter((t) => t !== teamId) } as unknown as StoredRecord);
+          await this.store.putRecord(REFERENCE_COLLECTION, id, { ...r, teams: teams.filter((t) => t !== teamId) });
         }
         continue;
       }

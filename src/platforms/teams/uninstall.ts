@@ -1,5 +1,5 @@
 // Teams installs and removals, as the grace-period forget sees them: which channels a removal forgets, and what a reinstall keeps.
-import type { AppContext } from '../../app/build.js';
+import type { TeamsDeps } from './deps.js';
 import { WHOLE_TENANT, type ForgetScope } from '../../core/uninstall.js';
 import type { ReferenceStore } from './references.js';
 
@@ -30,7 +30,7 @@ export async function scopeOfRemoval(refs: ReferenceStore, removal: Removal): Pr
 }
 
 /** Schedules the forget of what a removal left behind; called after the removal's references are gone. */
-export async function forgetAfterRemoval(ctx: AppContext, refs: ReferenceStore, removal: Removal): Promise<void> {
+export async function forgetAfterRemoval(ctx: Pick<TeamsDeps, 'uninstalls' | 'logger'>, refs: ReferenceStore, removal: Removal): Promise<void> {
   const scope = await scopeOfRemoval(refs, removal);
   if (!scope) return;
   const job = await ctx.uninstalls.schedule(removal.tenant, scope);
@@ -41,7 +41,7 @@ export async function forgetAfterRemoval(ctx: AppContext, refs: ReferenceStore, 
 }
 
 /** The app was added (back): a forget pending for that team or chat, and one for the whole tenant, is cancelled. */
-export async function keepAfterInstall(ctx: AppContext, where: { tenant: string; key: string; teamId?: string | undefined }): Promise<void> {
+export async function keepAfterInstall(ctx: Pick<TeamsDeps, 'uninstalls' | 'logger'>, where: { tenant: string; key: string; teamId?: string | undefined }): Promise<void> {
   const cancelled = await ctx.uninstalls.cancel(where.tenant, [scopeKey(where)]);
   if (cancelled > 0) ctx.logger.info({ tenant: where.tenant, cancelled }, 'teams: app added back within the grace period; its data is kept');
 }

@@ -221,7 +221,7 @@ export class MemoryStore implements Store {
       channels?.delete(channelId);
       if (channels?.size === 0) this.state.active.delete(tenant);
     } else {
-      if (!channels) this.state.active.set(tenant, (channels = new Map()));
+      if (!channels) this.state.active.set(tenant, (channels = new Map<string, string>()));
       channels.set(channelId, roundId);
     }
     this.changed();
@@ -408,7 +408,7 @@ export class MemoryStore implements Store {
   async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
     this.trip();
     let records = this.state.records.get(collection);
-    if (!records) this.state.records.set(collection, (records = new Map()));
+    if (!records) this.state.records.set(collection, (records = new Map<string, string>()));
     records.set(id, JSON.stringify(value));
     this.changed();
   }

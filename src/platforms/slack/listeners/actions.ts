@@ -1,14 +1,15 @@
 // Card buttons: votes (counted once per click, confirmed only to the voter), the answer form, the city examples.
-import type { Listeners } from './index.js';
+import type { Listeners } from './router.js';
 import { z } from 'zod';
-import { outcomeLabel } from '../../../app/metrics.js';
+import { outcomeLabel } from '../../../infra/metrics.js';
 import { assertCardOrigin, type CardOrigin } from '../../../core/card-scope.js';
 import { AppError, toAppError } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
 import { assertCanRespond, assertWritable, isParticipant } from '../../../core/lifecycle.js';
 import { isPanelMember } from '../../../core/peer-review.js';
 import { LevelSchema, type Round } from '../../../core/model.js';
-import { buildFactorCard, factorHeader, voteConfirmation } from '../../../core/views.js';
+import { buildFactorCard } from '../../../core/views/factor-card.js';
+import { factorHeader, voteConfirmation } from '../../../core/views/shared.js';
 import type { SlackContext } from '../context.js';
 import { buildAnswerModal } from '../modals/answer-form.js';
 import { ActionDoneValueSchema, BlockActionSchema, CardValueSchema, parseJson, tenantOf, type BlockAction } from '../payloads.js';

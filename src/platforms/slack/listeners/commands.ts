@@ -1,7 +1,7 @@
 // /assess: acks at once, runs the shared CommandRouter, and renders its reply as a modal, an ephemeral or a channel message.
 import type { RespondFn } from '@slack/bolt';
-import type { Listeners } from './index.js';
-import type { CommandContext, CommandReply } from '../../../app/commands.js';
+import type { Listeners } from './router.js';
+import type { CommandContext, CommandReply } from '../../../commands/types.js';
 import { t } from '../../../core/i18n.js';
 import type { Locale } from '../../../content/schema.js';
 import type { SlackContext } from '../context.js';
@@ -15,7 +15,7 @@ import { renderFollowUp } from '../render/follow-up.js';
 /** A text reply as blocks (long lists stay whole), in Slack's syntax, escaped so names and comments render literally. */
 export function textReply(text: string): { text: string; blocks: Record<string, unknown>[] } {
   const escaped = slackText(text);
-  return fitSurface('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) }) as { text: string; blocks: Record<string, unknown>[] };
+  return fitSurface<{ text: string; blocks: Record<string, unknown>[] }>('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) });
 }
 
 function slackErrorCode(err: unknown): string | undefined {

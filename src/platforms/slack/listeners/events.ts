@@ -1,10 +1,9 @@
 // Events API: the App Home tab, and uninstalls/revocations that delete the installation and schedule forgetting the workspace.
-import type { Listeners } from './index.js';
+import type { Listeners } from './router.js';
 import type { Locale } from '../../../content/schema.js';
 import { formatDate } from '../../../core/calendar.js';
-import type { Round } from '../../../core/model.js';
 import { WHOLE_TENANT } from '../../../core/uninstall.js';
-import { factorHeader } from '../../../core/views.js';
+import { factorHeader } from '../../../core/views/shared.js';
 import type { SlackContext } from '../context.js';
 import { EventEnvelopeSchema, tenantOfEvent } from '../payloads.js';
 import { renderHome, type HomeRound } from '../render/home.js';
@@ -13,15 +12,10 @@ import { hasOwnKey, ownValue } from '../../../core/own.js';
 /** How long a delivered event id is remembered; Slack retries for about five minutes. */
 export const EVENT_DEDUPE_MS = 10 * 60 * 1000;
 
-function involves(round: Round, userId: string): boolean {
-  return round.participants.includes(userId) || round.coordinators.includes(userId) || round.managers.includes(userId) || round.reviewers.includes(userId);
-}
-
 /** The person's open rounds in this workspace, with the open factors still missing their vote or answer. */
 export async function homeRounds(s: SlackContext, tenant: string, userId: string, locale: Locale): Promise<HomeRound[]> {
   const now = s.app.clock.now();
-  const rounds = (await s.app.store.listRounds(tenant)).filter((r) => r.status === 'open' && involves(r, userId));
-  rounds.sort((a, b) => a.calendar.closesAt.localeCompare(b.calendar.closesAt));
+  const rounds = await s.app.service.openRoundsOf(tenant, userId);
   const out: HomeRound[] = [];
   for (const round of rounds) {
     const state = await s.app.service.state(tenant, round.id);
@@ -66,7 +60,11 @@ export function registerEvents(app: Listeners, s: SlackContext): void {
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string' && eventId.length > 0) {
-      const first = await s.app.store.setIfNotExists(`slack:event:${eventId}`, EVENT_DEDUPE_MS).catch(() => true);
+      // Without the store an event may run twice rather than not at all; the listeners themselves are idempotent.
+      const first = await s.app.store.setIfNotExists(`slack:event:${eventId}`, EVENT_DEDUPE_MS).catch((err: unknown) => {
+        s.app.logger.warn({ err, eventId }, 'Slack event dedupe unavailable; handling the event');
+        return true;
+      });
       if (!first) return;
     }
     await next();

@@ -1,9 +1,9 @@
 // Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
-import type { Listeners } from './index.js';
-import { outcomeLabel } from '../../../app/metrics.js';
+import type { Listeners } from './router.js';
+import { outcomeLabel } from '../../../infra/metrics.js';
 import { toAppError, type ErrorCode } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
-import { factorHeader } from '../../../core/views.js';
+import { factorHeader } from '../../../core/views/shared.js';
 import type { SlackContext } from '../context.js';
 import { ANSWER_CALLBACK, AnswerMetaSchema, EVIDENCE_BLOCK, parseAnswerSubmission, questionBlockId } from '../modals/answer-form.js';
 import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals/start-form.js';

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { MAX_ANSWER_CHARS, type Answer } from '../../../core/model.js';
 import { t } from '../../../core/i18n.js';
-import type { FactorCardView } from '../../../core/views.js';
-import { splitLinks } from '../../../core/service.js';
+import type { FactorCardView } from '../../../core/views/factor-card.js';
+import { splitLinks } from '../../../core/services/voting.js';
 import { fitSurface, type SurfacePayload } from '../limits.js';
 import { esc, truncate } from '../mrkdwn.js';
 import { context, plain, section, type Block } from '../render/blocks.js';

@@ -1,6 +1,6 @@
 // Renders a DigestView (weekly digest, status, final summary) as a Block Kit message, within Slack's size limits.
 import { t } from '../../../core/i18n.js';
-import type { DigestSection, DigestView } from '../../../core/views.js';
+import type { DigestSection, DigestView } from '../../../core/views/digest-model.js';
 import { blockChars, fitSurface, LIMITS, type SurfacePayload } from '../limits.js';
 import { esc, link, textLength } from '../mrkdwn.js';
 import { context, divider, header, section, sectionsFromLines, type Block } from './blocks.js';

@@ -1,6 +1,6 @@
 // Renders a FactorCardView as a Block Kit message: header, statement, why, questions, vote buttons, live tally.
 import { LEVELS } from '../../../core/model.js';
-import type { FactorCardView } from '../../../core/views.js';
+import type { FactorCardView } from '../../../core/views/factor-card.js';
 import { fitSurface, type FitOptions, type SurfacePayload } from '../limits.js';
 import { esc, firstLine } from '../mrkdwn.js';
 import { actions, button, context, header, section, sectionsFromLines, type Block } from './blocks.js';

@@ -3,7 +3,7 @@ import { actionLine, factorLabel } from '../../../core/action-plan.js';
 import type { ContentPack } from '../../../content/schema.js';
 import { t, tn } from '../../../core/i18n.js';
 import type { Action, Round } from '../../../core/model.js';
-import type { ReminderView, WelcomeView } from '../../../core/views.js';
+import type { ReminderView, WelcomeView } from '../../../core/views/messages.js';
 import { fitSurface, type SurfacePayload } from '../limits.js';
 import { channelRef, esc } from '../mrkdwn.js';
 import { button, context, header, section, type Block } from './blocks.js';

@@ -1,0 +1,99 @@
+// The round's own commands: start (the form), status, remind, close, digest, export and context notes.
+import { AppError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
+import { assertCoordinator } from '../core/lifecycle.js';
+import type { Round } from '../core/model.js';
+import { digestReadOptions } from '../core/read-model.js';
+import { defaultSettings } from '../core/settings.js';
+import { buildDigest } from '../core/views/digest.js';
+import { remindPanel } from './peer-review-commands.js';
+import { text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
+
+/** `/assess start [again]`: the start form, with defaults (or the last round's settings, on new dates). */
+export async function startCommand(deps: CommandDeps, ctx: CommandContext, args: string): Promise<CommandReply> {
+  const { service } = deps;
+  await service.assertNoOpenRound(ctx.tenant, ctx.channelId);
+  const members = ctx.channelMembers ? await ctx.channelMembers() : [];
+  const defaults = defaultSettings({
+    now: service.clock.now(),
+    timezone: ctx.timezone,
+    locale: ctx.locale,
+    channelId: ctx.channelId,
+    participants: members.length > 0 ? members : [ctx.actor.id],
+  });
+  // `/assess start again`: the form filled from the last round's settings, with new dates of the same length.
+  if (/^(again|igen|previous|förra)$/i.test(args.trim())) {
+    const again = await service.settingsForRestart(ctx.tenant, ctx.channelId, defaults.startDate);
+    return { type: 'start-form', defaults: { ...again, ...(ctx.channelName ? { channelName: ctx.channelName } : {}) } };
+  }
+  return { type: 'start-form', defaults: { ...defaults, ...(ctx.channelName ? { channelName: ctx.channelName } : {}) } };
+}
+
+/** `/assess status` (for the asker) and `/assess digest` (in the channel, coordinator only). */
+export async function digestCommand(deps: CommandDeps, ctx: CommandContext, round: Round, kind: 'status' | 'digest'): Promise<CommandReply> {
+  const { service } = deps;
+  if (kind === 'digest') assertCoordinator(round, ctx.actor.id);
+  const state = await service.state(round.tenant, round.id, digestReadOptions(round));
+  const view = buildDigest(state, {
+    kind: kind === 'status' || round.status === 'open' ? 'status' : 'final',
+    ...(await service.digestInputs(round)),
+    now: service.clock.now(),
+    reportUrl: deps.reportLinks.url(round.tenant, round.id),
+  });
+  return { type: 'digest', view, round, visibility: kind === 'status' ? 'ephemeral' : 'channel' };
+}
+
+/** Reminds every participant who has not voted on an open factor, now; returns how many were reminded. */
+export async function remindNow(deps: CommandDeps, round: Round): Promise<number> {
+  const { service } = deps;
+  // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
+  if (round.reviewPhase === 'review') return remindPanel(deps, round);
+  const state = await service.state(round.tenant, round.id, { answers: false });
+  const now = service.clock.now();
+  const byMember = new Map<string, string[]>();
+  for (const w of state.windows) {
+    if (Date.parse(w.opensAt) > now || Date.parse(w.dueAt) <= now) continue;
+    for (const m of service.pendingMembers(state, w.factorId)) {
+      byMember.set(m, [...(byMember.get(m) ?? []), w.factorId]);
+    }
+  }
+  for (const [member, ids] of byMember) await deps.messenger.sendReminder(round, member, ids);
+  return byMember.size;
+}
+
+/** `/assess remind` (coordinator, open rounds). */
+export async function remindCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
+  assertCoordinator(round, ctx.actor.id);
+  if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
+  const count = await remindNow(deps, round);
+  return text(t(round.locale, 'commands.reminded', { count }));
+}
+
+/** `/assess close`: the round closes and its final digest goes out. */
+export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
+  await deps.service.closeRound(round.tenant, round.id, ctx.actor);
+  // The final digest is a durable job due now; a tick sends it without waiting for the ticker. Should the tick fail,
+  // the job is still due, and the next tick sends it: the reply does not wait, and the failure is only logged.
+  deps.scheduler.tick().catch((err: unknown) => deps.logger?.warn({ err, roundId: round.id }, 'the tick after a close failed; the next tick sends the final digest'));
+  return text(t(round.locale, 'commands.closed'));
+}
+
+/** `/assess export`: the signed link to the full report. */
+export function exportCommand(deps: CommandDeps, round: Round): CommandReply {
+  return text(t(round.locale, 'commands.exportReady', { url: deps.reportLinks.url(round.tenant, round.id) }));
+}
+
+/** `/assess context [id comment]`: lists the context factors, or notes (or clears) one. */
+export async function contextCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
+  const pack = deps.service.packs.get(round.packId, round.locale);
+  const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
+  if (!id) {
+    const noted = new Map(round.contextNotes.map((n) => [n.contextFactorId, n.comment]));
+    const lines = pack.contextFactors.map((c) => `• \`${c.id}\` ${c.name}${noted.has(c.id) ? ` – ${noted.get(c.id)}` : ''}`);
+    return text([t(round.locale, 'commands.contextList'), ...lines].join('\n'));
+  }
+  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
+  const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
+  const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
+  return text(t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }));
+}

@@ -1,0 +1,76 @@
+// The /assess command router shared by Slack, Teams and the playground: parses the text and runs the command's module.
+import { AppError, toAppError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
+import type { Round } from '../core/model.js';
+import { actionCommand, planCommand } from './action-plan-commands.js';
+import { parseCommand } from './parse.js';
+import { findingCommand, reviewCommand } from './peer-review-commands.js';
+import { PrivacyCommands } from './privacy-commands.js';
+import { closeCommand, contextCommand, digestCommand, exportCommand, remindCommand, remindNow, startCommand } from './round-commands.js';
+import type { CommandContext, CommandDeps, CommandReply } from './types.js';
+import { baselineCommand, historyCommand } from './ways-of-working.js';
+
+export class CommandRouter {
+  private readonly privacyCommands: PrivacyCommands;
+
+  constructor(private readonly deps: CommandDeps) {
+    this.privacyCommands = new PrivacyCommands({
+      service: deps.service,
+      privacyLinks: deps.privacyLinks,
+      privacyAdmins: new Set(deps.privacyAdmins ?? []),
+    });
+  }
+
+  /** Runs a command; every failure becomes a localised ephemeral text, never a throw. */
+  async run(ctx: CommandContext, text: string): Promise<CommandReply> {
+    const cmd = parseCommand(text);
+    const deps = this.deps;
+    let locale = ctx.locale;
+    try {
+      if (cmd.name === 'help') {
+        // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
+        const more = /^(more|mer|modes)$/i.test(cmd.args);
+        const help = t(locale, more ? 'modes.help' : 'commands.help');
+        return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
+      }
+      if (cmd.name === 'start') return await startCommand(deps, ctx, cmd.args);
+      if (cmd.name === 'privacy') return await this.privacyCommands.run(ctx, cmd.args);
+      const round = await deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId);
+      if (!round) throw new AppError('ROUND_NOT_FOUND');
+      locale = round.locale;
+      switch (cmd.name) {
+        case 'status':
+        case 'digest':
+          return await digestCommand(deps, ctx, round, cmd.name);
+        case 'remind':
+          return await remindCommand(deps, ctx, round);
+        case 'close':
+          return await closeCommand(deps, ctx, round);
+        case 'export':
+          return exportCommand(deps, round);
+        case 'context':
+          return await contextCommand(deps, ctx, round, cmd.args);
+        case 'baseline':
+          return await baselineCommand(deps, ctx, round, cmd.args);
+        case 'history':
+          return await historyCommand(deps, ctx, round);
+        case 'review':
+          return await reviewCommand(deps, ctx, round, cmd.args);
+        case 'finding':
+        case 'recommend':
+          return await findingCommand(deps, ctx, round, cmd.name, cmd.args);
+        case 'plan':
+          return await planCommand(deps, ctx);
+        case 'action':
+          return await actionCommand(deps, ctx, cmd.args);
+      }
+    } catch (err) {
+      return { type: 'text', text: toAppError(err).userMessage(locale), visibility: 'ephemeral' };
+    }
+  }
+
+  /** Reminds everyone with a vote to give on an open factor now (the team, or the panel in a review); how many. */
+  remindNow(round: Round): Promise<number> {
+    return remindNow(this.deps, round);
+  }
+}

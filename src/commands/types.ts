@@ -1,0 +1,93 @@
+// What the chat-command router takes in (who typed what, where), what it answers, and the core services it uses.
+import type { Locale } from '../content/schema.js';
+import { t } from '../core/i18n.js';
+import type { Platform, Round } from '../core/model.js';
+import type { FollowUpView } from '../core/peer-review.js';
+import type { Messenger } from '../core/ports.js';
+import type { AssessmentService } from '../core/service.js';
+import type { Actor } from '../core/services/context.js';
+import type { RoundSettings } from '../core/settings.js';
+import type { DigestView } from '../core/views/digest-model.js';
+import type { Logger } from '../infra/logger.js';
+import type { PrivacyExportLinks } from '../infra/privacy-export-links.js';
+import type { ReportLinks } from '../infra/report-links.js';
+
+export interface CommandContext {
+  tenant: string;
+  platform: Platform;
+  channelId: string;
+  channelName?: string;
+  actor: Actor;
+  /** The person's own language when known (Slack locale, Teams locale); used before a round exists. */
+  locale: Locale;
+  timezone: string;
+  /** Channel members, when the platform can list them (default participants). */
+  channelMembers?: () => Promise<string[]>;
+  /**
+   * Whether the person asking is an admin or owner of the workspace, asked of the platform itself (Slack); absent
+   * where the platform has no such flag we can trust (Teams, the playground), and then only PRIVACY_ADMINS counts.
+   */
+  isWorkspaceAdmin?: () => Promise<boolean>;
+}
+
+export type CommandReply =
+  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel' }
+  | { type: 'start-form'; defaults: RoundSettings }
+  | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' }
+  /** The peer review's follow-up report, rendered natively by each platform (its links lead to the whole document). */
+  | { type: 'follow-up'; view: FollowUpView; round: Round; visibility: 'ephemeral' };
+
+/** The core use cases and queries the commands run: exactly these, nothing that reaches the store. */
+export type CommandService = Pick<
+  AssessmentService,
+  | 'packs'
+  | 'clock'
+  | 'privacy'
+  | 'nowIso'
+  | 'memberKey'
+  | 'state'
+  | 'latestRoundForChannel'
+  | 'latestClosedRound'
+  | 'tenantRounds'
+  | 'historyStates'
+  | 'digestInputs'
+  | 'pendingMembers'
+  | 'openFactorIds'
+  | 'assertNoOpenRound'
+  | 'settingsForRestart'
+  | 'closeRound'
+  | 'noteContext'
+  | 'markBaseline'
+  | 'startReview'
+  | 'inviteReviewers'
+  | 'addReviewNote'
+  | 'saveFindings'
+  | 'addAction'
+  | 'completeAction'
+>;
+
+export interface CommandDeps {
+  service: CommandService;
+  /** Runs due jobs now (the final digest after a close). */
+  scheduler: { tick(): Promise<unknown> };
+  messenger: Pick<Messenger, 'sendReminder'>;
+  reportLinks: Pick<ReportLinks, 'url'>;
+  privacyLinks: Pick<PrivacyExportLinks, 'url'>;
+  /** PRIVACY_ADMINS. */
+  privacyAdmins?: readonly string[];
+  /** Where work the reply does not wait for reports its failures. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** A text reply, ephemeral unless said otherwise. */
+export function text(body: string, visibility: 'ephemeral' | 'channel' = 'ephemeral'): CommandReply {
+  return { type: 'text', text: body, visibility };
+}
+
+/** Chat messages stay well under Slack's and Teams' limits; the CLI has the full text. */
+const MAX_REPLY_CHARS = 3500;
+
+export function clipReply(locale: Locale, body: string): string {
+  if (body.length <= MAX_REPLY_CHARS) return body;
+  return `${body.slice(0, MAX_REPLY_CHARS - 200).trimEnd()}\n…\n${t(locale, 'modes.clipped')}`;
+}

@@ -1,0 +1,61 @@
+// The reminder and welcome view models: what a person has left to do, and what a new round is about.
+import type { Locale } from '../../content/schema.js';
+import { formatDate } from '../calendar.js';
+import { t, tn } from '../i18n.js';
+import type { RoundState } from '../read-model.js';
+import { answerThreshold, voteThreshold } from '../anonymity.js';
+import { displayName } from '../own.js';
+import { factorHeader, type ButtonView } from './shared.js';
+
+export interface ReminderView {
+  locale: Locale;
+  text: string;
+  factors: { factorId: string; label: string; due: string; button: ButtonView }[];
+}
+
+export function buildReminder(state: RoundState, factorIds: string[]): ReminderView {
+  const { round } = state;
+  const locale = round.locale;
+  const factors = factorIds.map((id) => {
+    const w = state.windows.find((x) => x.factorId === id);
+    const due = w ? formatDate(w.dueAt, round.calendar.timezone, locale) : '';
+    return {
+      factorId: id,
+      label: factorHeader(state, id),
+      due,
+      button: { actionId: 'open-card' as const, label: t(locale, 'reminder.openCard', { factor: factorHeader(state, id) }), value: JSON.stringify({ r: round.id, f: id }) },
+    };
+  });
+  const list = factors.map((f) => t(locale, 'reminder.item', { factor: f.label, due: f.due })).join(', ');
+  return { locale, text: tn(locale, 'plural.reminder', factors.length, { list }), factors };
+}
+
+export interface WelcomeView {
+  locale: Locale;
+  title: string;
+  lines: string[];
+}
+
+export function buildWelcome(state: RoundState): WelcomeView {
+  const { round, pack } = state;
+  const locale = round.locale;
+  const tz = round.calendar.timezone;
+  const pacing =
+    round.calendar.pacing.kind === 'all-at-once'
+      ? t(locale, 'welcome.allAtOnce')
+      : t(locale, 'welcome.staggered', { days: round.calendar.pacing.everyDays });
+  return {
+    locale,
+    title: t(locale, 'welcome.title', { title: round.title ?? pack.shortTitle }),
+    lines: [
+      t(locale, 'welcome.what', { mode: t(locale, `modes.${round.mode}`), count: round.factorIds.length }),
+      t(locale, 'welcome.how'),
+      t(locale, 'welcome.calendar', {
+        pacing,
+        closes: formatDate(round.calendar.closesAt, tz, locale),
+      }),
+      t(locale, 'welcome.coordinator', { name: displayName(round, round.coordinators[0] ?? '') }),
+      ...(round.anonymous ? [t(locale, 'welcome.anonymous', { min: voteThreshold(round), minAnswers: answerThreshold(round) })] : []),
+    ],
+  };
+}
