@@ -6,6 +6,7 @@ import { peerVerdictText, showsPeerVerdicts } from './peer-review.js';
 import type { RoundState } from './service.js';
 import { compareRounds } from './anonymity.js';
 import type { Trend } from './tally.js';
+import { verdictLabel } from './verdict.js';
 import type { DigestFactorLine, DigestSection, DigestView } from './views.js';
 
 export interface ModeDigestOptions {
@@ -37,7 +38,7 @@ function withPeer(view: DigestView, line: DigestFactorLine, state: RoundState): 
     line: rest ? `${both} · ${rest}` : both,
     peer: {
       verdict: peer.tally.verdict,
-      verdictLabel: peer.tally.verdict ? t(locale, `levels.${peer.tally.verdict}`) : t(locale, 'digest.noVerdict'),
+      verdictLabel: verdictLabel(locale, peer.tally.verdict),
       score: peer.tally.score,
       voters: peer.tally.voters,
       eligible: peer.tally.eligible,

@@ -6,6 +6,7 @@ import { displayName } from './own.js';
 import { emptyCounts, LEVELS, type Level, type ReviewNote, type Round } from './model.js';
 import type { RoundSnapshot } from './ports.js';
 import { tallyFactor, type FactorTally } from './tally.js';
+import { verdictLabel } from './verdict.js';
 
 /**
  * The panel's votes and findings are stored under the factor id plus this suffix, in the same hashes as the
@@ -78,17 +79,17 @@ export function peerStateOf(snapshot: RoundSnapshot): PeerState | undefined {
   return { phase: round.reviewPhase, panelSize, factors, notes: round.reviewNotes ?? [] };
 }
 
-/** "Inte på plats (2 av 3)", or that the panel has not voted yet. */
+/** "Stämmer inte (2 av 3)", or that the panel has not voted yet. */
 export function peerVerdictText(locale: Locale, peer: PeerFactor): string {
   if (peer.tally.verdict === null) return t(locale, 'modes.review.noPeerVerdict');
   return t(locale, 'modes.review.peerVerdict', {
-    verdict: t(locale, `levels.${peer.tally.verdict}`),
+    verdict: verdictLabel(locale, peer.tally.verdict),
     voted: peer.tally.voters,
     panel: peer.tally.eligible,
   });
 }
 
-/** Vote counts of the panel in the fixed level order: "På plats 1 · Delvis 2 · …". */
+/** Vote counts of the panel in the fixed level order: "Stämmer 1 · Stämmer delvis 2 · …". */
 export function peerDistribution(locale: Locale, tally: FactorTally): string {
   return LEVELS.map((l: Level) => `${t(locale, `levels.${l}`)} ${tally.counts[l]}`).join(' · ');
 }
@@ -117,7 +118,7 @@ function visible(round: Round, tally: FactorTally): boolean {
 function teamVerdict(state: StateLike, tally: FactorTally): string {
   const locale = state.round.locale;
   if (!visible(state.round, tally)) return t(locale, 'card.hiddenUntil', { min: voteThreshold(state.round) });
-  return tally.verdict ? t(locale, `levels.${tally.verdict}`) : t(locale, 'digest.noVerdict');
+  return verdictLabel(locale, tally.verdict);
 }
 
 /**

@@ -9,6 +9,7 @@ import { answerThreshold, compareRounds, resultsVisible, voteThreshold } from '.
 import { displayName, hasOwnKey } from './own.js';
 import type { FactorComparison, FactorTally, Trend } from './tally.js';
 import { addModeDetails, type ModeDigestOptions } from './mode-digest.js';
+import { roundHeadline, roundResult, verdictLabel as verdictLabelOf } from './verdict.js';
 
 /** Every button carries a stable action id and a value; adapters map them to their platform's actions. */
 export interface ButtonView {
@@ -128,8 +129,11 @@ export interface DigestView {
   chartTitle: string;
   reportLinks: { label: string; url: string }[];
   footer: string;
-  /** Overall score 0–100; null before any substantive vote. */
+  /** The round's score 0–100 (verdict.ts): null until every factor shown has a score. */
   score: number | null;
+  /** The mean of the factor scores there are so far, and how many factors it rests on. */
+  scoreSoFar: number | null;
+  scored: number;
   /** Key factors whose verdict is In place, and how many there are. */
   inPlace: number;
   total: number;
@@ -323,7 +327,7 @@ function pendingParticipants(state: RoundState, now: number): { count: number; p
 }
 
 export function buildDigest(state: RoundState, opts: DigestOptions): DigestView {
-  const { round, pack, tallies, totals } = state;
+  const { round, pack, tallies } = state;
   const locale = round.locale;
   const limits: DigestLimits = { ...DIGEST_LIMITS, ...(opts.limits ?? {}) };
   let truncated = false;
@@ -345,7 +349,7 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     const previewLinks = round.anonymous ? [] : stats.links;
     const status = factorStatus(state, tally.factorId, opts.kind, opts.now);
     const verdict = visible ? tally.verdict : null;
-    const verdictLabel = verdict ? levelLabel(locale, verdict) : t(locale, 'digest.noVerdict');
+    const verdictLabel = verdictLabelOf(locale, verdict);
     const window = state.windows.find((w) => w.factorId === tally.factorId);
     const parts =
       status === 'upcoming' && window
@@ -400,10 +404,9 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     return `${cf?.name ?? n.contextFactorId}: ${fit(n.comment, limits.maxContextChars)}`;
   });
   if (round.contextNotes.length > context.length) truncated = true;
-  const headline =
-    totals.overallScore === null
-      ? t(locale, 'digest.headlineNoScore', { inPlace: totals.inPlace, total: totals.factorCount })
-      : t(locale, 'digest.headline', { inPlace: totals.inPlace, total: totals.factorCount, score: totals.overallScore });
+  // The headline counts only what this digest may show: a hidden factor has no score here (verdict.ts).
+  const shown = roundResult(tallies.map((x) => (resultsVisible(round, x) ? x : null)));
+  const headline = roundHeadline(locale, shown, opts.kind === 'final');
   const view: DigestView = {
     locale,
     kind: opts.kind,
@@ -422,16 +425,18 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     chartAlt: fit(chartAltText(state, comparisons)),
     chartTitle: t(locale, 'chart.title'),
     reportLinks: opts.reportUrl
-      ? (['html', 'csv', 'md'] as const).map((fmt) => ({ label: t(locale, `digest.report.${fmt}`), url: `${opts.reportUrl}?format=${fmt}` }))
+      ? (['html', 'csv', 'md', 'json'] as const).map((fmt) => ({ label: t(locale, `digest.report.${fmt}`), url: `${opts.reportUrl}?format=${fmt}` }))
       : [],
     footer: opts.baseline
       ? t(locale, opts.baseline.round.isBaseline ? 'digest.footerBaseline' : 'report.digest.footerPrevious', {
           baseline: dateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
         })
       : t(locale, 'digest.footer'),
-    score: totals.overallScore,
-    inPlace: totals.inPlace,
-    total: totals.factorCount,
+    score: shown.score,
+    scoreSoFar: shown.scoreSoFar,
+    scored: shown.scored,
+    inPlace: shown.inPlace,
+    total: shown.factorCount,
     truncated: false,
     moreCount,
   };

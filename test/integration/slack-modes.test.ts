@@ -319,7 +319,7 @@ describe('Slack digest blocks with the way of working\'s sections', () => {
     contextTitle: 'Sammanhang', context: ['Kommunala resurser: budgeten halverad 2026'],
     chartAlt: 'Poäng', chartTitle: 'Poäng',
     reportLinks: (['html', 'csv', 'md'] as const).map((f) => ({ label: f, url: `https://assess.malmo.example/reports/T/R?sig=abc&format=${f}` })),
-    footer: 'Sidfot', score: 48, inPlace: 3, total: 13, truncated: false, moreCount: 0,
+    footer: 'Sidfot', score: 48, scoreSoFar: 48, scored: 13, inPlace: 3, total: 13, truncated: false, moreCount: 0,
     fullReportUrl: 'https://assess.malmo.example/reports/T/R?sig=abc&format=html',
   };
 

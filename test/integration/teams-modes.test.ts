@@ -324,7 +324,7 @@ describe('Teams digest card with the way of working\'s sections', () => {
       })),
       disputedTitle: 'Värt att diskutera', disputed: [], contextTitle: 'Sammanhang', context: [],
       chartAlt: 'Poäng', chartTitle: 'Poäng', reportLinks: [{ label: 'Rapport', url: 'https://assess.kommun.example/reports/x?format=html' }],
-      footer: 'Sidfot', score: 48, inPlace: 3, total: 13, truncated: false, moreCount: 0,
+      footer: 'Sidfot', score: 48, scoreSoFar: 48, scored: 13, inPlace: 3, total: 13, truncated: false, moreCount: 0,
       fullReportUrl: 'https://assess.kommun.example/reports/x?format=html',
       sections: [
         { title: t('sv', 'modes.digest.differTitle'), lines: Array.from({ length: 13 }, (_, i) => long(i)) },

@@ -139,7 +139,7 @@ describe('JSON export', () => {
     expect(json.round.id).toBe(ROUND_ID);
     expect(json.round.participants).toEqual(MEMBERS.map(([id]) => id));
     expect(json.round.calendar).toEqual(state.round.calendar);
-    expect(json.summary).toMatchObject({ score: 53, inPlace: 4, disputed: ['f03', 'f08'] });
+    expect(json.summary).toMatchObject({ score: null, scoreSoFar: 53, scoredFactors: 12, inPlace: 4, disputed: ['f03', 'f08'] });
     for (const f of json.factors) {
       expect(f.tally.counts).toEqual(snapshot.counts[f.factorId]);
       expect(Object.fromEntries(f.votes.map((v) => [v.memberId, v.level]))).toEqual(snapshot.votes[f.factorId]);
@@ -171,7 +171,10 @@ describe('HTML report', () => {
     expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; *inte* | bra');
     expect(html).toContain('<a href="https://malmo.se/budget-2026.pdf?del=2&#38;bilaga=a" rel="noopener noreferrer nofollow">');
     expect(html).toContain('Strategin finns, men den saknar budget.<br>Uppföljning sker bara i årsredovisningen.');
-    expect(html).toContain('4 av 13 nyckelfaktorer på plats · poäng 53/100');
+    expect(html).toContain('4 av 13 påståenden stämmer · poäng 53/100 från 12 av 13 nyckelfaktorer; resten fick inget utslag');
+    // The figure is a score so far, labelled with what it rests on, and the rule is stated.
+    expect(html).toContain('<b>53<small>/100</small></b><span>poäng hittills, från 12 av 13 nyckelfaktorer</span>');
+    expect(html).toContain('Så räknas det: Stämmer ger 100 poäng');
     expect(html).toContain('Värt en diskussion');
     expect(html).toContain('Kommunala resurser:</b> Budgeten för samordning halveras 2026.');
   });
