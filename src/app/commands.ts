@@ -1,5 +1,6 @@
 // The /assess command router shared by Slack, Teams and the playground: parses the text and runs the use case.
 import type { Locale } from '../content/schema.js';
+import { buildContextList, buildHelp, contextListText, helpText } from '../core/toolkit-guide.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
@@ -92,7 +93,8 @@ export class CommandRouter {
       if (cmd.name === 'help') {
         // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
         const more = /^(more|mer|modes)$/i.test(cmd.args);
-        const help = t(locale, more ? 'modes.help' : 'commands.help');
+        const packId = this.deps.service.packs.ids()[0];
+        const help = more || !packId ? t(locale, more ? 'modes.help' : 'commands.help') : helpText(buildHelp(this.deps.service.packs.get(packId, locale), locale));
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }
       if (cmd.name === 'start') return await this.start(ctx, cmd.args);
@@ -236,9 +238,7 @@ export class CommandRouter {
     const pack = this.deps.service.packs.get(round.packId, round.locale);
     const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
     if (!id) {
-      const noted = new Map(round.contextNotes.map((n) => [n.contextFactorId, n.comment]));
-      const lines = pack.contextFactors.map((c) => `• \`${c.id}\` ${c.name}${noted.has(c.id) ? ` – ${noted.get(c.id)}` : ''}`);
-      return { type: 'text', text: [t(round.locale, 'commands.contextList'), ...lines].join('\n'), visibility: 'ephemeral' };
+      return { type: 'text', text: contextListText(buildContextList(pack, round.locale, round.contextNotes)), visibility: 'ephemeral' };
     }
     const updated = await this.deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
     const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;

@@ -3,6 +3,8 @@ import { DateTime } from 'luxon';
 import { AppError } from './errors.js';
 import { DEFAULT_COUNTRY, isHoliday, isWorkingDay } from './holidays.js';
 import type { Calendar } from './model.js';
+import { ordinal, t } from './i18n.js';
+import type { Locale } from '../content/schema.js';
 
 export interface FactorWindow {
   factorId: string;
@@ -155,10 +157,27 @@ function remembered(key: string, make: () => string): string {
   return text;
 }
 
-/** A date formatted for people, in the round's timezone and language. */
+/** "varannan arbetsdag", "var 3:e arbetsdag"; "every other working day", "every 3rd working day". */
+export function everyWorkingDays(locale: Locale, n: number): string {
+  if (n === 1) return t(locale, 'welcome.every.one');
+  if (n === 2) return t(locale, 'welcome.every.two');
+  return t(locale, 'welcome.every.other', { nth: ordinal(locale, n) });
+}
+
+/** A date formatted for people, in the round's timezone and language: "måndag 2 mars", "Monday 2 March" (one style everywhere). */
 export function formatDate(iso: string, zone: string, locale: 'sv' | 'en'): string {
   return remembered(`d\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
     at(iso, zone).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+  );
+}
+
+/**
+ * The same style with the year, for dates that may lie in another year (a baseline, a plan's due date, a report's
+ * date): "måndag 13 januari 2025", "Monday 13 January 2025". Takes an instant or a local date (YYYY-MM-DD).
+ */
+export function formatDateWithYear(iso: string, zone: string, locale: 'sv' | 'en'): string {
+  return remembered(`y\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
+    DateTime.fromISO(iso, { zone }).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toFormat('cccc d LLLL yyyy'),
   );
 }
 

@@ -1,7 +1,7 @@
 // Peer review (kollegial utvärdering): who is on the panel, where the panel's votes and findings live, and what they say.
 import type { Locale } from '../content/schema.js';
 import { answersVisible, answerThreshold, resultsVisible, textOrder, voteThreshold } from './anonymity.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { displayName } from './own.js';
 import { emptyCounts, LEVELS, type Level, type ReviewNote, type Round } from './model.js';
 import type { RoundSnapshot } from './ports.js';
@@ -135,7 +135,7 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
       const factor = header(state, tally.factorId);
       // A hidden factor shows no answer or link counts either.
       if (!visible(round, tally)) lines.push(t(locale, 'modes.review.selfLineHidden', { factor, verdict: teamVerdict(state, tally) }));
-      else lines.push(t(locale, 'modes.review.selfLine', { factor, verdict: teamVerdict(state, tally), answers: stats.answers, links: stats.evidence }));
+      else lines.push(t(locale, 'modes.review.selfLine', { factor, verdict: teamVerdict(state, tally), answers: tn(locale, 'modes.review.answers', stats.answers), links: tn(locale, 'plural.links', stats.evidence) }));
     }
     lines.push(t(locale, 'modes.review.selfMore'));
     return lines.join('\n');
@@ -256,7 +256,7 @@ export function buildFollowUp(state: StateLike, generatedAt: string): FollowUpVi
   return {
     locale,
     title: t(locale, 'modes.report.title', { title: round.title ?? pack.shortTitle }),
-    intro: t(locale, 'modes.report.intro', { panel: peer?.panelSize ?? 0, generated: generatedAt.slice(0, 10) }),
+    intro: tn(locale, 'modes.report.intro', peer?.panelSize ?? 0, { generated: generatedAt.slice(0, 10) }),
     columns: { factor: t(locale, 'modes.report.factor'), self: t(locale, 'modes.report.self'), peer: t(locale, 'modes.report.peer') },
     factors,
     titles: {

@@ -1,7 +1,6 @@
 // Platform-neutral view models for every card and message; Slack, Teams and the playground render these.
-import { DateTime } from 'luxon';
 import type { Locale } from '../content/schema.js';
-import { formatDate } from './calendar.js';
+import { everyWorkingDays, formatDate, formatDateWithYear } from './calendar.js';
 import { t, tn } from './i18n.js';
 import { LEVELS, type Level, type Round } from './model.js';
 import type { RoundState } from './service.js';
@@ -33,9 +32,15 @@ export interface FactorCardView {
   factorId: string;
   /** "01 · Offentliga åtaganden" */
   header: string;
+  /** The toolkit's scope (its footnote 1: diversity that comes from immigration), under the header; absent when the pack has none. */
+  scopeNote?: string;
   statement: string;
   rationale: string;
   questionsTitle: string;
+  /** Investigate the questions, answer them, then vote: the order the toolkit asks for. */
+  questionsIntro: string;
+  /** The question the vote buttons answer ("Stämmer påståendet för er kommun?"). */
+  votePrompt: string;
   questions: QuestionView[];
   examplesTitle: string;
   examples: { title: string; summary: string }[];
@@ -203,9 +208,12 @@ export function buildFactorCard(
     roundId: round.id,
     factorId,
     header: `${pad(factor.number)} · ${factor.theme}`,
+    ...(pack.scopeNote ? { scopeNote: pack.scopeNote } : {}),
     statement: factor.statement,
     rationale: factor.rationale,
     questionsTitle: t(locale, 'card.questionsTitle'),
+    questionsIntro: t(locale, 'card.questionsIntro', { answer: t(locale, 'card.answerButton') }),
+    votePrompt: t(locale, 'card.votePrompt'),
     questions: factor.questions.map((q, i) => ({ id: q.id, label: `${i + 1}.`, text: q.text, details: q.details ?? [] })),
     examplesTitle: t(locale, 'card.examplesTitle'),
     examples: factor.examples.map((e) => ({ title: e.country ? `${e.place}, ${e.country}` : e.place, summary: e.summary })),
@@ -279,13 +287,6 @@ export interface DigestOptions extends ModeDigestOptions {
   limits?: Partial<DigestLimits>;
 }
 
-/** "13 januari 2025": comparisons span years, so their dates carry one. */
-function dateWithYear(iso: string, zone: string, locale: Locale): string {
-  return DateTime.fromISO(iso, { setZone: true })
-    .setZone(zone)
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
-}
 
 /** Shortens text to `max` characters (code points), ending with an ellipsis; reports whether it cut. */
 function clip(text: string, max: number): { text: string; cut: boolean } {
@@ -429,7 +430,8 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
       : [],
     footer: opts.baseline
       ? t(locale, opts.baseline.round.isBaseline ? 'digest.footerBaseline' : 'report.digest.footerPrevious', {
-          baseline: dateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
+          // Comparisons span years, so their dates carry one.
+          baseline: formatDateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
         })
       : t(locale, 'digest.footer'),
     score: shown.score,
@@ -523,12 +525,14 @@ export function buildWelcome(state: RoundState): WelcomeView {
   const pacing =
     round.calendar.pacing.kind === 'all-at-once'
       ? t(locale, 'welcome.allAtOnce')
-      : t(locale, 'welcome.staggered', { days: round.calendar.pacing.everyDays });
+      : t(locale, 'welcome.staggered', { every: everyWorkingDays(locale, round.calendar.pacing.everyDays) });
   return {
     locale,
     title: t(locale, 'welcome.title', { title: round.title ?? pack.shortTitle }),
     lines: [
-      t(locale, 'welcome.what', { mode: t(locale, `modes.${round.mode}`), count: round.factorIds.length }),
+      tn(locale, 'welcome.what', round.factorIds.length, { mode: t(locale, `modes.${round.mode}`) }),
+      // The toolkit's footnote 1, so nobody rates gender or age diversity: the guidelines mean diversity from immigration.
+      ...(pack.scopeNote ? [pack.scopeNote] : []),
       t(locale, 'welcome.how'),
       t(locale, 'welcome.calendar', {
         pacing,

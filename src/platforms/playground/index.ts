@@ -124,7 +124,10 @@ export async function registerPlayground(ctx: AppContext): Promise<PlatformAdapt
       const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
       const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
-        packs: service.packs.ids().map((id) => ({ id, title: service.packs.get(id, settings.locale ?? 'sv').title })),
+        packs: service.packs.ids().map((id) => {
+          const pack = service.packs.get(id, settings.locale ?? 'sv');
+          return { id, title: pack.title, usageModes: pack.usageModes };
+        }),
         locale: settings.locale ?? 'sv',
         people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
         everyone,
