@@ -46,8 +46,8 @@ describe('action plan on the playground', () => {
     await pg.command('u-cora', '/assess close');
 
     const plan = await pg.reply('u-anna', '/assess plan');
-    expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Delvis)');
-    expect(plan).toContain('**Mål: 03 · Ledning och styrning** (nu: Inte på plats)');
+    expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Stämmer delvis)');
+    expect(plan).toContain('**Mål: 03 · Ledning och styrning** (nu: Stämmer inte)');
     expect(plan).not.toContain('Mål: 02 · Strategi'); // in place: no goal
     expect(plan).not.toContain('Mål: 04'); // no votes: no result, no goal
     // Guided by the factor's questions and examples.

@@ -83,7 +83,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
       f03: ['not-in-place', 'not-in-place', 'not-in-place', 'not-in-place'],
     });
     const status = await pg.reply('u-cora', '/assess status');
-    expect(status).toMatch(/På plats · [^\n]*↑ upp/); // f01 went up from the baseline
+    expect(status).toMatch(/Stämmer · [^\n]*↑ upp/); // f01 went up from the baseline
     expect(status).toContain('Jämfört med baslinjen');
     await pg.command('u-cora', '/assess close');
   });
@@ -102,7 +102,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
       f03: ['partly', 'partly', 'partly', 'partly'], // 50: up from both
     });
     const status = await pg.reply('u-cora', '/assess status');
-    const f01 = status.split('\n').find((l) => l.startsWith('Delvis') && l.includes('sämre än förra omgången'));
+    const f01 = status.split('\n').find((l) => l.startsWith('Stämmer delvis') && l.includes('sämre än förra omgången'));
     expect(f01, status).toBeDefined();
     expect(status).toMatch(/↑ upp[^\n]*↑ bättre än förra omgången/);
     expect(status).toContain('Pilarna "förra omgången" jämför med omgången som startade');

@@ -60,7 +60,7 @@ describe('GET /reports/:tenant/:roundId/:sig', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('private, no-store');
-    expect(res.body).toContain('4 av 13 nyckelfaktorer på plats · poäng 53/100');
+    expect(res.body).toContain('4 av 13 påståenden stämmer · poäng 53/100 från 12 av 13 nyckelfaktorer; resten fick inget utslag');
     expect(res.body).toContain('data:image/png;base64,');
   });
 

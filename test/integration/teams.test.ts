@@ -228,7 +228,7 @@ describe('Teams: a full round through card actions', () => {
     expect(text).toContain(t('sv', 'card.yourVote', { level: t('sv', 'levels.in-place') }));
     expect(text).toContain(t('sv', 'card.voted', { voted: 3, eligible: 4 }));
     // Bo's copy highlights his button.
-    const buttons = JSON.stringify(body.value).match(/"title":"På plats"[^}]*"style":"(\w+)"/);
+    const buttons = JSON.stringify(body.value).match(/"title":"Stämmer"[^}]*"style":"(\w+)"/);
     expect(buttons?.[1]).toBe('positive');
   });
 
