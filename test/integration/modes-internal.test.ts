@@ -135,6 +135,18 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     for (const command of ['start again', 'baseline', 'history', 'review invite', 'finding', 'plan', 'action add', 'privacy export']) expect(more).toContain(command);
   });
 
+  it('help starts with the toolkit in its own words; `context` lists each context factor with the toolkit\'s examples', async () => {
+    const help = await pg.reply('u-bo', '/assess help');
+    expect(help).toContain('I de här riktlinjerna refererar vi endast till mångfald som kommer av invandring');
+    expect(help).toContain('Vägledande frågor, frågor som behöver utredas innan ni kan svara');
+    expect(help).toContain('Vill ni ha en enkel granskning över ert arbete med mångfald');
+    expect(help.indexOf('Vill ni ha')).toBeLessThan(help.indexOf('Så här använder du'));
+    const context = await pg.reply('u-cora', '/assess context');
+    expect(context).toContain('Nedan finns en lista över faktorer som kan påverka kommunens möjlighet att möta riktlinjerna.');
+    expect(context).toContain('Fördelning av befogenheter mellan central och kommunal administration');
+    expect(context).toContain('budgetändringar');
+  });
+
   it('the CLI prints the same history and writes the chart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'history-'));
     try {

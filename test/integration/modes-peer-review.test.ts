@@ -22,7 +22,7 @@ describe('peer review on the playground', () => {
 
     expect(await pg.reply('u-anna', '/assess review invite u-pia')).toContain('Bara samordnaren kan göra det här. Fråga Cora.');
     expect(await pg.reply('u-cora', '/assess review invite u-anna')).toContain('Anna är med i laget och kan inte också vara granskare.');
-    expect(await pg.reply('u-cora', '/assess review invite u-pia')).toContain('1 granskare inbjudna');
+    expect(await pg.reply('u-cora', '/assess review invite u-pia')).toContain('1 granskare inbjuden');
     expect(await pg.reply('u-cora', '/assess review lead u-erik')).toContain('Erik leder granskningen som expert.');
     const round = (await pg.store.getRound('playground', roundId))!;
     expect(round.reviewers).toEqual(['u-pia']);
@@ -100,7 +100,7 @@ describe('peer review on the playground', () => {
     expect(await pg.reply('u-pia', '/assess finding 1 Uttalandet finns men är okänt i förvaltningarna.')).toContain('Iakttagelsen för 01 · Offentliga åtaganden är sparad.');
     expect(await pg.reply('u-pia', '/assess recommend 1 Publicera åtagandet på webben och i introduktionen för nyanställda.')).toContain('Rekommendationen för 01');
     expect(await pg.reply('u-erik', '/assess recommend 2 Följ upp strategin årligen i nämnderna.')).toContain('Rekommendationen för 02');
-    expect(await pg.reply('u-erik', '/assess review note interview 1 Intervju med HR-chefen: uttalandet används inte vid rekrytering.')).toContain('Intervju sparad (1 anteckningar');
+    expect(await pg.reply('u-erik', '/assess review note interview 1 Intervju med HR-chefen: uttalandet används inte vid rekrytering.')).toContain('Intervju sparad (1 anteckning i');
     expect(await pg.reply('u-pia', '/assess review note focus Fokusgrupp med stadsdelarna om bemötande.')).toContain('Fokusgrupp sparad (2 anteckningar');
   });
 
