@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/content/schema.js';
 import { everyWorkingDays } from '../../src/core/calendar.js';
+import { AppError } from '../../src/core/errors.js';
 import { allKeys, ordinal, t } from '../../src/core/i18n.js';
 
 /** Countable nouns as they follow a number, singular and plural. Nouns with one form for both (svar, granskare) are left out. */
@@ -84,5 +85,18 @@ describe.each<Locale>(['sv', 'en'])('plural agreement (%s)', (locale) => {
     expect([1, 2, 3].map((n) => everyWorkingDays(locale, n))).toEqual(
       sv ? ['varje arbetsdag', 'varannan arbetsdag', 'var 3:e arbetsdag'] : ['every working day', 'every other working day', 'every 3rd working day'],
     );
+  });
+});
+
+describe.each<Locale>(['sv', 'en'])('errors speak of what was typed, not of a form (%s)', (locale) => {
+  it('no error message a typed command can get mentions a form', () => {
+    const errors = allKeys(locale).filter((k) => k.startsWith('errors.'));
+    expect(errors.length).toBeGreaterThan(20);
+    for (const key of errors) expect(t(locale, key), key).not.toMatch(/formulär|\bform\b/i);
+  });
+
+  it('a bad id after `privacy export` reads as a plain correction', () => {
+    const message = new AppError('INVALID_INPUT', { detail: t(locale, 'modes.privacy.badUser') }).userMessage(locale);
+    expect(message).toBe(locale === 'sv' ? 'Det där stämmer inte riktigt: skriv personens id, till exempel U0123ABC' : "That isn't quite right: write the person's id, for example U0123ABC");
   });
 });
