@@ -182,9 +182,9 @@ export interface FollowUpFactorView {
   self: string;
   /** The panel's verdict: "Inte på plats (2 av 2)", or that the panel has not voted; null when there is no panel state. */
   peer: string | null;
-  /** "Självskattning: Delvis" */
+  /** "Självutvärdering: Stämmer delvis" */
   selfLine: string;
-  /** "Kollegorna: Inte på plats (2 av 2) – På plats 0 · Delvis 0 · …" */
+  /** "Granskningsgruppen: Stämmer inte (2 av 2) – Stämmer 0 · Stämmer delvis 0 · …" */
   peerLine: string | null;
   /** The team and the panel reached different verdicts (both visible). */
   differs: boolean;

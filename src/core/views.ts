@@ -46,7 +46,7 @@ export interface FactorCardView {
   examples: { title: string; summary: string }[];
   /** "5 av 12 har röstat · 3 har svarat · 2 bevislänkar" */
   progressLine: string;
-  /** "På plats 2 · Delvis 3 · …", or a note that results are hidden until enough responses. */
+  /** "Stämmer 2 · Stämmer delvis 3 · …", or a note that results are hidden until enough responses. */
   tallyLine: string;
   dueLine: string;
   trendLine?: string;
@@ -65,7 +65,7 @@ export interface DigestFactorLine {
   header: string;
   verdictLabel: string;
   verdict: Level | null;
-  /** "Delvis · 58% enighet · 7 av 12 har röstat · 3 har svarat · 2 bevislänkar · ↑ upp" */
+  /** "Stämmer delvis · 58% enighet · 7 av 12 har röstat · 3 har svarat · 2 bevislänkar · ↑ upp" */
   line: string;
   disputed: boolean;
   trend: Trend;
@@ -80,7 +80,7 @@ export interface DigestFactorLine {
   hidden: boolean;
   /** Vote count per level, in the fixed level order; empty when hidden. */
   distribution: { level: Level; label: string; count: number }[];
-  /** "På plats 3 · Delvis 7 · Inte på plats 1 · Vet inte 1", or why there is nothing to show. */
+  /** "Stämmer 3 · Stämmer delvis 7 · Stämmer inte 1 · Vet inte 1", or why there is nothing to show. */
   distributionLine: string;
   /** 0–100, null without substantive votes or when hidden. */
   score: number | null;
@@ -117,7 +117,7 @@ export interface DigestView {
   kind: 'final' | 'weekly' | 'status';
   title: string;
   subtitle: string;
-  /** "7 av 13 nyckelfaktorer på plats · poäng 62/100" */
+  /** "7 av 13 påståenden stämmer · poäng 62/100", or mid-round "Poäng hittills 58/100, från 5 av 13 nyckelfaktorer" (verdict.ts) */
   headline: string;
   factors: DigestFactorLine[];
   disputedTitle: string;
