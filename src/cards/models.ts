@@ -4,9 +4,13 @@ export interface FactorCardModel {
   roundId: string;
   factorId: string;
   header: string;
+  /** The toolkit's scope sentence (its footnote 1), under the header; null when the pack has none. */
+  scopeNote: string | null;
   statement: string;
   rationale: string;
   questionsTitle: string;
+  questionsIntro: string;
+  votePrompt: string;
   questions: { label: string; text: string; details: string }[];
   progressLine: string;
   tallyLine: string;
@@ -72,7 +76,7 @@ export interface StartFormModel {
     | 'pacing' | 'staggerEveryDays' | 'startDate' | 'closeDate' | 'timezone' | 'reminderDaysBefore' | 'reminderTime'
     | 'digestWeekday' | 'digestTime' | 'anonymous' | 'baseline' | 'submit' | 'required' | 'range1to30' | 'range0to30'
     | 'reviewers' | 'reviewersHint' | 'reviewerIdsHint' | 'minResponses' | 'minResponsesHint' | 'range3to50'
-    | 'minAnswers' | 'minAnswersHint' | 'range3to100' | 'everyone',
+    | 'minAnswers' | 'minAnswersHint' | 'range3to100' | 'everyone' | 'country' | 'countryHint' | 'modeHint',
     string
   >;
   values: {
@@ -92,6 +96,8 @@ export interface StartFormModel {
     startDate: string;
     closeDate: string;
     timezone: string;
+    /** Whose public holidays the calendar skips (ISO code). */
+    country: string;
     reminderDaysBefore: number;
     reminderTime: string;
     digestWeekday: string;
@@ -107,6 +113,9 @@ export interface StartFormModel {
   locales: { id: string; title: string }[];
   modes: { id: string; title: string }[];
   pacings: { id: string; title: string }[];
+  countries: { id: string; title: string }[];
+  /** The toolkit's questions for choosing a way of working, one line each; empty when the pack has none. */
+  modeHints: { text: string }[];
   weekdays: { id: string; title: string }[];
   /**
    * Where people are picked from: Teams' people picker (`directory`: the organisation's directory, so the form does not

@@ -1,6 +1,9 @@
 // The "start a round" form as an Adaptive Card, and the zod boundary that turns its submitted values into round settings.
 import { z } from 'zod';
-import { LOCALES, LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
+import { LOCALES, LocaleSchema, UsageModeIdSchema, type ContentPack, type Locale } from '../content/schema.js';
+import { countryChoices } from '../core/country-choices.js';
+import { DEFAULT_COUNTRY } from '../core/holidays.js';
+import { modeHintLines } from '../core/toolkit-guide.js';
 import { isValidTimezone } from '../core/calendar.js';
 import { AppError } from '../core/errors.js';
 import { t, tn } from '../core/i18n.js';
@@ -30,7 +33,8 @@ export interface FormPerson {
 export type PeopleSource = { kind: 'directory'; known?: FormPerson[] } | { kind: 'list'; people: FormPerson[] } | { kind: 'typed' };
 
 export interface StartFormOptions {
-  packs: { id: string; title: string }[];
+  /** `usageModes` gives the toolkit's questions for choosing a way of working, shown under the choice. */
+  packs: { id: string; title: string; usageModes?: ContentPack['usageModes'] }[];
   locale: Locale;
   /** How participants, managers and reviewers are picked; typed ids when absent. */
   people?: PeopleSource;
@@ -52,6 +56,8 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
   const people = peopleModel(opts.people);
   const list = (ids: string[]) => (people.source === 'typed' ? ids.join('\n') : ids.join(','));
   const everyone = opts.everyone ?? false;
+  const pack = opts.packs.find((p) => p.id === defaults.packId) ?? opts.packs[0];
+  const country = defaults.country ?? DEFAULT_COUNTRY;
   return {
     labels: {
       heading: t(l, 'form.title'),
@@ -70,6 +76,9 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       startDate: t(l, 'form.startDate'),
       closeDate: t(l, 'form.closeDate'),
       timezone: t(l, 'form.timezone'),
+      country: t(l, 'form.country'),
+      countryHint: t(l, 'form.countryHint'),
+      modeHint: t(l, 'form.modeHint'),
       reminderDaysBefore: t(l, 'form.reminderDaysBefore'),
       reminderTime: t(l, 'form.reminderTime'),
       digestWeekday: t(l, 'form.digestWeekday'),
@@ -106,6 +115,8 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       startDate: defaults.startDate,
       closeDate: defaults.closeDate,
       timezone: defaults.timezone,
+      // Settings saved before the country existed have none: they are Swedish.
+      country,
       reminderDaysBefore: defaults.reminderDaysBefore,
       reminderTime: defaults.reminderTime,
       digestWeekday: String(defaults.digestWeekday),
@@ -126,6 +137,8 @@ export function startFormModel(defaults: RoundSettings, opts: StartFormOptions):
       { id: 'all-at-once', title: t(l, 'form.pacingAll') },
     ],
     weekdays: WEEKDAYS.map((id) => ({ id, title: t(l, `form.weekdays.${id}`) })),
+    countries: countryChoices(l, country),
+    modeHints: pack?.usageModes ? modeHintLines({ usageModes: pack.usageModes }, l).map((text) => ({ text })) : [],
     people,
   };
 }
@@ -160,6 +173,7 @@ const StartFormDataSchema = z.object({
   startDate: z.preprocess(blankToUndefined, isoDate),
   closeDate: z.preprocess(blankToUndefined, isoDate),
   timezone: z.preprocess(blankToUndefined, z.string().max(64).refine(isValidTimezone)),
+  country: optional(z.string().max(8)),
   reminderDaysBefore: optional(z.coerce.number().int().min(0).max(30)),
   reminderTime: optional(HHMM),
   digestWeekday: optional(z.coerce.number().int().min(1).max(7)),
@@ -189,6 +203,7 @@ const FIELD_LABEL: Record<string, string> = {
   startDate: 'form.startDate',
   closeDate: 'form.closeDate',
   timezone: 'form.timezone',
+  country: 'form.country',
   reminderDaysBefore: 'form.reminderDaysBefore',
   reminderTime: 'form.reminderTime',
   digestWeekday: 'form.digestWeekday',
@@ -205,6 +220,7 @@ const PROBLEM_BY_FIELD: Record<string, string> = {
   reminderTime: 'cards.form.problems.time',
   digestTime: 'cards.form.problems.time',
   timezone: 'cards.form.problems.timezone',
+  country: 'cards.form.problems.choice',
   staggerEveryDays: 'cards.form.problems.number',
   reminderDaysBefore: 'cards.form.problems.number',
   digestWeekday: 'cards.form.problems.choice',
@@ -304,6 +320,7 @@ export function parseStartForm(data: unknown, opts: { locale?: Locale } = {}): R
     startDate: f.startDate,
     closeDate: f.closeDate,
     timezone: f.timezone,
+    ...(f.country ? { country: f.country } : {}),
     ...(f.reminderDaysBefore !== undefined ? { reminderDaysBefore: f.reminderDaysBefore } : {}),
     ...(f.reminderTime ? { reminderTime: f.reminderTime } : {}),
     ...(f.digestWeekday !== undefined ? { digestWeekday: f.digestWeekday } : {}),

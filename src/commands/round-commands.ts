@@ -8,6 +8,7 @@ import { defaultSettings } from '../core/settings.js';
 import { buildDigest } from '../core/views/digest.js';
 import { remindPanel } from './peer-review-commands.js';
 import { text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
+import { buildContextList, contextListText } from '../core/toolkit-guide.js';
 
 /** `/assess start [again]`: the start form, with defaults (or the last round's settings, on new dates). */
 export async function startCommand(deps: CommandDeps, ctx: CommandContext, args: string): Promise<CommandReply> {
@@ -88,9 +89,7 @@ export async function contextCommand(deps: CommandDeps, ctx: CommandContext, rou
   const pack = deps.service.packs.get(round.packId, round.locale);
   const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
   if (!id) {
-    const noted = new Map(round.contextNotes.map((n) => [n.contextFactorId, n.comment]));
-    const lines = pack.contextFactors.map((c) => `• \`${c.id}\` ${c.name}${noted.has(c.id) ? ` – ${noted.get(c.id)}` : ''}`);
-    return text([t(round.locale, 'commands.contextList'), ...lines].join('\n'));
+    return text(contextListText(buildContextList(pack, round.locale, round.contextNotes)));
   }
   const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
   const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;

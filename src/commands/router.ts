@@ -9,6 +9,7 @@ import { PrivacyCommands } from './privacy-commands.js';
 import { closeCommand, contextCommand, digestCommand, exportCommand, remindCommand, remindNow, startCommand } from './round-commands.js';
 import type { CommandContext, CommandDeps, CommandReply } from './types.js';
 import { baselineCommand, historyCommand } from './ways-of-working.js';
+import { buildHelp, helpText } from '../core/toolkit-guide.js';
 
 export class CommandRouter {
   private readonly privacyCommands: PrivacyCommands;
@@ -30,7 +31,8 @@ export class CommandRouter {
       if (cmd.name === 'help') {
         // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
         const more = /^(more|mer|modes)$/i.test(cmd.args);
-        const help = t(locale, more ? 'modes.help' : 'commands.help');
+        const packId = deps.service.packs.ids()[0];
+        const help = more || !packId ? t(locale, more ? 'modes.help' : 'commands.help') : helpText(buildHelp(deps.service.packs.get(packId, locale), locale));
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }
       if (cmd.name === 'start') return await startCommand(deps, ctx, cmd.args);

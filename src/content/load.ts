@@ -233,6 +233,37 @@ function checkParity(refName: string, ref: ContentPack, parsed: ParsedFile, pack
     }
   });
   compareIds(issues, parsed, refName, 'usage mode', ['usageModes'], ref.usageModes.map((u) => u.id), pack.usageModes.map((u) => u.id));
+  pack.usageModes.forEach((u, ui) => {
+    const ru = ref.usageModes[ui];
+    if (ru && ru.id === u.id && (ru.details?.length ?? 0) !== (u.details?.length ?? 0)) {
+      issues.push(issueAt(parsed, ['usageModes', ui], `usage mode "${u.id}" has ${u.details?.length ?? 0} further paragraphs, ${refName} has ${ru.details?.length ?? 0}`));
+    }
+  });
+  issues.push(...checkFramingParity(refName, ref, parsed, pack));
+  return issues;
+}
+
+/** The framing has the same paragraphs, and the footnotes the same numbers and factors, in every locale. */
+function checkFramingParity(refName: string, ref: ContentPack, parsed: ParsedFile, pack: ContentPack): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const footnoteKeys = (p: ContentPack) => p.footnotes.map((f) => `${f.number}${f.keyFactorId ? `@${f.keyFactorId}` : ''}`).join(', ');
+  if (footnoteKeys(ref) !== footnoteKeys(pack)) {
+    issues.push(issueAt(parsed, ['footnotes'], `footnotes [${footnoteKeys(pack)}] differ from ${refName} [${footnoteKeys(ref)}]`));
+  }
+  if ((ref.scopeNote === undefined) !== (pack.scopeNote === undefined)) {
+    issues.push(issueAt(parsed, ['scopeNote'], `scopeNote is ${pack.scopeNote === undefined ? 'missing' : 'present'} here but not in ${refName}`));
+  }
+  const a = ref.framing;
+  const b = pack.framing;
+  if (!a || !b) {
+    if (a !== b) issues.push(issueAt(parsed, ['framing'], `framing is ${b ? 'present' : 'missing'} here but not in ${refName}`));
+    return issues;
+  }
+  for (const key of ['introductionMore', 'guidelines', 'context', 'howToUse', 'mixities', 'euContext'] as const) {
+    if (a[key].length !== b[key].length) {
+      issues.push(issueAt(parsed, ['framing', key], `framing.${key} has ${b[key].length} paragraphs, ${refName} has ${a[key].length}`));
+    }
+  }
   return issues;
 }
 

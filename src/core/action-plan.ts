@@ -1,5 +1,6 @@
 // Action plans (handlingsplan): goals from a closed round, actions with owner, due date and tag, their reminders and texts.
 import { DateTime } from 'luxon';
+import { formatDateWithYear } from './calendar.js';
 import type { ContentPack, KeyFactor, Locale } from '../content/schema.js';
 import { resultsVisible } from './anonymity.js';
 import { AppError } from './errors.js';
@@ -122,10 +123,9 @@ export function actionReminderJob(round: Round, action: Action, now: number): Jo
   };
 }
 
+/** A due date or close date in the bot's one date style, with the year (calendar.ts). */
 export function longDate(locale: Locale, due: string, zone: string): string {
-  return DateTime.fromISO(due, { zone })
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
+  return formatDateWithYear(due, zone, locale);
 }
 
 /** "A3 · Publicera åtagandet på webben – Anna, senast 1 mars 2027 · snabb vinst · klar" */
@@ -174,9 +174,9 @@ export function summaryLine(locale: Locale, actions: Action[]): string {
   const quick = actions.filter((a) => a.tag === 'quick-win').length;
   return t(locale, 'modes.plan.summary', {
     actions: tn(locale, 'modes.plan.actions', actions.length),
-    done,
-    quick,
-    long: actions.length - quick,
+    done: tn(locale, 'modes.plan.done', done),
+    quick: tn(locale, 'modes.plan.quick', quick),
+    long: tn(locale, 'modes.plan.long', actions.length - quick),
   });
 }
 

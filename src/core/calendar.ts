@@ -1,7 +1,10 @@
 // The round's review calendar: when each factor opens and is due, and when reminders and digests fall, in the round's timezone.
 import { DateTime } from 'luxon';
 import { AppError } from './errors.js';
+import { DEFAULT_COUNTRY, isHoliday, isWorkingDay } from './holidays.js';
 import type { Calendar } from './model.js';
+import { ordinal, t } from './i18n.js';
+import type { Locale } from '../content/schema.js';
 
 export interface FactorWindow {
   factorId: string;
@@ -17,13 +20,19 @@ function at(iso: string, zone: string): DateTime {
   return DateTime.fromISO(iso, { setZone: true }).setZone(zone);
 }
 
-function addDays(start: DateTime, days: number, workingDaysOnly: boolean): DateTime {
+/** The round's country for its holidays; rounds stored before the setting existed are Swedish. */
+export function calendarCountry(cal: Pick<Calendar, 'country'>): string {
+  return cal.country ?? DEFAULT_COUNTRY;
+}
+
+/** `days` days later; working days skip weekends and the country's public holidays. */
+function addDays(start: DateTime, days: number, workingDaysOnly: boolean, country: string): DateTime {
   if (!workingDaysOnly) return start.plus({ days });
   let d = start;
   let left = days;
   while (left > 0) {
     d = d.plus({ days: 1 });
-    if (d.weekday <= 5) left -= 1;
+    if (isWorkingDay(d, country)) left -= 1;
   }
   return d;
 }
@@ -40,9 +49,13 @@ export function validateCalendar(cal: Calendar): void {
   }
 }
 
-/** When each factor opens and is due; all at once, or one every N (working) days. Due dates never pass the close. */
+/**
+ * When each factor opens and is due; all at once, or one every N (working) days, where working days skip weekends and
+ * the public holidays of the round's country (no factor opens on Christmas Eve). Due dates never pass the close.
+ */
 export function factorWindows(cal: Calendar, factorIds: string[]): FactorWindow[] {
   const zone = cal.timezone;
+  const country = calendarCountry(cal);
   const open = at(cal.opensAt, zone);
   const close = at(cal.closesAt, zone);
   const pacing = cal.pacing;
@@ -50,9 +63,9 @@ export function factorWindows(cal: Calendar, factorIds: string[]): FactorWindow[
     return factorIds.map((factorId) => ({ factorId, opensAt: open.toISO()!, dueAt: close.toISO()! }));
   }
   return factorIds.map((factorId, i) => {
-    let opensAt = addDays(open, i * pacing.everyDays, pacing.workingDaysOnly);
+    let opensAt = addDays(open, i * pacing.everyDays, pacing.workingDaysOnly, country);
     if (opensAt > close) opensAt = close;
-    let dueAt = addDays(opensAt, pacing.answerWindowDays, false);
+    let dueAt = addDays(opensAt, pacing.answerWindowDays, false, country);
     if (dueAt > close) dueAt = close;
     return { factorId, opensAt: opensAt.toISO()!, dueAt: dueAt.toISO()! };
   });
@@ -63,19 +76,38 @@ function atLocalTime(day: DateTime, hhmm: string): DateTime {
   return day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
 }
 
+/** The last working day on or before `day` (a holiday's reminder comes while people are still at work). */
+function workingDayOnOrBefore(day: DateTime, country: string): DateTime {
+  let d = day;
+  for (let i = 0; i < 31 && !isWorkingDay(d, country); i++) d = d.minus({ days: 1 });
+  return d;
+}
+
+/** The first working day on or after `day`. */
+function workingDayOnOrAfter(day: DateTime, country: string): DateTime {
+  let d = day;
+  for (let i = 0; i < 31 && !isWorkingDay(d, country); i++) d = d.plus({ days: 1 });
+  return d;
+}
+
 /**
- * Reminder instants: for each due date, `daysBefore` calendar days earlier at the policy's local time.
+ * Reminder instants: for each due date, `daysBefore` calendar days earlier at the policy's local time. A reminder
+ * that falls on a public holiday of the round's country moves to the working day before it (a reminder on an
+ * ordinary weekend stays where it is, as it always has); one that would then come before the factor opens is dropped.
  * Computed on local dates so a daylight-saving change between reminder and due date does not shift the hour.
  */
 export function reminderTimes(cal: Calendar, windows: FactorWindow[]): { at: string; factorIds: string[] }[] {
   if (!cal.reminders.enabled) return [];
   const zone = cal.timezone;
+  const country = calendarCountry(cal);
   const byInstant = new Map<string, Set<string>>();
   for (const w of windows) {
     const due = at(w.dueAt, zone);
     const opens = at(w.opensAt, zone);
     for (const days of cal.reminders.daysBefore) {
-      const when = atLocalTime(due.startOf('day').minus({ days }), cal.reminders.time);
+      let day = due.startOf('day').minus({ days });
+      if (isHoliday(day, country)) day = workingDayOnOrBefore(day, country);
+      const when = atLocalTime(day, cal.reminders.time);
       if (when <= opens || when >= due) continue;
       const key = when.toUTC().toISO()!;
       if (!byInstant.has(key)) byInstant.set(key, new Set());
@@ -87,17 +119,22 @@ export function reminderTimes(cal: Calendar, windows: FactorWindow[]): { at: str
     .map(([when, ids]) => ({ at: when, factorIds: [...ids] }));
 }
 
-/** Weekly digest instants between open and close, on the policy's weekday and local time. */
+/**
+ * Weekly digest instants between open and close, on the policy's weekday and local time. A digest day that is a public
+ * holiday of the round's country moves to the next working day, when managers are back (Easter Monday's digest comes
+ * on Tuesday morning).
+ */
 export function digestTimes(cal: Calendar): string[] {
   if (!cal.digest.enabled) return [];
   const zone = cal.timezone;
+  const country = calendarCountry(cal);
   const open = at(cal.opensAt, zone);
   const close = at(cal.closesAt, zone);
   let day = open.startOf('day');
   while (day.weekday !== cal.digest.weekday) day = day.plus({ days: 1 });
   const out: string[] = [];
   for (let d = day; d < close; d = d.plus({ weeks: 1 })) {
-    const when = atLocalTime(d, cal.digest.time);
+    const when = atLocalTime(isHoliday(d, country) ? workingDayOnOrAfter(d, country) : d, cal.digest.time);
     if (when > open && when < close) out.push(when.toUTC().toISO()!);
   }
   return out;
@@ -120,10 +157,27 @@ function remembered(key: string, make: () => string): string {
   return text;
 }
 
-/** A date formatted for people, in the round's timezone and language. */
+/** "varannan arbetsdag", "var 3:e arbetsdag"; "every other working day", "every 3rd working day". */
+export function everyWorkingDays(locale: Locale, n: number): string {
+  if (n === 1) return t(locale, 'welcome.every.one');
+  if (n === 2) return t(locale, 'welcome.every.two');
+  return t(locale, 'welcome.every.other', { nth: ordinal(locale, n) });
+}
+
+/** A date formatted for people, in the round's timezone and language: "måndag 2 mars", "Monday 2 March" (one style everywhere). */
 export function formatDate(iso: string, zone: string, locale: 'sv' | 'en'): string {
   return remembered(`d\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
     at(iso, zone).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
+  );
+}
+
+/**
+ * The same style with the year, for dates that may lie in another year (a baseline, a plan's due date, a report's
+ * date): "måndag 13 januari 2025", "Monday 13 January 2025". Takes an instant or a local date (YYYY-MM-DD).
+ */
+export function formatDateWithYear(iso: string, zone: string, locale: 'sv' | 'en'): string {
+  return remembered(`y\u0000${iso}\u0000${zone}\u0000${locale}`, () =>
+    DateTime.fromISO(iso, { zone }).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB').toFormat('cccc d LLLL yyyy'),
   );
 }
 

@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import type { Level } from './model.js';
 import type { RoundState } from './read-model.js';
 import { SAME_WITHIN_POINTS, type Trend } from './tally.js';
+import { roundResult } from './verdict.js';
 
 export interface HistoryRound {
   roundId: string;
@@ -15,7 +16,7 @@ export interface HistoryRound {
   opensAt: string;
   status: string;
   isBaseline: boolean;
-  /** Overall score 0–100, null before any substantive vote. */
+  /** The round's score 0–100 (verdict.ts): null unless every factor it shows has a score. */
   score: number | null;
 }
 
@@ -68,7 +69,8 @@ export function buildHistory(states: RoundState[], locale?: Locale): History {
       opensAt: s.round.calendar.opensAt,
       status: s.round.status,
       isBaseline: s.round.isBaseline,
-      score: s.totals.overallScore,
+      // Hidden factors count as unscored, so a hidden score never shows through the total.
+      score: roundResult(s.tallies.map((x) => (resultsVisible(s.round, x) ? x : null))).score,
     };
   });
   const factorIds = newest?.round.factorIds ?? [];

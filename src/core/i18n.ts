@@ -70,16 +70,30 @@ export function hasKey(locale: Locale, key: string): boolean {
   return getCatalogs()[locale].has(key);
 }
 
-/** Translate a key; a missing key falls back to English, then to the key itself so nothing crashes. */
+/**
+ * Translate a key; a missing key falls back to English, then to the key itself so nothing crashes. A key that is a
+ * plural group (`<key>.one`, `<key>.other`) picks its form by `params.count`, so "1 omgång" and "2 omgångar" both
+ * come from `t(locale, key, { count })`.
+ */
 export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
   const cats = getCatalogs();
+  if (!cats[locale].has(key) && typeof params.count === 'number' && (cats[locale].has(`${key}.other`) || cats.en.has(`${key}.other`))) {
+    return tn(locale, key, params.count, params);
+  }
   const template = cats[locale].get(key) ?? cats.en.get(key) ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }
 
-/** Plural-aware variant: uses `<key>.one` when count is 1, else `<key>.other`. */
+/** Plural-aware variant: uses `<key>.one` when count is 1, else `<key>.other` (Swedish and English agree on that). */
 export function tn(locale: Locale, key: string, count: number, params: Record<string, string | number> = {}): string {
-  return t(locale, `${key}.${count === 1 ? 'one' : 'other'}`, { count, ...params });
+  return t(locale, `${key}.${count === 1 ? 'one' : 'other'}`, { ...params, count });
+}
+
+const ORDINAL_RULES = { sv: new Intl.PluralRules('sv-SE', { type: 'ordinal' }), en: new Intl.PluralRules('en-GB', { type: 'ordinal' }) };
+
+/** "2:a", "3:e" in Swedish; "2nd", "3rd" in English (the forms are `ordinal.<category>` in the catalogs). */
+export function ordinal(locale: Locale, n: number): string {
+  return t(locale, `ordinal.${ORDINAL_RULES[locale].select(n)}`, { n });
 }

@@ -1,6 +1,7 @@
 // The assessment domain's data types: rounds, their calendars, votes, answers and context notes.
 import { z } from 'zod';
 import { LocaleSchema, UsageModeIdSchema } from '../content/schema.js';
+import { isKnownCountry } from './holidays.js';
 
 export const LEVELS = ['in-place', 'partly', 'not-in-place', 'dont-know'] as const;
 export const LevelSchema = z.enum(LEVELS);
@@ -56,9 +57,14 @@ export const PacingSchema = z.discriminatedUnion('kind', [
 ]);
 export type Pacing = z.infer<typeof PacingSchema>;
 
+/** ISO 3166-1 alpha-2 code of a country the holiday library knows ("SE"). */
+export const CountrySchema = z.string().regex(/^[A-Z]{2}$/, 'use a two-letter country code').refine(isKnownCountry, 'unknown country');
+
 export const CalendarSchema = z.strictObject({
   /** IANA timezone, e.g. Europe/Stockholm. */
   timezone: z.string().min(1),
+  /** Whose public holidays working days skip; absent in rounds stored before it existed, which are read as SE. */
+  country: CountrySchema.optional(),
   opensAt: z.iso.datetime({ offset: true }),
   closesAt: z.iso.datetime({ offset: true }),
   pacing: PacingSchema,

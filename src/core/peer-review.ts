@@ -1,11 +1,12 @@
 // Peer review (kollegial utvärdering): who is on the panel, where the panel's votes and findings live, and what they say.
 import type { Locale } from '../content/schema.js';
 import { answersVisible, answerThreshold, resultsVisible, textOrder, voteThreshold } from './anonymity.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { displayName } from './own.js';
 import { emptyCounts, LEVELS, type Level, type ReviewNote, type Round } from './model.js';
 import type { RoundSnapshot } from './ports.js';
 import { tallyFactor, type FactorTally } from './tally.js';
+import { verdictLabel } from './verdict.js';
 
 /**
  * The panel's votes and findings are stored under the factor id plus this suffix, in the same hashes as the
@@ -78,17 +79,17 @@ export function peerStateOf(snapshot: RoundSnapshot): PeerState | undefined {
   return { phase: round.reviewPhase, panelSize, factors, notes: round.reviewNotes ?? [] };
 }
 
-/** "Inte på plats (2 av 3)", or that the panel has not voted yet. */
+/** "Stämmer inte (2 av 3)", or that the panel has not voted yet. */
 export function peerVerdictText(locale: Locale, peer: PeerFactor): string {
   if (peer.tally.verdict === null) return t(locale, 'modes.review.noPeerVerdict');
   return t(locale, 'modes.review.peerVerdict', {
-    verdict: t(locale, `levels.${peer.tally.verdict}`),
+    verdict: verdictLabel(locale, peer.tally.verdict),
     voted: peer.tally.voters,
     panel: peer.tally.eligible,
   });
 }
 
-/** Vote counts of the panel in the fixed level order: "På plats 1 · Delvis 2 · …". */
+/** Vote counts of the panel in the fixed level order: "Stämmer 1 · Stämmer delvis 2 · …". */
 export function peerDistribution(locale: Locale, tally: FactorTally): string {
   return LEVELS.map((l: Level) => `${t(locale, `levels.${l}`)} ${tally.counts[l]}`).join(' · ');
 }
@@ -117,7 +118,7 @@ function visible(round: Round, tally: FactorTally): boolean {
 function teamVerdict(state: StateLike, tally: FactorTally): string {
   const locale = state.round.locale;
   if (!visible(state.round, tally)) return t(locale, 'card.hiddenUntil', { min: voteThreshold(state.round) });
-  return tally.verdict ? t(locale, `levels.${tally.verdict}`) : t(locale, 'digest.noVerdict');
+  return verdictLabel(locale, tally.verdict);
 }
 
 /**
@@ -134,7 +135,7 @@ export function selfAssessmentText(state: StateLike, factorId?: string): string 
       const factor = header(state, tally.factorId);
       // A hidden factor shows no answer or link counts either.
       if (!visible(round, tally)) lines.push(t(locale, 'modes.review.selfLineHidden', { factor, verdict: teamVerdict(state, tally) }));
-      else lines.push(t(locale, 'modes.review.selfLine', { factor, verdict: teamVerdict(state, tally), answers: stats.answers, links: stats.evidence }));
+      else lines.push(t(locale, 'modes.review.selfLine', { factor, verdict: teamVerdict(state, tally), answers: tn(locale, 'modes.review.answers', stats.answers), links: tn(locale, 'plural.links', stats.evidence) }));
     }
     lines.push(t(locale, 'modes.review.selfMore'));
     return lines.join('\n');
@@ -181,9 +182,9 @@ export interface FollowUpFactorView {
   self: string;
   /** The panel's verdict: "Inte på plats (2 av 2)", or that the panel has not voted; null when there is no panel state. */
   peer: string | null;
-  /** "Självskattning: Delvis" */
+  /** "Självutvärdering: Stämmer delvis" */
   selfLine: string;
-  /** "Kollegorna: Inte på plats (2 av 2) – På plats 0 · Delvis 0 · …" */
+  /** "Granskningsgruppen: Stämmer inte (2 av 2) – Stämmer 0 · Stämmer delvis 0 · …" */
   peerLine: string | null;
   /** The team and the panel reached different verdicts (both visible). */
   differs: boolean;
@@ -255,7 +256,7 @@ export function buildFollowUp(state: StateLike, generatedAt: string): FollowUpVi
   return {
     locale,
     title: t(locale, 'modes.report.title', { title: round.title ?? pack.shortTitle }),
-    intro: t(locale, 'modes.report.intro', { panel: peer?.panelSize ?? 0, generated: generatedAt.slice(0, 10) }),
+    intro: tn(locale, 'modes.report.intro', peer?.panelSize ?? 0, { generated: generatedAt.slice(0, 10) }),
     columns: { factor: t(locale, 'modes.report.factor'), self: t(locale, 'modes.report.self'), peer: t(locale, 'modes.report.peer') },
     factors,
     titles: {

@@ -2,8 +2,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { LocaleSchema, UsageModeIdSchema, type Locale } from '../content/schema.js';
-import type { Calendar, Round } from './model.js';
-import { isValidTimezone } from './calendar.js';
+import { CountrySchema, type Calendar, type Round } from './model.js';
+import { calendarCountry, isValidTimezone } from './calendar.js';
+import { DEFAULT_COUNTRY, isWorkingDay } from './holidays.js';
 import { answerThreshold, DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from './anonymity.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
@@ -26,6 +27,8 @@ export const RoundSettingsSchema = z.strictObject({
   startDate: isoDate,
   closeDate: isoDate,
   timezone: z.string().refine(isValidTimezone, 'unknown timezone'),
+  /** Whose public holidays the calendar skips. */
+  country: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), CountrySchema).default(DEFAULT_COUNTRY),
   remindersEnabled: z.boolean().default(true),
   reminderDaysBefore: z.number().int().min(0).max(30).default(2),
   reminderTime: HHMM.default('09:00'),
@@ -52,10 +55,14 @@ export function defaultSettings(opts: {
   channelId: string;
   participants: string[];
   packId?: string;
+  country?: string;
 }): RoundSettings {
   const zone = isValidTimezone(opts.timezone) ? opts.timezone : 'Europe/Stockholm';
+  const country = opts.country ?? DEFAULT_COUNTRY;
   const today = DateTime.fromMillis(opts.now, { zone }).startOf('day');
-  const monday = today.weekday === 1 ? today : today.plus({ days: 8 - today.weekday });
+  let start = today.weekday === 1 ? today : today.plus({ days: 8 - today.weekday });
+  // Not Easter Monday or Whit Monday: the round starts on the next working day instead.
+  while (!isWorkingDay(start, country)) start = start.plus({ days: 1 });
   return RoundSettingsSchema.parse({
     packId: opts.packId ?? 'integrating-cities-diversity',
     locale: opts.locale,
@@ -64,9 +71,10 @@ export function defaultSettings(opts: {
     participants: opts.participants,
     managers: [],
     pacing: 'staggered',
-    startDate: monday.toISODate(),
-    closeDate: monday.plus({ weeks: 6 }).toISODate(),
+    startDate: start.toISODate(),
+    closeDate: start.plus({ weeks: 6 }).toISODate(),
     timezone: zone,
+    country,
   });
 }
 
@@ -76,6 +84,7 @@ export function calendarFromSettings(s: RoundSettings): Calendar {
   const closes = DateTime.fromISO(`${s.closeDate}T17:00`, { zone: s.timezone });
   return {
     timezone: s.timezone,
+    country: s.country,
     opensAt: opens.toUTC().toISO()!,
     closesAt: closes.toUTC().toISO()!,
     pacing:
@@ -113,6 +122,7 @@ export function settingsFromRound(round: Round, startDate: string): RoundSetting
     startDate: start.toISODate(),
     closeDate: start.plus({ days }).toISODate(),
     timezone: zone,
+    country: calendarCountry(round.calendar),
     remindersEnabled: round.calendar.reminders.enabled,
     reminderDaysBefore: round.calendar.reminders.daysBefore[0] ?? 2,
     reminderTime: round.calendar.reminders.time,

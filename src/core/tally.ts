@@ -1,5 +1,6 @@
-// Tally math: per-factor distribution, verdict, agreement, participation and score; round totals; baseline comparison.
+// Tally math: per-factor distribution and participation, with the verdict and score of verdict.ts; round totals; comparison.
 import { LEVELS, LEVEL_SCORE, emptyCounts, type Level, type LevelCounts } from './model.js';
+import { factorResult, roundResult, type RoundResult } from './verdict.js';
 
 export interface FactorTally {
   factorId: string;
@@ -10,58 +11,31 @@ export interface FactorTally {
   eligible: number;
   /** voters / eligible, 0 when nobody is eligible. */
   participation: number;
-  /** The level with the most votes; ties go to the more cautious level. Null with no votes. */
+  /** The verdict the score stands for (verdict.ts); 'dont-know' when most voters do not know; null with no votes. */
   verdict: Level | null;
-  /** Whether the top count was shared by two or more levels. */
-  tied: boolean;
-  /** Share of voters behind the verdict (0..1); null with no votes. */
+  /** Share of substantive voters whose vote is the verdict (0..1); null without a score. */
   agreement: number | null;
-  /** Mean of 100/50/0 over in-place/partly/not-in-place votes; null when there are none. */
+  /** Mean of 100/50/0 over true/partly true/not true votes; null without them or when most voters do not know. */
   score: number | null;
   /** The team is split: worth a discussion. */
   disputed: boolean;
 }
 
-/** Order used to break ties: the more cautious verdict wins, and a substantive level beats don't-know. */
-const CAUTION_ORDER: Level[] = ['not-in-place', 'partly', 'in-place', 'dont-know'];
-
-/** Below this agreement among two or more substantive votes a factor is flagged as worth a discussion. */
-export const DISPUTE_AGREEMENT_BELOW = 0.6;
+export { DISPUTE_AGREEMENT_BELOW } from './verdict.js';
 
 export function tallyFactor(factorId: string, counts: LevelCounts, eligible: number): FactorTally {
   const voters = LEVELS.reduce((sum, level) => sum + counts[level], 0);
-  let verdict: Level | null = null;
-  let top = 0;
-  let tied = false;
-  for (const level of CAUTION_ORDER) {
-    const n = counts[level];
-    if (n > top) {
-      top = n;
-      verdict = level;
-      tied = false;
-    } else if (n === top && n > 0) {
-      tied = true;
-    }
-  }
-  const substantive = counts['in-place'] + counts.partly + counts['not-in-place'];
-  const points = counts['in-place'] * 100 + counts.partly * 50;
-  const score = substantive === 0 ? null : Math.round((points / substantive) * 10) / 10;
-  const agreement = voters === 0 ? null : top / voters;
-  const substantiveTop = Math.max(counts['in-place'], counts.partly, counts['not-in-place']);
-  const polarised = counts['in-place'] > 0 && counts['not-in-place'] > 0 &&
-    Math.min(counts['in-place'], counts['not-in-place']) / substantive >= 0.25;
-  const disputed = substantive >= 2 && (substantiveTop / substantive < DISPUTE_AGREEMENT_BELOW || polarised);
+  const result = factorResult(counts);
   return {
     factorId,
     counts: { ...counts },
     voters,
     eligible,
     participation: eligible > 0 ? Math.min(1, voters / eligible) : 0,
-    verdict,
-    tied,
-    agreement,
-    score,
-    disputed,
+    verdict: result.verdict,
+    agreement: result.agreement,
+    score: result.score,
+    disputed: result.disputed,
   };
 }
 
@@ -71,30 +45,16 @@ export function countsFromLevels(levels: Iterable<Level>): LevelCounts {
   return counts;
 }
 
-export interface RoundTotals {
-  factorCount: number;
-  inPlace: number;
-  partly: number;
-  notInPlace: number;
-  /** Factors with no substantive verdict yet (no votes, or only don't-know). */
-  undecided: number;
-  /** Mean of the factor scores that exist; null when no factor has a score. */
+export interface RoundTotals extends RoundResult {
+  /** The round's score (verdict.ts): null until every factor has a score. */
   overallScore: number | null;
   disputed: string[];
 }
 
+/** Totals over every factor's tally; a surface that hides some factors uses roundResult over what it shows. */
 export function totalsOf(tallies: FactorTally[]): RoundTotals {
-  const scores = tallies.map((f) => f.score).filter((s): s is number => s !== null);
-  const count = (level: Level) => tallies.filter((f) => f.verdict === level).length;
-  return {
-    factorCount: tallies.length,
-    inPlace: count('in-place'),
-    partly: count('partly'),
-    notInPlace: count('not-in-place'),
-    undecided: tallies.filter((f) => f.verdict === null || f.verdict === 'dont-know').length,
-    overallScore: scores.length === 0 ? null : Math.round(scores.reduce((a, b) => a + b, 0) / scores.length),
-    disputed: tallies.filter((f) => f.disputed).map((f) => f.factorId),
-  };
+  const result = roundResult(tallies);
+  return { ...result, overallScore: result.score, disputed: tallies.filter((f) => f.disputed).map((f) => f.factorId) };
 }
 
 export type Trend = 'up' | 'down' | 'same' | 'n/a';

@@ -57,7 +57,9 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
     labels.push(label);
     const visible = resultsVisible(round, tally);
     const score = visible ? tally.score : null;
-    rows.push({ label, series: current, score, at: score ?? 0, text: score === null ? '–' : String(Math.round(score)) });
+    // No score draws no bar (never a bar of 0, which would read as "not true") and says why in words.
+    const missing = !visible ? t(locale, 'report.hiddenShort') : tally.verdict === 'dont-know' ? t(locale, 'report.chart.dontKnow') : t(locale, 'report.chart.noScore');
+    rows.push({ label, series: current, score, at: score ?? 0, text: score === null ? missing : String(Math.round(score)) });
     if (baseline && before) {
       // Either round hiding the factor hides both bars: the earlier score must not stand in for a hidden one.
       const then = baseline.tallies.find((x) => x.factorId === tally.factorId);
@@ -101,7 +103,8 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
     },
     layer: [
       {
-        mark: { type: 'bar', cornerRadiusEnd: 2 },
+        mark: { type: 'bar', cornerRadiusEnd: 2, invalid: 'filter' },
+        transform: [{ filter: 'datum.score != null' }],
         encoding: {
           x: {
             field: 'score',

@@ -2,18 +2,19 @@
 //
 // Layout (tidy: one observation per row, one variable per column):
 //   round · factor no. · factor id · key factor · member · member id · vote · vote code ·
-//   question 1 … question N · evidence links · answer saved
-// "Question i" holds the answer to the factor's i-th guiding question (the Markdown and JSON reports list the
-// questions); N is the largest number of questions in any factor. Several evidence links share one cell, one per line.
-// Only members who voted or answered get a row; factors an anonymous round hides (too few responses) get none.
+//   one column per guiding question of the toolkit · evidence links · answer saved
+// Each question column is headed by the question itself ("01.1 Finns det ett offentligt uttalande …"), so the file
+// reads without the toolkit at hand; a row fills the columns of its own factor. Several evidence links share one
+// cell, one per line. Only members who voted or answered get a row; factors an anonymous round hides get none.
 //
 // Anonymous rounds have no per-member rows at all (a row per member, even unnamed, ties a vote to an answer):
 //   round · factor no. · factor id · key factor · kind · detail · value
 // with one row per level ("votes", the level, its count), one per answer text ("answer", the question, the text,
 // in the order of the texts themselves) and one per evidence link ("evidence", "", the link). No times.
 //
-// RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote or line break, with a UTF-8
-// byte order mark so Excel reads å, ä and ö correctly.
+// RFC 4180 with the separator a spreadsheet in the round's language expects: Swedish Excel reads a semicolon (its
+// decimal separator is the comma), English Excel a comma. CRLF line ends, fields quoted when they hold the separator,
+// a quote or a line break, and a UTF-8 byte order mark so Excel reads å, ä and ö correctly.
 //
 // Formula injection: spreadsheet programs run a cell that starts with = + - or @ (and some with a leading tab or
 // carriage return) as a formula. Every text cell that starts with one of those characters gets a leading apostrophe,
@@ -22,7 +23,11 @@ import { stringify } from 'csv-stringify/sync';
 import { t } from '../core/i18n.js';
 import { LEVELS } from '../core/model.js';
 import { levelLabel } from '../core/views/shared.js';
+import type { Locale } from '../content/schema.js';
 import type { ReportModel } from './report-model.js';
+
+/** The separator a spreadsheet in this language opens without an import dialog. */
+export const CSV_DELIMITER: Record<Locale, string> = { sv: ';', en: ',' };
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -31,9 +36,10 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function write(records: string[][]): string {
+function write(records: string[][], locale: Locale): string {
   return stringify(records, {
     bom: true,
+    delimiter: CSV_DELIMITER[locale],
     record_delimiter: 'windows',
     // csv-stringify only quotes the record delimiter itself (CRLF); a bare LF or CR inside a cell must be quoted too.
     quoted_match: /[\r\n]/,
@@ -59,16 +65,38 @@ function renderAnonymousCsv(model: ReportModel): string {
     const lead = [round.id, f.numberLabel, f.factorId, f.theme];
     for (const level of LEVELS) rows.push([...lead, t(locale, 'report.csv.kindVotes'), levelLabel(locale, level), String(f.tally.counts[level])]);
     for (const q of f.questions) {
-      for (const a of q.answers) rows.push([...lead, t(locale, 'report.csv.kindAnswer'), t(locale, 'report.csv.question', { n: q.number }), a.text]);
+      const heading = t(locale, 'report.csv.question', { factor: f.numberLabel, n: q.number, question: q.text });
+      for (const a of q.answers) rows.push([...lead, t(locale, 'report.csv.kindAnswer'), heading, a.text]);
     }
     for (const e of f.evidence) rows.push([...lead, t(locale, 'report.csv.kindEvidence'), '', e.url]);
   }
-  return write([header, ...rows]);
+  return write([header, ...rows], locale);
+}
+
+interface QuestionColumn {
+  factorId: string;
+  questionId: string;
+  header: string;
+}
+
+/** One column per guiding question, in factor and question order; a hidden factor keeps its columns (empty). */
+function questionColumns(model: ReportModel): QuestionColumn[] {
+  const { locale, pack } = model;
+  return model.factors.flatMap((f) => {
+    const known = pack.keyFactors.find((k) => k.id === f.factorId)?.questions.map((q, i) => ({ id: q.id, number: i + 1, text: q.text })) ?? [];
+    const questions = f.questions.length > 0 ? f.questions : known;
+    return questions.map((q) => ({
+      factorId: f.factorId,
+      questionId: q.id,
+      header: t(locale, 'report.csv.question', { factor: f.numberLabel, n: q.number, question: q.text }),
+    }));
+  });
 }
 
 export function renderCsv(model: ReportModel): string {
   const { locale, round } = model;
   if (round.anonymous) return renderAnonymousCsv(model);
+  const columns = questionColumns(model);
   const header = [
     t(locale, 'report.csv.round'),
     t(locale, 'report.csv.factorNumber'),
@@ -78,17 +106,14 @@ export function renderCsv(model: ReportModel): string {
     t(locale, 'report.csv.memberId'),
     t(locale, 'report.csv.vote'),
     t(locale, 'report.csv.voteCode'),
-    ...Array.from({ length: model.maxQuestions }, (_, i) => t(locale, 'report.csv.question', { n: i + 1 })),
+    ...columns.map((c) => c.header),
     t(locale, 'report.csv.evidence'),
     t(locale, 'report.csv.answeredAt'),
   ];
   const rows: string[][] = [];
   for (const f of model.factors) {
     for (const r of f.responses) {
-      const answerCells = Array.from({ length: model.maxQuestions }, (_, i) => {
-        const q = f.questions[i];
-        return q ? (r.answer?.texts[q.id] ?? '') : '';
-      });
+      const answerCells = columns.map((c) => (c.factorId === f.factorId ? (r.answer?.texts[c.questionId] ?? '') : ''));
       rows.push([
         round.id,
         f.numberLabel,
@@ -104,5 +129,5 @@ export function renderCsv(model: ReportModel): string {
       ]);
     }
   }
-  return write([header, ...rows]);
+  return write([header, ...rows], locale);
 }

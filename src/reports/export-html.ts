@@ -1,7 +1,7 @@
 // The HTML report: one self-contained, print-friendly page (inline CSS, the chart as an embedded PNG) for councils and peer reviewers.
 import { escapeHtml } from './html.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
-import { t } from '../core/i18n.js';
+import { t, tn } from '../core/i18n.js';
 import type { Level } from '../core/model.js';
 import { longDate } from './format.js';
 import { changeText } from './export-markdown.js';
@@ -168,7 +168,9 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     ...(round.channel.name ? [t(locale, 'report.metaChannel', { channel: round.channel.name })] : []),
     t(locale, 'report.generated', { date: longDate(model.generatedAt, tz, locale) }),
   ];
-  const score = digest.score === null ? '–' : String(digest.score);
+  // Before every factor has a score the figure is a score so far, and its label says how many factors it rests on.
+  const score = digest.score ?? digest.scoreSoFar;
+  const scoreLabel = digest.score === null && digest.scoreSoFar !== null ? tn(locale, 'report.kpi.scoreSoFar', digest.total, { scored: digest.scored }) : t(locale, 'report.kpi.score');
   const body = [
     '<header>',
     `<p class="eyebrow">${escapeHtml(pack.title)}</p>`,
@@ -176,10 +178,11 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     `<p class="meta">${escapeHtml(digest.subtitle)}<br>${escapeHtml(meta.join(' · '))}</p>`,
     '</header>',
     '<section class="summary">',
-    `<div class="kpi"><b>${score}<small>/100</small></b><span>${escapeHtml(t(locale, 'report.kpi.score'))}</span></div>`,
+    `<div class="kpi"><b>${score === null ? '–' : String(score)}<small>/100</small></b><span>${escapeHtml(scoreLabel)}</span></div>`,
     `<div class="kpi"><b>${digest.inPlace}<small>/${digest.total}</small></b><span>${escapeHtml(t(locale, 'report.kpi.inPlace'))}</span></div>`,
     `<p class="headline">${escapeHtml(digest.headline)}${model.comparedWith ? `<br><span class="meta">${escapeHtml(digest.footer)}</span>` : ''}</p>`,
     '</section>',
+    `<p class="note">${escapeHtml(t(locale, 'verdict.rule'))}</p>`,
     ...(round.anonymous ? [`<p class="note">${escapeHtml(t(locale, 'report.anonymousNote', { min: voteThreshold(round), minAnswers: answerThreshold(round) }))}</p>`] : []),
     chartPng
       ? `<figure><img src="data:image/png;base64,${chartPng.toString('base64')}" width="900" height="520" alt="${escapeHtml(digest.chartAlt)}"></figure>`

@@ -97,6 +97,8 @@ export function reportJson(model: ReportModel): Record<string, unknown> {
     summary: {
       headline: digest.headline,
       score: digest.score,
+      scoreSoFar: digest.scoreSoFar,
+      scoredFactors: digest.scored,
       inPlace: digest.inPlace,
       factorCount: digest.total,
       disputed: model.factors.filter((f) => f.line.disputed).map((f) => f.factorId),

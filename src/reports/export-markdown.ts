@@ -130,6 +130,8 @@ export function renderMarkdown(model: ReportModel): string {
     '',
     `**${escapeMarkdown(digest.headline)}**`,
     '',
+    `_${escapeMarkdown(t(locale, 'verdict.rule'))}_`,
+    '',
   ];
   if (model.comparedWith) lines.push(escapeMarkdown(digest.footer), '');
   if (round.anonymous) lines.push(`_${escapeMarkdown(t(locale, 'report.anonymousNote', { min: voteThreshold(round), minAnswers: answerThreshold(round) }))}_`, '');

@@ -1,6 +1,7 @@
 // Small formatting helpers shared by the chart and the report formats.
 import { DateTime } from 'luxon';
 import type { Locale } from '../content/schema.js';
+import { formatDateWithYear } from '../core/calendar.js';
 
 /** "januari 2026" / "January 2026", in the round's timezone. */
 export function monthYear(iso: string, zone: string, locale: Locale): string {
@@ -10,12 +11,9 @@ export function monthYear(iso: string, zone: string, locale: Locale): string {
     .toLocaleString({ month: 'long', year: 'numeric' });
 }
 
-/** "23 februari 2026" / "23 February 2026", in the round's timezone. */
+/** "måndag 23 februari 2026" / "Monday 23 February 2026", in the round's timezone: the bot's one date style. */
 export function longDate(iso: string, zone: string, locale: Locale): string {
-  return DateTime.fromISO(iso, { setZone: true })
-    .setZone(zone)
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
+  return formatDateWithYear(iso, zone, locale);
 }
 
 export function percent(x: number): string {

@@ -77,8 +77,6 @@ export interface ReportModel {
   comparedWith: { roundId: string; opensAt: string; isBaseline: boolean } | null;
   context: { contextFactorId: string; name: string; comment: string; by?: ReportMember; at: string }[];
   generatedAt: string;
-  /** Most guiding questions in any factor: the CSV's answer columns. */
-  maxQuestions: number;
 }
 
 /** Reports are never cut: everything fits in a file. */
@@ -213,7 +211,6 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       : null,
     context,
     generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
-    maxQuestions: Math.max(1, ...factors.map((f) => f.questions.length), ...pack.keyFactors.map((k) => k.questions.length)),
   };
 }
 

@@ -119,12 +119,12 @@ describe('playground in a real browser', () => {
     expect(await firstFactorCard().textContent()).toContain('Kommunen informerar aktivt om dess åtagande för mångfald.');
     await shot('03-first-card');
 
-    await voteAndAnswer('u-anna', 'Delvis', 'Vi har ett uttalande från 2024, men det används sällan.', 'https://kommun.example/protokoll/2024-05', 1);
-    await voteAndAnswer('u-bo', 'På plats', 'Kommunikationsplanen nämner åtagandet.', 'https://kommun.example/plan', 2);
-    await voteAndAnswer('u-cecilia', 'Delvis', 'Inte känt i stadsdelarna.', 'https://kommun.example/rapport', 3);
+    await voteAndAnswer('u-anna', 'Stämmer delvis', 'Vi har ett uttalande från 2024, men det används sällan.', 'https://kommun.example/protokoll/2024-05', 1);
+    await voteAndAnswer('u-bo', 'Stämmer', 'Kommunikationsplanen nämner åtagandet.', 'https://kommun.example/plan', 2);
+    await voteAndAnswer('u-cecilia', 'Stämmer delvis', 'Inte känt i stadsdelarna.', 'https://kommun.example/rapport', 3);
     expect(await cardText()).toContain('3 av 4 har röstat');
     expect(await cardText()).toContain('3 har svarat');
-    expect(await cardText()).toContain('Din röst: Delvis');
+    expect(await cardText()).toContain('Din röst: Stämmer delvis');
     await shot('04-after-votes');
 
     // Anna sees her saved answer when she reopens the form (a half-finished answer can be continued).
@@ -161,7 +161,7 @@ describe('playground in a real browser', () => {
     await expect.poll(() => digest.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const text = (await digest.last().textContent()) ?? '';
     expect(text).toContain('Sammanfattning');
-    expect(text).toMatch(/av 13 nyckelfaktorer på plats/);
+    expect(text).toMatch(/av 13 påståenden stämmer/);
     expect(text).not.toMatch(/NaN|undefined/);
     await digest.last().scrollIntoViewIfNeeded();
     await shot('07-summary');

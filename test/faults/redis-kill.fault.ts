@@ -122,9 +122,9 @@ describe.skipIf(!hasRedisServer)('Redis SIGKILL mid-burst', () => {
     for (const s of sent) {
       const said = notes.get(s.user) ?? [];
       expect(said, s.user).toHaveLength(1);
-      expect(said[0]!.startsWith('Du röstade') || said[0] === tryAgain, said[0]).toBe(true);
+      expect(said[0]!.startsWith('Din röst på') || said[0] === tryAgain, said[0]).toBe(true);
     }
-    const acknowledged = sent.filter((s) => notes.get(s.user)![0]!.startsWith('Du röstade'));
+    const acknowledged = sent.filter((s) => notes.get(s.user)![0]!.startsWith('Din röst på'));
     const refused = sent.filter((s) => notes.get(s.user)![0] === tryAgain);
     // 0 acknowledged votes lost: every confirmed vote is in Redis after the restart, with its level.
     expect(acknowledged.filter((s) => stored(s) !== s.level)).toEqual([]);

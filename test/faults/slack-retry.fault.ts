@@ -93,7 +93,7 @@ describe('Slack 429 and 5xx', () => {
     const delivered = fake.delivered('chat.postEphemeral');
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.body).toMatchObject({ user: 'U0ANNA', channel: CHANNEL });
-    expect(String(delivered[0]!.body.text)).toMatch(/^Du röstade Delvis på 01/);
+    expect(String(delivered[0]!.body.text)).toMatch(/^Din röst på 01 · Offentliga åtaganden: Stämmer delvis\./);
     expect(await app.store.getCounts(TEAM, round.id, 'f01')).toEqual({ 'in-place': 0, partly: 1, 'not-in-place': 0, 'dont-know': 0 });
   });
 
@@ -107,7 +107,7 @@ describe('Slack 429 and 5xx', () => {
     expect(edits.slice(0, 2).map((c) => c.status)).toEqual([429, 502]);
     const last = fake.delivered('chat.update').at(-1)!;
     expect(JSON.stringify(last.body.blocks)).toContain('3 av 4 har röstat');
-    expect(JSON.stringify(last.body.blocks)).toContain('På plats 2 · Delvis 1 · Inte på plats 0 · Vet inte 0');
+    expect(JSON.stringify(last.body.blocks)).toContain('Stämmer 2 · Stämmer delvis 1 · Stämmer inte 0 · Vet inte 0');
   });
 
   it('reminders: a 500 is retried by the client, a Slack error by the scheduler, and everyone is reminded once', async () => {

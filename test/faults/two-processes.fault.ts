@@ -104,7 +104,7 @@ describe('two bot processes on one Redis', () => {
     expect(snap!.votes.f01).toEqual(Object.fromEntries(expected));
     expect(await talliesMatchVotes(store, TEAM, voteRound)).toBe(true);
     // One confirmation per click.
-    const confirmations = fake.delivered('chat.postEphemeral').filter((c) => String(c.body.text).startsWith('Du röstade'));
+    const confirmations = fake.delivered('chat.postEphemeral').filter((c) => String(c.body.text).startsWith('Din röst på'));
     expect(confirmations).toHaveLength(VOTERS.length + Math.ceil(VOTERS.length / 3));
   });
 
@@ -120,7 +120,7 @@ describe('two bot processes on one Redis', () => {
     expect(await store.getCounts(TEAM, voteRound, 'f02')).toEqual({ 'in-place': 0, partly: 1, 'not-in-place': 0, 'dont-know': 0 });
     const notes = fake.delivered('chat.postEphemeral').map((c) => String(c.body.text));
     // One confirmation; the other first delivery is told it was already counted; Slack's retries get no second note.
-    expect(notes.filter((n) => n.startsWith('Du röstade'))).toHaveLength(1);
+    expect(notes.filter((n) => n.startsWith('Din röst på'))).toHaveLength(1);
     expect(notes.filter((n) => n === t('sv', 'vote.duplicate'))).toHaveLength(1);
     expect(notes).toHaveLength(2);
   });

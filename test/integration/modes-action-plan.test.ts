@@ -46,8 +46,8 @@ describe('action plan on the playground', () => {
     await pg.command('u-cora', '/assess close');
 
     const plan = await pg.reply('u-anna', '/assess plan');
-    expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Delvis)');
-    expect(plan).toContain('**Mål: 03 · Ledning och styrning** (nu: Inte på plats)');
+    expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Stämmer delvis)');
+    expect(plan).toContain('**Mål: 03 · Ledning och styrning** (nu: Stämmer inte)');
     expect(plan).not.toContain('Mål: 02 · Strategi'); // in place: no goal
     expect(plan).not.toContain('Mål: 04'); // no votes: no result, no goal
     // Guided by the factor's questions and examples.
@@ -79,7 +79,7 @@ describe('action plan on the playground', () => {
     expect(jobs.map((j) => j.payload.actionId).sort()).toEqual(['A1', 'A2', 'A3']);
 
     const plan = await pg.reply('u-bo', '/assess plan');
-    expect(plan).toContain('3 åtgärder · 0 klara · 2 snabba vinster · 1 långsiktiga');
+    expect(plan).toContain('3 åtgärder · 0 klara · 2 snabba vinster · 1 långsiktig');
     expect(plan).toContain('A2 · Ta fram en mångfaldsplan för ledningen – Bo');
   });
 
@@ -110,7 +110,7 @@ describe('action plan on the playground', () => {
     await pg.start('u-cora', { pacing: 'all-at-once', mode: 'internal-evaluation' }, '/assess start again');
     const status = await pg.reply('u-cora', '/assess status');
     expect(status).toContain('Handlingsplanen från förra omgången');
-    expect(status).toContain('3 åtgärder · 2 klara · 2 snabba vinster · 1 långsiktiga');
+    expect(status).toContain('3 åtgärder · 2 klara · 2 snabba vinster · 1 långsiktig');
     expect(status).toContain('03 · Ledning och styrning: A2 · Ta fram en mångfaldsplan för ledningen – Bo');
     expect(status).toContain('01 · Offentliga åtaganden: ✓ A1 · Publicera åtagandet på webben – Anna · snabb vinst · klar');
     // Open actions come first.

@@ -83,7 +83,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
       f03: ['not-in-place', 'not-in-place', 'not-in-place', 'not-in-place'],
     });
     const status = await pg.reply('u-cora', '/assess status');
-    expect(status).toMatch(/På plats · [^\n]*↑ upp/); // f01 went up from the baseline
+    expect(status).toMatch(/Stämmer · [^\n]*↑ upp/); // f01 went up from the baseline
     expect(status).toContain('Jämfört med baslinjen');
     await pg.command('u-cora', '/assess close');
   });
@@ -102,7 +102,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
       f03: ['partly', 'partly', 'partly', 'partly'], // 50: up from both
     });
     const status = await pg.reply('u-cora', '/assess status');
-    const f01 = status.split('\n').find((l) => l.startsWith('Delvis') && l.includes('sämre än förra omgången'));
+    const f01 = status.split('\n').find((l) => l.startsWith('Stämmer delvis') && l.includes('sämre än förra omgången'));
     expect(f01, status).toBeDefined();
     expect(status).toMatch(/↑ upp[^\n]*↑ bättre än förra omgången/);
     expect(status).toContain('Pilarna "förra omgången" jämför med omgången som startade');
@@ -133,6 +133,18 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     expect(await pg.reply('u-bo', '/assess help')).toContain('`help more` – baslinje och historik');
     const more = await pg.reply('u-bo', '/assess help more');
     for (const command of ['start again', 'baseline', 'history', 'review invite', 'finding', 'plan', 'action add', 'privacy export']) expect(more).toContain(command);
+  });
+
+  it('help starts with the toolkit in its own words; `context` lists each context factor with the toolkit\'s examples', async () => {
+    const help = await pg.reply('u-bo', '/assess help');
+    expect(help).toContain('I de här riktlinjerna refererar vi endast till mångfald som kommer av invandring');
+    expect(help).toContain('Vägledande frågor, frågor som behöver utredas innan ni kan svara');
+    expect(help).toContain('Vill ni ha en enkel granskning över ert arbete med mångfald');
+    expect(help.indexOf('Vill ni ha')).toBeLessThan(help.indexOf('Så här använder du'));
+    const context = await pg.reply('u-cora', '/assess context');
+    expect(context).toContain('Nedan finns en lista över faktorer som kan påverka kommunens möjlighet att möta riktlinjerna.');
+    expect(context).toContain('Fördelning av befogenheter mellan central och kommunal administration');
+    expect(context).toContain('budgetändringar');
   });
 
   it('the CLI prints the same history and writes the chart', async () => {

@@ -59,7 +59,9 @@ describe('Teams help', () => {
     const [reply] = c.posts(`${CHANNEL};messageid=`);
     const text = String(reply!.body.text);
     expect(reply!.body.textFormat).toBe('markdown');
-    expect(text).toMatch(/^\*\*Så här använder du @Assess assess\*\*\n/);
+    // The toolkit in its own words first (its title, bold), then the commands.
+    expect(text).toMatch(/^\*\*Integrating Cities – kulturell mångfald\*\*\n/);
+    expect(text).toMatch(/\n\*\*Så här använder du @Assess assess\*\*\n/);
     expect(text).not.toContain('/assess');
     expect(text).not.toMatch(SLACK_BOLD);
     expect(text).not.toContain('{cmd}');
@@ -101,7 +103,8 @@ describe('Slack help', () => {
     await sendCommand(s, { text: 'help' });
     await s.adapter.settled();
     const text = String(s.slack.responses.at(-1)!.body.text);
-    expect(text).toMatch(/^\*Så här använder du \/assess\*\n/);
+    expect(text).toMatch(/^\*Integrating Cities – kulturell mångfald\*\n/);
+    expect(text).toMatch(/\n\*Så här använder du \/assess\*\n/);
     expect(text).not.toContain('**');
     expect(text).not.toContain('{cmd}');
     await sendCommand(s, { text: 'plan' });

@@ -120,7 +120,7 @@ describe('anonymous rounds', () => {
     expect(found).toEqual([]);
     // The check itself catches a name or an id where one appears.
     expect(leaks('{"member":"u-anna"}')).toHaveLength(1);
-    expect(leaks('Bo: På plats')).toHaveLength(1);
+    expect(leaks('Bo: Stämmer')).toHaveLength(1);
     expect(leaks('Boende och Annandag')).toHaveLength(0);
   });
 

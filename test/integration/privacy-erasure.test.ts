@@ -118,7 +118,7 @@ describe('privacy requests', () => {
     expect(await pg.reply('u-maja', '/assess privacy erase u-cecilia')).toContain('Det går inte att ångra. Skriv `/assess privacy erase u-cecilia confirm`');
     expect((await mentions(['u-cecilia'])).length).toBeGreaterThan(0); // asking is not doing
     const done = await pg.reply('u-maja', '/assess privacy erase u-cecilia confirm');
-    expect(done).toContain('Personen är raderad ur 2 omgångar: 2 svar borttagna, 3 röster avidentifierade');
+    expect(done).toContain('Personen är raderad ur 2 omgångar. Borttagna svar: 2. Avidentifierade röster: 3.');
 
     // Every key and every value under the prefix, read back: nothing names her, in any form (another tenant aside),
     // except the audit trail of the requests made about her, which her erasure keeps on purpose.

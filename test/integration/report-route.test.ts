@@ -60,7 +60,7 @@ describe('GET /reports/:tenant/:roundId/:sig', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('private, no-store');
-    expect(res.body).toContain('4 av 13 nyckelfaktorer på plats · poäng 53/100');
+    expect(res.body).toContain('4 av 13 påståenden stämmer · poäng 53/100 från 12 av 13 nyckelfaktorer; resten fick inget utslag');
     expect(res.body).toContain('data:image/png;base64,');
   });
 
@@ -68,7 +68,9 @@ describe('GET /reports/:tenant/:roundId/:sig', () => {
     const csv = await app.http.inject({ method: 'GET', url: `${reportPath()}?format=csv` });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="kulturell-mangfald-${ROUND_ID}.csv"`);
-    const rows = parse(csv.body, { bom: true, record_delimiter: '\r\n' }) as string[][];
+    const rows = parse(csv.body, { bom: true, record_delimiter: '\r\n', delimiter: ';' }) as string[][];
+    // A Swedish round: semicolon-separated, what Swedish Excel opens directly.
+    expect(csv.body.split('\r\n')[0]).toMatch(/^\uFEFFOmgång;Nr;/);
     expect(rows[0]![0]).toBe('Omgång');
     expect(rows.flat()).toContain("'=cmd()");
 
@@ -150,7 +152,7 @@ describe('assess-bot export', () => {
       );
       expect(code).toBe(0);
       expect(err.join('')).toMatch(/^Skrev .*report\.csv \(\d+ byte\)\.\n$/);
-      const rows = parse(readFileSync(file, 'utf8'), { bom: true, record_delimiter: '\r\n' }) as string[][];
+      const rows = parse(readFileSync(file, 'utf8'), { bom: true, record_delimiter: '\r\n', delimiter: ';' }) as string[][];
       expect(rows.length).toBeGreaterThan(100);
       expect(rows.flat()).toContain("'=cmd()");
     } finally {
@@ -173,9 +175,10 @@ describe('assess-bot export', () => {
         { STORE_SNAPSHOT_FILE: snapshotFile, LOG_LEVEL: 'silent' },
       );
       expect(code).toBe(0);
-      const json = JSON.parse(out.join('')) as { round: { id: string; locale: string }; summary: { score: number } };
+      const json = JSON.parse(out.join('')) as { round: { id: string; locale: string }; summary: { score: number | null; scoreSoFar: number } };
       expect(json.round).toMatchObject({ id: ROUND_ID, locale: 'en' });
-      expect(json.summary.score).toBe(53);
+      expect(json.summary.score).toBeNull(); // f11 has no score: the round's score is a score so far
+      expect(json.summary.scoreSoFar).toBe(53);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

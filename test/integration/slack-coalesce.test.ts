@@ -49,7 +49,7 @@ describe('coalesced card updates', () => {
     expect(updates.length).toBeLessThan(PEOPLE.length / 5);
     const last = JSON.stringify(updates.at(-1)!.body.blocks);
     expect(last).toContain('20 av 20 har röstat');
-    expect(last).toContain('På plats 5 · Delvis 5 · Inte på plats 5 · Vet inte 5');
+    expect(last).toContain('Stämmer 5 · Stämmer delvis 5 · Stämmer inte 5 · Vet inte 5');
     expect(await t.app.store.getCounts(TEAM, roundId, 'f01')).toEqual({ 'in-place': 5, partly: 5, 'not-in-place': 5, 'dont-know': 5 });
     // Only the voted card was edited.
     expect(t.slack.callsTo('chat.update').every((c) => c.body.ts === f01Ts)).toBe(true);
@@ -66,7 +66,7 @@ describe('coalesced card updates', () => {
     await t.adapter.settled();
     const updates = f01Updates();
     expect(updates.length).toBeLessThanOrEqual(4);
-    expect(JSON.stringify(updates.at(-1)!.body.blocks)).toContain('På plats 7 · Delvis 13 · Inte på plats 0 · Vet inte 0');
+    expect(JSON.stringify(updates.at(-1)!.body.blocks)).toContain('Stämmer 7 · Stämmer delvis 13 · Stämmer inte 0 · Vet inte 0');
   });
 
   it('every edit gives the blocks fresh ids (as Slack asks for updated messages) while the action ids stay; a click on an edited card counts', async () => {

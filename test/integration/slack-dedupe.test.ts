@@ -34,7 +34,7 @@ describe('Slack duplicates', () => {
     expect(await counts()).toEqual({ 'in-place': 1, partly: 0, 'not-in-place': 0, 'dont-know': 0 });
     const notes = t.slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
     expect(notes).toHaveLength(2);
-    expect(notes.filter((n) => n.startsWith('Du röstade På plats'))).toHaveLength(1);
+    expect(notes.filter((n) => /^Din röst på .*: Stämmer\./.test(n))).toHaveLength(1);
     expect(notes).toContain(tr('sv', 'vote.duplicate'));
     expect(await t.app.metrics.registry.getSingleMetricAsString('assess_votes_total')).toContain('assess_votes_total{platform="slack"} 1');
   });

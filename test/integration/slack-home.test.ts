@@ -49,7 +49,7 @@ describe('App Home', () => {
     const texts = mrkdwnTexts(view).join('\n');
     expect(JSON.stringify(view)).toContain('Dina utvärderingsomgångar');
     expect(texts).toContain(`*Baslinje 2026* i <#${CHANNEL}>`);
-    expect(texts).toContain('Du har röstat på 1 och svarat på 1 av de 4 faktorer som är öppna nu.');
+    expect(texts).toContain('Öppna faktorer just nu: 4. Du har röstat på 1 och svarat på 1 av dem.');
     // f01 is done; f02–f04 are open and waiting; the rest open later.
     expect(texts).not.toContain('01 · Offentliga åtaganden');
     expect(texts).toContain('• 02 · Strategi – senast onsdag 28 januari – ingen röst än, inget svar än');

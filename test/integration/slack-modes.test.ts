@@ -147,7 +147,7 @@ describe('peer review and action plans in Slack', () => {
       ['U0BO', 'f01', 'in-place'],
       ['U0ANNA', 'f02', 'in-place'],
     ] as const) {
-      expect(await vote(who, f, l)).toMatch(/^Du röstade /);
+      expect(await vote(who, f, l)).toMatch(/^Din röst på /);
     }
     expect(await vote(REVIEWER, 'f01', 'in-place')).toBe(slackText(t('sv', 'errors.REVIEW_NOT_STARTED', { coordinator: 'Cora Lind' })));
     expect(await vote(REVIEWER, 'f01', 'in-place')).toContain('startar den med `/assess review`');
@@ -158,8 +158,8 @@ describe('peer review and action plans in Slack', () => {
     expect(await command('review', 'U0ANNA')).toMatchObject({ response_type: 'ephemeral', text: t('sv', 'errors.NOT_COORDINATOR', { coordinator: 'Cora Lind' }) });
     expect(await command('review')).toMatchObject({ response_type: 'in_channel', text: slackText(t('sv', 'modes.review.started', { count: 1 })) });
     expect(await vote('U0ANNA', 'f01', 'in-place')).toBe(t('sv', 'errors.SELF_ASSESSMENT_LOCKED', { coordinator: 'Cora Lind' }));
-    expect(await vote(REVIEWER, 'f01', 'not-in-place')).toMatch(/^Du röstade Inte på plats på 01 · Offentliga åtaganden/);
-    expect(await vote(REVIEWER, 'f02', 'in-place')).toMatch(/^Du röstade På plats/);
+    expect(await vote(REVIEWER, 'f01', 'not-in-place')).toMatch(/^Din röst på 01 · Offentliga åtaganden: Stämmer inte\./);
+    expect(await vote(REVIEWER, 'f02', 'in-place')).toMatch(/^Din röst på 02 · Strategi: Stämmer\./);
     expect((await t_.app.store.getCounts(TEAM, roundId, 'f01#peer'))['not-in-place']).toBe(1);
     expect((await t_.app.store.getCounts(TEAM, roundId, 'f01'))['not-in-place']).toBe(0);
     // Neither side gets an answer form it could not save: each is told why before typing anything.
@@ -186,7 +186,7 @@ describe('peer review and action plans in Slack', () => {
     const blocks = report.blocks as Json[];
     expect((blocks[0]!.text as Json).text).toBe(t('sv', 'modes.report.title', { title: 'Kollegial granskning 2026' }));
     const f01 = blocks.find((b) => b.type === 'section' && String((b.text as Json).text).startsWith('*01 · Offentliga åtaganden*'))!;
-    expect((f01.fields as Json[]).map((f) => f.text)).toEqual(['*Självskattning*\nDelvis', '*Kollegorna*\nInte på plats (1 av 1) :warning:']);
+    expect((f01.fields as Json[]).map((f) => f.text)).toEqual(['*Självutvärdering*\nStämmer delvis', '*Granskningsgruppen*\nStämmer inte (1 av 1) :warning:']);
     expect((f01.text as Json).text).toContain('• Anta en mångfaldsplan för ledningen.');
     expect(JSON.stringify(report)).not.toMatch(/\|---|\*\*|"# /);
     expect(JSON.stringify(report)).toContain('/followup/');
@@ -200,7 +200,7 @@ describe('peer review and action plans in Slack', () => {
     const [summary] = t_.slack.postsTo(CHANNEL);
     expect(checkSurface('message', summary!.body as never)).toEqual([]);
     const text = blocksText(summary!);
-    expect(text).toContain(t('sv', 'modes.digest.selfAndPeer', { self: 'Delvis', peer: 'Inte på plats (1 av 1)' }));
+    expect(text).toContain(t('sv', 'modes.digest.selfAndPeer', { self: 'Stämmer delvis', peer: 'Stämmer inte (1 av 1)' }));
     expect(text).toContain(`*${t('sv', 'modes.digest.differTitle')}*`);
     expect(text).toContain(`*${t('sv', 'modes.digest.recommendationsTitle')}*`);
     expect(text).toContain('• 01 · Offentliga åtaganden: Anta en mångfaldsplan för ledningen.');
@@ -310,16 +310,16 @@ describe('Slack digest blocks with the way of working\'s sections', () => {
     subtitle: 'Kollegial utvärdering',
     headline: '3 av 13 nyckelfaktorer på plats · poäng 48/100',
     factors: Array.from({ length: 13 }, (_, i) => ({
-      factorId: `f${i}`, header: `${String(i + 1).padStart(2, '0')} · Faktor`, verdictLabel: 'Delvis', verdict: 'partly' as const,
-      line: `Självskattning: Delvis · Kollegor: Inte på plats (2 av 3) · ${'x'.repeat(300)}`, disputed: i % 4 === 0, trend: 'n/a' as const, trendSymbol: '',
+      factorId: `f${i}`, header: `${String(i + 1).padStart(2, '0')} · Faktor`, verdictLabel: 'Stämmer delvis', verdict: 'partly' as const,
+      line: `Självutvärdering: Stämmer delvis · Kollegor: Stämmer inte (2 av 3) · ${'x'.repeat(300)}`, disputed: i % 4 === 0, trend: 'n/a' as const, trendSymbol: '',
       links: ['https://kommun.example/protokoll/2024-05', 'https://kommun.example/arsrapport'], linksMore: 0, status: 'closed' as const, hidden: false, distribution: [],
       distributionLine: '', score: 50, agreement: 0.5, voters: 4, eligible: 4, answers: 2, evidence: 2, delta: null,
     })),
-    disputedTitle: 'Värt att diskutera', disputed: ['01 · Faktor: 2 säger På plats, 2 säger Inte på plats – värt en diskussion'],
+    disputedTitle: 'Värt att diskutera', disputed: ['01 · Faktor: 2 säger Stämmer, 2 säger Stämmer inte – värt en diskussion'],
     contextTitle: 'Sammanhang', context: ['Kommunala resurser: budgeten halverad 2026'],
     chartAlt: 'Poäng', chartTitle: 'Poäng',
     reportLinks: (['html', 'csv', 'md'] as const).map((f) => ({ label: f, url: `https://assess.malmo.example/reports/T/R?sig=abc&format=${f}` })),
-    footer: 'Sidfot', score: 48, inPlace: 3, total: 13, truncated: false, moreCount: 0,
+    footer: 'Sidfot', score: 48, scoreSoFar: 48, scored: 13, inPlace: 3, total: 13, truncated: false, moreCount: 0,
     fullReportUrl: 'https://assess.malmo.example/reports/T/R?sig=abc&format=html',
   };
 

@@ -112,7 +112,7 @@ describe('a full round in Slack', () => {
     const card = blocksOf(posts[1]!);
     const voteRow = card.find((b) => b.block_id === 'vote')!;
     expect((voteRow.elements as Json[]).map((e) => e.action_id)).toEqual(['vote:in-place', 'vote:partly', 'vote:not-in-place', 'vote:dont-know']);
-    expect((voteRow.elements as Json[]).map((e) => (e.text as Json).text)).toEqual(['På plats', 'Delvis', 'Inte på plats', 'Vet inte']);
+    expect((voteRow.elements as Json[]).map((e) => (e.text as Json).text)).toEqual(['Stämmer', 'Stämmer delvis', 'Stämmer inte', 'Vet inte']);
     expect(JSON.parse(String((voteRow.elements as Json[])[1]!.value))).toEqual({ r: roundId, f: 'f01', l: 'partly' });
 
     const refs = await t.app.store.getCardRefs(TEAM, roundId);
@@ -140,7 +140,7 @@ describe('a full round in Slack', () => {
     const annaFirst = ephemerals.find((e) => e.body.user === 'U0ANNA')!;
     expect(annaFirst.body.channel).toBe(CHANNEL);
     expect(annaFirst.body.text).toBe(voteConfirmation('sv', 'partly', '01 · Offentliga åtaganden', round.calendar.closesAt, 'Europe/Stockholm'));
-    expect(String(annaFirst.body.text)).toMatch(/^Du röstade Delvis på 01 · Offentliga åtaganden – du kan ändra dig fram till /);
+    expect(String(annaFirst.body.text)).toMatch(/^Din röst på 01 · Offentliga åtaganden: Stämmer delvis\. Du kan ändra dig fram till /);
     expect(ephemerals.filter((e) => e.body.user === 'U0BO')).toHaveLength(1);
     // Nothing in the channel itself: confirmations are ephemeral.
     expect(t.slack.postsTo(CHANNEL)).toHaveLength(0);
@@ -200,7 +200,7 @@ describe('a full round in Slack', () => {
     expect(f01.length).toBeGreaterThanOrEqual(1);
     const last = JSON.stringify(f01.at(-1)!.body.blocks);
     expect(last).toContain('3 av 5 har röstat · 3 har svarat · 2 bevislänkar');
-    expect(last).toContain('På plats 1 · Delvis 1 · Inte på plats 1 · Vet inte 0');
+    expect(last).toContain('Stämmer 1 · Stämmer delvis 1 · Stämmer inte 1 · Vet inte 0');
   });
 
   it('the remind command DMs only the people who have not responded, with a link to each card', async () => {

@@ -112,7 +112,7 @@ describe('Slack over Socket Mode', () => {
       await api.until(() => api.callsTo('chat.postEphemeral').filter((c) => c.body.user === user).length >= 1);
     };
     await vote('U0ANNA', 'partly', 1);
-    expect(String(api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(/^Du röstade Delvis på 01 · Offentliga åtaganden/);
+    expect(String(api.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(/^Din röst på 01 · Offentliga åtaganden: Stämmer delvis\./);
     await api.until(() => JSON.stringify(api.callsTo('chat.update').at(-1)?.body.blocks ?? '').includes('1 av 4 har röstat'));
 
     // Slack recycles the connection: the app opens a new one (with a new URL) and keeps working.

@@ -198,7 +198,7 @@ describe('Teams: peer review, action plan and removal', () => {
     const card = cardOf(replies[0]!);
     expectValidCard(card);
     const table = card.body.find((e) => e.type === 'Table') as unknown as { rows: { cells: { items: { text: string }[] }[] }[] };
-    expect(table.rows[1]!.cells.map((x) => x.items[0]!.text)).toEqual(['01 · Offentliga åtaganden', 'Delvis', 'Inte på plats (1 av 1)']);
+    expect(table.rows[1]!.cells.map((x) => x.items[0]!.text)).toEqual(['01 · Offentliga åtaganden', 'Stämmer delvis', 'Stämmer inte (1 av 1)']);
     expect(textsOf(card)).toContain('• Anta en mångfaldsplan för ledningen.');
     expect(JSON.stringify(card)).not.toMatch(/\|---|"# /);
     expect((card.actions ?? []).map((a) => a.url)).toEqual([expect.stringContaining('/followup/'), expect.stringMatching(/\/followup\/.*\?format=md$/)]);
@@ -214,9 +214,9 @@ describe('Teams: peer review, action plan and removal', () => {
     const card = cardOf(summary[0]!);
     expectValidCard(card);
     const text = textsOf(card);
-    expect(text).toContain(t('sv', 'modes.digest.selfAndPeer', { self: 'Delvis', peer: 'Inte på plats (1 av 1)' }));
+    expect(text).toContain(t('sv', 'modes.digest.selfAndPeer', { self: 'Stämmer delvis', peer: 'Stämmer inte (1 av 1)' }));
     expect(text).toContain(t('sv', 'modes.digest.differTitle'));
-    expect(text).toContain(t('sv', 'modes.digest.differ', { factor: '01 · Offentliga åtaganden', self: 'Delvis', peer: 'Inte på plats' }));
+    expect(text).toContain(t('sv', 'modes.digest.differ', { factor: '01 · Offentliga åtaganden', self: 'Stämmer delvis', peer: 'Stämmer inte' }));
     expect(text).toContain(t('sv', 'modes.digest.recommendationsTitle'));
     expect(text).toContain('01 · Offentliga åtaganden: Anta en mångfaldsplan för ledningen.');
     // The manager gets the same summary in a 1:1 chat.
@@ -317,14 +317,14 @@ describe('Teams digest card with the way of working\'s sections', () => {
       subtitle: 'Kollegial utvärdering',
       headline: '3 av 13 nyckelfaktorer på plats · poäng 48/100',
       factors: Array.from({ length: 13 }, (_, i) => ({
-        factorId: `f${i}`, header: `${String(i + 1).padStart(2, '0')} · Faktor`, verdictLabel: 'Delvis', verdict: 'partly' as const,
-        line: `Självskattning: Delvis · Kollegor: Inte på plats (2 av 3) · ${'x'.repeat(400)}`, disputed: false, trend: 'n/a' as const, trendSymbol: '',
+        factorId: `f${i}`, header: `${String(i + 1).padStart(2, '0')} · Faktor`, verdictLabel: 'Stämmer delvis', verdict: 'partly' as const,
+        line: `Självutvärdering: Stämmer delvis · Kollegor: Stämmer inte (2 av 3) · ${'x'.repeat(400)}`, disputed: false, trend: 'n/a' as const, trendSymbol: '',
         links: ['https://kommun.example/protokoll/2024-05'], linksMore: 0, status: 'closed' as const, hidden: false, distribution: [], distributionLine: '',
         score: 50, agreement: 0.5, voters: 4, eligible: 4, answers: 2, evidence: 1, delta: null,
       })),
       disputedTitle: 'Värt att diskutera', disputed: [], contextTitle: 'Sammanhang', context: [],
       chartAlt: 'Poäng', chartTitle: 'Poäng', reportLinks: [{ label: 'Rapport', url: 'https://assess.kommun.example/reports/x?format=html' }],
-      footer: 'Sidfot', score: 48, inPlace: 3, total: 13, truncated: false, moreCount: 0,
+      footer: 'Sidfot', score: 48, scoreSoFar: 48, scored: 13, inPlace: 3, total: 13, truncated: false, moreCount: 0,
       fullReportUrl: 'https://assess.kommun.example/reports/x?format=html',
       sections: [
         { title: t('sv', 'modes.digest.differTitle'), lines: Array.from({ length: 13 }, (_, i) => long(i)) },

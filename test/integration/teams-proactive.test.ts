@@ -1,7 +1,9 @@
 // Teams auth, restarts, dead conversations and connector throttling, on real Redis with the Bot Connector faked by nock.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PackRegistry } from '../../src/content/registry.js';
 import { t } from '../../src/core/i18n.js';
+import { buildHelp, helpText } from '../../src/core/toolkit-guide.js';
 import { renderText } from '../../src/core/text-format.js';
 import { teamsDialect } from '../../src/platforms/teams/activity.js';
 import { teamsAdapter } from '../../src/platforms/teams/index.js';
@@ -185,7 +187,8 @@ describe('Teams: throttling', () => {
       const res = await h.post(channelMessage(PEOPLE.bo, 'assess help'));
       expect(res.status).toBe(200);
       expect(scope.isDone()).toBe(true);
-      expect(texts).toEqual([renderText(t('sv', 'commands.help'), teamsDialect({ conversationType: 'channel' })), t('sv', 'errors.INTERNAL')]);
+      const help = helpText(buildHelp(PackRegistry.fromDir().get('integrating-cities-diversity', 'sv'), 'sv'));
+      expect(texts).toEqual([renderText(help, teamsDialect({ conversationType: 'channel' })), t('sv', 'errors.INTERNAL')]);
     } finally {
       await dropPrefix(h.store);
       await h.app.close();

@@ -169,7 +169,7 @@ describe('Teams: a full round through card actions', () => {
       const card = body.value as AdaptiveCard;
       expectValidCard(card);
       expect(textsOf(card)).toContain(t('sv', 'card.yourVote', { level: t('sv', `levels.${level}`) }));
-      expect(textsOf(card)).toContain(`${t('sv', 'vote.confirmed', { level: t('sv', `levels.${level}`), factor: '01 · Offentliga åtaganden', until: '' }).split(' – ')[0]}`);
+      expect(textsOf(card)).toContain(`${t('sv', 'vote.confirmed', { level: t('sv', `levels.${level}`), factor: '01 · Offentliga åtaganden', until: '' }).split(' Du kan')[0]}`);
     }
     await h.teams.flush();
     const edits = c.puts(`/activities/${refs.f01!.messageId}`);
@@ -228,7 +228,7 @@ describe('Teams: a full round through card actions', () => {
     expect(text).toContain(t('sv', 'card.yourVote', { level: t('sv', 'levels.in-place') }));
     expect(text).toContain(t('sv', 'card.voted', { voted: 3, eligible: 4 }));
     // Bo's copy highlights his button.
-    const buttons = JSON.stringify(body.value).match(/"title":"På plats"[^}]*"style":"(\w+)"/);
+    const buttons = JSON.stringify(body.value).match(/"title":"Stämmer"[^}]*"style":"(\w+)"/);
     expect(buttons?.[1]).toBe('positive');
   });
 

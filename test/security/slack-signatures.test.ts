@@ -79,7 +79,7 @@ describe('Slack signatures over real HTTP', () => {
     await s.slack.settled();
     expect(res.status).toBe(200);
     expect(await f01Total()).toBe(1);
-    expect(String(s.fake.delivered('chat.postEphemeral')[0]!.body.text)).toMatch(/^Du röstade Delvis på 01/);
+    expect(String(s.fake.delivered('chat.postEphemeral')[0]!.body.text)).toMatch(/^Din röst på 01 · Offentliga åtaganden: Stämmer delvis\./);
   });
 
   it('a refused request is told why in general terms only, and the server keeps answering', async () => {

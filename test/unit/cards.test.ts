@@ -155,7 +155,7 @@ describe('renderDigestCard', () => {
         ...base.factors[0]!,
         factorId: `f${i}`,
         header: long(`${i} · Factor`),
-        line: long('In place · 80% agreement'),
+        line: long('True · 80% agreement'),
         links: Array.from({ length: 3 }, (_, j) => `https://kommun.example/${'p'.repeat(250)}/${i}/${j}`),
       })),
       disputed: Array.from({ length: 80 }, (_, i) => long(`Disputed ${i}`)),

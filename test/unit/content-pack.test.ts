@@ -180,6 +180,18 @@ describe('locale parity', () => {
     expect(lineOf(join(dir, 'en.yaml'), err.issues[0]?.line)).toContain('details:');
   });
 
+  it('fails when the en copy drops a framing paragraph, a footnote or a further paragraph of a way of working', () => {
+    const dir = brokenCopy((doc) => {
+      doc.deleteIn(['framing', 'mixities', 2]);
+      doc.deleteIn(['footnotes', 1]);
+      doc.deleteIn(['usageModes', 1, 'details', 0]);
+    });
+    const issues = expectContentError(() => loadPackDir(dir)).issues;
+    expect(issues.map((i) => i.path).sort()).toEqual(['footnotes', 'framing.mixities', 'usageModes[1]']);
+    expect(issues.find((i) => i.path === 'footnotes')?.message).toContain('[1] differ from sv.yaml [1, 2@f12]');
+    expect(lineOf(join(dir, 'en.yaml'), issues.find((i) => i.path === 'framing.mixities')?.line)).toContain('mixities:');
+  });
+
   it('fails when ids or context items differ, or the pack id does not match', () => {
     const dir = brokenCopy((doc) => {
       doc.setIn(['id'], 'another-pack');
@@ -203,7 +215,9 @@ describe('Swedish text is verbatim from the toolkit PDF', () => {
       .replace(/([-/])\r?\n\s*/g, '$1')
       .replace(/\s+/g, ' ')
       .trim();
-  const seed = normalise(readFileSync(SEED, 'utf8'));
+  /** The seed without its footnote markers ("skiftande.1 Som", "företag.2") and the numbers before the footnotes. */
+  const withoutMarkers = (s: string) => s.replace(/([a-zåäö]\.)[12](?=\s|$)/g, '$1').replace(/(^|\s)[12] (?=[A-ZÅÄÖ])/g, '$1');
+  const seed = withoutMarkers(normalise(readFileSync(SEED, 'utf8')));
 
   const cases: Array<[string, string]> = [
     ['standard', sv.standard],
@@ -227,12 +241,69 @@ describe('Swedish text is verbatim from the toolkit PDF', () => {
     cases.push([`usage ${u.id} title`, u.title]);
     cases.push([`usage ${u.id} question`, u.question ?? '']);
     cases.push([`usage ${u.id} description`, u.description]);
+    u.details?.forEach((d, i) => cases.push([`usage ${u.id} paragraph ${i + 2}`, d]));
   }
+  cases.push(['scope note (footnote 1)', sv.scopeNote ?? '']);
+  for (const n of sv.footnotes) cases.push([`footnote ${n.number}`, n.text]);
+  const framing = sv.framing!;
+  cases.push(['preface', framing.preface]);
+  for (const key of ['guidelinesTitle', 'contextTitle', 'howToUseTitle', 'contextFactorsIntro', 'mixitiesTitle', 'euContextTitle'] as const) {
+    cases.push([`framing ${key}`, framing[key]]);
+  }
+  cases.push(['framing contextFactorsExamplesTitle (as heading)', framing.contextFactorsExamplesTitle.toLocaleUpperCase('sv')]);
+  for (const key of ['introductionMore', 'guidelines', 'context', 'howToUse', 'mixities', 'euContext'] as const) {
+    framing[key].forEach((p, i) => cases.push([`framing ${key} ${i + 1}`, p]));
+  }
+  for (const key of ['keyFactors', 'guidingQuestions', 'examples'] as const) cases.push([`framing parts ${key}`, framing.parts[key]]);
 
   it('covers every statement, rationale, question, detail and example', () => {
     const questions = cases.filter(([id]) => /^f\d\d-q\d+$/.test(id));
     expect(questions).toHaveLength(61);
     expect(cases.filter(([id]) => / detail /.test(id))).toHaveLength(7);
+  });
+
+  it('holds footnote 1 as the scope note every voter sees, and footnote 2 on factor 12', () => {
+    expect(sv.scopeNote).toBe('I de här riktlinjerna refererar vi endast till mångfald som kommer av invandring, det vill säga av invandrare och deras barn.');
+    expect(sv.footnotes.map((n) => [n.number, n.keyFactorId ?? null])).toEqual([[1, null], [2, 'f12']]);
+    expect(sv.footnotes[0]!.text.endsWith(sv.scopeNote!)).toBe(true);
+    expect(en.scopeNote).toMatch(/only to the diversity that comes from immigration/);
+  });
+
+  /**
+   * The framing pages of the seed (everything outside the key factors' own pages and the context factor table),
+   * sentence by sentence: each must be somewhere in the pack, so nothing the toolkit says around the factors is lost.
+   */
+  it('holds every framing sentence and footnote of the seed', () => {
+    const raw = readFileSync(SEED, 'utf8');
+    const between = (from: string, to: string | null) => {
+      const start = raw.indexOf(from);
+      expect(start, from).toBeGreaterThanOrEqual(0);
+      const end = to === null ? raw.length : raw.indexOf(to, start);
+      expect(end, String(to)).toBeGreaterThan(start);
+      return raw.slice(start, end);
+    };
+    const regions = [
+      between('Inledning', 'Finns det ett offentligt uttalande'), // introduction, ways of working, preface, footnote 1, standard
+      between('2 \uFFFDMer information', 'Mångfaldsstrategin kontrolleras'), // footnote 2
+      between('Nedan finns en lista över faktorer', 'MILJÖFAKTORER EXEMPEL'), // the context factors' introduction
+      between('Om MIXITIES:', null), // MIXITIES and the EU context
+    ];
+    // The toolkit's headings that are not sentences; the pack keeps them as titles or leaves them as layout.
+    const headings = ['Inledning', 'INTEGRATING CITIES NORMER:', 'Om MIXITIES:', 'Intern utvärdering', 'Utvärdering utförd av kollegor', 'Förbereda en handlingsplan'];
+    const packStrings = [sv.title, sv.standard, sv.introduction, sv.scopeNote ?? '', ...sv.footnotes.map((n) => n.text), JSON.stringify(sv.framing), ...sv.usageModes.flatMap((u) => [u.title, u.question ?? '', u.description, ...(u.details ?? [])])]
+      .map(normalise)
+      .join(' ');
+    const missing: string[] = [];
+    for (const region of regions) {
+      let text = withoutMarkers(normalise(region));
+      for (const h of headings) text = text.split(h).join(' ');
+      const sentences = text
+        .split(/(?<=[.?!:])\s+/)
+        .map((x) => x.trim())
+        .filter((x) => x.split(' ').length >= 4);
+      for (const sentence of sentences) if (!packStrings.includes(sentence)) missing.push(sentence);
+    }
+    expect(missing).toEqual([]);
   });
 
   it.each(cases)('%s appears in the seed', (id, text) => {

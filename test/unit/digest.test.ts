@@ -27,8 +27,11 @@ describe('final summary', () => {
   it('gives each factor its verdict, vote distribution, agreement, participation, answers, links and change', async () => {
     const { state, baseline } = await realisticRound({ locale: 'sv' });
     const view = buildDigest(state, { kind: 'final', baseline, now: CLOSED_AT });
-    expect(view.headline).toBe('4 av 13 nyckelfaktorer på plats · poäng 53/100');
-    expect(view.score).toBe(53);
+    // f11 is mostly "don't know": no score, so the round's score rests on 12 factors and says so (verdict.ts).
+    expect(view.headline).toBe('4 av 13 påståenden stämmer · poäng 53/100 från 12 av 13 nyckelfaktorer; resten fick inget utslag');
+    expect(view.score).toBeNull();
+    expect(view.scoreSoFar).toBe(53);
+    expect(view.scored).toBe(12);
     expect(view.inPlace).toBe(4);
     expect(view.total).toBe(13);
     const f01 = view.factors.find((f) => f.factorId === 'f01')!;
@@ -38,8 +41,10 @@ describe('final summary', () => {
       ['not-in-place', 0],
       ['dont-know', 0],
     ]);
-    expect(f01.distributionLine).toBe('På plats 8 · Delvis 3 · Inte på plats 0 · Vet inte 0');
-    expect(f01.line).toBe('På plats · 73% enighet · 11 av 12 har röstat · 2 har svarat · 3 bevislänkar · ↑ upp');
+    expect(f01.distributionLine).toBe('Stämmer 8 · Stämmer delvis 3 · Stämmer inte 0 · Vet inte 0');
+    expect(f01.line).toBe('Stämmer · 73% enighet · 11 av 12 har röstat · 2 har svarat · 3 bevislänkar · ↑ upp');
+    const f11 = view.factors.find((f) => f.factorId === 'f11')!;
+    expect(f11).toMatchObject({ verdict: 'dont-know', verdictLabel: 'Vet inte än', score: null, agreement: null, trend: 'n/a', delta: null });
     expect(f01).toMatchObject({ voters: 11, eligible: 12, answers: 2, evidence: 3, trend: 'up', trendSymbol: '↑', status: 'closed' });
     expect(f01.delta).toBeCloseTo(27.3, 5);
     // f09 has four links: three listed, one counted.
@@ -52,7 +57,8 @@ describe('final summary', () => {
     const { state } = await realisticRound({ locale: 'sv' });
     const view = buildDigest(state, { kind: 'final', now: CLOSED_AT });
     expect(view.factors.filter((f) => f.disputed).map((f) => f.factorId)).toEqual(['f03', 'f08']);
-    expect(view.disputed[0]).toBe('03 · Ledning och styrning: 4 säger På plats, 2 säger Delvis, 4 säger Inte på plats – värt en diskussion');
+    expect(view.disputed[0]).toBe('03 · Ledning och styrning: 4 säger Stämmer, 2 säger Stämmer delvis, 4 säger Stämmer inte – värt en diskussion');
+    expect(view.factors.find((f) => f.factorId === 'f03')).toMatchObject({ verdict: 'partly', score: 50, agreement: 0.2 });
   });
 
   it('lists the context factors the team noted, with their comments', async () => {
@@ -68,7 +74,8 @@ describe('final summary', () => {
     const { state, baseline } = await realisticRound({ locale: 'en' });
     const view = buildDigest(state, { kind: 'final', baseline, now: CLOSED_AT });
     expect(view.chartAlt).toContain('01 Public commitment: 86 (baseline 59)');
-    expect(view.chartAlt).toContain('11 Mediation: 50;');
+    // Mostly "don't know" is no score, not a number.
+    expect(view.chartAlt).toContain('11 Mediation: no score yet;');
   });
 
   it('points to the full report and the chart image behind the signed link', async () => {
@@ -80,7 +87,9 @@ describe('final summary', () => {
       'https://x.example/reports/T/R/S?format=html',
       'https://x.example/reports/T/R/S?format=csv',
       'https://x.example/reports/T/R/S?format=md',
+      'https://x.example/reports/T/R/S?format=json',
     ]);
+    expect(view.reportLinks.map((l) => l.label)).toEqual(['Hela rapporten (HTML)', 'CSV', 'Markdown', 'JSON']);
   });
 });
 
@@ -200,8 +209,11 @@ describe.each<Locale>(['sv', 'en'])('a round nobody responded to (%s)', (locale)
     for (const view of views) {
       for (const s of strings(view)) expect(s, s).not.toMatch(BROKEN);
       expect(view.score).toBeNull();
+      const final = view.kind === 'final';
       expect(view.headline).toBe(
-        locale === 'sv' ? '0 av 13 nyckelfaktorer på plats · ingen poäng än (inga röster)' : '0 of 13 key factors in place · no score yet (no votes)',
+        locale === 'sv'
+          ? final ? '0 av 13 påståenden stämmer · ingen poäng: ingen nyckelfaktor fick ett utslag' : 'Ingen poäng än: ingen nyckelfaktor har fått ett utslag'
+          : final ? '0 of 13 statements true · no score: no key factor got a verdict' : 'No score yet: no key factor has a verdict yet',
       );
       expect(view.disputed).toEqual([]);
       expect(view.factors.every((f) => f.verdict === null && f.score === null && f.agreement === null)).toBe(true);

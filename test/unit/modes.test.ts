@@ -205,7 +205,7 @@ describe('peer review through the service (real Redis)', () => {
     await service.startReview('T1', round.id, COORD);
     const locked = await code(vote({ id: 'U_ANNA' }, 'in-place'));
     expect(locked.code).toBe('SELF_ASSESSMENT_LOCKED');
-    expect(locked.sv).toBe('Självskattningen är låst medan kollegorna granskar. Fråga Cora om något behöver ändras.');
+    expect(locked.sv).toBe('Självutvärderingen är låst medan granskningsgruppen granskar. Fråga Cora om något behöver ändras.');
     const cannot = await code(service.saveAnswer({ tenant: 'T1', roundId: round.id, factorId: 'f01', actor: REVIEWER, texts: { 'f01-q1': 'x' }, evidence: [] }));
     expect(cannot.code).toBe('REVIEWERS_CANNOT_EDIT_TEAM');
     expect(cannot.en).toContain("As a reviewer you can't change the team's answers");
@@ -235,8 +235,8 @@ describe('peer review through the service (real Redis)', () => {
     const view = buildDigest(state, { kind: 'status', now: Date.now() });
     const line = view.factors.find((f) => f.factorId === 'f01')!;
     expect(line.peer).toMatchObject({ verdict: 'partly', voters: 2, eligible: 2, recommendations: ['Förankra i ledningen'] });
-    expect(line.line.startsWith('Självskattning: Delvis · Kollegorna: Delvis (2 av 2)')).toBe(true);
-    expect(view.sections?.map((s) => s.title)).toEqual(['Kollegornas rekommendationer']);
+    expect(line.line.startsWith('Självutvärdering: Stämmer delvis · Granskningsgruppen: Stämmer delvis (2 av 2)')).toBe(true);
+    expect(view.sections?.map((s) => s.title)).toEqual(['Granskningsgruppens rekommendationer']);
 
     // After the close, the plan's goals follow the panel's verdict.
     await service.closeRound('T1', round.id, COORD);

@@ -56,10 +56,25 @@ describe('score chart', () => {
   it('longer bars for higher scores: f09 (95) is drawn wider than f12 (7)', async () => {
     const { state } = await realisticRound({ locale: 'en' });
     const svg = await renderScoreChartSvg(state, null);
-    // Bars are <path> rects with a width in their d attribute, in factor order.
+    // Bars are <path> rects with a width in their d attribute, in factor order; f11 has no score and no bar.
     const widths = [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*d="M0,0h([\d.]+)v/g)].map((m) => Number(m[1]));
-    expect(widths.length).toBe(13);
-    expect(widths[8]!).toBeGreaterThan(widths[11]! * 5);
+    expect(widths.length).toBe(12);
+    expect(widths[8]!).toBeGreaterThan(widths[10]! * 5);
+  });
+
+  it('draws no bar for a factor without a score and says why in words, never a bar of 0 (sv, en)', async () => {
+    // f11 is mostly "don't know" (8 of 9 voters): the old chart drew it at 50 from the one substantive vote.
+    for (const locale of ['sv', 'en'] as const) {
+      const { state } = await realisticRound({ locale });
+      const f11 = state.tallies.find((x) => x.factorId === 'f11')!;
+      expect(f11.score).toBeNull();
+      const svg = await renderScoreChartSvg(state, null);
+      const bars = [...svg.matchAll(/<path aria-label="([^"]*)"[^>]*aria-roledescription="bar"/g)].map((m) => m[1]!);
+      expect(bars).toHaveLength(12);
+      expect(bars.some((label) => label.includes('label: 11 '))).toBe(false);
+      expect(bars.some((label) => label.includes('label: 12 '))).toBe(true);
+      expect(svg).toMatch(locale === 'sv' ? /label: 11 Medling; [^"]*text: vet inte än – ingen poäng/ : /label: 11 Mediation; [^"]*text: don't know yet – no score/);
+    }
   });
 
   it('labels factors "01 Offentliga åtaganden" on a 0–100 axis, with a localised title and legend', async () => {

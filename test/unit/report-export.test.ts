@@ -16,8 +16,8 @@ async function csvOf(locale: Locale, anonymous = false) {
   const world = await realisticRound({ locale, anonymous });
   const result = await exportRound(world.state, world.baseline, 'csv', OPTS);
   const text = String(result.body);
-  // Strict RFC 4180: records end in CRLF; a bare LF is only allowed inside a quoted field.
-  const records = parse(text, { bom: true, record_delimiter: '\r\n' }) as string[][];
+  // Strict RFC 4180 with the language's separator: records end in CRLF; a bare LF only inside a quoted field.
+  const records = parse(text, { bom: true, record_delimiter: '\r\n', delimiter: locale === 'sv' ? ';' : ',' }) as string[][];
   return { ...world, result, text, header: records[0]!, rows: records.slice(1) };
 }
 
@@ -28,11 +28,13 @@ describe('CSV export', () => {
     expect(result.filename).toBe(`kulturell-mangfald-${ROUND_ID}.csv`);
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text.endsWith('\r\n')).toBe(true);
-    expect(header).toEqual([
-      'Omgång', 'Nr', 'Faktor-id', 'Nyckelfaktor', 'Medlem', 'Medlems-id', 'Röst', 'Röstkod',
-      'Svar fråga 1', 'Svar fråga 2', 'Svar fråga 3', 'Svar fråga 4', 'Svar fråga 5', 'Svar fråga 6',
-      'Bevislänkar', 'Svaret sparat',
-    ]);
+    // Swedish Excel's separator is the semicolon: the first line has no comma outside the question texts.
+    expect(text.split('\r\n')[0]!.startsWith('\uFEFFOmgång;Nr;Faktor-id;Nyckelfaktor;Medlem;Medlems-id;Röst;Röstkod;')).toBe(true);
+    // One column per guiding question, headed by the question itself.
+    const questionHeaders = state.pack.keyFactors.flatMap((k) => k.questions.map((q, i) => `${String(k.number).padStart(2, '0')}.${i + 1} ${q.text}`));
+    expect(questionHeaders).toHaveLength(61);
+    expect(header).toEqual(['Omgång', 'Nr', 'Faktor-id', 'Nyckelfaktor', 'Medlem', 'Medlems-id', 'Röst', 'Röstkod', ...questionHeaders, 'Bevislänkar', 'Svaret sparat']);
+    expect(header).toContain('01.1 Finns det ett offentligt uttalande om kommunens åtagande för mångfald?');
     const snapshot = (await store.getSnapshot(TENANT, ROUND_ID))!;
     const col = (name: string) => header.indexOf(name);
     const seen = new Set<string>();
@@ -45,10 +47,11 @@ describe('CSV export', () => {
       expect(row[col('Medlem')]).toBe(state.round.names[memberId]);
       expect(row[col('Röstkod')]).toBe(snapshot.votes[factorId]?.[memberId] ?? '');
       const answer = snapshot.answers[factorId]?.[memberId];
-      const questions = state.pack.keyFactors.find((k) => k.id === factorId)!.questions;
-      for (let i = 0; i < 6; i++) {
-        const stored = questions[i] ? (answer?.texts[questions[i]!.id] ?? '') : '';
-        expect(row[col(`Svar fråga ${i + 1}`)], `${factorId}/${memberId} q${i + 1}`).toBe(expectedCell(stored));
+      for (const k of state.pack.keyFactors) {
+        k.questions.forEach((q, i) => {
+          const stored = k.id === factorId ? (answer?.texts[q.id] ?? '') : '';
+          expect(row[col(`${String(k.number).padStart(2, '0')}.${i + 1} ${q.text}`)], `${factorId}/${memberId} ${q.id}`).toBe(expectedCell(stored));
+        });
       }
       expect(row[col('Bevislänkar')]).toBe((answer?.evidence ?? []).join('\n'));
       expect(row[col('Svaret sparat')]).toBe(answer?.at ?? '');
@@ -61,7 +64,7 @@ describe('CSV export', () => {
   });
 
   it('keeps commas, quotes and line breaks, and neutralises formulas with a leading apostrophe', async () => {
-    const { rows, header } = await csvOf('en');
+    const { rows, header, text } = await csvOf('en');
     const cells = rows.flat();
     expect(cells).toContain("'=cmd()");
     expect(cells).toContain('\'=HYPERLINK("http://evil.example","klicka")');
@@ -74,6 +77,8 @@ describe('CSV export', () => {
     expect(cells).toContain('Dialogforum med föreningar två gånger om året.\r\nInget formellt inflytande.');
     expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
     expect(header[0]).toBe('Round');
+    // English Excel's separator is the comma.
+    expect(text.split('\r\n')[0]!.startsWith('\uFEFFRound,No.,Factor id,Key factor,Member,Member id,Vote,Vote code,01.1 ')).toBe(true);
     // Every awkward answer went in and came out.
     for (const a of REALISTIC_ANSWERS) for (const text of Object.values(a.texts)) expect(cells).toContain(expectedCell(text));
   });
@@ -93,6 +98,24 @@ describe('CSV export', () => {
       expect(votes.map((r) => Number(r[6]))).toEqual([tally.counts['in-place'], tally.counts.partly, tally.counts['not-in-place'], tally.counts['dont-know']]);
     }
     expect(rows.flat().some((c) => /^Member \d+$/.test(c))).toBe(false);
+  });
+
+  it('anonymous rounds: an answer row names the question it answers, not just its number', async () => {
+    const { state, baseline } = await realisticRound({ locale: 'en', anonymous: true });
+    // f03 has three written answers: with both minimums at 3 they are published after the close.
+    const open = { ...state, round: { ...state.round, minResponses: 3, minAnswers: 3 } };
+    const text = String((await exportRound(open, baseline, 'csv', OPTS)).body);
+    const rows = (parse(text, { bom: true, record_delimiter: '\r\n' }) as string[][]).slice(1);
+    const answers = rows.filter((r) => r[4] === 'answer' && r[2] === 'f03');
+    expect(answers.length).toBeGreaterThan(0);
+    const questions = state.pack.keyFactors.find((k) => k.id === 'f03')!.questions.map((q, i) => `03.${i + 1} ${q.text}`);
+    for (const r of answers) expect(questions).toContain(r[5]);
+  });
+
+  it('anonymous rounds in Swedish are semicolon-separated too', async () => {
+    const { header, text } = await csvOf('sv', true);
+    expect(header).toEqual(['Omgång', 'Nr', 'Faktor-id', 'Nyckelfaktor', 'Typ', 'Detalj', 'Värde']);
+    expect(text.startsWith('\uFEFFOmgång;Nr;Faktor-id;Nyckelfaktor;Typ;Detalj;Värde\r\n')).toBe(true);
   });
 });
 
@@ -120,7 +143,8 @@ describe.each<Locale>(['sv', 'en'])('anonymity in every format (%s)', (locale) =
     expect(f12.votes).toBeUndefined();
     expect(json.factors.find((f) => f.factorId === 'f01')!.hidden).toBe(false);
     const csv = String((await exportRound(strict, baseline, 'csv', OPTS)).body);
-    expect(csv).not.toMatch(/,f12,/);
+    expect(csv).not.toMatch(/[,;]f12[,;]/);
+    expect(csv).toMatch(/[,;]f01[,;]/);
   });
 });
 
@@ -139,7 +163,7 @@ describe('JSON export', () => {
     expect(json.round.id).toBe(ROUND_ID);
     expect(json.round.participants).toEqual(MEMBERS.map(([id]) => id));
     expect(json.round.calendar).toEqual(state.round.calendar);
-    expect(json.summary).toMatchObject({ score: 53, inPlace: 4, disputed: ['f03', 'f08'] });
+    expect(json.summary).toMatchObject({ score: null, scoreSoFar: 53, scoredFactors: 12, inPlace: 4, disputed: ['f03', 'f08'] });
     for (const f of json.factors) {
       expect(f.tally.counts).toEqual(snapshot.counts[f.factorId]);
       expect(Object.fromEntries(f.votes.map((v) => [v.memberId, v.level]))).toEqual(snapshot.votes[f.factorId]);
@@ -171,7 +195,10 @@ describe('HTML report', () => {
     expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; *inte* | bra');
     expect(html).toContain('<a href="https://malmo.se/budget-2026.pdf?del=2&#38;bilaga=a" rel="noopener noreferrer nofollow">');
     expect(html).toContain('Strategin finns, men den saknar budget.<br>Uppföljning sker bara i årsredovisningen.');
-    expect(html).toContain('4 av 13 nyckelfaktorer på plats · poäng 53/100');
+    expect(html).toContain('4 av 13 påståenden stämmer · poäng 53/100 från 12 av 13 nyckelfaktorer; resten fick inget utslag');
+    // The figure is a score so far, labelled with what it rests on, and the rule is stated.
+    expect(html).toContain('<b>53<small>/100</small></b><span>poäng hittills, från 12 av 13 nyckelfaktorer</span>');
+    expect(html).toContain('Så räknas det: Stämmer ger 100 poäng');
     expect(html).toContain('Värt en diskussion');
     expect(html).toContain('Kommunala resurser:</b> Budgeten för samordning halveras 2026.');
   });

@@ -60,7 +60,7 @@ export interface DigestView {
   kind: 'final' | 'weekly' | 'status';
   title: string;
   subtitle: string;
-  /** "7 av 13 nyckelfaktorer på plats · poäng 62/100" */
+  /** "7 av 13 påståenden stämmer · poäng 62/100", or mid-round "Poäng hittills 58/100, från 5 av 13 nyckelfaktorer" (verdict.ts) */
   headline: string;
   factors: DigestFactorLine[];
   disputedTitle: string;
@@ -77,8 +77,11 @@ export interface DigestView {
   chartTitle: string;
   reportLinks: { label: string; url: string }[];
   footer: string;
-  /** Overall score 0–100; null before any substantive vote. */
+  /** The round's score 0–100 (verdict.ts): null until every factor shown has a score. */
   score: number | null;
+  /** The mean of the factor scores there are so far, and how many factors it rests on. */
+  scoreSoFar: number | null;
+  scored: number;
   /** Key factors whose verdict is In place, and how many there are. */
   inPlace: number;
   total: number;

@@ -1,7 +1,5 @@
 // Builds the digest view model from a round's state: verdicts, agreement, participation, trends and what is due.
-import { DateTime } from 'luxon';
-import type { Locale } from '../../content/schema.js';
-import { formatDate } from '../calendar.js';
+import { formatDate, formatDateWithYear } from '../calendar.js';
 import { t, tn } from '../i18n.js';
 import { LEVELS, type Round } from '../model.js';
 import type { RoundState } from '../read-model.js';
@@ -11,6 +9,7 @@ import type { FactorComparison, Trend } from '../tally.js';
 import { DIGEST_LIMITS, type DigestFactorLine, type DigestLimits, type DigestView } from './digest-model.js';
 import { addModeDetails, type ModeDigestOptions } from './mode-digest.js';
 import { factorHeader, levelLabel, percent, tallyLine, TREND_SYMBOL } from './shared.js';
+import { roundHeadline, roundResult, verdictLabel as verdictLabelOf } from '../verdict.js';
 
 function nameOf(round: Round, id: string): string {
   return displayName(round, id);
@@ -24,13 +23,6 @@ export interface DigestOptions extends ModeDigestOptions {
   limits?: Partial<DigestLimits>;
 }
 
-/** "13 januari 2025": comparisons span years, so their dates carry one. */
-function dateWithYear(iso: string, zone: string, locale: Locale): string {
-  return DateTime.fromISO(iso, { setZone: true })
-    .setZone(zone)
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toLocaleString({ day: 'numeric', month: 'long', year: 'numeric' });
-}
 
 /** Shortens text to `max` characters (code points), ending with an ellipsis; reports whether it cut. */
 function clip(text: string, max: number): { text: string; cut: boolean } {
@@ -72,7 +64,7 @@ function pendingParticipants(state: RoundState, now: number): { count: number; p
 }
 
 export function buildDigest(state: RoundState, opts: DigestOptions): DigestView {
-  const { round, pack, tallies, totals } = state;
+  const { round, pack, tallies } = state;
   const locale = round.locale;
   const limits: DigestLimits = { ...DIGEST_LIMITS, ...(opts.limits ?? {}) };
   let truncated = false;
@@ -94,7 +86,7 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     const previewLinks = round.anonymous ? [] : stats.links;
     const status = factorStatus(state, tally.factorId, opts.kind, opts.now);
     const verdict = visible ? tally.verdict : null;
-    const verdictLabel = verdict ? levelLabel(locale, verdict) : t(locale, 'digest.noVerdict');
+    const verdictLabel = verdictLabelOf(locale, verdict);
     const window = state.windows.find((w) => w.factorId === tally.factorId);
     const parts =
       status === 'upcoming' && window
@@ -149,10 +141,9 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     return `${cf?.name ?? n.contextFactorId}: ${fit(n.comment, limits.maxContextChars)}`;
   });
   if (round.contextNotes.length > context.length) truncated = true;
-  const headline =
-    totals.overallScore === null
-      ? t(locale, 'digest.headlineNoScore', { inPlace: totals.inPlace, total: totals.factorCount })
-      : t(locale, 'digest.headline', { inPlace: totals.inPlace, total: totals.factorCount, score: totals.overallScore });
+  // The headline counts only what this digest may show: a hidden factor has no score here (verdict.ts).
+  const shown = roundResult(tallies.map((x) => (resultsVisible(round, x) ? x : null)));
+  const headline = roundHeadline(locale, shown, opts.kind === 'final');
   const view: DigestView = {
     locale,
     kind: opts.kind,
@@ -171,16 +162,19 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
     chartAlt: fit(chartAltText(state, comparisons)),
     chartTitle: t(locale, 'chart.title'),
     reportLinks: opts.reportUrl
-      ? (['html', 'csv', 'md'] as const).map((fmt) => ({ label: t(locale, `digest.report.${fmt}`), url: `${opts.reportUrl}?format=${fmt}` }))
+      ? (['html', 'csv', 'md', 'json'] as const).map((fmt) => ({ label: t(locale, `digest.report.${fmt}`), url: `${opts.reportUrl}?format=${fmt}` }))
       : [],
     footer: opts.baseline
       ? t(locale, opts.baseline.round.isBaseline ? 'digest.footerBaseline' : 'report.digest.footerPrevious', {
-          baseline: dateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
+          // Comparisons span years, so their dates carry one.
+          baseline: formatDateWithYear(opts.baseline.round.calendar.opensAt, tz, locale),
         })
       : t(locale, 'digest.footer'),
-    score: totals.overallScore,
-    inPlace: totals.inPlace,
-    total: totals.factorCount,
+    score: shown.score,
+    scoreSoFar: shown.scoreSoFar,
+    scored: shown.scored,
+    inPlace: shown.inPlace,
+    total: shown.factorCount,
     truncated: false,
     moreCount,
   };

@@ -22,9 +22,15 @@ export interface FactorCardView {
   factorId: string;
   /** "01 · Offentliga åtaganden" */
   header: string;
+  /** The toolkit's scope (its footnote 1: diversity that comes from immigration), under the header; absent when the pack has none. */
+  scopeNote?: string;
   statement: string;
   rationale: string;
   questionsTitle: string;
+  /** Investigate the questions, answer them, then vote: the order the toolkit asks for. */
+  questionsIntro: string;
+  /** The question the vote buttons answer ("Stämmer påståendet för er kommun?"). */
+  votePrompt: string;
   questions: QuestionView[];
   examplesTitle: string;
   examples: { title: string; summary: string }[];
@@ -67,9 +73,12 @@ export function buildFactorCard(
     roundId: round.id,
     factorId,
     header: `${pad(factor.number)} · ${factor.theme}`,
+    ...(pack.scopeNote ? { scopeNote: pack.scopeNote } : {}),
     statement: factor.statement,
     rationale: factor.rationale,
     questionsTitle: t(locale, 'card.questionsTitle'),
+    questionsIntro: t(locale, 'card.questionsIntro', { answer: t(locale, 'card.answerButton') }),
+    votePrompt: t(locale, 'card.votePrompt'),
     questions: factor.questions.map((q, i) => ({ id: q.id, label: `${i + 1}.`, text: q.text, details: q.details ?? [] })),
     examplesTitle: t(locale, 'card.examplesTitle'),
     examples: factor.examples.map((e) => ({ title: e.country ? `${e.place}, ${e.country}` : e.place, summary: e.summary })),

@@ -1,6 +1,6 @@
 // The reminder and welcome view models: what a person has left to do, and what a new round is about.
 import type { Locale } from '../../content/schema.js';
-import { formatDate } from '../calendar.js';
+import { everyWorkingDays, formatDate } from '../calendar.js';
 import { t, tn } from '../i18n.js';
 import type { RoundState } from '../read-model.js';
 import { answerThreshold, voteThreshold } from '../anonymity.js';
@@ -43,12 +43,14 @@ export function buildWelcome(state: RoundState): WelcomeView {
   const pacing =
     round.calendar.pacing.kind === 'all-at-once'
       ? t(locale, 'welcome.allAtOnce')
-      : t(locale, 'welcome.staggered', { days: round.calendar.pacing.everyDays });
+      : t(locale, 'welcome.staggered', { every: everyWorkingDays(locale, round.calendar.pacing.everyDays) });
   return {
     locale,
     title: t(locale, 'welcome.title', { title: round.title ?? pack.shortTitle }),
     lines: [
-      t(locale, 'welcome.what', { mode: t(locale, `modes.${round.mode}`), count: round.factorIds.length }),
+      tn(locale, 'welcome.what', round.factorIds.length, { mode: t(locale, `modes.${round.mode}`) }),
+      // The toolkit's footnote 1, so nobody rates gender or age diversity: the guidelines mean diversity from immigration.
+      ...(pack.scopeNote ? [pack.scopeNote] : []),
       t(locale, 'welcome.how'),
       t(locale, 'welcome.calendar', {
         pacing,

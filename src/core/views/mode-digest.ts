@@ -7,6 +7,7 @@ import type { RoundState } from '../read-model.js';
 import { compareRounds } from '../anonymity.js';
 import type { Trend } from '../tally.js';
 import type { DigestFactorLine, DigestSection, DigestView } from './digest-model.js';
+import { verdictLabel } from '../verdict.js';
 
 export interface ModeDigestOptions {
   /** The state compared with as "baseline" (the baseline round, else the previous one). */
@@ -37,7 +38,7 @@ function withPeer(view: DigestView, line: DigestFactorLine, state: RoundState): 
     line: rest ? `${both} · ${rest}` : both,
     peer: {
       verdict: peer.tally.verdict,
-      verdictLabel: peer.tally.verdict ? t(locale, `levels.${peer.tally.verdict}`) : t(locale, 'digest.noVerdict'),
+      verdictLabel: verdictLabel(locale, peer.tally.verdict),
       score: peer.tally.score,
       voters: peer.tally.voters,
       eligible: peer.tally.eligible,

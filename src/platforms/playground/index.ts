@@ -132,7 +132,10 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
       const proposed: string[] = Array.isArray(settings.participants) ? settings.participants : [];
       const everyone = proposed.length === team.size && proposed.every((id) => team.has(id));
       return renderStartForm(settings, {
-        packs: packs.ids().map((id) => ({ id, title: packs.get(id, settings.locale ?? 'sv').title })),
+        packs: packs.ids().map((id) => {
+          const pack = packs.get(id, settings.locale ?? 'sv');
+          return { id, title: pack.title, usageModes: pack.usageModes };
+        }),
         locale: settings.locale ?? 'sv',
         people: { kind: 'list', people: PEOPLE.map((p) => ({ id: p.id, name: p.name })) },
         everyone,

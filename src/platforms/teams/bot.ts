@@ -240,7 +240,10 @@ export class TeamsBot {
         await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });
         return;
       case 'start-form': {
-        const packs = this.ctx.packs.ids().map((id) => ({ id, title: this.ctx.packs.get(id, reply.defaults.locale).shortTitle }));
+        const packs = this.ctx.packs.ids().map((id) => {
+          const pack = this.ctx.packs.get(id, reply.defaults.locale);
+          return { id, title: pack.shortTitle, usageModes: pack.usageModes };
+        });
         // In Teams, people are picked with Teams' own people picker, so the form does not grow with the team; the
         // Emulator has no directory and gets text boxes.
         const form =

@@ -1,5 +1,6 @@
 // /assess: acks at once, runs the shared CommandRouter, and renders its reply as a modal, an ephemeral or a channel message.
 import type { RespondFn } from '@slack/bolt';
+import { modeHintLines } from '../../../core/toolkit-guide.js';
 import type { Listeners } from './router.js';
 import type { CommandContext, CommandReply } from '../../../commands/types.js';
 import { t } from '../../../core/i18n.js';
@@ -25,7 +26,7 @@ function slackErrorCode(err: unknown): string | undefined {
 export function packChoices(s: SlackContext, locale: Locale): PackChoice[] {
   return s.app.packs.ids().map((id) => {
     const pack = s.app.packs.get(id, locale);
-    return { id, title: pack.title, modes: pack.usageModes.map((m) => m.id) };
+    return { id, title: pack.title, modes: pack.usageModes.map((m) => m.id), modeHint: modeHintLines(pack, locale) };
   });
 }
 

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { LOCALES, type Locale, type UsageModeId } from '../../../content/schema.js';
 import { isValidTimezone } from '../../../core/calendar.js';
+import { countryChoices } from '../../../core/country-choices.js';
 import { MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from '../../../core/anonymity.js';
 import { t } from '../../../core/i18n.js';
 import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../../../core/settings.js';
@@ -19,6 +20,8 @@ export interface PackChoice {
   id: string;
   title: string;
   modes: UsageModeId[];
+  /** The toolkit's questions for choosing a way of working (core/toolkit-guide.ts), shown under the choice. */
+  modeHint?: string[];
 }
 
 export interface StartMeta {
@@ -44,6 +47,7 @@ const BLOCK_OF_FIELD: Record<string, string> = {
   startDate: 'start_date',
   closeDate: 'close_date',
   timezone: 'timezone',
+  country: 'country',
   reminderDaysBefore: 'reminder_days',
   reminderTime: 'reminder_time',
   digestWeekday: 'digest_weekday',
@@ -76,6 +80,8 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
   const modes = pack?.modes ?? ['internal-evaluation'];
   const modeOptions = modes.map((m) => opt(t(l, `modes.${m}`), m));
   const localeOptions = LOCALES.map((code) => opt(t(l, `slack.form.localeNames.${code}`), code));
+  const countryOptions = countryChoices(l, defaults.country).map((c) => opt(c.title, c.id));
+  const modeHint = pack?.modeHint && pack.modeHint.length > 0 ? `${t(l, 'form.modeHint')} ${pack.modeHint.join(' ')}` : undefined;
   const weekdayOptions = [1, 2, 3, 4, 5, 6, 7].map((d) => opt(t(l, `form.weekdays.${d}`), String(d)));
   const pacingOptions = [opt(t(l, 'form.pacingAll'), 'all-at-once'), opt(t(l, 'form.pacingStaggered'), 'staggered')];
   const optionChoices = [opt(t(l, 'form.anonymous'), 'anonymous'), opt(t(l, 'form.baseline'), 'baseline')];
@@ -87,7 +93,7 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     input('title', t(l, 'slack.form.titleLabel'), { type: 'plain_text_input', max_length: 150, placeholder: plain(t(l, 'slack.form.titlePlaceholder'), 150), ...(defaults.title ? { initial_value: defaults.title } : {}) }, { optional: true }),
     input('toolkit', t(l, 'form.toolkit'), { type: 'static_select', options: packOptions, ...(find(packOptions, defaults.packId) ? { initial_option: find(packOptions, defaults.packId) } : {}) }),
     input('locale', t(l, 'form.locale'), { type: 'static_select', options: localeOptions, initial_option: find(localeOptions, defaults.locale) }),
-    input('mode', t(l, 'form.mode'), { type: 'static_select', options: modeOptions, initial_option: find(modeOptions, defaults.mode) }),
+    input('mode', t(l, 'form.mode'), { type: 'static_select', options: modeOptions, initial_option: find(modeOptions, defaults.mode) }, modeHint ? { hint: modeHint } : {}),
     input('channel', t(l, 'form.channel'), {
       type: 'conversations_select',
       // Only a channel can be preselected: typed in a DM, the coordinator picks one.
@@ -103,6 +109,7 @@ export function buildStartModal(defaults: RoundSettings, ctx: { packs: PackChoic
     input('start_date', t(l, 'form.startDate'), { type: 'datepicker', initial_date: defaults.startDate }),
     input('close_date', t(l, 'form.closeDate'), { type: 'datepicker', initial_date: defaults.closeDate }),
     input('timezone', t(l, 'form.timezone'), { type: 'plain_text_input', max_length: 64, initial_value: defaults.timezone }, { hint: t(l, 'slack.form.timezoneHint') }),
+    input('country', t(l, 'form.country'), { type: 'static_select', options: countryOptions, initial_option: find(countryOptions, defaults.country) }, { optional: true, hint: t(l, 'form.countryHint') }),
     input('reminder_days', t(l, 'form.reminderDaysBefore'), { type: 'number_input', is_decimal_allowed: false, min_value: '0', max_value: '30', initial_value: String(defaults.reminderDaysBefore) }),
     input('reminder_time', t(l, 'form.reminderTime'), { type: 'timepicker', initial_time: defaults.reminderTime }),
     input('digest_weekday', t(l, 'form.digestWeekday'), { type: 'static_select', options: weekdayOptions, initial_option: find(weekdayOptions, String(defaults.digestWeekday)) }),
@@ -194,6 +201,8 @@ export function parseStartSubmission(values: ViewStateValues, meta: StartMeta, n
     startDate: startDate!,
     closeDate: closeDate!,
     timezone,
+    // Left empty (or absent in an older form), the round is Swedish for its holidays.
+    ...(s.option('country') ? { country: s.option('country')! } : {}),
     reminderDaysBefore: reminderDaysBefore!,
     reminderTime: reminderTime!,
     digestWeekday,

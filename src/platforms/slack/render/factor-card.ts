@@ -12,8 +12,9 @@ export const EXAMPLES_ACTION = 'examples';
 /** The one line on why a factor matters: the rationale's first sentence, cut to fit a glance. */
 export const RATIONALE_CHARS = 140;
 
-export function questionLines(view: Pick<FactorCardView, 'questionsTitle' | 'questions'>): string[] {
+export function questionLines(view: Pick<FactorCardView, 'questionsTitle' | 'questions'> & { questionsIntro?: string }): string[] {
   const lines = [`*${esc(view.questionsTitle)}*`];
+  if (view.questionsIntro) lines.push(`_${esc(view.questionsIntro)}_`);
   for (const q of view.questions) {
     lines.push(`${esc(q.label)} ${esc(q.text)}`);
     for (const d of q.details) lines.push(`      ◦ ${esc(d)}`);
@@ -24,6 +25,8 @@ export function questionLines(view: Pick<FactorCardView, 'questionsTitle' | 'que
 export function renderFactorCard(view: FactorCardView, fit: FitOptions = {}): SurfacePayload {
   const blocks: Block[] = [
     header(view.header),
+    // The toolkit's footnote 1 under the header, so nobody rates diversity the guidelines do not mean.
+    ...(view.scopeNote ? [context(esc(view.scopeNote))] : []),
     section(`*${esc(view.statement)}*\n_${esc(firstLine(view.rationale, RATIONALE_CHARS))}_`),
     ...sectionsFromLines(questionLines(view)),
   ];
@@ -31,6 +34,7 @@ export function renderFactorCard(view: FactorCardView, fit: FitOptions = {}): Su
   if (meta.length > 0) blocks.push(context(...meta));
   if (!view.closed) {
     blocks.push(
+      context(`*${esc(view.votePrompt)}*`),
       actions(
         view.voteButtons.map((b, i) => button(`${VOTE_ACTION_PREFIX}${LEVELS[i] ?? 'dont-know'}`, b.label, { value: b.value, ...(b.style ? { style: b.style } : {}) })),
         'vote',

@@ -1,0 +1,110 @@
+// View models that show the toolkit's own framing where it helps: the help text, the way-of-working choice, the context factors.
+import type { ContentPack, Locale, UsageModeId } from '../content/schema.js';
+import { t } from './i18n.js';
+import type { ContextNote } from './model.js';
+
+/** One way of working with the toolkit's question for it ("Vill ni ha en enkel granskning …?"). */
+export interface ModeHint {
+  id: UsageModeId;
+  /** The bot's name for the way of working, as the start form lists it. */
+  title: string;
+  /** The toolkit's question that points to this way of working; empty when the pack has none. */
+  question: string;
+}
+
+/** The three "Vill ni ha …?" questions of the toolkit, one per way of working, in the pack's order. */
+export function modeHints(pack: Pick<ContentPack, 'usageModes'>, locale: Locale): ModeHint[] {
+  return pack.usageModes.map((u) => ({ id: u.id, title: t(locale, `modes.${u.id}`), question: u.question ?? '' }));
+}
+
+/** The hint under the start form's way-of-working choice: each way of working after the question it answers. */
+export function modeHintLines(pack: Pick<ContentPack, 'usageModes'>, locale: Locale): string[] {
+  return modeHints(pack, locale)
+    .filter((m) => m.question !== '')
+    .map((m) => t(locale, 'guide.modeHint', { question: m.question, mode: m.title }));
+}
+
+export interface HelpView {
+  locale: Locale;
+  title: string;
+  /** What the toolkit is: its scope, the standard and the three parts the guidelines are made of. */
+  about: string[];
+  modesTitle: string;
+  modes: ModeHint[];
+  /** The commands (platform-neutral text with `{cmd}`). */
+  commands: string;
+}
+
+/** The help a person gets with `help`: the toolkit in the toolkit's words first, then the commands. */
+export function buildHelp(pack: ContentPack, locale: Locale): HelpView {
+  const parts = pack.framing?.parts;
+  return {
+    locale,
+    title: pack.title,
+    about: [
+      ...(pack.scopeNote ? [pack.scopeNote] : []),
+      t(locale, 'guide.standard', { standard: pack.standard }),
+      ...(parts ? [parts.keyFactors, parts.guidingQuestions, parts.examples] : []),
+    ],
+    modesTitle: t(locale, 'guide.modesTitle'),
+    modes: modeHints(pack, locale),
+    commands: t(locale, 'commands.help'),
+  };
+}
+
+/** The help as one chat text (platform-neutral: `{cmd}` and **bold** are rendered per platform). */
+export function helpText(view: HelpView): string {
+  const modes = view.modes.filter((m) => m.question !== '').map((m) => `• ${t(view.locale, 'guide.modeHint', { question: m.question, mode: `**${m.title}**` })}`);
+  return [`**${view.title}**`, ...view.about, '', `**${view.modesTitle}**`, ...modes, '', view.commands].join('\n');
+}
+
+export interface ContextFactorItem {
+  id: string;
+  name: string;
+  /** What the factor can include, as the toolkit lists it. */
+  examples: string[];
+  /** The team's note on it, when there is one. */
+  note?: string;
+}
+
+export interface ContextListView {
+  locale: Locale;
+  title: string;
+  /** The toolkit's sentence introducing the context factors. */
+  intro: string;
+  examplesTitle: string;
+  items: ContextFactorItem[];
+  /** How to note one (platform-neutral text with `{cmd}`). */
+  howTo: string;
+}
+
+/** `context` without arguments: every context factor with the toolkit's examples of what it includes, and the team's notes. */
+export function buildContextList(pack: ContentPack, locale: Locale, notes: readonly ContextNote[] = []): ContextListView {
+  const noted = new Map(notes.map((n) => [n.contextFactorId, n.comment]));
+  return {
+    locale,
+    title: t(locale, 'guide.contextTitle'),
+    intro: pack.framing?.contextFactorsIntro ?? '',
+    examplesTitle: pack.framing?.contextFactorsExamplesTitle ?? t(locale, 'guide.contextExamples'),
+    items: pack.contextFactors.map((c) => ({
+      id: c.id,
+      name: c.name,
+      examples: c.includes,
+      ...(noted.has(c.id) ? { note: noted.get(c.id)! } : {}),
+    })),
+    howTo: t(locale, 'commands.contextList'),
+  };
+}
+
+/** The context list as one chat text. */
+export function contextListText(view: ContextListView): string {
+  const lines = [`**${view.title}**`];
+  if (view.intro) lines.push(view.intro);
+  lines.push('');
+  for (const item of view.items) {
+    lines.push(`• \`${item.id}\` **${item.name}** – ${item.examples.join('; ')}`);
+    if (item.note !== undefined) lines.push(`  ${t(view.locale, 'guide.contextNoted', { note: item.note })}`);
+  }
+  lines.push('', view.howTo);
+  return lines.join('\n');
+}
