@@ -14,7 +14,7 @@ import {
   type AdaptiveCard,
 } from '../../cards/adaptive.js';
 import { notInChannelError } from '../../cards/start-form.js';
-import type { RoundSettingsInput } from '../../core/settings.js';
+import { MAX_PARTICIPANTS, type RoundSettingsInput } from '../../core/settings.js';
 import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
@@ -204,7 +204,7 @@ export class TeamsBot {
         );
         all.push(...page.members);
         token = page.continuationToken;
-      } while (token && all.length < 5000);
+      } while (token && all.length < MAX_PARTICIPANTS);
       return all;
     } catch (err) {
       this.ctx.logger.warn({ err }, 'teams: could not list conversation members');
