@@ -7,7 +7,7 @@
 // failed-over server), and the same commands work inside a pipeline.
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
-import type { RoundKeys } from '../keys.js';
+import type { JobBucketKeys, RoundKeys } from '../keys.js';
 import type { RedisClient } from './client.js';
 
 /** How a script is built: its file, the libraries in front of it, and its number of keys (none: the call says). */
@@ -22,8 +22,7 @@ const SPECS = {
   snapshot: { file: 'snapshot.lua', libs: ['answer-preview.lua'], keys: 8 },
   roundRead: { file: 'round-read.lua', keys: 3 },
   createRound: { file: 'create-round.lua', keys: 3 },
-  indexAdd: { file: 'index-add.lua', keys: 2 },
-  indexRemove: { file: 'index-remove.lua', keys: 3 },
+  indexRemove: { file: 'index-remove.lua', keys: 2 },
   hsetIfRound: { file: 'hset-if-round.lua', keys: 2 },
   saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 5 },
   eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 8 },
@@ -109,11 +108,7 @@ export interface RoundRead {
   names: string[];
 }
 
-export interface JobKeys {
-  due: string;
-  data: string;
-  owner: string;
-}
+export type JobKeys = JobBucketKeys;
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -235,12 +230,9 @@ export class StoreScripts {
     return Number(await this.run('createRound', k.round, k.status, k.rev, a.json, a.status, a.rev)) === 1;
   }
 
-  async indexAdd(k: { tenants: string; tenantRounds: string }, a: { tenant: string; score: number; roundId: string }): Promise<void> {
-    await this.run('indexAdd', k.tenants, k.tenantRounds, a.tenant, a.score, a.roundId);
-  }
-
-  async indexRemove(k: { tenants: string; tenantRounds: string; active: string }, a: { tenant: string; roundId: string }): Promise<void> {
-    await this.run('indexRemove', k.tenants, k.tenantRounds, k.active, a.tenant, a.roundId);
+  /** Removes a round from its tenant's index and active channels; returns how many rounds the tenant has left. */
+  async indexRemove(k: { tenantRounds: string; active: string }, a: { roundId: string }): Promise<number> {
+    return Number(await this.run('indexRemove', k.tenantRounds, k.active, a.roundId));
   }
 
   /** HSET of `fields` into one of a round's hashes while the round exists; false when it does not. */
@@ -294,8 +286,10 @@ export class StoreScripts {
     await this.run('scheduleJobs', keys.length, ...keys, ...jobs.flatMap((j) => [j.id, j.json, j.dueAt]));
   }
 
-  async claimJobs(k: Pick<JobKeys, 'due' | 'data'>, a: { now: number; limit: number; leaseUntil: number }): Promise<string[]> {
-    return strings(await this.run('claimJobs', k.due, k.data, a.now, a.limit, a.leaseUntil));
+  /** Leases those of `ids` still due at `now` (in the order given); the JSON of each leased job. */
+  async claimJobs(k: Pick<JobKeys, 'due' | 'data'>, a: { now: number; leaseUntil: number; ids: readonly string[] }): Promise<string[]> {
+    if (a.ids.length === 0) return [];
+    return strings(await this.run('claimJobs', k.due, k.data, a.now, a.leaseUntil, ...a.ids));
   }
 
   async completeJob(k: JobKeys, a: { id: string }): Promise<void> {
