@@ -14,6 +14,7 @@ import { SignedLinkGuard } from '../http/link-guard.js';
 import { createAdminServer, registerPublicOpsRoutes } from '../http/ops-routes.js';
 import { registerPrivacyRoutes } from '../http/privacy-routes.js';
 import { registerReportRoutes } from '../http/report-routes.js';
+import { ReportDelivery } from '../reports/delivery.js';
 import { createHttpServer } from '../http/server.js';
 import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
 import { createLogger, type Logger } from '../infra/logger.js';
@@ -125,7 +126,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
   const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
   registerPublicOpsRoutes(http, ops);
-  registerReportRoutes({ http, guard, reports: service.read, reportLinks, clock, logger });
+  registerReportRoutes({ http, guard, reports: new ReportDelivery({ read: service.read, store, clock }), reportLinks, logger });
   registerWaysOfWorkingRoutes({ http, guard, service, logger });
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });

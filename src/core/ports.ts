@@ -116,6 +116,32 @@ export interface SnapshotOptions {
   votes?: boolean;
 }
 
+/** One stored vote, as a paged read (Store.scanVotes) gives it. */
+export interface VoteEntry {
+  factorId: string;
+  memberId: string;
+  level: Level;
+}
+
+/** One stored answer, as a paged read (Store.scanAnswers) gives it. */
+export interface AnswerEntry {
+  factorId: string;
+  memberId: string;
+  answer: Answer;
+}
+
+export interface ScanOptions {
+  /** Entries per page: a hint (Redis HSCAN COUNT), default 1000. */
+  count?: number;
+}
+
+export interface KeptReport {
+  /** The generation the round's kept reports are at; pass it back to keepReport. */
+  epoch: string;
+  /** The kept rendering, if there is one. */
+  body: Buffer | null;
+}
+
 export interface CardRef {
   /** Platform message id: Slack `ts`, Teams activity id, playground message id. */
   messageId: string;
@@ -156,6 +182,24 @@ export interface Store {
   saveAnswer(tenant: string, roundId: string, answer: Answer): Promise<void>;
   /** The round, its tallies, answer stats and (unless left out with `opts`) votes and answers, in one round trip. */
   getSnapshot(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundSnapshot | null>;
+  /**
+   * The round's votes (or answers) in pages of about `opts.count`, each page one short read, so a report of a round of
+   * any size never blocks the store nor holds one huge reply. Nothing for an unknown round. A page read while votes
+   * arrive may miss or repeat an entry that moved meanwhile (as Redis HSCAN does); a closed round's pages are exact
+   * with repeats collapsed by (factor, member).
+   */
+  scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<VoteEntry[]>;
+  scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<AnswerEntry[]>;
+  /**
+   * A rendered report kept with its round (a closed round's report does not change), under a key the caller builds
+   * from the round's revision, format and link, with the round's current generation of kept reports. Null for an
+   * unknown round. Any write to the round (votes, answers, names, an erasure) or its deletion drops every kept report
+   * of the round and starts a new generation; kept reports expire `ttlMs` after the last one was kept. Optional: a
+   * store without it keeps nothing.
+   */
+  keptReport?(tenant: string, roundId: string, key: string, ttlMs: number): Promise<KeptReport | null>;
+  /** Keeps `body` unless the round's generation is no longer `epoch` (it changed while rendering); true when kept. */
+  keepReport?(tenant: string, roundId: string, key: string, epoch: string, body: Buffer, ttlMs: number): Promise<boolean>;
   getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
   getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;
   getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;

@@ -23,6 +23,8 @@
 //   <P>:<T>:{r:<T>:<R>}:answer-stats           hash    <F>|answers, <F>|evidence → totals over the factor's answers
 //   <P>:<T>:{r:<T>:<R>}:answer-order           zset    answerOrderEntry of each answer with links (all score 0, by lex)
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
+//   <P>:<T>:{r:<T>:<R>}:reports                hash    kept report key → gzipped rendering; PEXPIRE'd, dropped by any
+//                                                      write to the round (Store.keepReport)
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
 //   <P>:{jobs:<b>}:due                         zset    job id → due time (or lease expiry), ms; b = bucketOf(job id)
 //   <P>:{jobs:<b>}:data                        hash    job id → Job JSON
@@ -98,6 +100,8 @@ export interface RoundKeys {
   answerStats: string;
   answerOrder: string;
   cards: string;
+  /** Rendered reports kept for the round (Store.keepReport). */
+  reports: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
 }
@@ -169,6 +173,7 @@ export class Keys {
       answerStats: `${base}:answer-stats`,
       answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
+      reports: `${base}:reports`,
     };
     return { ...k, all: Object.freeze(Object.values(k)) as string[], base };
   }

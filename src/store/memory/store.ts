@@ -6,24 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
 import { AnswerSchema, LevelSchema, RoundSchema, emptyCounts, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
-import type {
-  CardRef,
-  Job,
-  JobKind,
-  RoundSnapshot,
-  SnapshotOptions,
-  Store,
-  StoredRecord,
-  VersionedRound,
-  VoteInput,
-  VoteResult,
-} from '../../core/ports.js';
+import type { AnswerEntry, CardRef, Job, JobKind, RoundSnapshot, ScanOptions, SnapshotOptions, Store, StoredRecord, VersionedRound, VoteEntry, VoteInput, VoteResult } from '../../core/ports.js';
 import { encodeAnswerMeta } from '../answer-summary.js';
 import { NamesSchema, VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
 import { INTERACTION_TTL_MS, enc, memberField, parseMemberField } from '../keys.js';
 import { MemoryJobQueue } from './jobs.js';
 import { factorViewOf, snapshotOf } from './reads.js';
+import { scanAnswersOf, scanVotesOf } from './scan.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 import { emptyState, stateFromFile, stateToFile, type MemoryState, type RoundState } from './state.js';
 
@@ -323,6 +313,16 @@ export class MemoryStore implements Store {
     this.trip();
     const s = this.round(tenant, roundId);
     return s ? snapshotOf(s, this.readRound(s), opts) : null;
+  }
+
+  scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<VoteEntry[]> {
+    this.trip();
+    return scanVotesOf(this.round(tenant, roundId), opts);
+  }
+
+  scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<AnswerEntry[]> {
+    this.trip();
+    return scanAnswersOf(this.round(tenant, roundId), opts);
   }
 
   async getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts> {

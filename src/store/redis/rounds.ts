@@ -136,6 +136,7 @@ export class RedisRounds {
             .set(k.status, next.status)
             .set(k.rev, newRev())
             .del(k.names)
+            .del(k.reports)
             .exec(),
         );
         if (result !== null) {
@@ -160,7 +161,7 @@ export class RedisRounds {
     const entries = Object.entries(names);
     if (entries.length === 0) return;
     const k = this.keys.round(tenant, roundId);
-    await this.scripts.hsetIfRound({ round: k.round, hash: k.names }, Object.fromEntries(entries.map(([id, name]) => [nameField(id), name])));
+    await this.scripts.hsetIfRound({ round: k.round, hash: k.names, reports: k.reports }, Object.fromEntries(entries.map(([id, name]) => [nameField(id), name])));
   }
 
   async list(tenant: string): Promise<Round[]> {

@@ -23,15 +23,17 @@ const SPECS = {
   roundRead: { file: 'round-read.lua', keys: 3 },
   createRound: { file: 'create-round.lua', keys: 3 },
   indexRemove: { file: 'index-remove.lua', keys: 2 },
-  hsetIfRound: { file: 'hset-if-round.lua', keys: 2 },
-  saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 5 },
-  eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 8 },
+  hsetIfRound: { file: 'hset-if-round.lua', keys: 3 },
+  saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 6 },
+  eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 9 },
   scheduleJobs: { file: 'schedule-jobs.lua' },
   claimJobs: { file: 'claim-jobs.lua', keys: 2 },
   completeJob: { file: 'complete-job.lua', keys: 3 },
   retryJob: { file: 'retry-job.lua', keys: 2 },
   cancelJobs: { file: 'cancel-jobs.lua', keys: 4 },
   unlock: { file: 'unlock.lua', keys: 1 },
+  keptReportEpoch: { file: 'kept-report-epoch.lua', keys: 2 },
+  keepReport: { file: 'keep-report.lua', keys: 2 },
 } as const satisfies Record<string, ScriptSpec>;
 
 export type ScriptName = keyof typeof SPECS;
@@ -55,7 +57,7 @@ export function scriptSource(name: ScriptName): string {
 
 const COMMAND_PREFIX = 'assessStore_';
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 /** Runs one round trip: the store counts it and maps connection failures. */
 export type TripRunner = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -138,7 +140,7 @@ export class StoreScripts {
     return fn.bind(on);
   }
 
-  private run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+  private run(name: ScriptName, ...args: (string | number | Buffer)[]): Promise<unknown> {
     const fn = this.command(this.client, name);
     return this.trip(() => fn(...args));
   }
@@ -236,8 +238,8 @@ export class StoreScripts {
   }
 
   /** HSET of `fields` into one of a round's hashes while the round exists; false when it does not. */
-  async hsetIfRound(k: { round: string; hash: string }, fields: Record<string, string>): Promise<boolean> {
-    return Number(await this.run('hsetIfRound', k.round, k.hash, ...Object.entries(fields).flat())) === 1;
+  async hsetIfRound(k: { round: string; hash: string; reports: string }, fields: Record<string, string>): Promise<boolean> {
+    return Number(await this.run('hsetIfRound', k.round, k.hash, k.reports, ...Object.entries(fields).flat())) === 1;
   }
 
   async saveAnswer(
@@ -251,6 +253,7 @@ export class StoreScripts {
       k.answerMeta,
       k.answerStats,
       k.answerOrder,
+      k.reports,
       a.field,
       a.answerJson,
       a.summary,
@@ -273,11 +276,21 @@ export class StoreScripts {
       k.answerStats,
       k.answerOrder,
       k.names,
+      k.reports,
       a.member,
       a.replacement,
       a.nameField,
     )) as unknown[];
     return { votes: Number(r[0]) || 0, answers: Number(r[1]) || 0 };
+  }
+
+  /** The round's kept-report generation (created with `a.ttlMs` when missing); null for an unknown round. */
+  async keptReportEpoch(k: Pick<RoundKeys, 'round' | 'reports'>, a: { newEpoch: string; ttlMs: number }): Promise<string | null> {
+    return stringOrNull(await this.run('keptReportEpoch', k.round, k.reports, a.newEpoch, Math.max(1, Math.ceil(a.ttlMs))));
+  }
+
+  async keepReport(k: Pick<RoundKeys, 'round' | 'reports'>, a: { epoch: string; field: string; body: Buffer; ttlMs: number }): Promise<boolean> {
+    return Number(await this.run('keepReport', k.round, k.reports, a.epoch, a.field, a.body, Math.max(1, Math.ceil(a.ttlMs)))) === 1;
   }
 
   async scheduleJobs(k: JobKeys, jobs: { id: string; json: string; dueAt: number; roundSet: string }[]): Promise<void> {
