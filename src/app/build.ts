@@ -97,6 +97,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     clock,
     anonymityKeys,
     retentionMonths: config.RETENTION_MONTHS,
+    storeDeadlineMs: config.STORE_RETRY_SECONDS * 1000,
   });
   const messengers = new MessengerHub();
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
