@@ -15,12 +15,21 @@ import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { BENCH_CHANNEL, BENCH_TEAM, seedRound } from '../../bench/vote-path.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, postSigned, votePayload } from '../helpers/slack-sign.js';
 import { hasRedisServer } from '../helpers/ports.js';
-import { startCluster, startSentinelGroup, type RedisProcess } from '../setup/redis-servers.js';
+import { rawCommand, startCluster, startSentinelGroup, type RedisProcess } from '../setup/redis-servers.js';
 
 const VOTERS = 400;
 /** Votes per second, sent whatever the store is doing. */
 const RATE = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until a replica has loaded its master's data (a first sync starts after Redis' 5 s diskless-sync delay). */
+async function inSync(replica: RedisProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await rawCommand(replica.port, 'INFO replication')).includes('master_link_status:up')) return;
+    await sleep(100);
+  }
+  throw new Error(`replica on port ${replica.port} never synced`);
+}
 
 interface Topology {
   url: string;
@@ -37,7 +46,13 @@ async function clusterTopology(): Promise<Topology> {
     async shard(app, roundKey) {
       const client = (app.store as RedisStore).client as Cluster;
       const slot = Number(await client.cluster('KEYSLOT', roundKey));
-      return client.slots[slot]!.map((node) => byPort.get(Number(node.split(':').pop()))!).filter(Boolean);
+      // A replica shows in CLUSTER SLOTS once it has joined its master; wait for it.
+      for (let i = 0; ; i++) {
+        const ranges = await client.cluster('SLOTS');
+        const [, , ...servers] = ranges.find(([from, to]) => from <= slot && slot <= to)!;
+        if (servers.length > 1 || i >= 100) return servers.map(([, port]) => byPort.get(Number(port))!);
+        await sleep(100);
+      }
     },
     stop: () => cluster.stop(),
   };
@@ -143,6 +158,7 @@ for (const [name, start] of [
       shard = await topology.shard(app, `${store.keys.roundBase(BENCH_TEAM, roundId)}:votes`);
       expect(shard.length).toBe(2);
       const master = shard[0]!;
+      await inSync(shard[1]!);
       const begin = Date.now();
       let killedAt = 0;
       let recoveredAt = 0;
@@ -172,6 +188,7 @@ for (const [name, start] of [
       expect(sent.filter((s) => s.at < killedAt).length).toBeGreaterThan(RATE);
       expect(during.length).toBeGreaterThan(0);
       expect(sent.filter((s) => s.at >= recoveredAt).length).toBeGreaterThan(RATE);
+      console.info(`${name}: failover ${failoverMs} ms; ${sent.length} votes, ${during.length} sent during the failover, all stored and confirmed`);
       expect(sent.every((s) => s.status === 200)).toBe(true);
       // Every vote is stored with its level, and its voter was told exactly once: the confirmation.
       expect(sent.filter((s) => snap.votes[s.factorId]?.[s.user] !== s.level).map((s) => s.user)).toEqual([]);
