@@ -42,7 +42,7 @@ export function digestReadOptions(round: Pick<Round, 'mode'>): SnapshotOptions {
 export const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
 
 /** Votes or answers per paged read of a report (a Redis HSCAN COUNT). */
-const REPORT_PAGE = 1000;
+const REPORT_PAGE = 2000;
 
 function involves(round: Round, userId: string): boolean {
   return round.participants.includes(userId) || round.coordinators.includes(userId) || round.managers.includes(userId) || round.reviewers.includes(userId);
@@ -149,14 +149,19 @@ export class ReadModel {
     const snapshot = await store.getSnapshot(tenant, roundId, TALLIES_ONLY);
     if (!snapshot) throw new AppError('ROUND_NOT_FOUND');
     const scan = { count: opts.pageSize ?? REPORT_PAGE };
-    if (!snapshot.round.anonymous) {
+    // The two hashes are paged side by side: each page is one short command, so this only overlaps the waits.
+    const votes = async () => {
+      if (snapshot.round.anonymous) return;
       for await (const page of store.scanVotes(tenant, roundId, scan)) {
         for (const v of page) (snapshot.votes[v.factorId] ??= {})[v.memberId] = v.level;
       }
-    }
-    for await (const page of store.scanAnswers(tenant, roundId, scan)) {
-      for (const a of page) (snapshot.answers[a.factorId] ??= {})[a.memberId] = a.answer;
-    }
+    };
+    const answers = async () => {
+      for await (const page of store.scanAnswers(tenant, roundId, scan)) {
+        for (const a of page) (snapshot.answers[a.factorId] ??= {})[a.memberId] = a.answer;
+      }
+    };
+    await Promise.all([votes(), answers()]);
     return this.stateFromSnapshot(snapshot);
   }
 

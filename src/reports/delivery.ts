@@ -93,7 +93,8 @@ export class ReportDelivery {
     const kept = canKeep ? await store.keptReport!(tenant, roundId, key, KEPT_REPORT_TTL_MS) : null;
     if (kept?.body) return { ...(await this.head(tenant, roundId, kind)), gzipped: kept.body, kept: true };
     const rendered = await this.gate.run(() => this.render(tenant, roundId, kind, opts));
-    const gzipped = await gzip(rendered.body);
+    // Level 4: most of the size win of the default level at about half its time, off the event loop.
+    const gzipped = await gzip(rendered.body, { level: 4 });
     if (kept) await store.keepReport!(tenant, roundId, key, kept.epoch, gzipped, KEPT_REPORT_TTL_MS);
     return { contentType: rendered.contentType, filename: rendered.filename, gzipped, kept: false };
   }
