@@ -1,12 +1,13 @@
 // Renders reports once and hands them out many times: a closed round does not change, so each format (and the chart)
 // is rendered once per round revision and link and kept gzipped with the round (Store.keptReport / keepReport);
-// downloads of the same report at the same moment share one rendering; and at most `parallel` renderings run at once,
-// so a burst of downloads queues instead of piling rounds of 10,000 people into memory together.
+// downloads of the same report at the same moment share one rendering; and at most `parallel` renderings run at once
+// (one by default), so a burst of downloads queues instead of piling rounds of 10,000 people into memory together.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { AppError } from '../core/errors.js';
+import { withStoreDeadline } from '../core/store-deadline.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { ExportFormat } from './formats.js';
 import { loadChartStates, loadReportStates, type ReportReader } from './load.js';
@@ -16,6 +17,11 @@ const gunzip = promisify(gunzipCb);
 
 /** Kept reports live this long after the last one of the round was kept (closed rounds only). */
 export const KEPT_REPORT_TTL_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Reads are retried while the store is unavailable, for this long: a large rendering holds this process' event loop
+ * for a while, and a read of another download waiting meanwhile may time out although Redis answered at once.
+ */
+const READ_DEADLINE = { deadlineMs: 20_000 };
 /** Response chunks: a kept report goes out as a stream of these, never as one write. */
 const CHUNK = 64 * 1024;
 
@@ -34,7 +40,7 @@ export interface ReportDeliveryDeps {
   read: ReportReader;
   store: Pick<Store, 'getRoundVersioned' | 'keptReport' | 'keepReport'>;
   clock: Clock;
-  /** Renderings at once in this process (default 2). */
+  /** Renderings at once in this process (default 1: a round of 13 × 10,000 takes a few hundred MB while rendered). */
   parallel?: number;
 }
 
@@ -61,7 +67,7 @@ export class ReportDelivery {
   private readonly inFlight = new Map<string, Promise<DeliveredReport>>();
 
   constructor(private readonly deps: ReportDeliveryDeps) {
-    this.gate = new Gate(Math.max(1, deps.parallel ?? 2));
+    this.gate = new Gate(Math.max(1, deps.parallel ?? 1));
   }
 
   /**
@@ -69,7 +75,7 @@ export class ReportDelivery {
    * to it): a kept copy is only ever handed out through the same link. ROUND_NOT_FOUND for an unknown round.
    */
   async deliver(tenant: string, roundId: string, kind: ReportKind, opts: { reportUrl?: string } = {}): Promise<DeliveredReport> {
-    const versioned = await this.deps.store.getRoundVersioned(tenant, roundId);
+    const versioned = await withStoreDeadline(() => this.deps.store.getRoundVersioned(tenant, roundId), READ_DEADLINE);
     if (!versioned) throw new AppError('ROUND_NOT_FOUND');
     const { round, rev } = versioned;
     const closed = round.status === 'closed' || round.status === 'archived';
@@ -90,9 +96,9 @@ export class ReportDelivery {
   private async produce(tenant: string, roundId: string, kind: ReportKind, key: string, keep: boolean, opts: { reportUrl?: string }): Promise<DeliveredReport> {
     const { store } = this.deps;
     const canKeep = keep && store.keptReport !== undefined && store.keepReport !== undefined;
-    const kept = canKeep ? await store.keptReport!(tenant, roundId, key, KEPT_REPORT_TTL_MS) : null;
-    if (kept?.body) return { ...(await this.head(tenant, roundId, kind)), gzipped: kept.body, kept: true };
-    const rendered = await this.gate.run(() => this.render(tenant, roundId, kind, opts));
+    const kept = canKeep ? await withStoreDeadline(() => store.keptReport!(tenant, roundId, key, KEPT_REPORT_TTL_MS), READ_DEADLINE) : null;
+    if (kept?.body) return { ...(await withStoreDeadline(() => this.head(tenant, roundId, kind), READ_DEADLINE)), gzipped: kept.body, kept: true };
+    const rendered = await this.gate.run(() => withStoreDeadline(() => this.render(tenant, roundId, kind, opts), READ_DEADLINE));
     // Level 4: most of the size win of the default level at about half its time, off the event loop.
     const gzipped = await gzip(rendered.body, { level: 4 });
     if (kept) await store.keepReport!(tenant, roundId, key, kept.epoch, gzipped, KEPT_REPORT_TTL_MS);
