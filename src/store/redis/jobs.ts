@@ -38,9 +38,10 @@ export class RedisJobQueue {
   }
 
   /**
-   * Picks the `limit` earliest due jobs over all buckets (a ZRANGEBYSCORE per bucket, in parallel), then leases them
-   * with one script per bucket that takes only those still due: a job another replica leased in between is skipped,
-   * so each job is claimed exactly once. Returned in due order, as from a single queue.
+   * Looks at the `limit` earliest due jobs over all buckets (a ZRANGEBYSCORE per bucket, in parallel) to decide how
+   * many to take from each bucket, then leases that many from each with one atomic script per bucket, earliest first.
+   * A job another replica leased in between is not there for the script, which takes the bucket's next due job
+   * instead: each job is claimed exactly once, and concurrent replicas do not starve each other. Returned in due order.
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<Job[]> {
     const n = Math.floor(limit);
@@ -52,17 +53,15 @@ export class RedisJobQueue {
       .flatMap((flat, b) => pairs(flat).map(([id, score]) => ({ id, due: Number(score), b })))
       .sort((x, y) => x.due - y.due || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
       .slice(0, n);
-    const rank = new Map(picked.map((p, i) => [p.id, i]));
-    const buckets = [...new Set(picked.map((p) => p.b))];
+    const perBucket = new Map<number, number>();
+    for (const p of picked) perBucket.set(p.b, (perBucket.get(p.b) ?? 0) + 1);
     const claimed = await Promise.all(
-      buckets.map((b) =>
-        this.scripts.claimJobs(this.keys.jobBucket(b), { now, leaseUntil: now + leaseMs, ids: picked.filter((p) => p.b === b).map((p) => p.id) }),
-      ),
+      [...perBucket].map(([b, count]) => this.scripts.claimJobs(this.keys.jobBucket(b), { now, limit: count, leaseUntil: now + leaseMs })),
     );
     return claimed
       .flat()
       .map(parseJob)
-      .sort((x, y) => (rank.get(x.id) ?? 0) - (rank.get(y.id) ?? 0));
+      .sort((x, y) => x.dueAt - y.dueAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   }
 
   async complete(jobId: string): Promise<void> {

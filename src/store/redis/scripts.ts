@@ -299,10 +299,9 @@ export class StoreScripts {
     await this.run('scheduleJobs', keys.length, ...keys, ...jobs.flatMap((j) => [j.id, j.json, j.dueAt]));
   }
 
-  /** Leases those of `ids` still due at `now` (in the order given); the JSON of each leased job. */
-  async claimJobs(k: Pick<JobKeys, 'due' | 'data'>, a: { now: number; leaseUntil: number; ids: readonly string[] }): Promise<string[]> {
-    if (a.ids.length === 0) return [];
-    return strings(await this.run('claimJobs', k.due, k.data, a.now, a.leaseUntil, ...a.ids));
+  /** Leases up to `limit` jobs of the bucket due at `now`, earliest first; the JSON of each leased job. */
+  async claimJobs(k: Pick<JobKeys, 'due' | 'data'>, a: { now: number; limit: number; leaseUntil: number }): Promise<string[]> {
+    return strings(await this.run('claimJobs', k.due, k.data, a.now, a.limit, a.leaseUntil));
   }
 
   async completeJob(k: JobKeys, a: { id: string }): Promise<void> {
