@@ -169,6 +169,17 @@ export interface Store {
   setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void>;
   getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>>;
 
+  /**
+   * Delivery markers of one round (core/delivery/marks.ts): small records beside the round, in its slot, that all
+   * expire `ttlMs` after the last write and go with the round when it is deleted. Written only while the round exists.
+   */
+  putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void>;
+  /** The markers among `fields` that are there (one read, however many fields). */
+  getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>>;
+  /** The round's markers whose field ends with `suffix` (every marker with ''), read in pages: privacy requests. */
+  scanMarks(tenant: string, roundId: string, suffix?: string): Promise<Record<string, StoredRecord>>;
+  deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void>;
+
   /** SET NX with a TTL: true the first time a key is seen. */
   setIfNotExists(key: string, ttlMs: number): Promise<boolean>;
 

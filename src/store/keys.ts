@@ -23,6 +23,8 @@
 //   <P>:<T>:{r:<T>:<R>}:answer-stats           hash    <F>|answers, <F>|evidence → totals over the factor's answers
 //   <P>:<T>:{r:<T>:<R>}:answer-order           zset    answerOrderEntry of each answer with links (all score 0, by lex)
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
+//   <P>:<T>:{r:<T>:<R>}:sent                   hash    delivery marker field (core/delivery/marks.ts) → JSON; PEXPIRE
+//                                                      after each write, deleted with the round
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
 //   <P>:{jobs}:due                             zset    job id → due time (or lease expiry), ms
 //   <P>:{jobs}:data                            hash    job id → Job JSON
@@ -78,6 +80,8 @@ export interface RoundKeys {
   answerStats: string;
   answerOrder: string;
   cards: string;
+  /** Delivery markers (putMarks): expire as a whole, some time after the last delivery. */
+  marks: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
 }
@@ -142,6 +146,7 @@ export class Keys {
       answerStats: `${base}:answer-stats`,
       answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
+      marks: `${base}:sent`,
     };
     return { ...k, all: Object.freeze(Object.values(k)) as string[], base };
   }

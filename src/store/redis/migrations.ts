@@ -8,12 +8,13 @@ import { Cluster, type Redis } from 'ioredis';
 import { AnswerSchema } from '../../core/model.js';
 import { answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
 import { Keys } from '../keys.js';
+import { moveLegacyMarks } from './legacy-marks.js';
 import type { RedisClient } from './client.js';
 import { pairs } from './replies.js';
 import type { StoreScripts, TripRunner } from './scripts.js';
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export interface Migration {
   /** The version this hook upgrades to (it runs when the stored version is lower). */
@@ -26,6 +27,8 @@ export const MIGRATIONS: Migration[] = [
   // 2: every answer gets its summary, its factor's totals and (with links) its place in the answer order; digests
   // read those instead of the answers.
   { version: 2, up: buildAnswerMeta },
+  // 3: delivery markers leave the deployment-wide `rec:sent` hash for a hash beside each round, with a TTL.
+  { version: 3, up: moveLegacyMarks },
 ];
 
 /**

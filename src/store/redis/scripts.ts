@@ -25,6 +25,7 @@ const SPECS = {
   indexAdd: { file: 'index-add.lua', keys: 2 },
   indexRemove: { file: 'index-remove.lua', keys: 3 },
   hsetIfRound: { file: 'hset-if-round.lua', keys: 2 },
+  putMarks: { file: 'put-marks.lua', keys: 2 },
   saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 5 },
   eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 8 },
   scheduleJobs: { file: 'schedule-jobs.lua' },
@@ -246,6 +247,11 @@ export class StoreScripts {
   /** HSET of `fields` into one of a round's hashes while the round exists; false when it does not. */
   async hsetIfRound(k: { round: string; hash: string }, fields: Record<string, string>): Promise<boolean> {
     return Number(await this.run('hsetIfRound', k.round, k.hash, ...Object.entries(fields).flat())) === 1;
+  }
+
+  /** Delivery markers into a round's marker hash while the round exists; the hash expires `ttlMs` after this write. */
+  async putMarks(k: { round: string; marks: string }, a: { ttlMs: number; marks: Record<string, string> }): Promise<boolean> {
+    return Number(await this.run('putMarks', k.round, k.marks, Math.max(1, Math.ceil(a.ttlMs)), ...Object.entries(a.marks).flat())) === 1;
   }
 
   async saveAnswer(
