@@ -46,20 +46,9 @@ export async function digestCommand(deps: CommandDeps, ctx: CommandContext, roun
 
 /** Reminds every participant who has not voted on an open factor, now; returns how many were reminded. */
 export async function remindNow(deps: CommandDeps, round: Round): Promise<number> {
-  const { service } = deps;
   // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
   if (round.reviewPhase === 'review') return remindPanel(deps, round);
-  const state = await service.state(round.tenant, round.id, { answers: false });
-  const now = service.clock.now();
-  const byMember = new Map<string, string[]>();
-  for (const w of state.windows) {
-    if (Date.parse(w.opensAt) > now || Date.parse(w.dueAt) <= now) continue;
-    for (const m of service.pendingMembers(state, w.factorId)) {
-      byMember.set(m, [...(byMember.get(m) ?? []), w.factorId]);
-    }
-  }
-  for (const [member, ids] of byMember) await deps.messenger.sendReminder(round, member, ids);
-  return byMember.size;
+  return deps.delivery.remindNow(round);
 }
 
 /** `/assess remind` (coordinator, open rounds). */
