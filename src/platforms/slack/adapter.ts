@@ -79,14 +79,12 @@ export class SlackAdapter implements PlatformAdapter {
     });
     const pacer = new ChannelPacer(opts.postIntervalMs ?? 1000, now);
     this.messenger = new SlackMessenger({
-      service: ctx.service,
       packs: ctx.packs,
-      store: ctx.store,
+      delivery: ctx.delivery,
       reportLinks: ctx.reportLinks,
       clients: this.clients,
       pacer,
       logger: ctx.logger,
-      now: () => ctx.clock.now(),
       chart: opts.chart === false ? null : loadChartRenderer,
     });
     this.updater = new CardUpdater({
