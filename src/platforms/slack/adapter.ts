@@ -1,6 +1,7 @@
 // The Slack adapter: a Bolt app on our fastify server (or Socket Mode), its listeners, clients and the scheduler's messenger.
 import { App, SocketModeReceiver, webApi, type Authorize, type Receiver } from '@slack/bolt';
 import type { PlatformAdapter } from '../adapter.js';
+import type { ChatPace } from '../../core/delivery/port.js';
 import { BODY_LIMITS } from '../../http/limits.js';
 import { interactionLabels } from '../../infra/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
@@ -33,6 +34,8 @@ export interface SlackOptions {
   ackTimeoutMs?: number;
   /** Upload the score chart with the summary (default true). */
   chart?: boolean;
+  /** Pace of direct-message fan-out (reminders, digests to managers); default SLACK_DM_PACE. */
+  dmPace?: ChatPace;
   /**
    * Socket Mode's heartbeat: a pong must come within this time, and a lost connection is tried again after it (the
    * Slack SDK's default is 5 s). Tests shorten it.
@@ -86,6 +89,7 @@ export class SlackAdapter implements PlatformAdapter {
       pacer,
       logger: ctx.logger,
       chart: opts.chart === false ? null : loadChartRenderer,
+      ...(opts.dmPace ? { pace: opts.dmPace } : {}),
     });
     this.updater = new CardUpdater({
       windowMs: opts.coalesceMs ?? 1000,

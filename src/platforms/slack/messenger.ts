@@ -37,6 +37,8 @@ export interface SlackMessengerDeps {
   logger: Logger;
   /** Null when charts are switched off; failures to draw never hold back the summary. */
   chart: (() => Promise<ChartRenderer>) | null;
+  /** Pace of direct-message fan-out (default SLACK_DM_PACE). */
+  pace?: ChatPace;
 }
 
 /** Identifies one factor card for the coalescer. */
@@ -60,12 +62,14 @@ export const SLACK_DM_PACE: ChatPace = { perSecond: 5, concurrency: 3 };
 
 export class SlackMessenger implements ChatPort {
   readonly capabilities: ChatCapabilities = { edit: true, ephemeral: true, perUserRefresh: false, chartUpload: true, permalinks: true };
-  readonly pace: ChatPace = SLACK_DM_PACE;
+  readonly pace: ChatPace;
   /** Set after construction: the updater calls back into `updateCard`. */
   updater: CardUpdater | undefined;
   private readonly permalinks = new Map<string, string>();
 
-  constructor(private readonly deps: SlackMessengerDeps) {}
+  constructor(private readonly deps: SlackMessengerDeps) {
+    this.pace = deps.pace ?? SLACK_DM_PACE;
+  }
 
   private seeMore(round: Round): { url: string; label: string } {
     return { url: this.deps.reportLinks.url(round.tenant, round.id), label: t(round.locale, 'slack.seeMore') };
