@@ -5,7 +5,7 @@ import type { ChatPace } from '../../core/delivery/port.js';
 import { BODY_LIMITS } from '../../http/limits.js';
 import { interactionLabels } from '../../infra/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
-import { CardUpdater } from './card-updater.js';
+import { CardUpdater } from '../../core/delivery/coalescer.js';
 import { loadChartRenderer } from './chart.js';
 import { SlackContext } from './context.js';
 import type { SlackDeps } from './deps.js';

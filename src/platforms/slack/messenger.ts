@@ -15,7 +15,7 @@ import type { RoundState } from '../../core/read-model.js';
 import type { DigestView } from '../../core/views/digest-model.js';
 import { buildFactorCard } from '../../core/views/factor-card.js';
 import type { ChannelPacer } from './background.js';
-import type { CardUpdater } from './card-updater.js';
+import type { CardUpdater } from '../../core/delivery/coalescer.js';
 import type { ChartRenderer } from './chart.js';
 import { uploadChart } from './chart.js';
 import type { SurfacePayload } from './limits.js';
