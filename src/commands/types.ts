@@ -70,8 +70,8 @@ export interface CommandDeps {
   service: CommandService;
   /** Runs due jobs now (the final digest after a close). */
   scheduler: { tick(): Promise<unknown> };
-  /** Reminders now (`remind`): the round read once, then fanned out on its platform. */
-  delivery: Pick<Delivery, 'remindNow' | 'sendReminders'>;
+  /** Reminders now (`remind`), the round read once and fanned out on its platform; digests as every platform gets them. */
+  delivery: Pick<Delivery, 'remindNow' | 'sendReminders' | 'digest'>;
   reportLinks: Pick<ReportLinks, 'url'>;
   privacyLinks: Pick<PrivacyExportLinks, 'url'>;
   /** PRIVACY_ADMINS. */
