@@ -3,11 +3,12 @@
 // A marker lives in the round's own marker hash (Store.putMarks: the round's slot, deleted with the round, expiring
 // MARK_TTL_MS after the last write), never in a deployment-wide collection, so a privacy erase, a retention purge or a
 // tenant forget touches only the rounds it concerns. Fields:
-//   <job>|m|<member>     this person was sent this job's message (named rounds only)
-//   <job>|channel        the job's message went to the round's channel
-//   <job>|progress       anonymous rounds: { sent, of } counts, no per-member value anywhere (see fanOutCounted)
-//   <key>|once           a message sent once per round whatever the job (e.g. Teams' "too large" note)
-// <job> is the job id (or a once-key such as `final:<roundId>`), escaped so `|` and glob characters cannot appear.
+//   <job>|<member>       this person was sent this job's message (named rounds only)
+//   <job>|#channel       the job's message went to the round's channel
+//   <job>|#progress      anonymous rounds: { sent, of } counts, no per-member value anywhere (see fanOutCounted)
+//   <key>|#once          a message sent once per round whatever the job (e.g. Teams' "too large" note)
+// <job> is the job id (or a once-key), and every part is escaped so `|`, `#` and glob characters cannot appear in it:
+// a field has one `|`, and what follows it is a member id or one of the `#` words.
 import type { Store, StoredRecord } from '../ports.js';
 
 /**
@@ -16,30 +17,30 @@ import type { Store, StoredRecord } from '../ports.js';
  */
 export const MARK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** `%`, `|` and the glob characters as %XX; everything else stays readable. */
+/** `%`, `|`, `#` and the glob characters as %XX; everything else stays readable. */
 export function escapePart(part: string): string {
-  return part.replace(/[%|*?[\]\\]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+  return part.replace(/[%|#*?[\]\\]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 
 export function memberMark(job: string, memberId: string): string {
-  return `${escapePart(job)}|m|${escapePart(memberId)}`;
+  return `${escapePart(job)}|${escapePart(memberId)}`;
 }
 
 export function channelMark(job: string): string {
-  return `${escapePart(job)}|channel`;
+  return `${escapePart(job)}|#channel`;
 }
 
 export function progressMark(job: string): string {
-  return `${escapePart(job)}|progress`;
+  return `${escapePart(job)}|#progress`;
 }
 
 export function onceMark(key: string): string {
-  return `${escapePart(key)}|once`;
+  return `${escapePart(key)}|#once`;
 }
 
 /** Every marker naming this person ends so. */
 export function memberSuffix(memberId: string): string {
-  return `|m|${escapePart(memberId)}`;
+  return `|${escapePart(memberId)}`;
 }
 
 export type MarkStore = Pick<Store, 'putMarks' | 'getMarks' | 'scanMarks' | 'deleteMarks'>;
