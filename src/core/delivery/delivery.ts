@@ -3,6 +3,7 @@
 // (port.ts). Fan-outs read the round once, are paced to the platform's limits and resume through the round's
 // markers (marks.ts, fan-out.ts); rendering stays with the platforms and the view builders (core/views).
 import { compareRounds } from '../anonymity.js';
+import { jobId, roundJob } from '../jobs.js';
 import type { Action, Round } from '../model.js';
 import { ownValue } from '../own.js';
 import type { Clock, Job, Store } from '../ports.js';
@@ -42,7 +43,7 @@ const REMINDER_READ = { answers: false } as const;
 
 /** The once-key of a round's final summary: the final-digest job's id, whoever sends it. */
 export function finalDigestKey(round: Pick<Round, 'tenant' | 'id'>): string {
-  return `${round.tenant}:${round.id}:final-digest`;
+  return jobId(round, 'final-digest');
 }
 
 export class Delivery {
@@ -129,17 +130,8 @@ export class Delivery {
   }
 
   private async scheduleCardRetry(round: Round, factorId: string): Promise<void> {
-    const job: Job = {
-      // Same id as the calendar's own opening job, so a retry never duplicates one.
-      id: `${round.tenant}:${round.id}:factor-open:${factorId}`,
-      kind: 'factor-open',
-      tenant: round.tenant,
-      roundId: round.id,
-      dueAt: this.deps.clock.now() + CARD_RETRY_MS,
-      payload: { factorId },
-      attempts: 0,
-    };
-    await this.deps.store.scheduleJobs([job]);
+    // Same id as the calendar's own opening job, so a retry never duplicates one.
+    await this.deps.store.scheduleJobs([roundJob(round, 'factor-open', this.deps.clock.now() + CARD_RETRY_MS, factorId, { factorId })]);
   }
 
   // --- fan-outs ----------------------------------------------------------------------------------
