@@ -13,7 +13,7 @@ import { buildDigest } from '../views/digest.js';
 import type { DigestView } from '../views/digest-model.js';
 import { buildFactorCard } from '../views/factor-card.js';
 import { buildReminder, buildWelcome } from '../views/messages.js';
-import { fanOutCounted, fanOutNamed, type FanOutResult } from './fan-out.js';
+import { fanOutCounted, fanOutNamed, fanOutPaced, type FanOutResult } from './fan-out.js';
 import { channelMark, RoundMarks, type MarkStore } from './marks.js';
 import type { ChatMessage, ChatPort, ChatPorts } from './port.js';
 
@@ -159,10 +159,7 @@ export class Delivery {
     const send = async (member: string) => {
       await port.dm(state.round, member, { kind: 'reminder', view: buildReminder(state, byMember.get(member) ?? []), cards });
     };
-    if (!opts.job) {
-      for (const member of members) await send(member);
-      return { sent: members.length, complete: true };
-    }
+    if (!opts.job) return fanOutPaced(members, send, port.pace);
     return this.fanOut(state.round, opts.job, members, send, opts.budgetMs);
   }
 

@@ -65,6 +65,29 @@ export async function fanOutNamed(marks: RoundMarks, job: string, recipients: st
   return { sent, complete };
 }
 
+/** Sends to each recipient, paced, without markers (a reminder asked for now, not a job); the first failure is thrown. */
+export async function fanOutPaced(recipients: string[], send: (recipient: string) => Promise<void>, pace: ChatPace): Promise<FanOutResult> {
+  const q = queue(pace);
+  let failure: { err: unknown } | null = null;
+  let sent = 0;
+  for (const recipient of recipients) {
+    if (failure) break;
+    await q.onSizeLessThan(1);
+    void q.add(async () => {
+      if (failure) return;
+      try {
+        await send(recipient);
+        sent += 1;
+      } catch (err) {
+        failure ??= { err };
+      }
+    });
+  }
+  await q.onIdle();
+  if (failure) throw (failure as { err: unknown }).err;
+  return { sent, complete: true };
+}
+
 function progressOf(value: StoredRecord | undefined): { sent: number; of: number } | null {
   const sent = value?.sent;
   const of = value?.of;
