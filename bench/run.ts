@@ -10,6 +10,7 @@ import { runVotePathBench } from './vote-path.js';
 import { runCardRefreshBench } from './card-refresh.js';
 import { runReadyBench } from './ready.js';
 import { reportsVerdict, runReportsBench } from './reports.js';
+import { runRemindBench } from './remind.js';
 import { RedisProcess } from '../test/setup/redis-servers.js';
 
 type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
@@ -87,6 +88,13 @@ async function main(): Promise<void> {
     }
   }
   // --- end of vote path and card refresh ---
+
+  // --- Reminders: one read of the round, then a paced fan-out (bench/remind.ts) ---
+  console.error('remind …');
+  for (const section of await runRemindBench()) {
+    json[section.key] = section.data;
+    sections.push(section);
+  }
 
   // --- Ready: process start to the first answered request, against a minimal Bolt app (bench/ready.ts) ---
   console.error('ready …');

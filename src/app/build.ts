@@ -8,6 +8,7 @@ import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
 import type { Packs } from '../core/packs.js';
 import { systemClock, type Clock, type Store } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
+import { Delivery } from '../core/delivery/delivery.js';
 import { UninstallGrace } from '../core/uninstall.js';
 import { registerInfoPages } from '../http/info-pages.js';
 import { SignedLinkGuard } from '../http/link-guard.js';
@@ -56,6 +57,8 @@ export interface App {
   service: AssessmentService;
   scheduler: Scheduler;
   messengers: MessengerHub;
+  /** Cards, reminders and digests, on each round's platform (core/delivery). */
+  delivery: Delivery;
   /** Forgetting uninstalled workspaces after UNINSTALL_GRACE_DAYS, unless they reinstall. */
   uninstalls: UninstallGrace;
   commands: CommandRouter;
@@ -100,11 +103,21 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     storeDeadlineMs: config.STORE_RETRY_SECONDS * 1000,
   });
   const messengers = new MessengerHub();
+  const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
+  const delivery = new Delivery({
+    store,
+    read: service.read,
+    ports: messengers,
+    clock,
+    reportUrl: (round) => reportLinks.url(round.tenant, round.id),
+    onError: (err, what) => logger.warn({ err }, `delivery: ${what} failed`),
+  });
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
     store,
     service,
-    messenger: messengers,
+    delivery,
     clock,
     uninstalls,
     logger,
@@ -116,10 +129,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
       else logger.debug({ jobId: job.id, kind: job.kind, outcome }, 'scheduled job ran');
     },
   });
-  const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-  const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
   const privacyLinks = new PrivacyExportLinks(baseUrl, anonymityKeys.purposeKey('privacy-export-links'), clock);
-  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
+  const commands = new CommandRouter({ service, scheduler, delivery, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
 
   const { http, beginShutdown } = await createHttpServer(config, logger);
   const adapters: PlatformAdapter[] = [];
@@ -132,14 +143,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
 
-  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, delivery, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(platformDeps);
     if (adapter) adapters.push(adapter);
   }
 
   return {
-    config, http, admin, store, packs: service.packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    config, http, admin, store, packs: service.packs, service, scheduler, messengers, delivery, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();

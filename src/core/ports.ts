@@ -1,5 +1,5 @@
-// The interfaces the core needs from the outside world: a store, a messenger and a clock.
-import type { Action, Answer, Level, LevelCounts, Round } from './model.js';
+// The interfaces the core needs from the outside world: a store and a clock (the chat port is delivery/port.ts).
+import type { Answer, Level, LevelCounts, Round } from './model.js';
 
 export type JobKind =
   | 'factor-open'
@@ -213,6 +213,17 @@ export interface Store {
   setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void>;
   getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>>;
 
+  /**
+   * Delivery markers of one round (core/delivery/marks.ts): small records beside the round, in its slot, that all
+   * expire `ttlMs` after the last write and go with the round when it is deleted. Written only while the round exists.
+   */
+  putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void>;
+  /** The markers among `fields` that are there (one read, however many fields). */
+  getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>>;
+  /** The round's markers whose field ends with `suffix` (every marker with ''), read in pages: privacy requests. */
+  scanMarks(tenant: string, roundId: string, suffix?: string): Promise<Record<string, StoredRecord>>;
+  deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void>;
+
   /** SET NX with a TTL: true the first time a key is seen. */
   setIfNotExists(key: string, ttlMs: number): Promise<boolean>;
 
@@ -240,30 +251,6 @@ export interface Store {
 
   /** Round trips made so far (for benchmarks and the fixed-round-trip tests). */
   roundTrips(): number;
-}
-
-/** A message the core wants delivered; each platform renders it its own way. */
-export type OutboundMessage =
-  | { kind: 'factor-card'; tenant: string; roundId: string; factorId: string }
-  | { kind: 'reminder'; tenant: string; roundId: string; memberId: string; factorIds: string[] }
-  | { kind: 'weekly-digest'; tenant: string; roundId: string; managerId: string }
-  | { kind: 'final-digest'; tenant: string; roundId: string; to: 'channel' | { managerId: string } }
-  | { kind: 'round-closed'; tenant: string; roundId: string };
-
-/** Delivery of scheduled work; Slack, Teams and the playground implement it. */
-export interface Messenger {
-  /** Posts a factor's card in the round's channel (staggered openings). */
-  postFactorCard(round: Round, factorId: string): Promise<void>;
-  /** A direct message to one person naming the factors waiting for them. */
-  sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void>;
-  sendWeeklyDigest(round: Round, managerId: string): Promise<void>;
-  /** Posts the summary in the channel and sends it to each manager. */
-  postFinalDigest(round: Round): Promise<void>;
-  /**
-   * A direct message to an action's owner before its due date (action plans). Optional: a platform without it
-   * skips action reminders; `round` is the closed round the action plan belongs to.
-   */
-  sendActionReminder?(round: Round, memberId: string, actions: Action[]): Promise<void>;
 }
 
 export interface Clock {

@@ -25,6 +25,8 @@
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
 //   <P>:<T>:{r:<T>:<R>}:reports                hash    kept report key → gzipped rendering; PEXPIRE'd, dropped by any
 //                                                      write to the round (Store.keepReport)
+//   <P>:<T>:{r:<T>:<R>}:sent                   hash    delivery marker field (core/delivery/marks.ts) → JSON; PEXPIRE
+//                                                      after each write, deleted with the round
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
 //   <P>:{jobs:<b>}:due                         zset    job id → due time (or lease expiry), ms; b = bucketOf(job id)
 //   <P>:{jobs:<b>}:data                        hash    job id → Job JSON
@@ -102,6 +104,8 @@ export interface RoundKeys {
   cards: string;
   /** Rendered reports kept for the round (Store.keepReport). */
   reports: string;
+  /** Delivery markers (putMarks): expire as a whole, some time after the last delivery. */
+  marks: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
 }
@@ -174,6 +178,7 @@ export class Keys {
       answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
       reports: `${base}:reports`,
+      marks: `${base}:sent`,
     };
     return { ...k, all: Object.freeze(Object.values(k)) as string[], base };
   }

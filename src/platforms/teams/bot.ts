@@ -40,7 +40,7 @@ import {
   VoteDataSchema,
 } from './activity.js';
 import { cardActivity, MessageTooLargeError, type TeamsConnector } from './connector.js';
-import type { UpdateCoalescer } from './coalescer.js';
+import type { CardUpdater } from '../../core/delivery/coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
 import { startFormPeople, toMemberIds } from './people.js';
@@ -63,7 +63,7 @@ export interface TeamsBotDeps {
   refs: ReferenceStore;
   connector: TeamsConnector;
   messenger: TeamsMessenger;
-  coalescer: UpdateCoalescer;
+  coalescer: CardUpdater;
   /** Work that may finish after the HTTP answer (posting a new round's cards); tracked so tests and shutdown can wait. */
   background: (work: Promise<unknown>) => void;
 }

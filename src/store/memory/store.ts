@@ -15,6 +15,7 @@ import { MemoryJobQueue } from './jobs.js';
 import { factorViewOf, snapshotOf } from './reads.js';
 import { scanAnswersOf, scanVotesOf } from './scan.js';
 import { SnapshotWriter } from './snapshot-writer.js';
+import { deleteMarks, getMarks, putMarks, scanMarks } from './marks.js';
 import { emptyState, stateFromFile, stateToFile, type MemoryState, type RoundState } from './state.js';
 
 export interface MemoryStoreOptions {
@@ -119,6 +120,8 @@ export class MemoryStore implements Store {
       answerMeta: new Map(),
       cards: new Map(),
       interactions: new Map(),
+      marks: new Map(),
+      marksUntil: 0,
     });
     this.changed();
   }
@@ -381,6 +384,28 @@ export class MemoryStore implements Store {
     const out: Record<string, CardRef> = {};
     for (const [factorId, json] of this.round(tenant, roundId)?.cards ?? []) out[factorId] = JSON.parse(json) as CardRef;
     return out;
+  }
+
+  // --- delivery markers (marks.ts) ------------------------------------------------------------
+
+  async putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void> {
+    this.trip();
+    if (putMarks(this.round(tenant, roundId), marks, ttlMs)) this.changed();
+  }
+
+  async getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>> {
+    this.trip();
+    return getMarks(this.round(tenant, roundId), fields);
+  }
+
+  async scanMarks(tenant: string, roundId: string, suffix = ''): Promise<Record<string, StoredRecord>> {
+    this.trip();
+    return scanMarks(this.round(tenant, roundId), suffix);
+  }
+
+  async deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void> {
+    this.trip();
+    if (deleteMarks(this.round(tenant, roundId), fields)) this.changed();
   }
 
   // --- idempotency keys and records -----------------------------------------------------------

@@ -8,12 +8,13 @@ import { Cluster, type Redis } from 'ioredis';
 import { AnswerSchema } from '../../core/model.js';
 import { answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
 import { Keys, bucketOf } from '../keys.js';
+import { moveLegacyMarks } from './legacy-marks.js';
 import type { RedisClient } from './client.js';
 import { pairs } from './replies.js';
 import type { StoreScripts, TripRunner } from './scripts.js';
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export interface Migration {
   /** The version this hook upgrades to (it runs when the stored version is lower). */
@@ -29,6 +30,8 @@ export const MIGRATIONS: Migration[] = [
   // 3: the job queue moves from one `{jobs}` slot into BUCKETS `{jobs:<b>}` queues, each tenant's index into its own
   // `{t:<T>}` slot, and the tenant set into BUCKETS `{idx:<b>}` shards (keys.ts), so no one master holds them all.
   { version: 3, up: shardJobsAndIndexes },
+  // 4: delivery markers leave the deployment-wide `rec:sent` hash for a hash beside each round, with a TTL.
+  { version: 4, up: moveLegacyMarks },
 ];
 
 /**

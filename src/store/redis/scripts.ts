@@ -24,6 +24,7 @@ const SPECS = {
   createRound: { file: 'create-round.lua', keys: 3 },
   indexRemove: { file: 'index-remove.lua', keys: 2 },
   hsetIfRound: { file: 'hset-if-round.lua', keys: 3 },
+  putMarks: { file: 'put-marks.lua', keys: 2 },
   saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 6 },
   eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 9 },
   scheduleJobs: { file: 'schedule-jobs.lua' },
@@ -240,6 +241,11 @@ export class StoreScripts {
   /** HSET of `fields` into one of a round's hashes while the round exists; false when it does not. */
   async hsetIfRound(k: { round: string; hash: string; reports: string }, fields: Record<string, string>): Promise<boolean> {
     return Number(await this.run('hsetIfRound', k.round, k.hash, k.reports, ...Object.entries(fields).flat())) === 1;
+  }
+
+  /** Delivery markers into a round's marker hash while the round exists; the hash expires `ttlMs` after this write. */
+  async putMarks(k: { round: string; marks: string }, a: { ttlMs: number; marks: Record<string, string> }): Promise<boolean> {
+    return Number(await this.run('putMarks', k.round, k.marks, Math.max(1, Math.ceil(a.ttlMs)), ...Object.entries(a.marks).flat())) === 1;
   }
 
   async saveAnswer(

@@ -300,6 +300,45 @@ export class RedisStore implements Store {
     return out;
   }
 
+  // --- delivery markers (the round's `sent` hash) -----------------------------------------------
+
+  async putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void> {
+    const entries = Object.entries(marks);
+    if (entries.length === 0) return;
+    const k = this.keys.round(tenant, roundId);
+    await this.scripts.putMarks(k, { ttlMs, marks: Object.fromEntries(entries.map(([f, v]) => [f, JSON.stringify(v)])) });
+  }
+
+  async getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>> {
+    if (fields.length === 0) return {};
+    const key = this.keys.round(tenant, roundId).marks;
+    const values = await this.trip(() => this.client.hmget(key, ...fields));
+    const out: Record<string, StoredRecord> = {};
+    fields.forEach((f, i) => {
+      const json = values[i];
+      if (typeof json === 'string') out[f] = JSON.parse(json) as StoredRecord;
+    });
+    return out;
+  }
+
+  async scanMarks(tenant: string, roundId: string, suffix = ''): Promise<Record<string, StoredRecord>> {
+    const key = this.keys.round(tenant, roundId).marks;
+    const match = `*${suffix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}`;
+    const out: Record<string, StoredRecord> = {};
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.trip(() => this.client.hscan(key, cursor, 'MATCH', match, 'COUNT', 500));
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = JSON.parse(flat[i + 1]!) as StoredRecord;
+    } while (cursor !== '0');
+    return out;
+  }
+
+  async deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void> {
+    if (fields.length === 0) return;
+    await this.trip(() => this.client.hdel(this.keys.round(tenant, roundId).marks, ...fields));
+  }
+
   // --- idempotency keys and records -----------------------------------------------------------
 
   async setIfNotExists(key: string, ttlMs: number): Promise<boolean> {
