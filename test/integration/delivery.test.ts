@@ -7,6 +7,7 @@ import { channelMark, memberMark, onceMark, progressMark } from '../../src/core/
 import type { Job, Store } from '../../src/core/ports.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import type { RedisStore } from '../../src/store/index.js';
+import { SCHEMA_VERSION } from '../../src/store/redis/migrations.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { RecordingMessenger, deliveryThrough } from '../helpers/recording-messenger.js';
 import { COORD, dropPrefix, makeService, redisStore, settings } from '../helpers/world.js';
@@ -194,7 +195,7 @@ describe('markers with the round', () => {
       ['not a marker']: JSON.stringify({ at: 10 }),
     });
     await w.redis.client.set(w.redis.keys.schemaVersion(), '2');
-    expect(await w.redis.migrate()).toEqual({ from: 2, to: 3 });
+    expect(await w.redis.migrate()).toEqual({ from: 2, to: SCHEMA_VERSION });
     expect(await w.redis.client.exists(legacy)).toBe(0);
     expect(await w.redis.scanMarks('T1', w.round.id)).toEqual({
       [memberMark(`T1:${r}:reminder:2026-03-05T08:00:00.000Z`, 'U_P00001')]: { at: 5 },
