@@ -6,6 +6,7 @@ import type { Round } from '../core/model.js';
 import { digestReadOptions } from '../core/read-model.js';
 import { defaultSettings } from '../core/settings.js';
 import { buildDigest } from '../core/views/digest.js';
+import { closeConfirmation, remindedText } from './coordinator-commands.js';
 import { remindPanel } from './peer-review-commands.js';
 import { text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
 import { buildContextList, contextListText } from '../core/toolkit-guide.js';
@@ -44,8 +45,8 @@ export async function digestCommand(deps: CommandDeps, ctx: CommandContext, roun
   return { type: 'digest', view, round, visibility: kind === 'status' ? 'ephemeral' : 'channel' };
 }
 
-/** Reminds every participant who has not voted on an open factor, now; returns how many were reminded. */
-export async function remindNow(deps: CommandDeps, round: Round): Promise<number> {
+/** Reminds every participant who has not voted on an open factor, now; returns whom it reminded. */
+export async function remindNow(deps: CommandDeps, round: Round): Promise<string[]> {
   const { service } = deps;
   // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
   if (round.reviewPhase === 'review') return remindPanel(deps, round);
@@ -59,19 +60,20 @@ export async function remindNow(deps: CommandDeps, round: Round): Promise<number
     }
   }
   for (const [member, ids] of byMember) await deps.messenger.sendReminder(round, member, ids);
-  return byMember.size;
+  return [...byMember.keys()];
 }
 
 /** `/assess remind` (coordinator, open rounds). */
 export async function remindCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
   assertCoordinator(round, ctx.actor.id);
   if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
-  const count = await remindNow(deps, round);
-  return text(t(round.locale, 'commands.reminded', { count }));
+  const members = await remindNow(deps, round);
+  return text(remindedText(round, members));
 }
 
-/** `/assess close`: the round closes and its final digest goes out. */
-export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
+/** `/assess close` asks first (see closeConfirmation); `/assess close confirm`: the round closes and its final digest goes out. */
+export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args = 'confirm'): Promise<CommandReply> {
+  if (!/^confirm$/i.test(args.trim())) return closeConfirmation(round, ctx);
   await deps.service.closeRound(round.tenant, round.id, ctx.actor);
   // The final digest is a durable job due now; a tick sends it without waiting for the ticker. Should the tick fail,
   // the job is still due, and the next tick sends it: the reply does not wait, and the failure is only logged.

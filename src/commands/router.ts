@@ -3,6 +3,7 @@ import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import type { Round } from '../core/model.js';
 import { actionCommand, planCommand } from './action-plan-commands.js';
+import { extendCommand, participantsCommand, pendingCommand, reopenCommand } from './coordinator-commands.js';
 import { parseCommand } from './parse.js';
 import { findingCommand, reviewCommand } from './peer-review-commands.js';
 import { PrivacyCommands } from './privacy-commands.js';
@@ -29,6 +30,8 @@ export class CommandRouter {
     let locale = ctx.locale;
     try {
       if (cmd.name === 'help') {
+        // The help speaks the language of the channel's round, and so lists its command words, once there is one.
+        locale = (await deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId).catch(() => null))?.locale ?? locale;
         // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
         const more = /^(more|mer|modes)$/i.test(cmd.args);
         const packId = deps.service.packs.ids()[0];
@@ -47,7 +50,15 @@ export class CommandRouter {
         case 'remind':
           return await remindCommand(deps, ctx, round);
         case 'close':
-          return await closeCommand(deps, ctx, round);
+          return await closeCommand(deps, ctx, round, cmd.args);
+        case 'pending':
+          return await pendingCommand(deps, ctx, round);
+        case 'reopen':
+          return await reopenCommand(deps, ctx, round, cmd.args);
+        case 'extend':
+          return await extendCommand(deps, ctx, round, cmd.args);
+        case 'participants':
+          return await participantsCommand(deps, ctx, round, cmd.args);
         case 'export':
           return exportCommand(deps, round);
         case 'context':
@@ -72,7 +83,7 @@ export class CommandRouter {
   }
 
   /** Reminds everyone with a vote to give on an open factor now (the team, or the panel in a review); how many. */
-  remindNow(round: Round): Promise<number> {
-    return remindNow(this.deps, round);
+  async remindNow(round: Round): Promise<number> {
+    return (await remindNow(this.deps, round)).length;
   }
 }

@@ -163,6 +163,8 @@ export const RoundSchema = z.strictObject({
   openedAt: z.iso.datetime({ offset: true }).optional(),
   closedAt: z.iso.datetime({ offset: true }).optional(),
   archivedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When a coordinator last reopened the round after a close (core/services/round-changes.ts). */
+  reopenedAt: z.iso.datetime({ offset: true }).optional(),
   coordinators: z.array(z.string()).min(1),
   participants: z.array(z.string()),
   managers: z.array(z.string()),

@@ -13,6 +13,7 @@ import { ActionPlans, resolveMember, type AddActionInput } from './services/acti
 import type { Actor, CoreDeps } from './services/context.js';
 import { PeerReviews, type SaveFindingsInput } from './services/peer-review.js';
 import { Retention } from './services/retention.js';
+import { RoundChanges } from './services/round-changes.js';
 import { RoundLifecycle, type StartRoundInput } from './services/round-lifecycle.js';
 import { Voting, type CastVoteInput, type CastVoteOutcome, type SaveAnswerInput } from './services/voting.js';
 import type { RoundSettings } from './settings.js';
@@ -43,6 +44,7 @@ export class AssessmentService {
   readonly keys: MemberKeys;
   readonly read: ReadModel;
   readonly rounds: RoundLifecycle;
+  readonly changes: RoundChanges;
   readonly voting: Voting;
   readonly reviews: PeerReviews;
   readonly plans: ActionPlans;
@@ -64,6 +66,7 @@ export class AssessmentService {
       canKeyMembers: (round) => this.keys.canKeyMembers(round),
     });
     this.rounds = new RoundLifecycle({ ...core, retentionMonths: this.retentionMonths });
+    this.changes = new RoundChanges(core);
     this.voting = new Voting(core);
     this.reviews = new PeerReviews(core);
     this.plans = new ActionPlans(core);
@@ -188,6 +191,25 @@ export class AssessmentService {
 
   settingsForRestart(tenant: string, channelId: string, startDate: string): Promise<RoundSettings> {
     return this.rounds.settingsForRestart(tenant, channelId, startDate);
+  }
+
+  // --- what a coordinator fixes after the start -------------------------------------------------------
+
+  reopenRound(tenant: string, roundId: string, actor: Actor, closeDate?: string): Promise<Round> {
+    return this.changes.reopenRound(tenant, roundId, actor, closeDate);
+  }
+
+  extendRound(tenant: string, roundId: string, actor: Actor, closeDate: string): Promise<Round> {
+    return this.changes.extendRound(tenant, roundId, actor, closeDate);
+  }
+
+  changeParticipants(
+    tenant: string,
+    roundId: string,
+    actor: Actor,
+    change: { add?: string[]; remove?: string[]; names?: Record<string, string> },
+  ): Promise<{ round: Round; added: string[]; removed: string[] }> {
+    return this.changes.changeParticipants(tenant, roundId, actor, change);
   }
 
   // --- voting ------------------------------------------------------------------------------------------

@@ -150,13 +150,13 @@ describe('playground in a real browser', () => {
 
     // Bo is not the coordinator: his close is refused, only to him, and the round stays open.
     await as('u-bo');
-    await command('/assess close');
+    await command('/assess close confirm');
     await expect.poll(async () => (await channel().textContent()) ?? '').toContain('Bara samordnaren kan göra det här. Fråga Cora.');
     expect(await channel().locator('[data-type="digest"]').count()).toBe(0);
 
     // Cora closes the round; the summary appears in the channel.
     await as('u-cora');
-    await command('/assess close');
+    await command('/assess close confirm');
     const digest = channel().locator('[data-type="digest"]');
     await expect.poll(() => digest.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const text = (await digest.last().textContent()) ?? '';

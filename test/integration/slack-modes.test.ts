@@ -194,7 +194,7 @@ describe('peer review and action plans in Slack', () => {
 
   it('the summary shows both verdicts, where they differ and the recommendations, within Block Kit\'s limits', async () => {
     t_.slack.clear();
-    await command('close');
+    await command('close confirm');
     await t_.app.scheduler.drain();
     await t_.adapter.settled();
     const [summary] = t_.slack.postsTo(CHANNEL);

@@ -234,12 +234,12 @@ describe('a full round in Slack', () => {
 
   it('a non-coordinator cannot close; the coordinator can, and the summary reaches the channel and the manager', async () => {
     t.slack.clear();
-    await sendCommand(t, { text: 'close', user_id: 'U0BO', user_name: 'bo.ek' });
+    await sendCommand(t, { text: 'close confirm', user_id: 'U0BO', user_name: 'bo.ek' });
     await t.adapter.settled();
     expect(t.slack.responses.at(-1)!.body).toMatchObject({ response_type: 'ephemeral', text: 'Bara samordnaren kan göra det här. Fråga Cora Lind.' });
     expect((await t.app.store.getRound(TEAM, roundId))!.status).toBe('open');
 
-    await sendCommand(t, { text: 'close' });
+    await sendCommand(t, { text: 'close confirm' });
     await t.adapter.settled();
     await t.app.scheduler.drain();
     await t.adapter.settled();

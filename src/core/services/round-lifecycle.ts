@@ -128,7 +128,8 @@ export class RoundLifecycle {
     const purge = retentionJob(closed, this.deps.retentionMonths);
     await store.scheduleJobs([
       {
-        id: `${tenant}:${roundId}:final-digest`,
+        // A reopened round closes again with a summary of its own: the first one's send-once marker must not hold it back.
+        id: closed.reopenedAt ? `${tenant}:${roundId}:final-digest:${Date.parse(closed.closedAt ?? '') || clock.now()}` : `${tenant}:${roundId}:final-digest`,
         kind: 'final-digest',
         tenant,
         roundId,

@@ -44,7 +44,7 @@ function factorStatus(state: RoundState, factorId: string, kind: DigestView['kin
  * Participants with a vote still to give on a factor that has opened, most missing first. Anonymous rounds key
  * votes by a keyed hash, so there we count the people who voted on every opened factor and subtract.
  */
-function pendingParticipants(state: RoundState, now: number): { count: number; people: { id: string; missing: number }[] } {
+export function pendingParticipants(state: RoundState, now: number): { count: number; people: { id: string; missing: number }[] } {
   const { round } = state;
   const opened = state.windows.filter((w) => Date.parse(w.opensAt) <= now).map((w) => w.factorId);
   if (opened.length === 0) return { count: 0, people: [] };
