@@ -33,6 +33,7 @@ import {
   renderFactorCard,
   renderFollowUpCard,
   renderReminderCard,
+  renderConfirmCard,
   renderStartForm,
   renderTextCard,
   renderWelcomeCard,
@@ -50,7 +51,7 @@ const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
 const CommandBody = z.strictObject({ as: PersonId, text: z.string().max(2000) });
 const ActionBody = z.strictObject({
   as: PersonId,
-  verb: z.enum(['vote', 'answer', 'start', 'refresh']),
+  verb: z.enum(['vote', 'answer', 'start', 'refresh', 'open-card']),
   data: z.record(z.string(), z.unknown()).default({}),
   messageId: z.string().optional(),
 });
@@ -89,6 +90,18 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
     }
   }
 
+  /** A digest as of now: kept with the message, so an old digest keeps showing the data of its own date. */
+  async function digestAsOfNow(round: Round, kind: DigestView['kind']): Promise<DigestView> {
+    // A peer review's digest quotes the panel's findings, which are answers.
+    const state = await service.state(PLAYGROUND_TENANT, round.id, digestReadOptions(round));
+    return buildDigest(state, {
+      kind,
+      ...(await service.digestInputs(state.round)),
+      now: ctx.clock.now(),
+      reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, round.id),
+    });
+  }
+
   const messenger: Messenger = {
     async postFactorCard(round, factorId) {
       await post({ audience: 'channel', type: 'factor-card', roundId: round.id, factorId });
@@ -97,12 +110,13 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
       await post({ audience: memberId, type: 'reminder', roundId: round.id, factorIds });
     },
     async sendWeeklyDigest(round, managerId) {
-      await post({ audience: managerId, type: 'digest', digestKind: 'weekly', roundId: round.id });
+      await post({ audience: managerId, type: 'digest', digestKind: 'weekly', roundId: round.id, view: await digestAsOfNow(round, 'weekly') });
     },
     async postFinalDigest(round) {
-      await post({ audience: 'channel', type: 'digest', digestKind: 'final', roundId: round.id });
+      const view = await digestAsOfNow(round, 'final');
+      await post({ audience: 'channel', type: 'digest', digestKind: 'final', roundId: round.id, view });
       for (const managerId of round.managers) {
-        await post({ audience: managerId, type: 'digest', digestKind: 'final', roundId: round.id });
+        await post({ audience: managerId, type: 'digest', digestKind: 'final', roundId: round.id, view });
       }
     },
     async sendActionReminder(round, memberId, actions) {
@@ -122,7 +136,10 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT));
+    if (msg.type === 'text') {
+      const body = renderText(msg.text ?? '', PLAYGROUND_DIALECT);
+      return msg.confirm ? renderConfirmCard(body, msg.confirm) : renderTextCard(body);
+    }
     if (msg.type === 'start-form') {
       // Our own record: the defaults replyToCommand stored when it posted the form.
       const settings = JSON.parse(msg.text ?? '{}') as RoundSettings;
@@ -166,14 +183,8 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } });
       }
       case 'digest': {
-        // A peer review's digest quotes the panel's findings, which are answers.
-        const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
-        const view = buildDigest(full, {
-          kind: msg.digestKind ?? 'status',
-          ...(await service.digestInputs(state.round)),
-          now: ctx.clock.now(),
-          reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
-        });
+        // The digest as it was sent (digests from before the snapshot was kept are drawn from today's data).
+        const view = msg.view ? (msg.view as DigestView) : await digestAsOfNow(state.round, msg.digestKind ?? 'status');
         return digestCard(view, `/playground/chart/${encodeURIComponent(state.round.id)}.png`);
       }
     }
@@ -182,7 +193,13 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
 
   async function replyToCommand(as: string, reply: CommandReply): Promise<void> {
     if (reply.type === 'text') {
-      await post({ audience: reply.visibility === 'channel' ? 'channel' : as, ephemeral: reply.visibility === 'ephemeral', type: 'text', text: reply.text });
+      await post({
+        audience: reply.visibility === 'channel' ? 'channel' : as,
+        ephemeral: reply.visibility === 'ephemeral',
+        type: 'text',
+        text: reply.text,
+        ...(reply.confirm ? { confirm: reply.confirm } : {}),
+      });
     } else if (reply.type === 'start-form') {
       // The playground starts today rather than next Monday, so the first card shows up at once; the round keeps
       // the length the form proposed (six weeks, or the last round's length for `start again`).
@@ -205,6 +222,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         type: 'digest',
         digestKind: reply.view.kind,
         roundId: reply.round.id,
+        view: reply.view,
       });
     }
   }
@@ -337,6 +355,12 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
         const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
+      }
+      if (verb === 'open-card') {
+        // The reminder's "Open" button: the factor's card, shown to the person who pressed it.
+        if (!round.factorIds.includes(ref.f)) throw new AppError('UNKNOWN_FACTOR', { factor: ref.f });
+        await post({ audience: as, ephemeral: true, type: 'factor-card', roundId: round.id, factorId: ref.f });
+        return { ok: true };
       }
       if (verb === 'answer') {
         const texts: Record<string, string> = {};
