@@ -63,6 +63,13 @@ describe('the playground (sv and en)', () => {
     const reminded = await pg.reply('u-cora', '/assess påminn');
     expect(reminded).toContain('Påminde 4 personer:');
     expect(reminded).toContain('Cecilia');
+    // Bo's reminder lists his thirteen factors on one line by due date, with three buttons rather than thirteen.
+    const toBo = (await pg.messages('u-bo')).filter((m) => m.type === 'reminder').at(-1)!;
+    expect(cardText(toBo.card)).toMatch(/13 faktorer väntar på dig: 01–13 \(senast /);
+    expect(cardText(toBo.card)).toContain('Korten finns i kanalen');
+    expect(JSON.stringify(toBo.card).match(/"verb":"open-card"/g)).toHaveLength(3);
+    // Anna voted on 01: hers says 02–13.
+    expect(cardText((await pg.messages('u-anna')).filter((m) => m.type === 'reminder').at(-1)!.card)).toContain('12 faktorer väntar på dig: 02–13');
 
     // `stäng` asks; the round stays open until it is confirmed.
     const ask = (await pg.messages('u-cora')).filter((m) => m.type === 'text').at(-1);
