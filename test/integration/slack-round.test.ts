@@ -207,7 +207,8 @@ describe('a full round in Slack', () => {
     t.slack.clear();
     await sendCommand(t, { text: 'remind' });
     await t.adapter.settled();
-    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminnelser skickade till 4 personer.');
+    // #17: `remind` says whom it reminded (named round).
+    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminde 4 personer: Cora Lind, Dina Haddad, Bo Ek, Carl Nilsson');
     const dmTargets = t.slack.callsTo('chat.postMessage').map((c) => c.body.channel);
     expect(new Set(dmTargets)).toEqual(new Set(['U0CORA', 'U0BO', 'U0CARL', 'U0DINA']));
     expect(dmTargets).not.toContain('U0ANNA');
