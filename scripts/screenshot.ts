@@ -29,7 +29,10 @@ try {
   await page.getByTestId('command').press('Enter');
   const form = page.getByTestId('channel').locator('[data-type="start-form"]');
   await form.waitFor();
-  if (process.env.SHOT_FORM) await page.screenshot({ path: process.env.SHOT_FORM, fullPage: true });
+  if (process.env.SHOT_FORM) {
+    await page.evaluate(() => { document.getElementById('channel')!.scrollTop = 0; });
+    await page.screenshot({ path: process.env.SHOT_FORM });
+  }
   await form.getByRole('button', { name: 'Starta' }).click();
   await page.getByTestId('channel').locator('[data-type="factor-card"]').first().waitFor();
   const state = (await (await page.request.get(`${base}/playground/state?as=u-cora`)).json()) as { activeRoundId: string };

@@ -45,14 +45,14 @@ export function remindedText(round: Round, members: readonly string[]): string {
  * `/assess close` asks first: the answer carries a button that sends `close confirm`, which closes. Only the
  * coordinator is asked (anyone else is refused at once), and nothing is stored until the confirmation.
  */
-export function closeConfirmation(round: Round, ctx: CommandContext): CommandReply {
+export function closeConfirmation(round: Round, ctx: CommandContext, title: string): CommandReply {
   assertCoordinator(round, ctx.actor.id);
   if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
   const locale = round.locale;
   return {
     type: 'text',
     visibility: 'ephemeral',
-    text: t(locale, 'coordinator.close.ask', { title: round.title ?? round.id }),
+    text: t(locale, 'coordinator.close.ask', { title }),
     confirm: { label: t(locale, 'coordinator.close.button'), command: 'close confirm' },
   };
 }

@@ -73,7 +73,7 @@ export async function remindCommand(deps: CommandDeps, ctx: CommandContext, roun
 
 /** `/assess close` asks first (see closeConfirmation); `/assess close confirm`: the round closes and its final digest goes out. */
 export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args = 'confirm'): Promise<CommandReply> {
-  if (!/^confirm$/i.test(args.trim())) return closeConfirmation(round, ctx);
+  if (!/^confirm$/i.test(args.trim())) return closeConfirmation(round, ctx, round.title ?? deps.service.packs.get(round.packId, round.locale).shortTitle);
   await deps.service.closeRound(round.tenant, round.id, ctx.actor);
   // The final digest is a durable job due now; a tick sends it without waiting for the ticker. Should the tick fail,
   // the job is still due, and the next tick sends it: the reply does not wait, and the failure is only logged.
