@@ -68,10 +68,13 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
   const { service, store, http, commands, scheduler, packs } = ctx;
   const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
 
+  let sequence = 0;
   async function post(msg: Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral'> & { ephemeral?: boolean }): Promise<PlaygroundMessage> {
     const full = PlaygroundMessageSchema.parse({ ...msg, id: randomUUID(), at: ctx.clock.now() });
-    // Records are keyed by id; the time prefix keeps the timeline in order when listed.
-    await store.putRecord(COLLECTION, `${String(full.at).padStart(15, '0')}-${full.id}`, full);
+    // Records are keyed by id; the time prefix keeps the timeline in order when listed, and the sequence number keeps
+    // messages of the same millisecond (thirteen cards posted at once) in the order they were posted.
+    sequence += 1;
+    await store.putRecord(COLLECTION, `${String(full.at).padStart(15, '0')}-${String(sequence).padStart(9, '0')}-${full.id}`, full);
     return full;
   }
 
