@@ -93,7 +93,16 @@ export async function contextCommand(deps: CommandDeps, ctx: CommandContext, rou
   if (!id) {
     return text(contextListText(buildContextList(pack, round.locale, round.contextNotes)));
   }
-  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
+  // `#03` (or `#3`, `#f03`) before the comment ties the note to key factors.
+  const tags: string[] = [];
+  while (rest[0] && /^#/.test(rest[0])) tags.push(rest.shift()!.slice(1));
+  const factorIds = tags.map((tag) => {
+    const number = /^f?0*(\d{1,2})$/i.exec(tag)?.[1];
+    const factor = number ? pack.keyFactors.find((k) => k.number === Number(number)) : undefined;
+    if (!factor) throw new AppError('UNKNOWN_FACTOR', { factor: `#${tag.slice(0, 20)}` });
+    return factor.id;
+  });
+  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '), factorIds);
   const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
   const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
   return text(t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }));

@@ -82,6 +82,8 @@ export type Member = z.infer<typeof MemberSchema>;
 export const ContextNoteSchema = z.strictObject({
   contextFactorId: z.string(),
   comment: z.string().max(3000),
+  /** The key factors the context factor bears on, when the coordinator tied it to some (`context <id> #03 …`). */
+  factorIds: z.array(z.string()).max(50).optional(),
   by: z.string(),
   at: z.iso.datetime({ offset: true }),
 });

@@ -177,8 +177,8 @@ export class AssessmentService {
     return this.rounds.archiveRound(tenant, roundId, actor);
   }
 
-  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string): Promise<Round> {
-    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment);
+  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds?: string[]): Promise<Round> {
+    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment, factorIds);
   }
 
   rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void> {

@@ -65,6 +65,8 @@ export interface ContextFactorItem {
   examples: string[];
   /** The team's note on it, when there is one. */
   note?: string;
+  /** The key factors the note ties it to ("03 · Ledning och styrning"). */
+  tiedTo?: string[];
 }
 
 export interface ContextListView {
@@ -81,6 +83,11 @@ export interface ContextListView {
 /** `context` without arguments: every context factor with the toolkit's examples of what it includes, and the team's notes. */
 export function buildContextList(pack: ContentPack, locale: Locale, notes: readonly ContextNote[] = []): ContextListView {
   const noted = new Map(notes.map((n) => [n.contextFactorId, n.comment]));
+  const tied = new Map(notes.map((n) => [n.contextFactorId, n.factorIds ?? []]));
+  const header = (id: string) => {
+    const f = pack.keyFactors.find((k) => k.id === id);
+    return f ? `${String(f.number).padStart(2, '0')} · ${f.theme}` : id;
+  };
   return {
     locale,
     title: t(locale, 'guide.contextTitle'),
@@ -91,6 +98,7 @@ export function buildContextList(pack: ContentPack, locale: Locale, notes: reado
       name: c.name,
       examples: c.includes,
       ...(noted.has(c.id) ? { note: noted.get(c.id)! } : {}),
+      ...((tied.get(c.id) ?? []).length > 0 ? { tiedTo: tied.get(c.id)!.map(header) } : {}),
     })),
     howTo: t(locale, 'commands.contextList'),
   };
@@ -104,6 +112,7 @@ export function contextListText(view: ContextListView): string {
   for (const item of view.items) {
     lines.push(`• \`${item.id}\` **${item.name}** – ${item.examples.join('; ')}`);
     if (item.note !== undefined) lines.push(`  ${t(view.locale, 'guide.contextNoted', { note: item.note })}`);
+    if (item.tiedTo) lines.push(`  ${t(view.locale, 'guide.contextTied', { factors: item.tiedTo.join(', ') })}`);
   }
   lines.push('', view.howTo);
   return lines.join('\n');

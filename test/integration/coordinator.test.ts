@@ -165,6 +165,21 @@ describe('the playground (sv and en)', () => {
     expect((await pg.store.getRound(PLAYGROUND, roundId))!.status).toBe('closed');
   });
 
+  it('a context note tied to key factors (#03 #5): listed with them and in the digest; others refused, nothing stored', async () => {
+    const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once' });
+    expect(await pg.reply('u-bo', '/assess miljö national-legislation #03 Budgeten halverad')).toContain('Bara samordnaren');
+    expect((await pg.store.getRound(PLAYGROUND, roundId))!.contextNotes).toEqual([]);
+    expect(await pg.reply('u-cora', '/assess miljö national-legislation #99 Budgeten halverad')).toContain('#99');
+    expect((await pg.store.getRound(PLAYGROUND, roundId))!.contextNotes).toEqual([]);
+    expect(await pg.reply('u-cora', '/assess miljö national-legislation #03 #5 Budgeten halverad 2026')).toContain('Noterat');
+    const [note] = (await pg.store.getRound(PLAYGROUND, roundId))!.contextNotes;
+    expect(note).toMatchObject({ contextFactorId: 'national-legislation', comment: 'Budgeten halverad 2026', factorIds: ['f03', 'f05'] });
+    const list = await pg.reply('u-anna', '/assess miljö');
+    expect(list).toContain('Påverkar nyckelfaktorerna 03 · Ledning och styrning, 05 · ');
+    expect(await pg.reply('u-cora', '/assess status')).toMatch(/\(03, 05\): Budgeten halverad 2026/);
+    await pg.command('u-cora', '/assess close confirm');
+  });
+
   it("the reminder's Open button shows the card to the one who pressed it, not a raw error", async () => {
     const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once' });
     const res = await pg.action('u-anna', 'open-card', { r: roundId, f: 'f03' });

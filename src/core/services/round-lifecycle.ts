@@ -152,19 +152,23 @@ export class RoundLifecycle {
   }
 
   /** Notes that a context factor affects the municipality, with a comment; an empty comment removes the note. */
-  async noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string): Promise<Round> {
+  async noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds: string[] = []): Promise<Round> {
     const round = await this.deps.read.getRound(tenant, roundId);
     const pack = this.deps.packs.get(round.packId, round.locale);
     if (!pack.contextFactors.some((c) => c.id === contextFactorId)) {
       throw new AppError('UNKNOWN_CONTEXT_FACTOR', { context: contextFactorId });
     }
+    const unknown = factorIds.find((id) => !round.factorIds.includes(id));
+    if (unknown) throw new AppError('UNKNOWN_FACTOR', { factor: unknown });
+    const tied = [...new Set(factorIds)].sort((a, b) => round.factorIds.indexOf(a) - round.factorIds.indexOf(b));
     if (comment.length > MAX_ANSWER_CHARS) throw new AppError('ANSWER_TOO_LONG', { length: comment.length, max: MAX_ANSWER_CHARS });
     return this.deps.store.updateRound(tenant, roundId, (r) => {
       assertCoordinator(r, actor.id);
       assertWritable(r);
       const others = r.contextNotes.filter((n) => n.contextFactorId !== contextFactorId);
       const text = comment.trim();
-      const notes = text ? [...others, { contextFactorId, comment: text, by: actor.id, at: nowIso(this.deps.clock) }] : others;
+      const note = { contextFactorId, comment: text, ...(tied.length > 0 ? { factorIds: tied } : {}), by: actor.id, at: nowIso(this.deps.clock) };
+      const notes = text ? [...others, note] : others;
       return { ...r, contextNotes: notes };
     });
   }

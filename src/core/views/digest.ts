@@ -138,7 +138,8 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
   if (disputedTallies.length > disputed.length) truncated = true;
   const context = round.contextNotes.slice(0, limits.maxContext).map((n) => {
     const cf = pack.contextFactors.find((c) => c.id === n.contextFactorId);
-    return `${cf?.name ?? n.contextFactorId}: ${fit(n.comment, limits.maxContextChars)}`;
+    const tied = (n.factorIds ?? []).map((id) => factorHeader(state, id).split(' · ')[0]).join(', ');
+    return `${cf?.name ?? n.contextFactorId}${tied ? ` (${tied})` : ''}: ${fit(n.comment, limits.maxContextChars)}`;
   });
   if (round.contextNotes.length > context.length) truncated = true;
   // The headline counts only what this digest may show: a hidden factor has no score here (verdict.ts).
