@@ -89,7 +89,10 @@ export function exportCommand(deps: CommandDeps, round: Round): CommandReply {
 /** `/assess context [id comment]`: lists the context factors, or notes (or clears) one. */
 export async function contextCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
   const pack = deps.service.packs.get(round.packId, round.locale);
-  const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
+  const all = args.split(/\s+/).filter(Boolean);
+  // `context note <id> …` (`miljö notera`): a team member's own note, beside the coordinator's.
+  const asMember = /^(note|notera)$/i.test(all[0] ?? '');
+  const [id = '', ...rest] = asMember ? all.slice(1) : all;
   if (!id) {
     return text(contextListText(buildContextList(pack, round.locale, round.contextNotes)));
   }
@@ -102,8 +105,8 @@ export async function contextCommand(deps: CommandDeps, ctx: CommandContext, rou
     if (!factor) throw new AppError('UNKNOWN_FACTOR', { factor: `#${tag.slice(0, 20)}` });
     return factor.id;
   });
-  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '), factorIds);
+  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '), factorIds, asMember);
   const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
-  const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
+  const kept = updated.contextNotes.some((n) => n.contextFactorId === id && (!asMember || n.by === ctx.actor.id));
   return text(t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }));
 }

@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   // What a coordinator fixes in a round (reopen, extend, participants); texts in coordinator.<locale>.yaml.
   'ROUND_STILL_OPEN',
   'CLOSE_DATE_NOT_LATER',
+  'ANONYMOUS_CONTEXT_NOTE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

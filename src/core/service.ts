@@ -177,8 +177,8 @@ export class AssessmentService {
     return this.rounds.archiveRound(tenant, roundId, actor);
   }
 
-  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds?: string[]): Promise<Round> {
-    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment, factorIds);
+  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds?: string[], asMember?: boolean): Promise<Round> {
+    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment, factorIds, asMember);
   }
 
   rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void> {

@@ -82,8 +82,13 @@ export interface ContextListView {
 
 /** `context` without arguments: every context factor with the toolkit's examples of what it includes, and the team's notes. */
 export function buildContextList(pack: ContentPack, locale: Locale, notes: readonly ContextNote[] = []): ContextListView {
-  const noted = new Map(notes.map((n) => [n.contextFactorId, n.comment]));
-  const tied = new Map(notes.map((n) => [n.contextFactorId, n.factorIds ?? []]));
+  // The coordinator's note and the members' own notes on the same factor, in the order they were written.
+  const noted = new Map<string, string>();
+  const tied = new Map<string, string[]>();
+  for (const n of notes) {
+    noted.set(n.contextFactorId, noted.has(n.contextFactorId) ? `${noted.get(n.contextFactorId)!} · ${n.comment}` : n.comment);
+    tied.set(n.contextFactorId, [...new Set([...(tied.get(n.contextFactorId) ?? []), ...(n.factorIds ?? [])])]);
+  }
   const header = (id: string) => {
     const f = pack.keyFactors.find((k) => k.id === id);
     return f ? `${String(f.number).padStart(2, '0')} · ${f.theme}` : id;

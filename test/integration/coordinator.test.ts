@@ -177,6 +177,24 @@ describe('the playground (sv and en)', () => {
     const list = await pg.reply('u-anna', '/assess miljö');
     expect(list).toContain('Påverkar nyckelfaktorerna 03 · Ledning och styrning, 05 · ');
     expect(await pg.reply('u-cora', '/assess status')).toMatch(/\(03, 05\): Budgeten halverad 2026/);
+
+    // A member notes it too, beside the coordinator's note; her next note replaces only her own.
+    expect(await pg.reply('u-maja', '/assess miljö notera national-legislation Chefens syn')).toContain('inte med i den här omgången');
+    expect((await pg.store.getRound(PLAYGROUND, roundId))!.contextNotes).toHaveLength(1);
+    expect(await pg.reply('u-anna', '/assess miljö notera national-legislation #07 Syns i vår stadsdel')).toContain('Noterat');
+    expect(await pg.reply('u-anna', '/assess context note national-legislation #07 Syns tydligt i vår stadsdel')).toContain('Noterat');
+    const notes = (await pg.store.getRound(PLAYGROUND, roundId))!.contextNotes;
+    expect(notes.map((n) => [n.by, n.comment, n.factorIds])).toEqual([
+      ['u-cora', 'Budgeten halverad 2026', ['f03', 'f05']],
+      ['u-anna', 'Syns tydligt i vår stadsdel', ['f07']],
+    ]);
+    expect(await pg.reply('u-bo', '/assess miljö')).toContain('Budgeten halverad 2026 · Syns tydligt i vår stadsdel');
+    await pg.command('u-cora', '/assess close confirm');
+
+    // In an anonymous round a member's note would say who wrote it: refused, nothing stored.
+    const anon = await pg.start('u-cora', { pacing: 'all-at-once', anonymous: 'true' });
+    expect(await pg.reply('u-anna', '/assess miljö notera national-legislation Syns')).toContain('I en anonym omgång noterar bara samordnaren');
+    expect((await pg.store.getRound(PLAYGROUND, anon.roundId))!.contextNotes).toEqual([]);
     await pg.command('u-cora', '/assess close confirm');
   });
 
