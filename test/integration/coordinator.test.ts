@@ -267,6 +267,22 @@ describe('Slack', () => {
     const told = s.slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
     expect(told.some((x) => x.includes('Bara samordnaren'))).toBe(true);
     expect(told.some((x) => x.includes('Omgången är stängd'))).toBe(true);
+
+    // Reopened, with a new close date, and a participant removed: in Swedish, through the same router.
+    const respond = async (text: string, user = 'U0CORA') => {
+      await sendCommand(s, { text, user_id: user });
+      await s.adapter.settled();
+      return String(s.slack.responses.at(-1)!.body.text);
+    };
+    expect(await respond('återöppna', 'U0ANNA')).toContain('Bara samordnaren');
+    expect((await s.app.store.getRound(SLACK_TEAM, round.id))!.status).toBe('closed');
+    expect(await respond('återöppna')).toContain('Omgången är öppen igen till');
+    const date = today.plus({ weeks: 5 }).toISODate()!;
+    expect(await respond(`förläng ${date}`)).toContain('Omgången stänger nu');
+    expect((await s.app.store.listJobs(SLACK_TEAM, round.id)).filter((j) => j.kind === 'auto-close')).toHaveLength(1);
+    expect(await respond('deltagare ta bort <@U0ANNA>')).toContain('Tog bort 1 deltagare: Anna Berg');
+    expect((await s.app.store.getRound(SLACK_TEAM, round.id))!.participants).toEqual(['U0CORA']);
+    expect(await respond('hjälp')).toContain('`stäng bekräfta`');
   });
 });
 
@@ -317,6 +333,19 @@ describe('Teams', () => {
     const pressed = { ...channelMessage(TEAMS_PEOPLE.cora, ''), text: data.msteams.text, value: { command: data.msteams.text } };
     await h.post(pressed);
     expect((await h.store.getRound(TENANT, round.id))!.status).toBe('closed');
-    expect(String(c.posts(`${TEAMS_CHANNEL};messageid=`).at(-1)!.body.text)).toBe(t('en', 'commands.closed'));
+    expect(String(newest().body.text)).toBe(t('en', 'commands.closed'));
+
+    // Reopened until a date, extended, a participant added: in English, through the same router.
+    const date = today.plus({ weeks: 4 }).toISODate()!;
+    await h.post(channelMessage(TEAMS_PEOPLE.anna, `assess reopen ${date}`));
+    expect(String(newest().body.text)).toBe(t('en', 'errors.NOT_COORDINATOR', { coordinator: 'Cora Lindqvist' }));
+    await h.post(channelMessage(TEAMS_PEOPLE.cora, `assess reopen ${date}`));
+    expect(String(newest().body.text)).toContain('The round is open again until');
+    expect((await h.store.getRound(TENANT, round.id))!.status).toBe('open');
+    await h.post(channelMessage(TEAMS_PEOPLE.cora, `assess extend ${today.plus({ weeks: 6 }).toISODate()!}`));
+    expect(String(newest().body.text)).toContain('The round now closes on');
+    await h.post(channelMessage(TEAMS_PEOPLE.cora, `assess participants add ${TEAMS_PEOPLE.bo.id}`));
+    expect(String(newest().body.text)).toContain('Added 1 participant');
+    expect((await h.store.getRound(TENANT, round.id))!.participants).toContain(TEAMS_PEOPLE.bo.id);
   });
 });
