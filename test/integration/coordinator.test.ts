@@ -198,6 +198,23 @@ describe('the playground (sv and en)', () => {
     await pg.command('u-cora', '/assess close confirm');
   });
 
+  it('refusals store nothing: every coordinator command from a member leaves the store as it was (but the reply)', async () => {
+    const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once' });
+    const date = DateTime.fromMillis(pg.clock.now(), { zone: 'Europe/Stockholm' }).plus({ days: 20 }).toISODate()!;
+    // What the store holds apart from the playground's own timeline, where the refusal itself is shown.
+    const stored = async () => (await pg.dump()).filter((e) => !`${e.key} ${e.field ?? ''}`.includes('playground-messages')).map((e) => `${e.key}|${e.field ?? ''}|${e.content}`).sort();
+    for (const text of ['väntar', 'påminn', 'stäng', 'stäng bekräfta', `förläng ${date}`, 'deltagare ta bort Cora', 'deltagare lägg till Maja', 'återöppna']) {
+      const before = await stored();
+      expect(await pg.reply('u-bo', `/assess ${text}`), text).toContain('Bara samordnaren');
+      expect(await stored(), text).toEqual(before);
+    }
+    await pg.command('u-cora', '/assess close confirm');
+    const before = await stored();
+    expect(await pg.reply('u-anna', '/assess återöppna')).toContain('Bara samordnaren');
+    expect(await stored()).toEqual(before);
+    expect((await pg.store.getRound(PLAYGROUND, roundId))!.status).toBe('closed');
+  });
+
   it("the reminder's Open button shows the card to the one who pressed it, not a raw error", async () => {
     const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once' });
     const res = await pg.action('u-anna', 'open-card', { r: roundId, f: 'f03' });
