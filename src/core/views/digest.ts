@@ -197,6 +197,10 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
       });
     });
     if (due.length > view.dueSoon.length) truncated = true;
+  }
+  // Who still has votes to give: in the weekly digest and in `status` / `digest` while the round is open (#17), by
+  // name only when the round allows names in digests and is not anonymous.
+  if (opts.kind === 'weekly' || (opts.kind === 'status' && round.status === 'open')) {
     const pending = pendingParticipants(state, opts.now);
     view.pendingCount = pending.count;
     if (pending.count === 0) {
