@@ -134,6 +134,8 @@ describe('the playground (sv and en)', () => {
     const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once', title: 'Round B', locale: 'en' });
     expect(await pg.reply('u-anna', '/assess help')).toContain('`close`');
     expect(await pg.reply('u-cora', '/assess pending')).toContain('4 of 4 still have votes to give:');
+    // The status digest says it too (counts: this round does not show names in digests).
+    expect(await pg.reply('u-anna', '/assess status')).toContain('4 people still have votes to give on factors that have opened.');
     await pg.command('u-cora', '/assess close');
     expect(await pg.last('u-cora')).toContain('Close the round');
     expect((await pg.store.getRound(PLAYGROUND, roundId))!.status).toBe('open');
