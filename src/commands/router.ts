@@ -8,9 +8,9 @@ import { parseCommand } from './parse.js';
 import { findingCommand, reviewCommand } from './peer-review-commands.js';
 import { PrivacyCommands } from './privacy-commands.js';
 import { closeCommand, contextCommand, digestCommand, exportCommand, remindCommand, remindNow, startCommand } from './round-commands.js';
-import type { CommandContext, CommandDeps, CommandReply } from './types.js';
+import { clipReply, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
 import { baselineCommand, historyCommand } from './ways-of-working.js';
-import { buildHelp, helpText } from '../core/toolkit-guide.js';
+import { buildHelp, helpText, introText } from '../core/toolkit-guide.js';
 
 export class CommandRouter {
   private readonly privacyCommands: PrivacyCommands;
@@ -35,6 +35,10 @@ export class CommandRouter {
         // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
         const more = /^(more|mer|modes)$/i.test(cmd.args);
         const packId = deps.service.packs.ids()[0];
+        // `help toolkit`: the toolkit's own introduction and how to use it.
+        if (packId && /^(toolkit|intro|about|verktygslåda|verktygslada|om)$/i.test(cmd.args)) {
+          return { type: 'text', text: clipReply(locale, introText(deps.service.packs.get(packId, locale))), visibility: 'ephemeral' };
+        }
         const help = more || !packId ? t(locale, more ? 'modes.help' : 'commands.help') : helpText(buildHelp(deps.service.packs.get(packId, locale), locale));
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }

@@ -122,3 +122,14 @@ export function contextListText(view: ContextListView): string {
   lines.push('', view.howTo);
   return lines.join('\n');
 }
+
+/**
+ * `help toolkit`: the toolkit's own introduction, verbatim (the preface, the introduction and how to use it), which is
+ * otherwise stored but shown nowhere.
+ */
+export function introText(pack: ContentPack): string {
+  const f = pack.framing;
+  const lines = [`**${pack.title}**`, ...(f ? [f.preface] : []), pack.introduction, ...(f?.introductionMore ?? [])];
+  if (f) lines.push('', `**${f.howToUseTitle}**`, ...f.howToUse);
+  return lines.join('\n');
+}

@@ -51,6 +51,10 @@ describe('the playground (sv and en)', () => {
 
     // Help in the round's language lists the Swedish words.
     expect(await pg.reply('u-anna', '/assess hjälp')).toContain('`stäng`');
+    // The toolkit's own introduction, otherwise stored but shown nowhere.
+    const intro = await pg.reply('u-anna', '/assess hjälp verktygslåda');
+    expect(intro).toContain('Europeiska städer och kommuner blir mer och mer skiftande');
+    expect(intro).toContain('Hur kan man använda verktygslådan för att främja kulturell mångfald?');
 
     // Only the coordinator sees who is missing; the refusal stores nothing.
     const before = await pg.store.getRound(PLAYGROUND, roundId);
@@ -133,6 +137,7 @@ describe('the playground (sv and en)', () => {
   it('en: the same commands in English, and the old summary keeps the data of its own date', async () => {
     const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once', title: 'Round B', locale: 'en' });
     expect(await pg.reply('u-anna', '/assess help')).toContain('`close`');
+    expect(await pg.reply('u-anna', '/assess help toolkit')).toContain('How can the toolkit for promoting cultural diversity be used?');
     expect(await pg.reply('u-cora', '/assess pending')).toContain('4 of 4 still have votes to give:');
     // The status digest says it too (counts: this round does not show names in digests).
     expect(await pg.reply('u-anna', '/assess status')).toContain('4 people still have votes to give on factors that have opened.');
