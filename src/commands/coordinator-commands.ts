@@ -75,6 +75,12 @@ export async function extendCommand(deps: CommandDeps, ctx: CommandContext, roun
   return text(t(changed.locale, 'coordinator.extend.done', { date: closes }), 'channel');
 }
 
+/**
+ * What a person's id looks like on each platform: Slack (U…/W…, from a mention too), Teams (29:…, 8:orgid:…, or a
+ * directory object id) and the playground (u-…). A typed name the round does not know is not taken for an id.
+ */
+const PLATFORM_ID = /^(?:[UW][A-Z0-9]{2,20}|29:[\w:.-]{1,190}|8:orgid:[\w-]{1,190}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|u-[a-z0-9-]{1,60})$/;
+
 /** Someone named in `participants add|remove …`: a mention or id, or a name the round knows. */
 function resolvePerson(round: Round, token: string): string {
   const [id] = ids([token]);
@@ -82,7 +88,7 @@ function resolvePerson(round: Round, token: string): string {
   if (Object.hasOwn(round.names, raw)) return raw;
   const byName = Object.entries(round.names).filter(([, name]) => name.toLowerCase() === raw.toLowerCase());
   if (byName.length === 1 && byName[0]) return byName[0][0];
-  if (/^[\w:.@-]{1,200}$/.test(raw)) return raw;
+  if (PLATFORM_ID.test(raw)) return raw;
   throw new AppError('UNKNOWN_MEMBER', { member: raw.slice(0, 60) });
 }
 

@@ -123,6 +123,9 @@ describe('the playground (sv and en)', () => {
     expect((await pg.store.getRound(PLAYGROUND, roundId))!.participants).toContain('u-bo');
     expect(await pg.reply('u-cora', '/assess deltagare ta bort Bo')).toContain('Tog bort 1 deltagare: Bo');
     expect(await pg.reply('u-cora', '/assess deltagare lägg till Maja')).toContain('Lade till 1 deltagare: Maja');
+    // A name nobody in the round has is not taken for an id.
+    expect(await pg.reply('u-cora', '/assess deltagare lägg till Majja')).toContain('Majja');
+    expect((await pg.store.getRound(PLAYGROUND, roundId))!.participants).not.toContain('Majja');
     const changed = (await pg.store.getRound(PLAYGROUND, roundId))!;
     expect(changed.participants).not.toContain('u-bo');
     expect(changed.participants).toContain('u-maja');
