@@ -69,11 +69,11 @@ describe('the playground (sv and en)', () => {
     expect(reminded).toContain('Cecilia');
     // Bo's reminder lists his thirteen factors on one line by due date, with three buttons rather than thirteen.
     const toBo = (await pg.messages('u-bo')).filter((m) => m.type === 'reminder').at(-1)!;
-    expect(cardText(toBo.card)).toMatch(/13 faktorer väntar på dig: 01–13 \(senast /);
+    expect(cardText(toBo.card)).toMatch(/13 faktorer väntar på dig: 01 · Offentliga åtaganden, 02 · Strategi, .*, 13 · Kontroll och utvärdering \(senast /);
     expect(cardText(toBo.card)).toContain('Korten finns i kanalen');
     expect(new Set(JSON.stringify(toBo.card).match(/"f":"f\d\d"/g))).toEqual(new Set(['"f":"f01"', '"f":"f02"', '"f":"f03"']));
     // Anna voted on 01: hers says 02–13.
-    expect(cardText((await pg.messages('u-anna')).filter((m) => m.type === 'reminder').at(-1)!.card)).toContain('12 faktorer väntar på dig: 02–13');
+    expect(cardText((await pg.messages('u-anna')).filter((m) => m.type === 'reminder').at(-1)!.card)).toContain('12 faktorer väntar på dig: 02 · Strategi, ');
 
     // `stäng` asks; the round stays open until it is confirmed.
     const ask = (await pg.messages('u-cora')).filter((m) => m.type === 'text').at(-1);

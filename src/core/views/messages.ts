@@ -16,25 +16,10 @@ export interface ReminderView {
 /** Up to this many waiting factors get a button and their full name each; more are listed compactly, by due date. */
 export const MAX_REMINDER_BUTTONS = 3;
 
-/** "01–03, 05" from factor numbers: runs of consecutive numbers as ranges. */
-function numberRuns(numbers: number[]): string {
-  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
-  const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j += 1;
-    const from = String(sorted[i]).padStart(2, '0');
-    const to = String(sorted[j]).padStart(2, '0');
-    runs.push(j === i ? from : j === i + 1 ? `${from}, ${to}` : `${from}–${to}`);
-    i = j + 1;
-  }
-  return runs.join(', ');
-}
-
 /**
  * A reminder of the factors waiting for someone. A few get a line and an "Open" button each; a long list (all thirteen
- * of an all-at-once round) is one compact line per due date ("01–13 (senast fredag 15 januari)") and buttons for the
- * first few only: the cards themselves are in the channel.
+ * of an all-at-once round) names them on one line per due date ("01 · Offentliga åtaganden, 02 · Strategi, …
+ * (senast fredag 15 januari)") with buttons for the first few only: the cards themselves are in the channel.
  */
 export function buildReminder(state: RoundState, factorIds: string[]): ReminderView {
   const { round } = state;
@@ -53,12 +38,9 @@ export function buildReminder(state: RoundState, factorIds: string[]): ReminderV
     const list = factors.map((f) => t(locale, 'reminder.item', { factor: f.label, due: f.due })).join(', ');
     return { locale, text: tn(locale, 'plural.reminder', factors.length, { list }), factors };
   }
-  const byDue = new Map<string, number[]>();
-  for (const f of factors) {
-    const number = state.pack.keyFactors.find((k) => k.id === f.factorId)?.number ?? 0;
-    byDue.set(f.due, [...(byDue.get(f.due) ?? []), number]);
-  }
-  const list = [...byDue].map(([due, numbers]) => t(locale, 'reminder.item', { factor: numberRuns(numbers), due })).join('; ');
+  const byDue = new Map<string, string[]>();
+  for (const f of factors) byDue.set(f.due, [...(byDue.get(f.due) ?? []), f.label]);
+  const list = [...byDue].map(([due, labels]) => t(locale, 'reminder.item', { factor: labels.join(', '), due })).join('; ');
   const text = `${tn(locale, 'plural.reminder', factors.length, { list })}\n${t(locale, 'reminder.inChannel')}`;
   return { locale, text, factors: factors.slice(0, MAX_REMINDER_BUTTONS) };
 }
