@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { validateCalendar } from '../calendar.js';
 import { AppError } from '../errors.js';
-import { compileJobs } from '../jobs.js';
+import { compileJobs, roundJob } from '../jobs.js';
 import { assertCanRespond, assertCoordinator, assertTransition, assertWritable } from '../lifecycle.js';
 import { MAX_ANSWER_CHARS, RoundSchema, type Platform, type Round } from '../model.js';
 import { ownValue } from '../own.js';
@@ -127,16 +127,8 @@ export class RoundLifecycle {
     await store.cancelRoundJobs(tenant, roundId, ['factor-open', 'reminder', 'weekly-digest', 'auto-close']);
     const purge = retentionJob(closed, this.deps.retentionMonths);
     await store.scheduleJobs([
-      {
-        // A reopened round closes again with a summary of its own: the first one's send-once marker must not hold it back.
-        id: closed.reopenedAt ? `${tenant}:${roundId}:final-digest:${Date.parse(closed.closedAt ?? '') || clock.now()}` : `${tenant}:${roundId}:final-digest`,
-        kind: 'final-digest',
-        tenant,
-        roundId,
-        dueAt: clock.now(),
-        payload: {},
-        attempts: 0,
-      },
+      // A reopened round closes again with a summary of its own: the first one's send-once marker must not hold it back.
+      roundJob({ tenant, id: roundId }, 'final-digest', clock.now(), closed.reopenedAt ? String(Date.parse(closed.closedAt ?? '') || clock.now()) : undefined),
       ...(purge ? [purge] : []),
     ]);
     await store.setActiveRoundForChannel(tenant, closed.channel.id, null);

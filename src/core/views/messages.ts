@@ -10,7 +10,10 @@ import { factorHeader, type ButtonView } from './shared.js';
 export interface ReminderView {
   locale: Locale;
   text: string;
+  /** The factors with a line and a button (the first few of a long reminder). */
   factors: { factorId: string; label: string; due: string; button: ButtonView }[];
+  /** Every factor the reminder is about, buttons or not. */
+  factorIds?: string[];
 }
 
 /** Up to this many waiting factors get a button and their full name each; more are listed compactly, by due date. */
@@ -42,7 +45,7 @@ export function buildReminder(state: RoundState, factorIds: string[]): ReminderV
   for (const f of factors) byDue.set(f.due, [...(byDue.get(f.due) ?? []), f.label]);
   const list = [...byDue].map(([due, labels]) => t(locale, 'reminder.item', { factor: labels.join(', '), due })).join('; ');
   const text = `${tn(locale, 'plural.reminder', factors.length, { list })}\n${t(locale, 'reminder.inChannel')}`;
-  return { locale, text, factors: factors.slice(0, MAX_REMINDER_BUTTONS) };
+  return { locale, text, factors: factors.slice(0, MAX_REMINDER_BUTTONS), factorIds };
 }
 
 export interface WelcomeView {
