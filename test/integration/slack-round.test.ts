@@ -208,7 +208,7 @@ describe('a full round in Slack', () => {
     await sendCommand(t, { text: 'remind' });
     await t.adapter.settled();
     // #17: `remind` says whom it reminded (named round).
-    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminde 4 personer: Cora Lind, Dina Haddad, Bo Ek, Carl Nilsson');
+    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminde 4 personer: Cora Lind, Bo Ek, Carl Nilsson, Dina Haddad');
     const dmTargets = t.slack.callsTo('chat.postMessage').map((c) => c.body.channel);
     expect(new Set(dmTargets)).toEqual(new Set(['U0CORA', 'U0BO', 'U0CARL', 'U0DINA']));
     expect(dmTargets).not.toContain('U0ANNA');
