@@ -344,3 +344,22 @@ export function renderWelcomeCard(view: WelcomeView): AdaptiveCard {
 export function renderTextCard(text: string): AdaptiveCard {
   return expand('text-card', { text: inertMarkdown(text) });
 }
+
+/**
+ * A command's reply with a button that sends a command as the person who presses it (`close confirm`). In Teams the
+ * button is a messageBack: the command arrives as if typed, and goes through the same router and checks.
+ */
+export function renderConfirmCard(text: string, confirm: { label: string; command: string }): AdaptiveCard {
+  const card = renderTextCard(text);
+  return {
+    ...card,
+    actions: [
+      {
+        type: 'Action.Submit',
+        title: confirm.label,
+        style: 'destructive',
+        data: { command: confirm.command, msteams: { type: 'messageBack', text: confirm.command, displayText: confirm.command } },
+      },
+    ],
+  };
+}

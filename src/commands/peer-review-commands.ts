@@ -104,7 +104,7 @@ export async function findingCommand(deps: CommandDeps, ctx: CommandContext, rou
 }
 
 /** Reminds the peer panel of factors they have not given a verdict on yet (review phase). */
-export async function remindPanel(deps: CommandDeps, round: Round): Promise<number> {
+export async function remindPanel(deps: CommandDeps, round: Round): Promise<string[]> {
   const { service } = deps;
   const state = await service.state(round.tenant, round.id);
   const byMember = new Map<string, string[]>();
@@ -116,5 +116,5 @@ export async function remindPanel(deps: CommandDeps, round: Round): Promise<numb
     }
   }
   await deps.delivery.sendReminders(state.round, byMember, { state });
-  return byMember.size;
+  return [...byMember.keys()];
 }

@@ -4,6 +4,7 @@ import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
 import type { Round } from '../core/model.js';
 import { defaultSettings } from '../core/settings.js';
+import { closeConfirmation, remindedText } from './coordinator-commands.js';
 import { remindPanel } from './peer-review-commands.js';
 import { text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
 import { buildContextList, contextListText } from '../core/toolkit-guide.js';
@@ -35,23 +36,27 @@ export async function digestCommand(deps: CommandDeps, ctx: CommandContext, roun
   return { type: 'digest', view, round, visibility: kind === 'status' ? 'ephemeral' : 'channel' };
 }
 
-/** Reminds every participant who has not voted on an open factor, now; returns how many were reminded. */
-export async function remindNow(deps: CommandDeps, round: Round): Promise<number> {
+/** Reminds every participant who has not voted on an open factor, now; returns whom it reminded (participant order). */
+export async function remindNow(deps: CommandDeps, round: Round): Promise<string[]> {
   // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
   if (round.reviewPhase === 'review') return remindPanel(deps, round);
-  return deps.delivery.remindNow(round);
+  const { state, byMember } = await deps.delivery.pending(round, deps.service.clock.now());
+  await deps.delivery.sendReminders(state.round, byMember, { state });
+  const order = new Map(state.round.participants.map((id, i) => [id, i]));
+  return [...byMember.keys()].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
 }
 
 /** `/assess remind` (coordinator, open rounds). */
 export async function remindCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
   assertCoordinator(round, ctx.actor.id);
   if (round.status !== 'open') throw new AppError('ROUND_CLOSED');
-  const count = await remindNow(deps, round);
-  return text(t(round.locale, 'commands.reminded', { count }));
+  const members = await remindNow(deps, round);
+  return text(remindedText(round, members));
 }
 
-/** `/assess close`: the round closes and its final digest goes out. */
-export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round): Promise<CommandReply> {
+/** `/assess close` asks first (see closeConfirmation); `/assess close confirm`: the round closes and its final digest goes out. */
+export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args = 'confirm'): Promise<CommandReply> {
+  if (!/^confirm$/i.test(args.trim())) return closeConfirmation(round, ctx, round.title ?? deps.service.packs.get(round.packId, round.locale).shortTitle);
   await deps.service.closeRound(round.tenant, round.id, ctx.actor);
   // The final digest is a durable job due now; a tick sends it without waiting for the ticker. Should the tick fail,
   // the job is still due, and the next tick sends it: the reply does not wait, and the failure is only logged.
@@ -67,12 +72,24 @@ export function exportCommand(deps: CommandDeps, round: Round): CommandReply {
 /** `/assess context [id comment]`: lists the context factors, or notes (or clears) one. */
 export async function contextCommand(deps: CommandDeps, ctx: CommandContext, round: Round, args: string): Promise<CommandReply> {
   const pack = deps.service.packs.get(round.packId, round.locale);
-  const [id = '', ...rest] = args.split(/\s+/).filter(Boolean);
+  const all = args.split(/\s+/).filter(Boolean);
+  // `context note <id> …` (`miljö notera`): a team member's own note, beside the coordinator's.
+  const asMember = /^(note|notera)$/i.test(all[0] ?? '');
+  const [id = '', ...rest] = asMember ? all.slice(1) : all;
   if (!id) {
     return text(contextListText(buildContextList(pack, round.locale, round.contextNotes)));
   }
-  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '));
+  // `#03` (or `#3`, `#f03`) before the comment ties the note to key factors.
+  const tags: string[] = [];
+  while (rest[0] && /^#/.test(rest[0])) tags.push(rest.shift()!.slice(1));
+  const factorIds = tags.map((tag) => {
+    const number = /^f?0*(\d{1,2})$/i.exec(tag)?.[1];
+    const factor = number ? pack.keyFactors.find((k) => k.number === Number(number)) : undefined;
+    if (!factor) throw new AppError('UNKNOWN_FACTOR', { factor: `#${tag.slice(0, 20)}` });
+    return factor.id;
+  });
+  const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '), factorIds, asMember);
   const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
-  const kept = updated.contextNotes.some((n) => n.contextFactorId === id);
+  const kept = updated.contextNotes.some((n) => n.contextFactorId === id && (!asMember || n.by === ctx.actor.id));
   return text(t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }));
 }

@@ -3,13 +3,14 @@ import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import type { Round } from '../core/model.js';
 import { actionCommand, planCommand } from './action-plan-commands.js';
+import { extendCommand, participantsCommand, pendingCommand, reopenCommand } from './coordinator-commands.js';
 import { parseCommand } from './parse.js';
 import { findingCommand, reviewCommand } from './peer-review-commands.js';
 import { PrivacyCommands } from './privacy-commands.js';
 import { closeCommand, contextCommand, digestCommand, exportCommand, remindCommand, remindNow, startCommand } from './round-commands.js';
-import type { CommandContext, CommandDeps, CommandReply } from './types.js';
+import { clipReply, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
 import { baselineCommand, historyCommand } from './ways-of-working.js';
-import { buildHelp, helpText } from '../core/toolkit-guide.js';
+import { buildHelp, helpText, introText } from '../core/toolkit-guide.js';
 
 export class CommandRouter {
   private readonly privacyCommands: PrivacyCommands;
@@ -29,9 +30,15 @@ export class CommandRouter {
     let locale = ctx.locale;
     try {
       if (cmd.name === 'help') {
+        // The help speaks the language of the channel's round, and so lists its command words, once there is one.
+        locale = (await deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId).catch(() => null))?.locale ?? locale;
         // `help more`: the ways of working and privacy commands, kept apart so the first help stays short.
         const more = /^(more|mer|modes)$/i.test(cmd.args);
         const packId = deps.service.packs.ids()[0];
+        // `help toolkit`: the toolkit's own introduction and how to use it.
+        if (packId && /^(toolkit|intro|about|verktygslåda|verktygslada|om)$/i.test(cmd.args)) {
+          return { type: 'text', text: clipReply(locale, introText(deps.service.packs.get(packId, locale))), visibility: 'ephemeral' };
+        }
         const help = more || !packId ? t(locale, more ? 'modes.help' : 'commands.help') : helpText(buildHelp(deps.service.packs.get(packId, locale), locale));
         return { type: 'text', text: cmd.unknown ? `${t(locale, 'commands.unknown')}\n${help}` : help, visibility: 'ephemeral' };
       }
@@ -47,7 +54,15 @@ export class CommandRouter {
         case 'remind':
           return await remindCommand(deps, ctx, round);
         case 'close':
-          return await closeCommand(deps, ctx, round);
+          return await closeCommand(deps, ctx, round, cmd.args);
+        case 'pending':
+          return await pendingCommand(deps, ctx, round);
+        case 'reopen':
+          return await reopenCommand(deps, ctx, round, cmd.args);
+        case 'extend':
+          return await extendCommand(deps, ctx, round, cmd.args);
+        case 'participants':
+          return await participantsCommand(deps, ctx, round, cmd.args);
         case 'export':
           return exportCommand(deps, round);
         case 'context':
@@ -72,7 +87,7 @@ export class CommandRouter {
   }
 
   /** Reminds everyone with a vote to give on an open factor now (the team, or the panel in a review); how many. */
-  remindNow(round: Round): Promise<number> {
-    return remindNow(this.deps, round);
+  async remindNow(round: Round): Promise<number> {
+    return (await remindNow(this.deps, round)).length;
   }
 }

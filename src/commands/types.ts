@@ -30,8 +30,15 @@ export interface CommandContext {
   isWorkspaceAdmin?: () => Promise<boolean>;
 }
 
+/** A button under a reply that sends a command as the person who clicks it (`close confirm`). */
+export interface ConfirmButton {
+  label: string;
+  /** The command text, without /assess: what typing it would do. */
+  command: string;
+}
+
 export type CommandReply =
-  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel' }
+  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel'; confirm?: ConfirmButton }
   | { type: 'start-form'; defaults: RoundSettings }
   | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' }
   /** The peer review's follow-up report, rendered natively by each platform (its links lead to the whole document). */
@@ -56,6 +63,9 @@ export type CommandService = Pick<
   | 'assertNoOpenRound'
   | 'settingsForRestart'
   | 'closeRound'
+  | 'reopenRound'
+  | 'extendRound'
+  | 'changeParticipants'
   | 'noteContext'
   | 'markBaseline'
   | 'startReview'
@@ -71,7 +81,7 @@ export interface CommandDeps {
   /** Runs due jobs now (the final digest after a close). */
   scheduler: { tick(): Promise<unknown> };
   /** Reminders now (`remind`), the round read once and fanned out on its platform; digests as every platform gets them. */
-  delivery: Pick<Delivery, 'remindNow' | 'sendReminders' | 'digest'>;
+  delivery: Pick<Delivery, 'remindNow' | 'sendReminders' | 'digest' | 'pending'>;
   reportLinks: Pick<ReportLinks, 'url'>;
   privacyLinks: Pick<PrivacyExportLinks, 'url'>;
   /** PRIVACY_ADMINS. */

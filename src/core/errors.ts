@@ -47,6 +47,10 @@ export const ERROR_CODES = [
   'TOO_MANY_ACTIONS',
   'NOT_TEAM_MEMBER',
   'PRIVACY_NOT_ALLOWED',
+  // What a coordinator fixes in a round (reopen, extend, participants); texts in coordinator.<locale>.yaml.
+  'ROUND_STILL_OPEN',
+  'CLOSE_DATE_NOT_LATER',
+  'ANONYMOUS_CONTEXT_NOTE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

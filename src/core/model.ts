@@ -82,6 +82,8 @@ export type Member = z.infer<typeof MemberSchema>;
 export const ContextNoteSchema = z.strictObject({
   contextFactorId: z.string(),
   comment: z.string().max(3000),
+  /** The key factors the context factor bears on, when the coordinator tied it to some (`context <id> #03 …`). */
+  factorIds: z.array(z.string()).max(50).optional(),
   by: z.string(),
   at: z.iso.datetime({ offset: true }),
 });
@@ -163,6 +165,8 @@ export const RoundSchema = z.strictObject({
   openedAt: z.iso.datetime({ offset: true }).optional(),
   closedAt: z.iso.datetime({ offset: true }).optional(),
   archivedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When a coordinator last reopened the round after a close (core/services/round-changes.ts). */
+  reopenedAt: z.iso.datetime({ offset: true }).optional(),
   coordinators: z.array(z.string()).min(1),
   participants: z.array(z.string()),
   managers: z.array(z.string()),

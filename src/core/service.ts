@@ -13,6 +13,7 @@ import { ActionPlans, resolveMember, type AddActionInput } from './services/acti
 import type { Actor, CoreDeps } from './services/context.js';
 import { PeerReviews, type SaveFindingsInput } from './services/peer-review.js';
 import { Retention } from './services/retention.js';
+import { RoundChanges } from './services/round-changes.js';
 import { RoundLifecycle, type StartRoundInput } from './services/round-lifecycle.js';
 import { Voting, type CastVoteInput, type CastVoteOutcome, type SaveAnswerInput } from './services/voting.js';
 import type { RoundSettings } from './settings.js';
@@ -45,6 +46,7 @@ export class AssessmentService {
   readonly keys: MemberKeys;
   readonly read: ReadModel;
   readonly rounds: RoundLifecycle;
+  readonly changes: RoundChanges;
   readonly voting: Voting;
   readonly reviews: PeerReviews;
   readonly plans: ActionPlans;
@@ -66,6 +68,7 @@ export class AssessmentService {
       canKeyMembers: (round) => this.keys.canKeyMembers(round),
     });
     this.rounds = new RoundLifecycle({ ...core, retentionMonths: this.retentionMonths });
+    this.changes = new RoundChanges(core);
     this.voting = new Voting(core, deps.storeDeadlineMs);
     this.reviews = new PeerReviews(core);
     this.plans = new ActionPlans(core);
@@ -176,8 +179,8 @@ export class AssessmentService {
     return this.rounds.archiveRound(tenant, roundId, actor);
   }
 
-  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string): Promise<Round> {
-    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment);
+  noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds?: string[], asMember?: boolean): Promise<Round> {
+    return this.rounds.noteContext(tenant, roundId, actor, contextFactorId, comment, factorIds, asMember);
   }
 
   rememberNames(tenant: string, roundId: string, names: Record<string, string>): Promise<void> {
@@ -190,6 +193,25 @@ export class AssessmentService {
 
   settingsForRestart(tenant: string, channelId: string, startDate: string): Promise<RoundSettings> {
     return this.rounds.settingsForRestart(tenant, channelId, startDate);
+  }
+
+  // --- what a coordinator fixes after the start -------------------------------------------------------
+
+  reopenRound(tenant: string, roundId: string, actor: Actor, closeDate?: string): Promise<Round> {
+    return this.changes.reopenRound(tenant, roundId, actor, closeDate);
+  }
+
+  extendRound(tenant: string, roundId: string, actor: Actor, closeDate: string): Promise<Round> {
+    return this.changes.extendRound(tenant, roundId, actor, closeDate);
+  }
+
+  changeParticipants(
+    tenant: string,
+    roundId: string,
+    actor: Actor,
+    change: { add?: string[]; remove?: string[]; names?: Record<string, string> },
+  ): Promise<{ round: Round; added: string[]; removed: string[] }> {
+    return this.changes.changeParticipants(tenant, roundId, actor, change);
   }
 
   // --- voting ------------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ export interface ContextFactorItem {
   examples: string[];
   /** The team's note on it, when there is one. */
   note?: string;
+  /** The key factors the note ties it to ("03 · Ledning och styrning"). */
+  tiedTo?: string[];
 }
 
 export interface ContextListView {
@@ -80,7 +82,17 @@ export interface ContextListView {
 
 /** `context` without arguments: every context factor with the toolkit's examples of what it includes, and the team's notes. */
 export function buildContextList(pack: ContentPack, locale: Locale, notes: readonly ContextNote[] = []): ContextListView {
-  const noted = new Map(notes.map((n) => [n.contextFactorId, n.comment]));
+  // The coordinator's note and the members' own notes on the same factor, in the order they were written.
+  const noted = new Map<string, string>();
+  const tied = new Map<string, string[]>();
+  for (const n of notes) {
+    noted.set(n.contextFactorId, noted.has(n.contextFactorId) ? `${noted.get(n.contextFactorId)!} · ${n.comment}` : n.comment);
+    tied.set(n.contextFactorId, [...new Set([...(tied.get(n.contextFactorId) ?? []), ...(n.factorIds ?? [])])]);
+  }
+  const header = (id: string) => {
+    const f = pack.keyFactors.find((k) => k.id === id);
+    return f ? `${String(f.number).padStart(2, '0')} · ${f.theme}` : id;
+  };
   return {
     locale,
     title: t(locale, 'guide.contextTitle'),
@@ -91,6 +103,7 @@ export function buildContextList(pack: ContentPack, locale: Locale, notes: reado
       name: c.name,
       examples: c.includes,
       ...(noted.has(c.id) ? { note: noted.get(c.id)! } : {}),
+      ...((tied.get(c.id) ?? []).length > 0 ? { tiedTo: tied.get(c.id)!.map(header) } : {}),
     })),
     howTo: t(locale, 'commands.contextList'),
   };
@@ -104,7 +117,19 @@ export function contextListText(view: ContextListView): string {
   for (const item of view.items) {
     lines.push(`• \`${item.id}\` **${item.name}** – ${item.examples.join('; ')}`);
     if (item.note !== undefined) lines.push(`  ${t(view.locale, 'guide.contextNoted', { note: item.note })}`);
+    if (item.tiedTo) lines.push(`  ${t(view.locale, 'guide.contextTied', { factors: item.tiedTo.join(', ') })}`);
   }
   lines.push('', view.howTo);
+  return lines.join('\n');
+}
+
+/**
+ * `help toolkit`: the toolkit's own introduction, verbatim (the preface, the introduction and how to use it), which is
+ * otherwise stored but shown nowhere.
+ */
+export function introText(pack: ContentPack): string {
+  const f = pack.framing;
+  const lines = [`**${pack.title}**`, ...(f ? [f.preface] : []), pack.introduction, ...(f?.introductionMore ?? [])];
+  if (f) lines.push('', `**${f.howToUseTitle}**`, ...f.howToUse);
   return lines.join('\n');
 }

@@ -69,20 +69,26 @@ async function idle(): Promise<void> {
   await expect.poll(() => page.evaluate(() => (window as unknown as { __playground: { busy(): boolean } }).__playground.busy()), { timeout: 15_000 }).toBe(false);
 }
 
-/** Votes and answers as one person; `answered` is how many have answered once this one has. */
-async function voteAndAnswer(personId: string, level: string, answer: string, link: string, answered: number): Promise<void> {
+/** Votes and answers as one person on a card (the channel's first by default); `answered` is how many have answered once this one has. */
+async function voteAndAnswer(personId: string, level: string, answer: string, link: string, answered: number, which = firstFactorCard): Promise<void> {
+  const text = async () => (await which().textContent()) ?? '';
   await as(personId);
   await idle();
-  await firstFactorCard().getByRole('button', { name: level, exact: true }).click();
-  await expect.poll(cardText, { timeout: 15_000 }).toContain(`Din röst: ${level}`);
+  await which().getByRole('button', { name: level, exact: true }).click();
+  await expect.poll(text, { timeout: 15_000 }).toContain(`Din röst: ${level}`);
   await idle();
-  const card = firstFactorCard();
+  const card = which();
   await card.getByRole('button', { name: 'Svara på frågorna' }).click();
   await card.locator('textarea').first().fill(answer);
   await card.locator('textarea').last().fill(link);
   await card.getByRole('button', { name: 'Spara' }).click();
-  await expect.poll(cardText, { timeout: 15_000 }).toContain(`${answered} har svarat`);
+  await expect.poll(text, { timeout: 15_000 }).toContain(`${answered} har svarat`);
   await idle();
+}
+
+/** The newest factor card in the channel: the latest round's. */
+function lastFactorCard() {
+  return channel().locator('[data-type="factor-card"]').last();
 }
 
 beforeAll(async () => {
@@ -150,13 +156,13 @@ describe('playground in a real browser', () => {
 
     // Bo is not the coordinator: his close is refused, only to him, and the round stays open.
     await as('u-bo');
-    await command('/assess close');
+    await command('/assess close confirm');
     await expect.poll(async () => (await channel().textContent()) ?? '').toContain('Bara samordnaren kan göra det här. Fråga Cora.');
     expect(await channel().locator('[data-type="digest"]').count()).toBe(0);
 
     // Cora closes the round; the summary appears in the channel.
     await as('u-cora');
-    await command('/assess close');
+    await command('/assess close confirm');
     const digest = channel().locator('[data-type="digest"]');
     await expect.poll(() => digest.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const text = (await digest.last().textContent()) ?? '';
@@ -166,4 +172,65 @@ describe('playground in a real browser', () => {
     await digest.last().scrollIntoViewIfNeeded();
     await shot('07-summary');
   }, 120_000);
+
+  /** The newest text reply in the channel view (ephemeral replies show there, marked "only you"). */
+  const lastText = async () => (await channel().locator('[data-type="text"]').last().textContent()) ?? '';
+
+  it('a year: the baseline, an action plan, a second round compared, a reopened round closed by its button', async () => {
+    // The first round (closed above) becomes the baseline.
+    await as('u-cora');
+    await command('/assess baslinje');
+    await expect.poll(lastText).toContain('är nu baslinjen');
+
+    // The action plan from the baseline: goals, then an action added and ticked off.
+    await command('/assess plan');
+    await expect.poll(lastText).toContain('01');
+    const due = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    await command(`/assess action add 01 Anna ${due} quick Informera om åtagandet på intranätet`);
+    await expect.poll(lastText).toContain('A1');
+    await command('/assess action done A1');
+    await expect.poll(lastText).toContain('A1');
+    await shot('08-action-plan');
+
+    // Months later: a second round from the last round's settings, all at once, compared with the baseline.
+    for (let i = 0; i < 2; i++) {
+      await page.getByTestId('advance-week').click();
+      await page.waitForLoadState('networkidle');
+    }
+    await command('/assess starta igen');
+    const form = channel().locator('[data-type="start-form"]').last();
+    await expect.poll(() => form.count()).toBe(1);
+    await form.getByRole('button', { name: 'Starta' }).click();
+    await expect.poll(() => channel().locator('[data-type="welcome"]').count()).toBe(2);
+    await voteAndAnswer('u-anna', 'Stämmer', 'Uttalandet finns nu på intranätet.', 'https://kommun.example/intranat', 1, lastFactorCard);
+
+    // The coordinator sees who has not voted, and whom the reminder reached.
+    await as('u-cora');
+    await command('/assess väntar');
+    await expect.poll(lastText).toContain('har röster kvar att ge');
+    expect(await lastText()).toContain('Bo');
+    await command('/assess påminn');
+    await expect.poll(lastText).toContain('Påminde');
+
+    // `stäng` asks first; the button closes; the summary compares with the baseline.
+    await command('/assess stäng');
+    const ask = channel().locator('[data-type="text"]').last();
+    await expect.poll(async () => (await ask.textContent()) ?? '').toContain('Stänga');
+    const digests = channel().locator('[data-type="digest"]');
+    const before = await digests.count();
+    await shot('09-close-asks');
+    await ask.getByRole('button', { name: 'Stäng omgången' }).click();
+    await expect.poll(() => digests.count(), { timeout: 15_000 }).toBe(before + 1);
+    expect((await digests.last().textContent()) ?? '').toContain('Jämfört med baslinjen');
+
+    // Reopened for late answers, then closed again with `stäng bekräfta`: a second summary of the same round.
+    await command('/assess återöppna');
+    await expect.poll(lastText).toContain('Omgången är öppen igen');
+    await voteAndAnswer('u-bo', 'Stämmer delvis', 'Sent svar.', 'https://kommun.example/sent', 2, lastFactorCard);
+    await as('u-cora');
+    await command('/assess stäng bekräfta');
+    await expect.poll(() => digests.count(), { timeout: 15_000 }).toBe(before + 2);
+    await digests.last().scrollIntoViewIfNeeded();
+    await shot('10-reopened-summary');
+  }, 240_000);
 });

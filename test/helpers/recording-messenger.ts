@@ -44,7 +44,7 @@ export class RecordingMessenger implements ChatPort {
 
   async dm(round: Round, userId: string, message: ChatMessage): Promise<boolean> {
     this.maybeFail();
-    if (message.kind === 'reminder') this.deliveries.push({ kind: 'reminder', roundId: round.id, memberId: userId, factorIds: message.view.factors.map((f) => f.factorId) });
+    if (message.kind === 'reminder') this.deliveries.push({ kind: 'reminder', roundId: round.id, memberId: userId, factorIds: message.view.factorIds ?? message.view.factors.map((f) => f.factorId) });
     else if (message.kind === 'digest') {
       this.deliveries.push(message.view.kind === 'final' ? { kind: 'final-dm', roundId: round.id, managerId: userId } : { kind: 'weekly', roundId: round.id, managerId: userId });
     } else if (message.kind === 'action-reminder') this.deliveries.push({ kind: 'action-reminder', roundId: round.id, memberId: userId });

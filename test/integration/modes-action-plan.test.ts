@@ -43,7 +43,7 @@ describe('action plan on the playground', () => {
 
     // No plan before the round has closed.
     expect(await pg.reply('u-anna', '/assess plan')).toContain('Det finns ingen avslutad omgång');
-    await pg.command('u-cora', '/assess close');
+    await pg.command('u-cora', '/assess close confirm');
 
     const plan = await pg.reply('u-anna', '/assess plan');
     expect(plan).toContain('**Mål: 01 · Offentliga åtaganden** (nu: Stämmer delvis)');

@@ -51,7 +51,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
 
     // Only a closed round can be the baseline.
     expect(await pg.reply('u-cora', '/assess baseline')).toContain('Det finns ingen avslutad omgång');
-    await pg.command('u-cora', '/assess close');
+    await pg.command('u-cora', '/assess close confirm');
     expect(await pg.last('u-cora', 'digest', 'channel')).toContain('Sammanfattning');
 
     expect(await pg.reply('u-bo', '/assess baseline')).toContain('Bara samordnaren kan göra det här. Fråga Cora.');
@@ -85,7 +85,7 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     const status = await pg.reply('u-cora', '/assess status');
     expect(status).toMatch(/Stämmer · [^\n]*↑ upp/); // f01 went up from the baseline
     expect(status).toContain('Jämfört med baslinjen');
-    await pg.command('u-cora', '/assess close');
+    await pg.command('u-cora', '/assess close confirm');
   });
 
   it('a third round shows the change since the baseline and since the previous round side by side', async () => {

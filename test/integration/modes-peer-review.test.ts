@@ -114,7 +114,7 @@ describe('peer review on the playground', () => {
     expect(status).toContain('01 · Offentliga åtaganden: Publicera åtagandet på webben och i introduktionen för nyanställda.');
     expect(status).toContain('02 · Strategi: Följ upp strategin årligen i nämnderna.');
 
-    await pg.command('u-cora', '/assess close');
+    await pg.command('u-cora', '/assess close confirm');
     const summary = await pg.last('u-maja', 'digest', 'u-maja');
     expect(summary).toContain('Sammanfattning');
     expect(summary).toContain('Självutvärdering: Stämmer delvis · Granskningsgruppen: Stämmer inte (2 av 2)');

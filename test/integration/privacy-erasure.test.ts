@@ -61,7 +61,7 @@ beforeAll(async () => {
   ({ roundId: anonymous } = await pg.start('u-cora', { pacing: 'all-at-once', anonymous: 'true' }, '/assess start again'));
   for (const who of ['u-anna', 'u-bo', 'u-cecilia']) expect((await pg.vote(who, anonymous, 'f01', 'in-place')).ok).toBe(true);
   expect((await pg.answer('u-cecilia', anonymous, 'f01', { 'f01-q1': 'Anonymt svar från henne.' })).ok).toBe(true);
-  await pg.command('u-cora', '/assess close');
+  await pg.command('u-cora', '/assess close confirm');
 
   // What the Teams adapter keeps about her (a 1:1 conversation reference), someone else, and another tenant.
   await pg.store.putRecord('teams-ref', 'user|playground|u-cecilia', { kind: 'user', tenant: 'playground', userId: 'u-cecilia', name: 'Cecilia', serviceUrl: 'https://smba.example', botId: 'b', channelId: 'msteams', savedAt: '2026-01-01T00:00:00Z' });

@@ -57,7 +57,7 @@ beforeAll(async () => {
     () => sendInteraction(t, submission('view-submission-answer', answerView, submittedValues(answerView, { 'q:f01-q1': { value: INJ } }), 'U0ANNA')),
     () => sendCommand(t, { text: `context national-legislation ${INJ}` }),
     () => sendCommand(t, { text: 'context' }),
-    () => sendCommand(t, { text: 'close', user_id: 'U0BO' }),
+    () => sendCommand(t, { text: 'close confirm', user_id: 'U0BO' }),
     () => sendCommand(t, { text: 'status' }),
     () => sendInteraction(t, buttonPayload({ user: 'U0ANNA', roundId, factorId: 'f01', actionId: 'answer' })),
     () => sendEvent(t, fixture('event-app-home-opened')),
@@ -68,7 +68,7 @@ beforeAll(async () => {
   }
   t.clock.set('2026-01-19T07:00:00Z');
   await t.app.scheduler.drain();
-  await sendCommand(t, { text: 'close' });
+  await sendCommand(t, { text: 'close confirm' });
   await t.adapter.settled();
   await t.app.scheduler.drain();
   await t.adapter.settled();

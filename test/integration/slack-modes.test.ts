@@ -175,7 +175,8 @@ describe('peer review and action plans in Slack', () => {
     });
     // The panel's reminder goes to the reviewer only, for what the panel has not voted on.
     t_.slack.clear();
-    expect(await command('remind')).toMatchObject({ text: t('sv', 'commands.reminded', { count: 1 }) });
+    // #17: `remind` says whom it reminded (named round).
+    expect(await command('remind')).toMatchObject({ text: t('sv', 'coordinator.reminded.named.one', { count: 1, names: 'Pia Granskare' }) });
     expect(t_.slack.callsTo('chat.postMessage').map((c) => c.body.channel)).toEqual([REVIEWER]);
   });
 
@@ -194,7 +195,7 @@ describe('peer review and action plans in Slack', () => {
 
   it('the summary shows both verdicts, where they differ and the recommendations, within Block Kit\'s limits', async () => {
     t_.slack.clear();
-    await command('close');
+    await command('close confirm');
     await t_.app.scheduler.drain();
     await t_.adapter.settled();
     const [summary] = t_.slack.postsTo(CHANNEL);

@@ -36,7 +36,7 @@ const total = async () => Object.values(await t.app.store.getCounts(TEAM, roundI
 
 describe('Slack permissions and failures', () => {
   it('a non-coordinator trying close gets an ephemeral refusal naming the coordinator, and the round stays open', async () => {
-    const res = await sendCommand(t, { text: 'close', user_id: 'U0BO', user_name: 'bo.ek' });
+    const res = await sendCommand(t, { text: 'close confirm', user_id: 'U0BO', user_name: 'bo.ek' });
     expect(res.statusCode).toBe(200);
     await t.adapter.settled();
     await t.app.scheduler.drain();

@@ -207,7 +207,8 @@ describe('a full round in Slack', () => {
     t.slack.clear();
     await sendCommand(t, { text: 'remind' });
     await t.adapter.settled();
-    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminnelser skickade till 4 personer.');
+    // #17: `remind` says whom it reminded (named round).
+    expect(t.slack.responses.at(-1)!.body.text).toBe('Påminde 4 personer: Cora Lind, Bo Ek, Carl Nilsson, Dina Haddad');
     const dmTargets = t.slack.callsTo('chat.postMessage').map((c) => c.body.channel);
     expect(new Set(dmTargets)).toEqual(new Set(['U0CORA', 'U0BO', 'U0CARL', 'U0DINA']));
     expect(dmTargets).not.toContain('U0ANNA');
@@ -215,7 +216,8 @@ describe('a full round in Slack', () => {
     expect(checkSurface('message', bo.body as never)).toEqual([]);
     expect(String(bo.body.text)).toMatch(/^12 faktorer väntar på dig: 02 · /);
     const buttons = blocksOf(bo).flatMap((b) => (b.accessory ? [b.accessory as Json] : []));
-    expect(buttons).toHaveLength(12);
+    // #17: a long reminder names its factors on one line and gives the first three a button, not twelve buttons.
+    expect(buttons).toHaveLength(3);
     expect(String(buttons[0]!.url)).toMatch(/^https:\/\/malmo-stad\.slack\.com\/archives\/C0MANGFALD\/p/);
     expect(t.slack.callsTo('chat.getPermalink').length).toBeGreaterThan(0);
   });
@@ -234,12 +236,12 @@ describe('a full round in Slack', () => {
 
   it('a non-coordinator cannot close; the coordinator can, and the summary reaches the channel and the manager', async () => {
     t.slack.clear();
-    await sendCommand(t, { text: 'close', user_id: 'U0BO', user_name: 'bo.ek' });
+    await sendCommand(t, { text: 'close confirm', user_id: 'U0BO', user_name: 'bo.ek' });
     await t.adapter.settled();
     expect(t.slack.responses.at(-1)!.body).toMatchObject({ response_type: 'ephemeral', text: 'Bara samordnaren kan göra det här. Fråga Cora Lind.' });
     expect((await t.app.store.getRound(TEAM, roundId))!.status).toBe('open');
 
-    await sendCommand(t, { text: 'close' });
+    await sendCommand(t, { text: 'close confirm' });
     await t.adapter.settled();
     await t.app.scheduler.drain();
     await t.adapter.settled();

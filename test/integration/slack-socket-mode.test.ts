@@ -137,7 +137,7 @@ describe('Slack over Socket Mode', () => {
     expect(api.callsTo('views.publish')[0]!.body.user_id).toBe('U0ANNA');
 
     // /assess close: the round closes and the summary reaches the channel.
-    await socket.send('slash_commands', slashCommand('close'));
+    await socket.send('slash_commands', slashCommand('close confirm'));
     await api.until(() => channelPosts().some((c) => headerOf(c).startsWith('Sammanfattning')));
     expect((await app.store.getRound(TEAM, roundId))!.status).toBe('closed');
     expect(api.responses.map((r) => String(r.body.text))).toContain('Omgången är stängd. Sammanfattningen kommer strax.');

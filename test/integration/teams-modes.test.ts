@@ -206,7 +206,7 @@ describe('Teams: peer review, action plan and removal', () => {
 
   it('the summary in the channel shows the team and the peers side by side, where they differ and the recommendations', async () => {
     const c = fakeConnector();
-    await h.post(channelMessage(PEOPLE.cora, 'assess close'));
+    await h.post(channelMessage(PEOPLE.cora, 'assess close confirm'));
     await h.app.scheduler.drain();
     await h.teams.flush();
     const summary = c.posts(`/v3/conversations/${CHANNEL}/activities`);

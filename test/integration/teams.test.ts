@@ -265,7 +265,7 @@ describe('Teams: a full round through card actions', () => {
 
   it('a non-coordinator trying to close is told who can', async () => {
     const c = (connector.current = fakeConnector());
-    await h.post(channelMessage(PEOPLE.bo, 'assess close'));
+    await h.post(channelMessage(PEOPLE.bo, 'assess close confirm'));
     const replies = c.posts(`${CHANNEL};messageid=`);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.body.text).toBe(t('sv', 'errors.NOT_COORDINATOR', { coordinator: 'Cora Lindqvist' }));
@@ -307,7 +307,7 @@ describe('Teams: a full round through card actions', () => {
 
   it('the coordinator closes: the summary goes to the channel and the manager, and the cards lose their buttons', async () => {
     const c = (connector.current = fakeConnector());
-    await h.post(channelMessage(PEOPLE.cora, 'assess close'));
+    await h.post(channelMessage(PEOPLE.cora, 'assess close confirm'));
     await h.app.scheduler.drain();
     await h.teams.flush();
     const reply = c.posts(`${CHANNEL};messageid=`);

@@ -41,7 +41,7 @@ for (const [name, variable] of [
       expect(snap!.votes[round.factorIds[1]!]![BO]).toBe(LEVELS[(1 + 2) % 3]);
       expect(await talliesMatchVotes(s.store, TEAM_A, round.id)).toBe(true);
 
-      const closed = await sendCommand(s, { text: 'close', user_id: CORA, channel_id: CHANNEL });
+      const closed = await sendCommand(s, { text: 'close confirm', user_id: CORA, channel_id: CHANNEL });
       expect(closed.status).toBe(200);
       await s.slack.settled();
       await s.app.scheduler.drain();

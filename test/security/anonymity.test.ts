@@ -179,7 +179,7 @@ describe('reports of an anonymous round', () => {
   });
 
   it('after the close: answers unattributed and in text order, no member labels, no times of day, nothing below the answer threshold', async () => {
-    await command(CORA, 'close', 'C0REPORT');
+    await command(CORA, 'close confirm', 'C0REPORT');
     expect((await s.store.getRound(TEAM_A, round.id))!.status).toBe('closed');
     const bodies = await allFormats(round.id);
     const sorted = [...WRITTEN, 'Cecilias ord, skrivna mellan två nedladdningar'].sort();
@@ -251,7 +251,7 @@ describe('below the threshold nothing about a factor shows', () => {
     const hidden = await anonymousRound('C0COMPARE', { minResponses: 3 });
     await vote(ANNA, hidden.id, 'f03', 'in-place');
     await vote(BO, hidden.id, 'f03', 'in-place');
-    await command(CORA, 'close', 'C0COMPARE');
+    await command(CORA, 'close confirm', 'C0COMPARE');
     const next = await s.app.service.startRound({
       tenant: TEAM_A,
       platform: 'slack',

@@ -95,11 +95,11 @@ describe('Slack: nothing the people wrote pings or links', () => {
     await sendCommand(s, { text: `context national-legislation ${HOSTILE}` });
     await sendCommand(s, { text: 'context' });
     await sendCommand(s, { text: 'status' });
-    await sendCommand(s, { text: 'close', user_id: BO });
+    await sendCommand(s, { text: 'close confirm', user_id: BO });
     await s.slack.settled();
     s.clock.set('2026-01-19T07:00:00Z');
     await s.app.scheduler.drain();
-    await sendCommand(s, { text: 'close' });
+    await sendCommand(s, { text: 'close confirm' });
     await s.slack.settled();
     await s.app.scheduler.drain();
     await s.slack.settled();

@@ -62,7 +62,7 @@ describe('coordinator-only commands from someone else (Slack)', () => {
   it('the control: the coordinator may close, and the round closes', async () => {
     // A participant's vote first, so the close has something to sum up.
     await sendVote(s, { user: ANNA, roundId: slackRound, factorId: 'f01', level: 'partly' });
-    await sendCommand(s, { text: 'close' });
+    await sendCommand(s, { text: 'close confirm' });
     await s.slack.settled();
     await s.app.scheduler.drain();
     expect((await s.store.getRound(TEAM_A, slackRound))!.status).toBe('closed');

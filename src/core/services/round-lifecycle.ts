@@ -4,12 +4,12 @@ import { DateTime } from 'luxon';
 import { validateCalendar } from '../calendar.js';
 import { AppError } from '../errors.js';
 import { compileJobs, roundJob } from '../jobs.js';
-import { assertCoordinator, assertTransition, assertWritable } from '../lifecycle.js';
+import { assertCanRespond, assertCoordinator, assertTransition, assertWritable } from '../lifecycle.js';
 import { MAX_ANSWER_CHARS, RoundSchema, type Platform, type Round } from '../model.js';
 import { ownValue } from '../own.js';
 import { retentionJob } from '../privacy.js';
 import { calendarFromSettings, RoundSettingsSchema, settingsFromRound, type RoundSettings, type RoundSettingsInput } from '../settings.js';
-import { nowIso, type Actor, type CoreDeps } from './context.js';
+import { coordinatorName, nowIso, type Actor, type CoreDeps } from './context.js';
 
 export function newRoundId(now: number): string {
   return `${DateTime.fromMillis(now, { zone: 'utc' }).toFormat('yyyyLLdd')}-${randomBytes(4).toString('hex')}`;
@@ -127,7 +127,8 @@ export class RoundLifecycle {
     await store.cancelRoundJobs(tenant, roundId, ['factor-open', 'reminder', 'weekly-digest', 'auto-close']);
     const purge = retentionJob(closed, this.deps.retentionMonths);
     await store.scheduleJobs([
-      roundJob({ tenant, id: roundId }, 'final-digest', clock.now()),
+      // A reopened round closes again with a summary of its own: the first one's send-once marker must not hold it back.
+      roundJob({ tenant, id: roundId }, 'final-digest', clock.now(), closed.reopenedAt ? String(Date.parse(closed.closedAt ?? '') || clock.now()) : undefined),
       ...(purge ? [purge] : []),
     ]);
     await store.setActiveRoundForChannel(tenant, closed.channel.id, null);
@@ -143,19 +144,33 @@ export class RoundLifecycle {
   }
 
   /** Notes that a context factor affects the municipality, with a comment; an empty comment removes the note. */
-  async noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string): Promise<Round> {
+  /**
+   * A note on a context factor. The coordinator's replaces the notes on it (an empty one removes them); a team member's
+   * (`asMember`) is their own note beside the others, replaced only by their next one, and only in a named round: in
+   * an anonymous round a note would say who wrote it.
+   */
+  async noteContext(tenant: string, roundId: string, actor: Actor, contextFactorId: string, comment: string, factorIds: string[] = [], asMember = false): Promise<Round> {
     const round = await this.deps.read.getRound(tenant, roundId);
     const pack = this.deps.packs.get(round.packId, round.locale);
     if (!pack.contextFactors.some((c) => c.id === contextFactorId)) {
       throw new AppError('UNKNOWN_CONTEXT_FACTOR', { context: contextFactorId });
     }
+    const unknown = factorIds.find((id) => !round.factorIds.includes(id));
+    if (unknown) throw new AppError('UNKNOWN_FACTOR', { factor: unknown });
+    const tied = [...new Set(factorIds)].sort((a, b) => round.factorIds.indexOf(a) - round.factorIds.indexOf(b));
     if (comment.length > MAX_ANSWER_CHARS) throw new AppError('ANSWER_TOO_LONG', { length: comment.length, max: MAX_ANSWER_CHARS });
     return this.deps.store.updateRound(tenant, roundId, (r) => {
-      assertCoordinator(r, actor.id);
+      if (asMember) {
+        assertCanRespond(r, actor.id);
+        if (r.anonymous) throw new AppError('ANONYMOUS_CONTEXT_NOTE', { coordinator: coordinatorName(r) });
+      } else {
+        assertCoordinator(r, actor.id);
+      }
       assertWritable(r);
-      const others = r.contextNotes.filter((n) => n.contextFactorId !== contextFactorId);
+      const others = r.contextNotes.filter((n) => n.contextFactorId !== contextFactorId || (asMember && n.by !== actor.id));
       const text = comment.trim();
-      const notes = text ? [...others, { contextFactorId, comment: text, by: actor.id, at: nowIso(this.deps.clock) }] : others;
+      const note = { contextFactorId, comment: text, ...(tied.length > 0 ? { factorIds: tied } : {}), by: actor.id, at: nowIso(this.deps.clock) };
+      const notes = text ? [...others, note] : others;
       return { ...r, contextNotes: notes };
     });
   }

@@ -44,7 +44,7 @@ function factorStatus(state: RoundState, factorId: string, kind: DigestView['kin
  * Participants with a vote still to give on a factor that has opened, most missing first. Anonymous rounds key
  * votes by a keyed hash, so there we count the people who voted on every opened factor and subtract.
  */
-function pendingParticipants(state: RoundState, now: number): { count: number; people: { id: string; missing: number }[] } {
+export function pendingParticipants(state: RoundState, now: number): { count: number; people: { id: string; missing: number }[] } {
   const { round } = state;
   const opened = state.windows.filter((w) => Date.parse(w.opensAt) <= now).map((w) => w.factorId);
   if (opened.length === 0) return { count: 0, people: [] };
@@ -138,7 +138,8 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
   if (disputedTallies.length > disputed.length) truncated = true;
   const context = round.contextNotes.slice(0, limits.maxContext).map((n) => {
     const cf = pack.contextFactors.find((c) => c.id === n.contextFactorId);
-    return `${cf?.name ?? n.contextFactorId}: ${fit(n.comment, limits.maxContextChars)}`;
+    const tied = (n.factorIds ?? []).map((id) => factorHeader(state, id).split(' · ')[0]).join(', ');
+    return `${cf?.name ?? n.contextFactorId}${tied ? ` (${tied})` : ''}: ${fit(n.comment, limits.maxContextChars)}`;
   });
   if (round.contextNotes.length > context.length) truncated = true;
   // The headline counts only what this digest may show: a hidden factor has no score here (verdict.ts).
@@ -196,6 +197,10 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
       });
     });
     if (due.length > view.dueSoon.length) truncated = true;
+  }
+  // Who still has votes to give: in the weekly digest and in `status` / `digest` while the round is open (#17), by
+  // name only when the round allows names in digests and is not anonymous.
+  if (opts.kind === 'weekly' || (opts.kind === 'status' && round.status === 'open')) {
     const pending = pendingParticipants(state, opts.now);
     view.pendingCount = pending.count;
     if (pending.count === 0) {

@@ -10,9 +10,20 @@ import { factorHeader, type ButtonView } from './shared.js';
 export interface ReminderView {
   locale: Locale;
   text: string;
+  /** The factors with a line and a button (the first few of a long reminder). */
   factors: { factorId: string; label: string; due: string; button: ButtonView }[];
+  /** Every factor the reminder is about, buttons or not. */
+  factorIds?: string[];
 }
 
+/** Up to this many waiting factors get a button and their full name each; more are listed compactly, by due date. */
+export const MAX_REMINDER_BUTTONS = 3;
+
+/**
+ * A reminder of the factors waiting for someone. A few get a line and an "Open" button each; a long list (all thirteen
+ * of an all-at-once round) names them on one line per due date ("01 · Offentliga åtaganden, 02 · Strategi, …
+ * (senast fredag 15 januari)") with buttons for the first few only: the cards themselves are in the channel.
+ */
 export function buildReminder(state: RoundState, factorIds: string[]): ReminderView {
   const { round } = state;
   const locale = round.locale;
@@ -26,8 +37,15 @@ export function buildReminder(state: RoundState, factorIds: string[]): ReminderV
       button: { actionId: 'open-card' as const, label: t(locale, 'reminder.openCard', { factor: factorHeader(state, id) }), value: JSON.stringify({ r: round.id, f: id }) },
     };
   });
-  const list = factors.map((f) => t(locale, 'reminder.item', { factor: f.label, due: f.due })).join(', ');
-  return { locale, text: tn(locale, 'plural.reminder', factors.length, { list }), factors };
+  if (factors.length <= MAX_REMINDER_BUTTONS) {
+    const list = factors.map((f) => t(locale, 'reminder.item', { factor: f.label, due: f.due })).join(', ');
+    return { locale, text: tn(locale, 'plural.reminder', factors.length, { list }), factors };
+  }
+  const byDue = new Map<string, string[]>();
+  for (const f of factors) byDue.set(f.due, [...(byDue.get(f.due) ?? []), f.label]);
+  const list = [...byDue].map(([due, labels]) => t(locale, 'reminder.item', { factor: labels.join(', '), due })).join('; ');
+  const text = `${tn(locale, 'plural.reminder', factors.length, { list })}\n${t(locale, 'reminder.inChannel')}`;
+  return { locale, text, factors: factors.slice(0, MAX_REMINDER_BUTTONS), factorIds };
 }
 
 export interface WelcomeView {

@@ -33,6 +33,7 @@ import {
   renderFactorCard,
   renderFollowUpCard,
   renderReminderCard,
+  renderConfirmCard,
   renderStartForm,
   renderTextCard,
   renderWelcomeCard,
@@ -50,7 +51,7 @@ const PersonId = z.enum(PEOPLE.map((p) => p.id) as [string, ...string[]]);
 const CommandBody = z.strictObject({ as: PersonId, text: z.string().max(2000) });
 const ActionBody = z.strictObject({
   as: PersonId,
-  verb: z.enum(['vote', 'answer', 'start', 'refresh']),
+  verb: z.enum(['vote', 'answer', 'start', 'refresh', 'open-card']),
   data: z.record(z.string(), z.unknown()).default({}),
   messageId: z.string().optional(),
 });
@@ -67,10 +68,13 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
   const { service, store, http, commands, scheduler, packs } = ctx;
   const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
 
+  let sequence = 0;
   async function post(msg: Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral'> & { ephemeral?: boolean }): Promise<PlaygroundMessage> {
     const full = PlaygroundMessageSchema.parse({ ...msg, id: randomUUID(), at: ctx.clock.now() });
-    // Records are keyed by id; the time prefix keeps the timeline in order when listed.
-    await store.putRecord(COLLECTION, `${String(full.at).padStart(15, '0')}-${full.id}`, full);
+    // Records are keyed by id; the time prefix keeps the timeline in order when listed, and the sequence number keeps
+    // messages of the same millisecond (thirteen cards posted at once) in the order they were posted.
+    sequence += 1;
+    await store.putRecord(COLLECTION, `${String(full.at).padStart(15, '0')}-${String(sequence).padStart(9, '0')}-${full.id}`, full);
     return full;
   }
 
@@ -87,6 +91,18 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
     for (const factorId of service.openFactorIds(round)) {
       await post({ audience: 'channel', type: 'factor-card', roundId: round.id, factorId });
     }
+  }
+
+  /** A digest as of now: kept with the message, so an old digest keeps showing the data of its own date. */
+  async function digestAsOfNow(round: Round, kind: DigestView['kind']): Promise<DigestView> {
+    // A peer review's digest quotes the panel's findings, which are answers.
+    const state = await service.state(PLAYGROUND_TENANT, round.id, digestReadOptions(round));
+    return buildDigest(state, {
+      kind,
+      ...(await service.digestInputs(state.round)),
+      now: ctx.clock.now(),
+      reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, round.id),
+    });
   }
 
   // The playground's chat port: messages go on the timeline and are drawn when read, so an edit has nothing to do.
@@ -115,9 +131,11 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
       case 'welcome':
         return { type: 'welcome', roundId: round.id };
       case 'reminder':
-        return { type: 'reminder', roundId: round.id, factorIds: message.view.factors.map((f) => f.factorId) };
+        // Every waiting factor, not only those with a button: the reminder is drawn again from them.
+        return { type: 'reminder', roundId: round.id, factorIds: message.view.factorIds ?? message.view.factors.map((f) => f.factorId) };
       case 'digest':
-        return { type: 'digest', digestKind: message.view.kind, roundId: round.id };
+        // Kept as sent, so an old digest shows the data of its own date.
+        return { type: 'digest', digestKind: message.view.kind, roundId: round.id, view: message.view };
       case 'action-reminder': {
         const pack = packs.get(round.packId, round.locale);
         const list = message.actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
@@ -136,7 +154,10 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
   }
 
   async function render(msg: PlaygroundMessage, viewer: string): Promise<Record<string, unknown>> {
-    if (msg.type === 'text') return renderTextCard(renderText(msg.text ?? '', PLAYGROUND_DIALECT));
+    if (msg.type === 'text') {
+      const body = renderText(msg.text ?? '', PLAYGROUND_DIALECT);
+      return msg.confirm ? renderConfirmCard(body, msg.confirm) : renderTextCard(body);
+    }
     if (msg.type === 'start-form') {
       // Our own record: the defaults replyToCommand stored when it posted the form.
       const settings = JSON.parse(msg.text ?? '{}') as RoundSettings;
@@ -180,14 +201,8 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         return renderFollowUpCard({ ...buildFollowUp(full, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } });
       }
       case 'digest': {
-        // A peer review's digest quotes the panel's findings, which are answers.
-        const full = digestReadOptions(state.round).answers ? await service.state(PLAYGROUND_TENANT, state.round.id) : state;
-        const view = buildDigest(full, {
-          kind: msg.digestKind ?? 'status',
-          ...(await service.digestInputs(state.round)),
-          now: ctx.clock.now(),
-          reportUrl: ctx.reportLinks.url(PLAYGROUND_TENANT, state.round.id),
-        });
+        // The digest as it was sent (digests from before the snapshot was kept are drawn from today's data).
+        const view = msg.view ? (msg.view as DigestView) : await digestAsOfNow(state.round, msg.digestKind ?? 'status');
         return digestCard(view, `/playground/chart/${encodeURIComponent(state.round.id)}.png`);
       }
     }
@@ -196,7 +211,13 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
 
   async function replyToCommand(as: string, reply: CommandReply): Promise<void> {
     if (reply.type === 'text') {
-      await post({ audience: reply.visibility === 'channel' ? 'channel' : as, ephemeral: reply.visibility === 'ephemeral', type: 'text', text: reply.text });
+      await post({
+        audience: reply.visibility === 'channel' ? 'channel' : as,
+        ephemeral: reply.visibility === 'ephemeral',
+        type: 'text',
+        text: reply.text,
+        ...(reply.confirm ? { confirm: reply.confirm } : {}),
+      });
     } else if (reply.type === 'start-form') {
       // The playground starts today rather than next Monday, so the first card shows up at once; the round keeps
       // the length the form proposed (six weeks, or the last round's length for `start again`).
@@ -219,6 +240,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         type: 'digest',
         digestKind: reply.view.kind,
         roundId: reply.round.id,
+        view: reply.view,
       });
     }
   }
@@ -351,6 +373,12 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
         const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
         const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
         return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
+      }
+      if (verb === 'open-card') {
+        // The reminder's "Open" button: the factor's card, shown to the person who pressed it.
+        if (!round.factorIds.includes(ref.f)) throw new AppError('UNKNOWN_FACTOR', { factor: ref.f });
+        await post({ audience: as, ephemeral: true, type: 'factor-card', roundId: round.id, factorId: ref.f });
+        return { ok: true };
       }
       if (verb === 'answer') {
         const texts: Record<string, string> = {};

@@ -20,8 +20,20 @@ export const PlaygroundMessageSchema = z.object({
   digestKind: z.enum(['final', 'weekly', 'status']).optional(),
   text: z.string().optional(),
   from: z.string().optional(),
+  /** A button under a text that sends a command as the viewer (`close confirm`). */
+  confirm: z.object({ label: z.string().max(200), command: z.string().max(200) }).optional(),
+  /** A digest as it was when it was sent (digests show the data of their date, not today's). */
+  view: z.unknown().optional(),
 });
 export type PlaygroundMessage = z.infer<typeof PlaygroundMessageSchema>;
+
+/** Every string inside a kept view, redacted. */
+function redactView(value: unknown, redact: (s: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactView(v, redact));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactView(v, redact)]));
+  return value;
+}
 
 /**
  * Messages addressed to a person go with them; texts that mention them elsewhere (an error naming the coordinator,
@@ -44,10 +56,13 @@ export function playgroundPrivacySource(store: Pick<Store, 'listRecords' | 'putR
         if (m.audience === req.userId || m.from === req.userId) {
           await store.deleteRecord(PLAYGROUND_MESSAGES, key);
           changed += 1;
-        } else if (m.text) {
-          const text = redactNames(req.aliases.reduce((acc, alias) => acc.split(alias).join('–'), m.text), req.names, '–');
-          if (text !== m.text) {
-            await store.putRecord(PLAYGROUND_MESSAGES, key, { ...m, text });
+        } else if (m.text || m.view !== undefined) {
+          const redact = (s: string) => redactNames(req.aliases.reduce((acc, alias) => acc.split(alias).join('–'), s), req.names, '–');
+          const text = m.text === undefined ? undefined : redact(m.text);
+          // A kept digest names people too (who has not voted yet): redacted inside its JSON, strings only.
+          const view = m.view === undefined ? undefined : redactView(m.view, redact);
+          if (text !== m.text || JSON.stringify(view) !== JSON.stringify(m.view)) {
+            await store.putRecord(PLAYGROUND_MESSAGES, key, { ...m, ...(text === undefined ? {} : { text }), ...(view === undefined ? {} : { view }) });
             changed += 1;
           }
         }

@@ -9,6 +9,7 @@ import {
   renderActionReminderCard,
   renderDigestCard,
   renderFollowUpCard,
+  renderConfirmCard,
   renderStartForm,
   renderTextCard,
   type AdaptiveCard,
@@ -22,6 +23,7 @@ import { t } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
 import type { Actor } from '../../core/service.js';
 import { splitLinks } from '../../core/services/voting.js';
+import { renderText } from '../../core/text-format.js';
 import { factorHeader, voteConfirmation } from '../../core/views/shared.js';
 import {
   ActionDoneDataSchema,
@@ -36,6 +38,7 @@ import {
   localeOf,
   SubmitValueSchema,
   teamIdOf,
+  teamsDialect,
   tenantOf,
   VoteDataSchema,
 } from './activity.js';
@@ -237,7 +240,9 @@ export class TeamsBot {
   private async deliverReply(turn: Turn, reply: CommandReply, members: () => Promise<TeamsChannelAccount[]>): Promise<void> {
     switch (reply.type) {
       case 'text':
-        await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });
+        // A reply that asks for a confirmation carries its button (a messageBack that sends the command as typed).
+        if (reply.confirm) await this.deps.connector.reply(turn.context, cardActivity(renderConfirmCard(renderText(reply.text, teamsDialect(turn.activity.conversation, turn.activity.channelId)), reply.confirm)));
+        else await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });
         return;
       case 'start-form': {
         const packs = this.ctx.packs.ids().map((id) => {

@@ -45,6 +45,8 @@
       }
       var data = action.data || {};
       var verb = action.verb || data.verb;
+      // A button that sends a command as the viewer (the close confirmation), like typing it.
+      if (!verb && typeof data.command === 'string') { runCommand(data.command); return; }
       if (!verb) return;
       runAction(verb, data, messageId);
     };
@@ -143,14 +145,18 @@
     }).catch(function (err) { toast(err.message, true); });
   }
 
+  function runCommand(text) {
+    return api('POST', '/playground/command', { as: viewer, text: text })
+      .then(refresh)
+      .catch(function (err) { toast(err.message, true); });
+  }
+
   $('command-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var text = $('command').value.trim();
     if (!text) return;
     $('command').value = '';
-    api('POST', '/playground/command', { as: viewer, text: text })
-      .then(refresh)
-      .catch(function (err) { toast(err.message, true); });
+    runCommand(text);
   });
 
   Array.prototype.forEach.call(document.querySelectorAll('[data-advance]'), function (btn) {

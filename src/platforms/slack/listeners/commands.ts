@@ -2,7 +2,7 @@
 import type { RespondFn } from '@slack/bolt';
 import { modeHintLines } from '../../../core/toolkit-guide.js';
 import type { Listeners } from './router.js';
-import type { CommandContext, CommandReply } from '../../../commands/types.js';
+import type { CommandContext, CommandReply, ConfirmButton } from '../../../commands/types.js';
 import { t } from '../../../core/i18n.js';
 import type { Locale } from '../../../content/schema.js';
 import type { SlackContext } from '../context.js';
@@ -10,13 +10,18 @@ import { fitSurface } from '../limits.js';
 import { buildStartModal, type PackChoice } from '../modals/start-form.js';
 import { slackText } from '../mrkdwn.js';
 import { SlashCommandSchema, tenantOfCommand } from '../payloads.js';
-import { sectionsFromLines } from '../render/blocks.js';
+import { actions, button, sectionsFromLines } from '../render/blocks.js';
 import { renderFollowUp } from '../render/follow-up.js';
 
+/** The button under a reply that sends a command (`close confirm`) as the person who clicks it; see command-button.ts. */
+export const COMMAND_BUTTON_ACTION = 'assess-command';
+
 /** A text reply as blocks (long lists stay whole), in Slack's syntax, escaped so names and comments render literally. */
-export function textReply(text: string): { text: string; blocks: Record<string, unknown>[] } {
+export function textReply(text: string, confirm?: ConfirmButton): { text: string; blocks: Record<string, unknown>[] } {
   const escaped = slackText(text);
-  return fitSurface<{ text: string; blocks: Record<string, unknown>[] }>('message', { text: escaped, blocks: sectionsFromLines(escaped.split('\n')) });
+  const blocks = sectionsFromLines(escaped.split('\n'));
+  if (confirm) blocks.push(actions([button(COMMAND_BUTTON_ACTION, confirm.label, { value: confirm.command, style: 'danger' })]));
+  return fitSurface<{ text: string; blocks: Record<string, unknown>[] }>('message', { text: escaped, blocks });
 }
 
 function slackErrorCode(err: unknown): string | undefined {
@@ -80,7 +85,7 @@ export function registerCommands(app: Listeners, s: SlackContext): void {
         return;
       }
       case 'text':
-        await send(s, respond, { response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...textReply(reply.text) });
+        await send(s, respond, { response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral', ...textReply(reply.text, reply.confirm) });
         return;
       case 'follow-up': {
         const payload = renderFollowUp(reply.view);

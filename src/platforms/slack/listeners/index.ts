@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackContext } from '../context.js';
 import { registerActions } from './actions.js';
+import { registerCommandButtons } from './command-button.js';
 import { registerCommands } from './commands.js';
 import { registerEvents } from './events.js';
 import { router } from './router.js';
@@ -12,5 +13,6 @@ export function registerListeners(app: App, s: SlackContext): void {
   registerEvents(listeners, s);
   registerCommands(listeners, s);
   registerActions(listeners, s);
+  registerCommandButtons(listeners, s);
   registerViews(listeners, s);
 }
