@@ -33,6 +33,7 @@ const SPECS = {
   retryJob: { file: 'retry-job.lua', keys: 2 },
   cancelJobs: { file: 'cancel-jobs.lua', keys: 4 },
   unlock: { file: 'unlock.lua', keys: 1 },
+  recordCas: { file: 'record-cas.lua', keys: 1 },
 } as const satisfies Record<string, ScriptSpec>;
 
 export type ScriptName = keyof typeof SPECS;
@@ -314,5 +315,10 @@ export class StoreScripts {
 
   async unlock(k: { lock: string }, a: { token: string }): Promise<boolean> {
     return Number(await this.run('unlock', k.lock, a.token)) === 1;
+  }
+
+  /** Writes a record only while it still holds `expected` ('' = absent); an empty `value` deletes it. */
+  async recordCas(k: { hash: string }, a: { field: string; expected: string; value: string }): Promise<boolean> {
+    return Number(await this.run('recordCas', k.hash, a.field, a.expected, a.value)) === 1;
   }
 }
