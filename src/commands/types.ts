@@ -64,6 +64,11 @@ export type CommandService = Pick<
   | 'saveFindings'
   | 'addAction'
   | 'completeAction'
+  | 'requirePlan'
+  | 'startPlan'
+  | 'editAction'
+  | 'removeAction'
+  | 'noteProgress'
 >;
 
 export interface CommandDeps {

@@ -346,7 +346,7 @@ export class PrivacyRequests {
       if (mentioned) await this.host.store.updateRound(tenant, round.id, (r) => withoutPerson(r, userId, pseudonym, req.names, redacted));
       if (mentioned || moved.votes + moved.answers > 0) summary.rounds += 1;
     }
-    for (const source of this.sources) if (source.erasePerson) summary.records += await source.erasePerson(req);
+    for (const source of this.sources) if (source.erasePerson) summary.records += await source.erasePerson({ ...req, redacted });
     return summary;
   }
 

@@ -179,9 +179,11 @@ export class Scheduler {
 
   /** One reminder to the owner of an open action; none once it is done, or when the platform can't send one. */
   private async remindAction(job: Job, round: Round, now: number): Promise<Outcome> {
-    const action = round.actionPlan?.actions.find((a) => a.id === job.payload.actionId);
+    // The action lives in the channel's plan; the job's round is the one its reminder travels with.
+    const actionId = typeof job.payload.actionId === 'string' ? job.payload.actionId : '';
+    const action = await this.opts.service.openAction(round.tenant, round.channel.id, actionId);
     const messenger = this.opts.messenger;
-    if (!action || action.status === 'done' || !messenger.sendActionReminder) return 'skipped';
+    if (!action || !messenger.sendActionReminder) return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
     await this.deliverEach(job, round, [action.owner], (owner) => messenger.sendActionReminder!(round, owner, [action]));
     return 'done';

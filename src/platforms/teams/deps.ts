@@ -39,6 +39,7 @@ export type TeamsService = Pick<
   | 'startRound'
   | 'rememberNames'
   | 'completeAction'
+  | 'isActionOwner'
 >;
 
 /** Teams' own records (conversation references, delivery markers) and the factor cards it posted. */
