@@ -80,6 +80,23 @@ export function planPrivacySource(store: Store): PersonalDataSource {
       }
       return changed;
     },
+    /** Retention: a plan goes with the last of the rounds it followed (a plan from the toolkit alone stays). */
+    async purgeRound(tenant: string, roundId: string) {
+      let purged = 0;
+      for (const [id, plan] of plansOf(await store.listRecords(PLAN_COLLECTION), tenant)) {
+        if (!plan.roundIds.includes(roundId) && plan.deliveryRoundId !== roundId) continue;
+        await store.updateRecord(PLAN_COLLECTION, id, (cur) => {
+          const now = cur ? ChannelPlanSchema.safeParse(cur) : null;
+          if (!now?.success) return cur;
+          const roundIds = now.data.roundIds.filter((r) => r !== roundId);
+          if (roundIds.length === 0 && now.data.roundIds.length > 0) return null;
+          const { deliveryRoundId, ...rest } = now.data;
+          return { ...rest, roundIds, ...(deliveryRoundId && deliveryRoundId !== roundId ? { deliveryRoundId } : {}) } as unknown as StoredRecord;
+        });
+        purged += 1;
+      }
+      return purged;
+    },
     async forgetTenant(tenant: string) {
       const found = plansOf(await store.listRecords(PLAN_COLLECTION), tenant);
       for (const [id] of found) await store.deleteRecord(PLAN_COLLECTION, id);
