@@ -74,7 +74,7 @@ export function planPrivacySource(store: Store): PersonalDataSource {
         await store.updateRecord(PLAN_COLLECTION, id, (cur) => {
           const now = cur ? ChannelPlanSchema.safeParse(cur) : null;
           if (!now?.success) return cur;
-          return planWithoutPerson(now.data, ids, pseudonym, names, req.redacted ?? '[–]') as unknown as StoredRecord;
+          return planWithoutPerson(now.data, ids, pseudonym, names, req.redacted ?? '[–]');
         });
         changed += 1;
       }
@@ -91,7 +91,7 @@ export function planPrivacySource(store: Store): PersonalDataSource {
           const roundIds = now.data.roundIds.filter((r) => r !== roundId);
           if (roundIds.length === 0 && now.data.roundIds.length > 0) return null;
           const { deliveryRoundId, ...rest } = now.data;
-          return { ...rest, roundIds, ...(deliveryRoundId && deliveryRoundId !== roundId ? { deliveryRoundId } : {}) } as unknown as StoredRecord;
+          return { ...rest, roundIds, ...(deliveryRoundId && deliveryRoundId !== roundId ? { deliveryRoundId } : {}) };
         });
         purged += 1;
       }

@@ -7,7 +7,6 @@ import { hasOwnKey } from '../own.js';
 import { actionIdOf, ChannelPlanSchema, legacyActions, PLAN_COLLECTION, planRecordId, type ChannelPlan } from '../plan-model.js';
 import type { Locale } from '../../content/schema.js';
 import type { Platform } from '../model.js';
-import type { StoredRecord } from '../ports.js';
 import type { RoundState } from '../read-model.js';
 import { nowIso, type Actor, type CoreDeps } from './context.js';
 import { memberDirectory, resolveIn, type MemberDirectory } from './members.js';
@@ -133,7 +132,7 @@ export class ActionPlans {
     const rec = await store.updateRecord(PLAN_COLLECTION, planRecordId(round.tenant, round.channel.id), (cur) => {
       before = cur ? ChannelPlanSchema.parse(cur) : null;
       if (before?.roundIds.includes(round.id)) return cur;
-      return ChannelPlanSchema.parse(followRound(before, state, before ? [] : migrated, nowIso(clock))) as unknown as StoredRecord;
+      return ChannelPlanSchema.parse(followRound(before, state, before ? [] : migrated, nowIso(clock)));
     });
     const plan = ChannelPlanSchema.parse(rec);
     const old = before as ChannelPlan | null;
@@ -149,7 +148,7 @@ export class ActionPlans {
     if (existing) throw new AppError('PLAN_EXISTS');
     const coordinators = [...new Set(rounds.flatMap((r) => r.coordinators))];
     // A channel with rounds: their coordinators start it. A channel without: whoever starts it coordinates it.
-    if (coordinators.length > 0 && !coordinators.includes(input.actor.id)) throw this.notEditor({ coordinators, names: {} } as unknown as ChannelPlan);
+    if (coordinators.length > 0 && !coordinators.includes(input.actor.id)) throw this.notEditor({ coordinators, names: {} });
     const newest = rounds.at(-1);
     const packId = newest?.packId ?? packs.ids()[0];
     if (!packId) throw new AppError('UNKNOWN_PACK');
@@ -177,7 +176,7 @@ export class ActionPlans {
     };
     const rec = await store.updateRecord(PLAN_COLLECTION, planRecordId(input.tenant, input.channelId), (cur) => {
       if (cur) throw new AppError('PLAN_EXISTS');
-      return ChannelPlanSchema.parse(plan) as unknown as StoredRecord;
+      return ChannelPlanSchema.parse(plan);
     });
     return ChannelPlanSchema.parse(rec);
   }
@@ -311,7 +310,7 @@ export class ActionPlans {
       value = out.value;
       const { actor } = where;
       const names = actor.name && !out.plan.anonymous && !hasOwnKey(out.plan.names, actor.id) ? { ...out.plan.names, [actor.id]: actor.name } : out.plan.names;
-      return ChannelPlanSchema.parse({ ...out.plan, names, updatedAt: nowIso(this.deps.clock) }) as unknown as StoredRecord;
+      return ChannelPlanSchema.parse({ ...out.plan, names, updatedAt: nowIso(this.deps.clock) });
     });
     return { plan: ChannelPlanSchema.parse(rec), value: value as T };
   }

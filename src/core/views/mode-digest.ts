@@ -1,10 +1,8 @@
 // What the ways of working add to a digest: peer verdicts beside the team's, the change since the previous round, the action plan.
 import { longDate } from '../action-plan.js';
-import type { ChannelPlan } from '../plan-model.js';
+import { holderOf, type ChannelPlan } from '../plan-model.js';
 import { actionLine, actionsDueSoon, factorLabel, goalHeading, planDigestLines } from '../plan-text.js';
-import { holderOf } from '../plan-model.js';
 import { t } from '../i18n.js';
-import type { Round } from '../model.js';
 import { peerVerdictText, showsPeerVerdicts } from '../peer-review.js';
 import type { RoundState } from '../read-model.js';
 import { compareRounds } from '../anonymity.js';
