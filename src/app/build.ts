@@ -5,6 +5,7 @@ import { CommandRouter } from '../commands/router.js';
 import type { Config } from '../config.js';
 import { PackRegistry } from '../content/registry.js';
 import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
+import type { Round } from '../core/model.js';
 import type { Packs } from '../core/packs.js';
 import { systemClock, type Clock, type Store } from '../core/ports.js';
 import { AssessmentService } from '../core/service.js';
@@ -125,7 +126,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
   const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
   registerPublicOpsRoutes(http, ops);
-  registerReportRoutes({ http, guard, reports: service.read, reportLinks, clock, logger });
+  const reports = { state: (tenant: string, id: string) => service.read.state(tenant, id), comparisonState: (r: Round) => service.read.comparisonState(r), channelPlan: (tenant: string, channelId: string) => service.channelPlan(tenant, channelId) };
+  registerReportRoutes({ http, guard, reports, reportLinks, clock, logger });
   registerWaysOfWorkingRoutes({ http, guard, service, logger });
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });

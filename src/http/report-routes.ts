@@ -50,11 +50,12 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     }
     const format = query.data.format;
     try {
-      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
+      const { state, baseline, plan } = await loadReportStates(deps.reports, link.tenant, link.roundId);
       // The exporters (and the chart) load with the first report opened, not at start-up.
       const { exportRound } = await import('../reports/export.js');
       const result = await exportRound(state, baseline, format, {
         now: deps.clock.now(),
+        plan,
         // The link it was opened with: reading a report never hands out a link that lives longer.
         reportUrl: deps.reportLinks.urlWithToken(link.tenant, link.roundId, link.token),
       });
@@ -74,7 +75,8 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     try {
-      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
+      // The chart needs no plan: read without one.
+      const { state, baseline } = await loadReportStates({ ...deps.reports, channelPlan: undefined }, link.tenant, link.roundId);
       const { renderScoreChartPng } = await import('../reports/chart.js');
       const png = await renderScoreChartPng(state, baseline);
       return noIndex(privateHeaders(reply)).header('content-type', 'image/png').code(200).send(png);

@@ -19,6 +19,7 @@
 // Formula injection: spreadsheet programs run a cell that starts with = + - or @ (and some with a leading tab or
 // carriage return) as a formula. Every text cell that starts with one of those characters gets a leading apostrophe,
 // so "=cmd()" is stored as "'=cmd()" and shown as text. Nothing else in the text is changed.
+import { planActions } from './plan-report.js';
 import { stringify } from 'csv-stringify/sync';
 import { t } from '../core/i18n.js';
 import { LEVELS } from '../core/model.js';
@@ -70,7 +71,16 @@ function renderAnonymousCsv(model: ReportModel): string {
     }
     for (const e of f.evidence) rows.push([...lead, t(locale, 'report.csv.kindEvidence'), '', e.url]);
   }
-  return write([header, ...rows], locale);
+  return write([header, ...rows, ...planRows(model)], locale);
+}
+
+/** The action plan after the responses: a blank row, its own header, one row per action. */
+function planRows(model: ReportModel): string[][] {
+  if (!model.plan) return [];
+  const { locale } = model;
+  const header = ['action', 'factorId', 'factor', 'text', 'owner', 'due', 'kind', 'priority', 'status', 'progress'].map((k) => t(locale, `report.plan.csv.${k}`));
+  const rows = planActions(model.plan).map((a) => [a.id, a.factorId, a.factor, a.text, a.owner, a.due, a.tagLabel, a.priorityLabel, a.statusLabel, a.notes.map((n) => `${n.day}: ${n.text}`).join('\n')]);
+  return [[], [model.plan.title], header, ...rows];
 }
 
 interface QuestionColumn {
@@ -129,5 +139,5 @@ export function renderCsv(model: ReportModel): string {
       ]);
     }
   }
-  return write([header, ...rows], locale);
+  return write([header, ...rows, ...planRows(model)], locale);
 }
