@@ -51,7 +51,7 @@ const isClosed = (r: Round) => r.status === 'closed' || r.status === 'archived';
 const normalised = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
 function closedRounds(rounds: Round[]): Round[] {
-  return rounds.filter(isClosed).sort((a, b) => (a.closedAt ?? a.createdAt).localeCompare(b.closedAt ?? b.createdAt));
+  return rounds.filter(isClosed).sort((a, b) => (a.closedAt ?? a.createdAt).localeCompare(b.closedAt ?? b.createdAt) || a.createdAt.localeCompare(b.createdAt));
 }
 
 /** The actions rounds kept themselves before plans were kept per channel, oldest round first, ids kept where free. */

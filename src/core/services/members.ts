@@ -36,7 +36,7 @@ export function memberDirectory(rounds: Round[], plan?: Pick<ChannelPlan, 'coord
 export function resolveIn(dir: Pick<MemberDirectory, 'ids' | 'names'>, token: string, actor: Actor): string {
   const raw = token.trim();
   if (/^(me|jag|mig)$/i.test(raw)) return actor.id;
-  const mention = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/i.exec(raw)?.[1];
+  const mention = /^<@([^>|\s]+)(?:\|[^>]*)?>$/.exec(raw)?.[1];
   const id = mention ?? raw.replace(/^@/, '');
   if (dir.ids.has(id)) return id;
   const byName = Object.entries(dir.names).filter(([, name]) => name.toLowerCase() === id.toLowerCase());
