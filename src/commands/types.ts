@@ -63,6 +63,7 @@ export type CommandService = Pick<
   | 'addReviewNote'
   | 'saveFindings'
   | 'addAction'
+  | 'resolveMember'
   | 'completeAction'
   | 'requirePlan'
   | 'startPlan'
