@@ -1,0 +1,77 @@
+// Peer review as the toolkit describes it (issue #17, section 4), through the one command router every platform uses,
+// over real Redis, in Swedish and English: invites read names and mentions as action owners are read (nobody counted
+// twice), nobody reads the self-assessment before being invited, and a note without a kind gets a sentence that says how.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandRouter } from '../../src/commands/router.js';
+import type { CommandReply } from '../../src/commands/types.js';
+import type { Locale } from '../../src/content/schema.js';
+import { t } from '../../src/core/i18n.js';
+import type { Platform } from '../../src/core/model.js';
+import type { RedisStore } from '../../src/store/index.js';
+import { COORD, dropPrefix, makeService, redisStore, settings } from '../helpers/world.js';
+
+let store: RedisStore;
+
+beforeAll(async () => {
+  store = await redisStore();
+});
+
+afterAll(async () => {
+  await dropPrefix(store);
+  await store.close();
+});
+
+const PIA: Record<Platform, string> = { slack: '<@U_PIA|pia>', teams: 'Pia', playground: '@U_PIA' };
+
+describe.each([
+  ['slack', 'sv'],
+  ['teams', 'en'],
+  ['playground', 'sv'],
+  ['slack', 'en'],
+  ['teams', 'sv'],
+  ['playground', 'en'],
+] as [Platform, Locale][])('the peer panel on %s in %s', (platform, locale) => {
+  it('invites by name or mention without doubles, keeps the self-assessment from the uninvited, explains a note without a kind', async () => {
+    const { service } = makeService(store);
+    const tenant = `TP_${platform}_${locale}`;
+    const channelId = `C_${platform}`;
+    const router = new CommandRouter({
+      service,
+      scheduler: { tick: async () => 0 },
+      messenger: { sendReminder: async () => undefined },
+      reportLinks: { url: () => 'https://example.test/report' },
+      privacyLinks: { url: () => 'https://example.test/privacy' },
+    });
+    const say = async (id: string, text: string): Promise<string> => {
+      const reply: CommandReply = await router.run({ tenant, platform, channelId, actor: { id }, locale, timezone: 'Europe/Stockholm' }, text);
+      return reply.type === 'text' ? reply.text : JSON.stringify(reply);
+    };
+    // Pia is known to the channel by name (she was a manager in the round's settings, as a guest from another city).
+    const round = await service.startRound({
+      tenant,
+      platform,
+      settings: settings({ locale, channelId, mode: 'peer-review', managers: ['U_PIA'] }),
+      actor: COORD,
+      names: { U_PIA: 'Pia', U_CORA: 'Cora' },
+    });
+
+    // Before the invitation Pia cannot read the team's self-assessment; the team can.
+    expect(await say('U_PIA', '/assess review show')).toBe(t(locale, 'errors.NOT_REVIEWER'));
+    expect(await say('U_ANNA', '/assess review show')).toContain(t(locale, 'modes.review.selfTitle'));
+
+    // Her mention, her id and her name are one person: one reviewer, not three.
+    expect(await say('U_CORA', `/assess review invite ${PIA[platform]} U_PIA Pia`)).toContain(t(locale, 'modes.review.invited.one', { count: 1, panel: 1 }));
+    expect((await service.getRound(tenant, round.id)).reviewers).toEqual(['U_PIA']);
+    expect(await say('U_CORA', '/assess review invite pia')).toContain(t(locale, 'modes.review.invited.one', { count: 1, panel: 1 }));
+    expect((await service.getRound(tenant, round.id)).reviewers).toEqual(['U_PIA']);
+    expect(await say('U_PIA', '/assess review show')).toContain(t(locale, 'modes.review.selfTitle'));
+
+    // A note without its kind: a sentence in the round's language, never the raw list of enum values.
+    await say('U_CORA', '/assess review');
+    const noKind = await say('U_PIA', '/assess review note Samtal med HR-chefen');
+    expect(noKind).toBe(t(locale, 'modes.review.noteUsage'));
+    expect(noKind).not.toContain('focus-group');
+    expect((await service.getRound(tenant, round.id)).reviewNotes).toEqual([]);
+    expect(await say('U_PIA', `/assess review note ${locale === 'sv' ? 'intervju' : 'interview'} 3 Samtal med HR-chefen`)).toContain(t(locale, 'modes.review.noteKind.interview'));
+  });
+});
