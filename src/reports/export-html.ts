@@ -1,6 +1,7 @@
 // The HTML report: one self-contained, print-friendly page (inline CSS, the chart as an embedded PNG) for councils and peer reviewers.
 import type { Locale } from '../content/schema.js';
 import type { ReportPlan, ReportPlanAction } from './plan-report.js';
+import type { FollowUpView } from '../core/peer-review.js';
 import { escapeHtml } from './html.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t, tn } from '../core/i18n.js';
@@ -183,6 +184,19 @@ function planHtml(plan: ReportPlan, locale: Locale): string {
   return parts.join('\n');
 }
 
+/** A peer review's panel: each factor's verdicts side by side, with the panel's findings and recommendations. */
+function peerHtml(view: FollowUpView): string {
+  const parts = [`<section class="peer"><h2>${escapeHtml(view.titles.findings)} · ${escapeHtml(view.titles.recommendations)}</h2>`];
+  for (const f of view.factors) {
+    if (f.findings.length === 0 && f.recommendations.length === 0 && f.peer === null) continue;
+    parts.push(`<h3>${escapeHtml(f.header)}</h3>`, `<p class="meta">${escapeHtml(f.selfLine)}${f.peerLine ? `<br>${escapeHtml(f.peerLine)}` : ''}</p>`);
+    if (f.findings.length > 0) parts.push(`<h4>${escapeHtml(view.titles.findings)}</h4><ul>${f.findings.map((x) => `<li>${textBlock(x)}</li>`).join('')}</ul>`);
+    if (f.recommendations.length > 0) parts.push(`<h4>${escapeHtml(view.titles.recommendations)}</h4><ul>${f.recommendations.map((x) => `<li>${textBlock(x)}</li>`).join('')}</ul>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
 export function renderHtml(model: ReportModel, chartPng: Buffer | null): string {
   const { locale, round, digest, pack } = model;
   const tz = round.calendar.timezone;
@@ -220,6 +234,7 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     model.context.length === 0
       ? `<p>${escapeHtml(t(locale, 'report.noContext'))}</p>`
       : `<ul>${model.context.map((c) => `<li><b>${escapeHtml(c.name)}:</b> ${textBlock(c.comment)}</li>`).join('')}</ul>`,
+    model.peerReview ? peerHtml(model.peerReview) : '',
     model.plan ? planHtml(model.plan, locale) : '',
     `<h2>${escapeHtml(t(locale, 'report.detailTitle'))}</h2>`,
     ...model.factors.map((f) => factorArticle(model, f)),

@@ -5,6 +5,7 @@ import type { Answer, Level, Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 import { buildReportPlan, type ReportPlan } from './plan-report.js';
+import { buildFollowUp, type FollowUpView } from '../core/peer-review.js';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';
@@ -80,6 +81,8 @@ export interface ReportModel {
   context: { contextFactorId: string; name: string; comment: string; by?: ReportMember; at: string }[];
   /** The channel's living action plan, when it has one. */
   plan: ReportPlan | null;
+  /** A peer review: the panel's verdicts, findings and recommendations (the follow-up report's view). */
+  peerReview: FollowUpView | null;
   generatedAt: string;
 }
 
@@ -215,6 +218,7 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       : null,
     context,
     plan: opts.plan ? buildReportPlan(opts.plan, pack, locale) : null,
+    peerReview: round.mode === 'peer-review' && state.peer ? buildFollowUp(state, generatedAt) : null,
     generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
   };
 }

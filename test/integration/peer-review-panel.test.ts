@@ -6,6 +6,7 @@ import { CommandRouter } from '../../src/commands/router.js';
 import type { CommandReply } from '../../src/commands/types.js';
 import type { Locale } from '../../src/content/schema.js';
 import { t } from '../../src/core/i18n.js';
+import { exportRound } from '../../src/reports/export.js';
 import type { Platform } from '../../src/core/model.js';
 import type { RedisStore } from '../../src/store/index.js';
 import { COORD, dropPrefix, makeService, redisStore, settings } from '../helpers/world.js';
@@ -73,5 +74,13 @@ describe.each([
     expect(noKind).not.toContain('focus-group');
     expect((await service.getRound(tenant, round.id)).reviewNotes).toEqual([]);
     expect(await say('U_PIA', `/assess review note ${locale === 'sv' ? 'intervju' : 'interview'} 3 Samtal med HR-chefen`)).toContain(t(locale, 'modes.review.noteKind.interview'));
+
+    // The round's HTML report carries the panel's findings and recommendations (not only the follow-up report).
+    await say('U_PIA', '/assess finding 3 Ledningen saknar en mångfaldsplan');
+    await say('U_PIA', '/assess recommend 3 Anta en plan för ledningen');
+    const html = String((await exportRound(await service.state(tenant, round.id), null, 'html', { now: Date.parse('2026-03-10T08:00:00Z'), chart: false })).body);
+    expect(html).toContain('Ledningen saknar en mångfaldsplan');
+    expect(html).toContain('Anta en plan för ledningen');
+    expect(html).toContain(t(locale, 'modes.report.recommendations'));
   });
 });
