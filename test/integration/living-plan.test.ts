@@ -121,6 +121,10 @@ describe.each([
     expect(await w.say('U_ANNA', '/assess action note A2 Utkastet är klart')).toContain(t(locale, 'modes.plan.statusName.in-progress'));
     const plan = (await w.plan())!;
     expect(plan.actions.find((a) => a.id === 'A2')).toMatchObject({ due: later, owner: 'U_ANNA', status: 'in-progress', notes: [{ text: 'Utkastet är klart', by: 'U_ANNA' }] });
+    // Moving an action to another goal: only to a factor that is a goal.
+    expect(await w.say('U_CORA', `/assess action edit A1 ${x.factor} 2`)).toContain(locale === 'sv' ? 'är inget mål' : 'is not a goal');
+    expect(await w.say('U_CORA', `/assess action edit A1 ${x.factor} 3`)).toContain('03 ·');
+    expect((await w.plan())!.actions.find((a) => a.id === 'A1')!.factorId).toBe('f03');
     expect(await w.say('U_CORA', '/assess action remove A1')).toContain('A1');
     expect((await w.plan())!.actions.map((a) => a.id)).toEqual(['A2']);
     // Ids are never reused after a removal.
