@@ -1,6 +1,7 @@
 // `/assess review …`, `/assess finding` and `/assess recommend`: the peer review's phases, panel, notes and follow-up report.
 import { resolveFactor } from '../core/action-plan.js';
 import { AppError } from '../core/errors.js';
+import { formatDateWithYear } from '../core/calendar.js';
 import { t } from '../core/i18n.js';
 import type { ReviewNoteKind, Round } from '../core/model.js';
 import { isCoordinator, isParticipant } from '../core/lifecycle.js';
@@ -40,6 +41,12 @@ export async function reviewCommand(deps: CommandDeps, ctx: CommandContext, roun
       if (invited.length === 0) throw new AppError('NO_REVIEWERS');
       const updated = await service.inviteReviewers(ctx.tenant, round.id, ctx.actor, { reviewers: invited });
       return text(t(locale, 'modes.review.invited', { count: invited.length, panel: panelOf(updated).length }));
+    }
+    case 'validate':
+    case 'validera': {
+      const reviewers = await panelIds(deps, ctx, round, rest);
+      const opened = await service.validateClosedRound(ctx.tenant, ctx.channelId, ctx.actor, { reviewers });
+      return text(t(locale, 'modes.review.validating', { count: panelOf(opened).length, date: formatDateWithYear(opened.calendar.closesAt, opened.calendar.timezone, locale) }), 'channel');
     }
     case 'lead':
     case 'expert': {

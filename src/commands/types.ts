@@ -59,6 +59,7 @@ export type CommandService = Pick<
   | 'noteContext'
   | 'markBaseline'
   | 'startReview'
+  | 'validateClosedRound'
   | 'inviteReviewers'
   | 'addReviewNote'
   | 'saveFindings'

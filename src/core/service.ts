@@ -222,6 +222,10 @@ export class AssessmentService {
     return this.reviews.inviteReviewers(tenant, roundId, actor, input);
   }
 
+  validateClosedRound(tenant: string, channelId: string, actor: Actor, input: { reviewers: string[]; weeks?: number }): Promise<Round> {
+    return this.reviews.validateClosed(tenant, channelId, actor, input);
+  }
+
   startReview(tenant: string, roundId: string, actor: Actor): Promise<Round> {
     return this.reviews.startReview(tenant, roundId, actor);
   }

@@ -84,3 +84,46 @@ describe.each([
     expect(html).toContain(t(locale, 'modes.report.recommendations'));
   });
 });
+
+describe.each([
+  ['slack', 'en'],
+  ['teams', 'sv'],
+  ['playground', 'en'],
+] as [Platform, Locale][])('a closed internal evaluation validated by peers on %s in %s', (platform, locale) => {
+  it('becomes the self-assessment the panel reviews, without the team voting again; only the coordinator may ask', async () => {
+    const { service } = makeService(store);
+    const tenant = `TV_${platform}_${locale}`;
+    const channelId = `C_${platform}`;
+    const router = new CommandRouter({
+      service,
+      scheduler: { tick: async () => 0 },
+      messenger: { sendReminder: async () => undefined },
+      reportLinks: { url: () => 'https://example.test/report' },
+      privacyLinks: { url: () => 'https://example.test/privacy' },
+    });
+    const say = async (id: string, text: string): Promise<string> => {
+      const reply: CommandReply = await router.run({ tenant, platform, channelId, actor: { id }, locale, timezone: 'Europe/Stockholm' }, text);
+      return reply.type === 'text' ? reply.text : JSON.stringify(reply);
+    };
+    const round = await service.startRound({ tenant, platform, settings: settings({ locale, channelId }), actor: COORD, names: { U_CORA: 'Cora' } });
+    await service.castVote({ tenant, roundId: round.id, factorId: 'f03', actor: { id: 'U_ANNA' }, level: 'in-place', interactionId: 'v1' });
+    await service.castVote({ tenant, roundId: round.id, factorId: 'f03', actor: { id: 'U_BO' }, level: 'in-place', interactionId: 'v2' });
+    await service.closeRound(tenant, round.id, COORD);
+    const teamCounts = (await service.state(tenant, round.id)).tallies.find((x) => x.factorId === 'f03')!.counts;
+
+    // A team member may not turn it into a review: refused, nothing changes.
+    expect(await say('U_ANNA', '/assess review validate U_PIA')).toBe(t(locale, 'errors.NOT_COORDINATOR', { coordinator: 'Cora' }));
+    expect(await service.getRound(tenant, round.id)).toMatchObject({ status: 'closed', mode: 'internal-evaluation', reviewers: [] });
+
+    expect(await say('U_CORA', '/assess review validate U_PIA')).toContain(locale === 'sv' ? 'utan att laget röstar igen' : 'without the team voting again');
+    const reviewed = await service.getRound(tenant, round.id);
+    expect(reviewed).toMatchObject({ status: 'open', mode: 'peer-review', reviewPhase: 'review', reviewers: ['U_PIA'] });
+    // The team's votes stand as they were, locked; the panel votes beside them.
+    await expect(service.castVote({ tenant, roundId: round.id, factorId: 'f03', actor: { id: 'U_ANNA' }, level: 'not-in-place', interactionId: 'v3' })).rejects.toMatchObject({ code: 'SELF_ASSESSMENT_LOCKED' });
+    const peerVote = await service.castVote({ tenant, roundId: round.id, factorId: 'f03', actor: { id: 'U_PIA' }, level: 'partly', interactionId: 'v4' });
+    expect(peerVote).toMatchObject({ accepted: true, panel: 'peer' });
+    const after = await service.state(tenant, round.id);
+    expect(after.tallies.find((x) => x.factorId === 'f03')!.counts).toEqual(teamCounts);
+    expect(after.peer!.factors.find((p) => p.factorId === 'f03')!.tally.verdict).toBe('partly');
+  });
+});
