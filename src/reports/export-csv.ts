@@ -38,7 +38,10 @@ export function neutraliseFormula(value: string): string {
 }
 
 function write(records: string[][], locale: Locale): string {
-  return stringify(records, {
+  // One rectangular table for strict CSV readers, whatever the width of the plan's block below the responses.
+  const width = Math.max(0, ...records.map((r) => r.length));
+  const rows = records.map((r) => (r.length < width ? [...r, ...Array<string>(width - r.length).fill('')] : r));
+  return stringify(rows, {
     bom: true,
     delimiter: CSV_DELIMITER[locale],
     record_delimiter: 'windows',
