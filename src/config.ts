@@ -39,6 +39,7 @@ export const ConfigSchema = z
     ANONYMITY_SECRET_PREVIOUS: commaList(z.string().min(MIN_SECRET_CHARS, `each key must be at least ${MIN_SECRET_CHARS} characters`)),
     /** Report links stop working this many days after they were handed out. */
     REPORT_LINK_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+    STORE_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60).default(20)),
     /** A second listener for /metrics and the detailed /readyz, off the public port. */
     ADMIN_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     ADMIN_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),

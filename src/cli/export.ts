@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Locale } from '../content/schema.js';
 import { toAppError } from '../core/errors.js';
-import type { Round } from '../core/model.js';
 import { t } from '../core/i18n.js';
 import { systemClock } from '../core/ports.js';
 import { openCliStore, type Writable } from './open-store.js';
@@ -37,9 +36,8 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
   const { config, store, service } = opened;
   locale = config.DEFAULT_LOCALE;
   try {
-    const reader = { state: (tn: string, id: string) => service.read.state(tn, id), comparisonState: (r: Round) => service.read.comparisonState(r), channelPlan: (tn: string, c: string) => service.channelPlan(tn, c) };
-    const { state, baseline, plan } = await loadReportStates(reader, values.tenant, roundId);
-    const result = await exportRound(state, baseline, format.data, { now: systemClock.now(), plan });
+    const { state, baseline, plan } = await loadReportStates(service.read, values.tenant, roundId, service);
+    const result = await exportRound(state, baseline, format.data, { now: systemClock.now(), plan: plan ?? null });
     if (values.out) {
       const path = resolve(values.out);
       writeFileSync(path, result.body);

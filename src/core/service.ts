@@ -31,6 +31,8 @@ export interface AssessmentServiceDeps {
   clock: Clock;
   anonymityKeys: AnonymityKeyring;
   retentionMonths?: number;
+  /** How long a vote keeps trying through a store failover before "try again" (STORE_RETRY_SECONDS); default 20 s. */
+  storeDeadlineMs?: number;
 }
 
 export class AssessmentService {
@@ -68,7 +70,7 @@ export class AssessmentService {
     // The channels' action plans are the team's: a person's erasure leaves a pseudonym in them (plan-privacy.ts).
     this.privacy.register(planPrivacySource(store));
     this.rounds = new RoundLifecycle({ ...core, retentionMonths: this.retentionMonths });
-    this.voting = new Voting(core);
+    this.voting = new Voting(core, deps.storeDeadlineMs);
     this.reviews = new PeerReviews(core);
     this.plans = new ActionPlans(core);
     this.retention = new Retention({ store, clock, privacy: this.privacy, retentionMonths: this.retentionMonths });

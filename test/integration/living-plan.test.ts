@@ -36,7 +36,7 @@ function world(platform: Platform, locale: Locale, tenant: string) {
   const router = new CommandRouter({
     service,
     scheduler: { tick: async () => 0 },
-    messenger: { sendReminder: async () => undefined },
+    delivery: { remindNow: async () => 0, sendReminders: async () => 0, digest: async () => undefined } as never,
     reportLinks: { url: () => 'https://example.test/report' },
     privacyLinks: { url: () => 'https://example.test/privacy' },
   });

@@ -39,7 +39,7 @@ describe.each([
     const router = new CommandRouter({
       service,
       scheduler: { tick: async () => 0 },
-      messenger: { sendReminder: async () => undefined },
+      delivery: { remindNow: async () => 0, sendReminders: async () => 0, digest: async () => undefined } as never,
       reportLinks: { url: () => 'https://example.test/report' },
       privacyLinks: { url: () => 'https://example.test/privacy' },
     });
@@ -97,7 +97,7 @@ describe.each([
     const router = new CommandRouter({
       service,
       scheduler: { tick: async () => 0 },
-      messenger: { sendReminder: async () => undefined },
+      delivery: { remindNow: async () => 0, sendReminders: async () => 0, digest: async () => undefined } as never,
       reportLinks: { url: () => 'https://example.test/report' },
       privacyLinks: { url: () => 'https://example.test/privacy' },
     });
