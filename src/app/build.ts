@@ -138,7 +138,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
   const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
   registerPublicOpsRoutes(http, ops);
-  registerReportRoutes({ http, guard, reports: new ReportDelivery({ read: service.read, store, clock }), reportLinks, logger });
+  registerReportRoutes({ http, guard, reports: new ReportDelivery({ read: service.read, plans: service, store, clock }), reportLinks, logger });
   registerWaysOfWorkingRoutes({ http, guard, service, logger });
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });

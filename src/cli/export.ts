@@ -36,8 +36,8 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
   const { config, store, service } = opened;
   locale = config.DEFAULT_LOCALE;
   try {
-    const { state, baseline } = await loadReportStates(service.read, values.tenant, roundId);
-    const result = await exportRound(state, baseline, format.data, { now: systemClock.now() });
+    const { state, baseline, plan } = await loadReportStates(service.read, values.tenant, roundId, service);
+    const result = await exportRound(state, baseline, format.data, { now: systemClock.now(), plan: plan ?? null });
     if (values.out) {
       const path = resolve(values.out);
       writeFileSync(path, result.body);

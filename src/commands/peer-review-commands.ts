@@ -1,10 +1,12 @@
 // `/assess review …`, `/assess finding` and `/assess recommend`: the peer review's phases, panel, notes and follow-up report.
 import { resolveFactor } from '../core/action-plan.js';
 import { AppError } from '../core/errors.js';
+import { formatDateWithYear } from '../core/calendar.js';
 import { t } from '../core/i18n.js';
-import { REVIEW_NOTE_KINDS, type ReviewNoteKind, type Round } from '../core/model.js';
+import type { ReviewNoteKind, Round } from '../core/model.js';
+import { isCoordinator, isParticipant } from '../core/lifecycle.js';
 import { displayName, hasOwnKey, ownValue } from '../core/own.js';
-import { buildFollowUp, panelOf, peerFactorId, selfAssessmentText } from '../core/peer-review.js';
+import { buildFollowUp, isPanelMember, panelOf, peerFactorId, selfAssessmentText } from '../core/peer-review.js';
 import { followUpUrl } from '../infra/report-links.js';
 import { ids, words } from './parse.js';
 import { clipReply, text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
@@ -35,20 +37,28 @@ export async function reviewCommand(deps: CommandDeps, ctx: CommandContext, roun
     }
     case 'invite':
     case 'bjud': {
-      const invited = ids(rest);
+      const invited = await panelIds(deps, ctx, round, rest);
       if (invited.length === 0) throw new AppError('NO_REVIEWERS');
       const updated = await service.inviteReviewers(ctx.tenant, round.id, ctx.actor, { reviewers: invited });
       return text(t(locale, 'modes.review.invited', { count: invited.length, panel: panelOf(updated).length }));
     }
+    case 'validate':
+    case 'validera': {
+      const reviewers = await panelIds(deps, ctx, round, rest);
+      const opened = await service.validateClosedRound(ctx.tenant, ctx.channelId, ctx.actor, { reviewers });
+      return text(t(locale, 'modes.review.validating', { count: panelOf(opened).length, date: formatDateWithYear(opened.calendar.closesAt, opened.calendar.timezone, locale) }), 'channel');
+    }
     case 'lead':
     case 'expert': {
-      const [lead] = ids(rest);
+      const [lead] = await panelIds(deps, ctx, round, rest.slice(0, 1));
       if (!lead) throw new AppError('NO_REVIEWERS');
       await service.inviteReviewers(ctx.tenant, round.id, ctx.actor, { lead });
       return text(t(locale, 'modes.review.leadSet', { lead: displayName(round, lead) }));
     }
     case 'show':
     case 'visa': {
+      // The self-assessment is for the team and the invited panel: nobody reads it before they are invited.
+      if (!isCoordinator(round, ctx.actor.id) && !isParticipant(round, ctx.actor.id) && !isPanelMember(round, ctx.actor.id)) throw new AppError('NOT_REVIEWER');
       const state = await service.state(ctx.tenant, round.id);
       const factor = rest[0] ? resolveFactor(state.pack, rest[0]).id : undefined;
       return text(clipReply(locale, selfAssessmentText(state, factor)));
@@ -57,7 +67,7 @@ export async function reviewCommand(deps: CommandDeps, ctx: CommandContext, roun
     case 'anteckning': {
       const [kindWord = '', ...more] = rest;
       const kind = ownValue(NOTE_KINDS, kindWord.toLowerCase());
-      if (!kind) throw new AppError('INVALID_INPUT', { detail: REVIEW_NOTE_KINDS.join(' | ') });
+      if (!kind) return text(t(locale, 'modes.review.noteUsage'));
       const pack = service.packs.get(round.packId, round.locale);
       let factorIds: string[] = [];
       let body = more;
@@ -83,6 +93,22 @@ export async function reviewCommand(deps: CommandDeps, ctx: CommandContext, roun
     default:
       return text(t(locale, 'modes.review.usage'));
   }
+}
+
+/**
+ * Whom `review invite` and `review lead` name, read as `action add` reads an owner: a mention, an id or a display name
+ * the channel knows is that person (so an id and a name never count twice); anything else is taken as a new id.
+ */
+async function panelIds(deps: CommandDeps, ctx: CommandContext, round: Round, tokens: string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const token of ids(tokens)) {
+    try {
+      out.add(deps.service.resolveMember(round, token, ctx.actor));
+    } catch {
+      out.add(token);
+    }
+  }
+  return [...out];
 }
 
 /** `/assess finding <factor> <text>` and `/assess recommend <factor> <text>` (reviewers, review phase). */

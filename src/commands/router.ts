@@ -44,6 +44,9 @@ export class CommandRouter {
       }
       if (cmd.name === 'start') return await startCommand(deps, ctx, cmd.args);
       if (cmd.name === 'privacy') return await this.privacyCommands.run(ctx, cmd.args);
+      // The plan belongs to the channel and can start before any round (`plan start`).
+      if (cmd.name === 'plan') return await planCommand(deps, ctx, cmd.args);
+      if (cmd.name === 'action') return await actionCommand(deps, ctx, cmd.args);
       const round = await deps.service.latestRoundForChannel(ctx.tenant, ctx.channelId);
       if (!round) throw new AppError('ROUND_NOT_FOUND');
       locale = round.locale;
@@ -76,10 +79,6 @@ export class CommandRouter {
         case 'finding':
         case 'recommend':
           return await findingCommand(deps, ctx, round, cmd.name, cmd.args);
-        case 'plan':
-          return await planCommand(deps, ctx);
-        case 'action':
-          return await actionCommand(deps, ctx, cmd.args);
       }
     } catch (err) {
       return { type: 'text', text: toAppError(err).userMessage(locale), visibility: 'ephemeral' };

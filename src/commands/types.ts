@@ -69,11 +69,18 @@ export type CommandService = Pick<
   | 'noteContext'
   | 'markBaseline'
   | 'startReview'
+  | 'validateClosedRound'
   | 'inviteReviewers'
   | 'addReviewNote'
   | 'saveFindings'
   | 'addAction'
+  | 'resolveMember'
   | 'completeAction'
+  | 'requirePlan'
+  | 'startPlan'
+  | 'editAction'
+  | 'removeAction'
+  | 'noteProgress'
 >;
 
 export interface CommandDeps {

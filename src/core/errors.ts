@@ -45,6 +45,11 @@ export const ERROR_CODES = [
   'UNKNOWN_MEMBER',
   'INVALID_DATE',
   'TOO_MANY_ACTIONS',
+  'PAST_DATE',
+  'DUPLICATE_ACTION',
+  'NO_PLAN',
+  'NOT_PLAN_EDITOR',
+  'PLAN_EXISTS',
   'NOT_TEAM_MEMBER',
   'PRIVACY_NOT_ALLOWED',
   // What a coordinator fixes in a round (reopen, extend, participants); texts in coordinator.<locale>.yaml.

@@ -124,6 +124,22 @@ export type ActionTag = z.infer<typeof ActionTagSchema>;
 
 export const MAX_ACTION_CHARS = 500;
 export const MAX_ACTIONS = 200;
+export const MAX_PROGRESS_NOTES = 50;
+
+export const ACTION_PRIORITIES = ['high', 'medium', 'low'] as const;
+export const ActionPrioritySchema = z.enum(ACTION_PRIORITIES);
+export type ActionPriority = z.infer<typeof ActionPrioritySchema>;
+
+export const ACTION_STATUSES = ['open', 'in-progress', 'done'] as const;
+export const ActionStatusSchema = z.enum(ACTION_STATUSES);
+export type ActionStatus = z.infer<typeof ActionStatusSchema>;
+
+export const ProgressNoteSchema = z.strictObject({
+  text: z.string().min(1).max(MAX_ACTION_CHARS),
+  by: z.string(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type ProgressNote = z.infer<typeof ProgressNoteSchema>;
 
 export const ActionSchema = z.strictObject({
   /** "A1", "A2" … per plan, short enough to type in `/assess action done A3`. */
@@ -135,9 +151,14 @@ export const ActionSchema = z.strictObject({
   /** Local calendar date in the round's timezone, YYYY-MM-DD. */
   due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   tag: ActionTagSchema,
-  status: z.enum(['open', 'done']),
+  /** The seed's "vilka åtgärder som bör prioriteras"; absent in actions stored before it existed (read as medium). */
+  priority: ActionPrioritySchema.optional(),
+  status: ActionStatusSchema,
+  /** Progress notes, oldest first (the living plan). */
+  notes: z.array(ProgressNoteSchema).max(MAX_PROGRESS_NOTES).optional(),
   createdBy: z.string(),
   createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }).optional(),
   doneAt: z.iso.datetime({ offset: true }).optional(),
   doneBy: z.string().optional(),
 });

@@ -7,6 +7,8 @@ export interface PersonRequest {
   names: string[];
   /** The id and the keyed hashes it has in anonymous rounds. */
   aliases: string[];
+  /** Erasure: what the person's name becomes in free text written by others (the requester's language). */
+  redacted?: string;
 }
 
 /** A place with personal data outside the rounds themselves; platforms register theirs. */

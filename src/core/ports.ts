@@ -238,6 +238,12 @@ export interface Store {
   getRecord(collection: string, id: string): Promise<StoredRecord | null>;
   deleteRecord(collection: string, id: string): Promise<void>;
   listRecords(collection: string): Promise<Record<string, StoredRecord>>;
+  /**
+   * Read-modify-write of one record with optimistic concurrency: `mutate` gets the record (null when absent) and
+   * returns the new one, or null to delete it; it may throw to abort without writing, and runs again when another
+   * writer got in between. Returns what was written.
+   */
+  updateRecord(collection: string, id: string, mutate: (current: StoredRecord | null) => StoredRecord | null): Promise<StoredRecord | null>;
 
   /** Adds or replaces jobs by id. */
   scheduleJobs(jobs: Job[]): Promise<void>;

@@ -350,7 +350,7 @@ export class PrivacyRequests {
       if (mentioned || moved.votes + moved.answers > 0) summary.rounds += 1;
       if (!round.anonymous) summary.records += await erasePersonMarks(this.host.store, tenant, round.id, userId);
     }
-    for (const source of this.sources) if (source.erasePerson) summary.records += await source.erasePerson(req);
+    for (const source of this.sources) if (source.erasePerson) summary.records += await source.erasePerson({ ...req, redacted });
     return summary;
   }
 

@@ -7,6 +7,7 @@ import type { Round } from './model.js';
 import { hasOwnKey } from './own.js';
 import type { Packs } from './packs.js';
 import { peerStateOf, type PeerState } from './peer-review.js';
+import type { ChannelPlan } from './plan-model.js';
 import type { Clock, RoundSnapshot, SnapshotOptions, Store } from './ports.js';
 import { tallyFactor, totalsOf, type FactorTally, type RoundTotals } from './tally.js';
 
@@ -27,7 +28,10 @@ export interface RoundState {
 export interface DigestInputs {
   baseline: RoundState | null;
   previous: RoundState | null;
-  planRound: Round | null;
+  /** The channel's living action plan (filled in by the service, which keeps plans). */
+  plan?: ChannelPlan | null;
+  /** Action-plan rounds: when the digest is drawn, to list the actions due within a week. */
+  dueSoonAt?: number;
 }
 
 /**
@@ -216,15 +220,12 @@ export class ReadModel {
   }
 
   /** What a digest of this round compares with and follows up: baseline, previous round and action plan. */
-  async digestInputs(round: Round): Promise<DigestInputs> {
+  async digestInputs(round: Round): Promise<Omit<DigestInputs, 'plan'>> {
     const baseline = await this.baselineState(round);
     let previous: RoundState | null = null;
     const previousId = round.previousRoundId;
     if (previousId && previousId !== round.id && previousId !== baseline?.round.id) previous = await this.talliesOf(round.tenant, previousId);
-    const before = previous?.round ?? (baseline?.round.id === previousId ? baseline?.round : null) ?? null;
-    const ownPlan = (round.status === 'closed' || round.status === 'archived') && (round.actionPlan?.actions.length ?? 0) > 0;
-    const planRound = ownPlan ? round : before && (before.actionPlan?.actions.length ?? 0) > 0 ? before : null;
-    return { baseline, previous, planRound };
+    return { baseline, previous };
   }
 
   /**

@@ -9,7 +9,9 @@ import { CorePacks, type Packs } from './packs.js';
 import type { Clock, RoundSnapshot, SnapshotOptions, Store } from './ports.js';
 import { DEFAULT_RETENTION_MONTHS, PrivacyRequests } from './privacy.js';
 import { ReadModel, type DigestInputs, type RoundState } from './read-model.js';
-import { ActionPlans, resolveMember, type AddActionInput } from './services/action-plan.js';
+import { ActionPlans, resolveMember, type ActionChanges, type AddActionInput, type PlanWhere, type StartPlanInput } from './services/action-plan.js';
+import type { ChannelPlan } from './plan-model.js';
+import { planPrivacySource } from './plan-privacy.js';
 import type { Actor, CoreDeps } from './services/context.js';
 import { PeerReviews, type SaveFindingsInput } from './services/peer-review.js';
 import { Retention } from './services/retention.js';
@@ -19,7 +21,7 @@ import { Voting, type CastVoteInput, type CastVoteOutcome, type SaveAnswerInput 
 import type { RoundSettings } from './settings.js';
 
 export type { Actor, Scope } from './services/context.js';
-export type { AddActionInput } from './services/action-plan.js';
+export type { ActionChanges, AddActionInput, PlanWhere, StartPlanInput } from './services/action-plan.js';
 export type { SaveFindingsInput } from './services/peer-review.js';
 export type { StartRoundInput } from './services/round-lifecycle.js';
 export type { CastVoteInput, CastVoteOutcome, SaveAnswerInput } from './services/voting.js';
@@ -67,6 +69,8 @@ export class AssessmentService {
       memberKey: (round, memberId) => this.keys.memberKey(round, memberId),
       canKeyMembers: (round) => this.keys.canKeyMembers(round),
     });
+    // The channels' action plans are the team's: a person's erasure leaves a pseudonym in them (plan-privacy.ts).
+    this.privacy.register(planPrivacySource(store));
     this.rounds = new RoundLifecycle({ ...core, retentionMonths: this.retentionMonths });
     this.changes = new RoundChanges(core);
     this.voting = new Voting(core, deps.storeDeadlineMs);
@@ -133,8 +137,9 @@ export class AssessmentService {
     return this.read.baselineState(round);
   }
 
-  digestInputs(round: Round): Promise<DigestInputs> {
-    return this.read.digestInputs(round);
+  async digestInputs(round: Round): Promise<DigestInputs> {
+    const [inputs, plan] = await Promise.all([this.read.digestInputs(round), this.plans.current(round.tenant, round.channel.id)]);
+    return { ...inputs, plan, ...(round.mode === 'action-plan' ? { dueSoonAt: this.clock.now() } : {}) };
   }
 
   tenantRounds(tenant: string): Promise<Round[]> {
@@ -171,8 +176,11 @@ export class AssessmentService {
     return this.rounds.openRound(tenant, roundId, actor);
   }
 
-  closeRound(tenant: string, roundId: string, actor: Actor | { system: true }): Promise<Round> {
-    return this.rounds.closeRound(tenant, roundId, actor);
+  /** Closes a round. An action-plan round then opens (or updates) the channel's plan from its gaps at once. */
+  async closeRound(tenant: string, roundId: string, actor: Actor | { system: true }): Promise<Round> {
+    const round = await this.rounds.closeRound(tenant, roundId, actor);
+    if (round.mode === 'action-plan' && round.status === 'closed') await this.plans.follow(round);
+    return round;
   }
 
   archiveRound(tenant: string, roundId: string, actor: Actor): Promise<Round> {
@@ -238,6 +246,10 @@ export class AssessmentService {
     return this.reviews.inviteReviewers(tenant, roundId, actor, input);
   }
 
+  validateClosedRound(tenant: string, channelId: string, actor: Actor, input: { reviewers: string[]; weeks?: number }): Promise<Round> {
+    return this.reviews.validateClosed(tenant, channelId, actor, input);
+  }
+
   startReview(tenant: string, roundId: string, actor: Actor): Promise<Round> {
     return this.reviews.startReview(tenant, roundId, actor);
   }
@@ -256,12 +268,50 @@ export class AssessmentService {
     return resolveMember(round, token, actor);
   }
 
-  addAction(input: AddActionInput): Promise<{ round: Round; action: Action }> {
+  /** The channel's living plan, following its newest closed round; null when there is none yet. */
+  channelPlan(tenant: string, channelId: string): Promise<ChannelPlan | null> {
+    return this.plans.plan(tenant, channelId);
+  }
+
+  requirePlan(tenant: string, channelId: string): Promise<ChannelPlan> {
+    return this.plans.require(tenant, channelId);
+  }
+
+  startPlan(input: StartPlanInput): Promise<ChannelPlan> {
+    return this.plans.start(input);
+  }
+
+  /** An action-plan round's close: the plan takes the round's gaps as its goals now. */
+  followRound(round: Round): Promise<ChannelPlan> {
+    return this.plans.follow(round);
+  }
+
+  addAction(input: AddActionInput): Promise<{ plan: ChannelPlan; action: Action }> {
     return this.plans.addAction(input);
   }
 
-  completeAction(tenant: string, channelId: string, actor: Actor, actionRef: string): Promise<{ round: Round; action: Action }> {
-    return this.plans.completeAction(tenant, channelId, actor, actionRef);
+  editAction(where: PlanWhere, ref: string, changes: ActionChanges): Promise<{ plan: ChannelPlan; action: Action }> {
+    return this.plans.editAction(where, ref, changes);
+  }
+
+  removeAction(where: PlanWhere, ref: string): Promise<{ plan: ChannelPlan; action: Action }> {
+    return this.plans.removeAction(where, ref);
+  }
+
+  noteProgress(where: PlanWhere, ref: string, note: string): Promise<{ plan: ChannelPlan; action: Action }> {
+    return this.plans.noteProgress(where, ref, note);
+  }
+
+  completeAction(tenant: string, channelId: string, actor: Actor, actionRef: string): Promise<{ plan: ChannelPlan; action: Action }> {
+    return this.plans.completeAction({ tenant, channelId, actor }, actionRef);
+  }
+
+  isActionOwner(tenant: string, channelId: string, actionRef: string, memberId: string): Promise<boolean> {
+    return this.plans.isOwner(tenant, channelId, actionRef, memberId);
+  }
+
+  openAction(tenant: string, channelId: string, actionId: string): Promise<Action | null> {
+    return this.plans.openAction(tenant, channelId, actionId);
   }
 
   // --- retention ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { AppError } from '../core/errors.js';
 import { withStoreDeadline } from '../core/store-deadline.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { ExportFormat } from './formats.js';
-import { loadChartStates, loadReportStates, type ReportReader } from './load.js';
+import { loadChartStates, loadReportStates, type PlanReader, type ReportReader } from './load.js';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
@@ -38,6 +38,8 @@ export interface DeliveredReport {
 
 export interface ReportDeliveryDeps {
   read: ReportReader;
+  /** The channel's action plan, shown in full in every report format. */
+  plans?: PlanReader;
   store: Pick<Store, 'getRoundVersioned' | 'keptReport' | 'keepReport'>;
   clock: Clock;
   /** Renderings at once in this process (default 1: a round of 13 × 10,000 takes a few hundred MB while rendered). */
@@ -111,10 +113,10 @@ export class ReportDelivery {
       const { renderScoreChartPng } = await import('./chart.js');
       return { contentType: 'image/png', filename: 'chart.png', body: await renderScoreChartPng(state, baseline) };
     }
-    const { state, baseline } = await loadReportStates(this.deps.read, tenant, roundId);
+    const { state, baseline, plan } = await loadReportStates(this.deps.read, tenant, roundId, this.deps.plans);
     // The exporters (and the chart) load with the first report opened, not at start-up.
     const { exportRound } = await import('./export.js');
-    const result = await exportRound(state, baseline, kind, { now: this.deps.clock.now(), ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) });
+    const result = await exportRound(state, baseline, kind, { now: this.deps.clock.now(), plan: plan ?? null, ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) });
     return { contentType: result.contentType, filename: result.filename, body: typeof result.body === 'string' ? Buffer.from(result.body) : result.body };
   }
 

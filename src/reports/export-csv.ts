@@ -19,6 +19,7 @@
 // Formula injection: spreadsheet programs run a cell that starts with = + - or @ (and some with a leading tab or
 // carriage return) as a formula. Every text cell that starts with one of those characters gets a leading apostrophe,
 // so "=cmd()" is stored as "'=cmd()" and shown as text. Nothing else in the text is changed.
+import { planActions } from './plan-report.js';
 import { t } from '../core/i18n.js';
 import { LEVELS } from '../core/model.js';
 import { levelLabel } from '../core/views/shared.js';
@@ -46,9 +47,12 @@ function cell(value: string, delimiter: string): string {
  * whose per-cell options made a round of 13 × 10,000 take many seconds; the output is the same byte for byte.
  */
 function write(records: string[][], locale: Locale): string {
+  // One rectangular table for strict CSV readers, whatever the width of the plan's block below the responses.
+  const width = Math.max(0, ...records.map((r) => r.length));
+  const rows = records.map((r) => (r.length < width ? [...r, ...Array<string>(width - r.length).fill('')] : r));
   const delimiter = CSV_DELIMITER[locale];
-  const lines = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) lines[i] = records[i]!.map((v) => cell(v, delimiter)).join(delimiter);
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) lines[i] = rows[i]!.map((v) => cell(v, delimiter)).join(delimiter);
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
@@ -75,7 +79,16 @@ function renderAnonymousCsv(model: ReportModel): string {
     }
     for (const e of f.evidence) rows.push([...lead, t(locale, 'report.csv.kindEvidence'), '', e.url]);
   }
-  return write([header, ...rows], locale);
+  return write([header, ...rows, ...planRows(model)], locale);
+}
+
+/** The action plan after the responses: a blank row, its own header, one row per action. */
+function planRows(model: ReportModel): string[][] {
+  if (!model.plan) return [];
+  const { locale } = model;
+  const header = ['action', 'factorId', 'factor', 'text', 'owner', 'due', 'kind', 'priority', 'status', 'progress'].map((k) => t(locale, `report.plan.csv.${k}`));
+  const rows = planActions(model.plan).map((a) => [a.id, a.factorId, a.factor, a.text, a.owner, a.due, a.tagLabel, a.priorityLabel, a.statusLabel, a.notes.map((n) => `${n.day}: ${n.text}`).join('\n')]);
+  return [[], [model.plan.title], header, ...rows];
 }
 
 interface QuestionColumn {
@@ -134,5 +147,5 @@ export function renderCsv(model: ReportModel): string {
       ]);
     }
   }
-  return write([header, ...rows], locale);
+  return write([header, ...rows, ...planRows(model)], locale);
 }

@@ -1,4 +1,7 @@
 // The HTML report: one self-contained, print-friendly page (inline CSS, the chart as an embedded PNG) for councils and peer reviewers.
+import type { Locale } from '../content/schema.js';
+import type { ReportPlan, ReportPlanAction } from './plan-report.js';
+import type { FollowUpView } from '../core/peer-review.js';
 import { escapeHtml } from './html.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t, tn } from '../core/i18n.js';
@@ -160,6 +163,40 @@ function factorArticle(model: ReportModel, f: ReportFactor): string {
   return parts.join('\n');
 }
 
+function planActionsHtml(actions: ReportPlanAction[], withFactor = false): string {
+  const items = actions.map((a) => {
+    const meta = [a.owner, a.due, a.tagLabel, a.priorityLabel, a.statusLabel].map(escapeHtml).join(' · ');
+    const notes = a.notes.length === 0 ? '' : `<ul>${a.notes.map((n) => `<li>${escapeHtml(n.day)}: ${textBlock(n.text)}</li>`).join('')}</ul>`;
+    return `<li><b>${escapeHtml(a.id)}</b> ${withFactor ? `${escapeHtml(a.factor)}: ` : ''}${textBlock(a.text)}<br><span class="meta">${meta}</span>${notes}</li>`;
+  });
+  return `<ul>${items.join('')}</ul>`;
+}
+
+/** The channel's action plan: goals largest gap first, every action with owner, due date, kind, priority, status, notes. */
+function planHtml(plan: ReportPlan, locale: Locale): string {
+  const parts = [`<section class="plan"><h2>${escapeHtml(plan.title)}</h2>`, `<p>${escapeHtml(plan.summary)}</p>`];
+  for (const g of plan.goals) {
+    parts.push(`<h3>${escapeHtml(g.heading)}</h3>`);
+    parts.push(g.actions.length === 0 ? `<p class="meta">${escapeHtml(t(locale, 'report.plan.noActions'))}</p>` : planActionsHtml(g.actions));
+  }
+  if (plan.others.length > 0) parts.push(`<h3>${escapeHtml(t(locale, 'modes.plan.otherActions').replace(/\*\*/g, ''))}</h3>`, planActionsHtml(plan.others, true));
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** A peer review's panel: each factor's verdicts side by side, with the panel's findings and recommendations. */
+function peerHtml(view: FollowUpView): string {
+  const parts = [`<section class="peer"><h2>${escapeHtml(view.titles.findings)} · ${escapeHtml(view.titles.recommendations)}</h2>`];
+  for (const f of view.factors) {
+    if (f.findings.length === 0 && f.recommendations.length === 0 && f.peer === null) continue;
+    parts.push(`<h3>${escapeHtml(f.header)}</h3>`, `<p class="meta">${escapeHtml(f.selfLine)}${f.peerLine ? `<br>${escapeHtml(f.peerLine)}` : ''}</p>`);
+    if (f.findings.length > 0) parts.push(`<h4>${escapeHtml(view.titles.findings)}</h4><ul>${f.findings.map((x) => `<li>${textBlock(x)}</li>`).join('')}</ul>`);
+    if (f.recommendations.length > 0) parts.push(`<h4>${escapeHtml(view.titles.recommendations)}</h4><ul>${f.recommendations.map((x) => `<li>${textBlock(x)}</li>`).join('')}</ul>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
 export function renderHtml(model: ReportModel, chartPng: Buffer | null): string {
   const { locale, round, digest, pack } = model;
   const tz = round.calendar.timezone;
@@ -197,6 +234,8 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     model.context.length === 0
       ? `<p>${escapeHtml(t(locale, 'report.noContext'))}</p>`
       : `<ul>${model.context.map((c) => `<li><b>${escapeHtml(c.name)}:</b> ${textBlock(c.comment)}</li>`).join('')}</ul>`,
+    model.peerReview ? peerHtml(model.peerReview) : '',
+    model.plan ? planHtml(model.plan, locale) : '',
     `<h2>${escapeHtml(t(locale, 'report.detailTitle'))}</h2>`,
     ...model.factors.map((f) => factorArticle(model, f)),
     `<footer>${escapeHtml(pack.title)} · ${escapeHtml(pack.publisher)}</footer>`,

@@ -124,6 +124,7 @@ export function reportJson(model: ReportModel): Record<string, unknown> {
       ...(c.by ? { by: c.by.label, byId: c.by.id } : {}),
       at: c.at,
     })),
+    actionPlan: model.plan,
   };
 }
 

@@ -1,4 +1,6 @@
 // The Markdown report: the summary, an overview table and every factor's answers and evidence, for wikis and e-mail.
+import type { Locale } from '../content/schema.js';
+import type { ReportPlan, ReportPlanAction } from './plan-report.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t } from '../core/i18n.js';
 import { longDate } from './format.js';
@@ -114,6 +116,28 @@ function factorSection(model: ReportModel, f: ReportFactor): string[] {
   return out;
 }
 
+function planActionLine(a: ReportPlanAction): string[] {
+  const parts = [a.owner, a.due, a.tagLabel, a.priorityLabel, a.statusLabel].map(escapeMarkdown).join(' · ');
+  return [`- **${a.id}** ${mdBlock(a.text, '  ')} – ${parts}`, ...a.notes.map((n) => `  - ${escapeMarkdown(n.day)}: ${mdBlock(n.text, '    ')}`)];
+}
+
+/** The channel's action plan: goals largest gap first, every action with owner, due date, kind, priority, status, notes. */
+function planSection(plan: ReportPlan, locale: Locale): string[] {
+  const out = [`## ${escapeMarkdown(plan.title)}`, '', escapeMarkdown(plan.summary), ''];
+  for (const g of plan.goals) {
+    out.push(`### ${escapeMarkdown(g.heading)}`, '');
+    if (g.actions.length === 0) out.push(`_${escapeMarkdown(t(locale, 'report.plan.noActions'))}_`);
+    for (const a of g.actions) out.push(...planActionLine(a));
+    out.push('');
+  }
+  if (plan.others.length > 0) {
+    out.push(`### ${escapeMarkdown(t(locale, 'modes.plan.otherActions').replace(/\*\*/g, ''))}`, '');
+    for (const a of plan.others) out.push(...planActionLine({ ...a, text: `${a.factor}: ${a.text}` }));
+    out.push('');
+  }
+  return out;
+}
+
 export function renderMarkdown(model: ReportModel): string {
   const { locale, round, digest } = model;
   const tz = round.calendar.timezone;
@@ -142,6 +166,7 @@ export function renderMarkdown(model: ReportModel): string {
   lines.push('', `## ${escapeMarkdown(digest.contextTitle)}`, '');
   if (model.context.length === 0) lines.push(escapeMarkdown(t(locale, 'report.noContext')));
   for (const c of model.context) lines.push(`- **${escapeMarkdown(c.name)}:** ${mdBlock(c.comment, '  ')}`);
+  if (model.plan) lines.push('', ...planSection(model.plan, locale));
   lines.push('', `## ${escapeMarkdown(t(locale, 'report.detailTitle'))}`, '');
   for (const f of model.factors) lines.push(...factorSection(model, f));
   lines.push('---', '', `_${escapeMarkdown(model.pack.title)} · ${escapeMarkdown(model.pack.publisher)}_`, '');

@@ -1,5 +1,6 @@
 // Exports a round as CSV, Markdown, JSON or a self-contained HTML report, in the round's language.
 import type { RoundState } from '../core/read-model.js';
+import type { ChannelPlan } from '../core/plan-model.js';
 import { renderScoreChartPng } from './chart.js';
 import { renderCsv } from './export-csv.js';
 import { renderHtml } from './export-html.js';
@@ -16,6 +17,8 @@ export interface ExportOptions {
   now: number;
   /** The signed report URL, linked from the summary parts of the report. */
   reportUrl?: string;
+  /** The channel's action plan, shown in full in every format. */
+  plan?: ChannelPlan | null;
   /** HTML only: leave the chart out (e.g. when rendering it is not wanted). Default true. */
   chart?: boolean;
 }

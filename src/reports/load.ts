@@ -2,10 +2,18 @@
 import type { Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
 import type { SnapshotOptions } from '../core/ports.js';
+import type { ChannelPlan } from '../core/plan-model.js';
 
 export interface ReportStates {
   state: RoundState;
   baseline: RoundState | null;
+  /** The round's channel's action plan (reports show it in full), when a plan reader was given. */
+  plan?: ChannelPlan | null;
+}
+
+/** Where a report finds the channel's living action plan. */
+export interface PlanReader {
+  channelPlan(tenant: string, channelId: string): Promise<ChannelPlan | null>;
 }
 
 /** The part of the core's read model a report reads from. */
@@ -19,9 +27,10 @@ export interface ReportReader {
 }
 
 /** Throws ROUND_NOT_FOUND for an unknown round; a missing comparison round just means no comparison. */
-export async function loadReportStates(read: ReportReader, tenant: string, roundId: string): Promise<ReportStates> {
+export async function loadReportStates(read: ReportReader, tenant: string, roundId: string, plans?: PlanReader): Promise<ReportStates> {
   const state = await read.reportState(tenant, roundId);
-  return { state, baseline: await read.comparisonState(state.round) };
+  const [baseline, plan] = await Promise.all([read.comparisonState(state.round), plans ? plans.channelPlan(tenant, state.round.channel.id) : null]);
+  return { state, baseline, plan };
 }
 
 /** What the chart needs: both rounds' tallies, neither's votes nor answers. */

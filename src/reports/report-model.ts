@@ -3,6 +3,9 @@ import { DateTime } from 'luxon';
 import type { ContentPack, Locale } from '../content/schema.js';
 import type { Answer, Level, Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
+import type { ChannelPlan } from '../core/plan-model.js';
+import { buildReportPlan, type ReportPlan } from './plan-report.js';
+import { buildFollowUp, type FollowUpView } from '../core/peer-review.js';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
 import type { FactorComparison, FactorTally } from '../core/tally.js';
@@ -76,6 +79,10 @@ export interface ReportModel {
   /** The round compared against, when there is one. */
   comparedWith: { roundId: string; opensAt: string; isBaseline: boolean } | null;
   context: { contextFactorId: string; name: string; comment: string; by?: ReportMember; at: string }[];
+  /** The channel's living action plan, when it has one. */
+  plan: ReportPlan | null;
+  /** A peer review: the panel's verdicts, findings and recommendations (the follow-up report's view). */
+  peerReview: FollowUpView | null;
   generatedAt: string;
 }
 
@@ -141,7 +148,7 @@ function questionFor(questions: ReportQuestion[], qid: string): ReportQuestion {
   return q;
 }
 
-export function buildReportModel(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string }): ReportModel {
+export function buildReportModel(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string; plan?: ChannelPlan | null }): ReportModel {
   const { round, pack } = state;
   const locale = round.locale;
   const closed = round.status === 'closed' || round.status === 'archived';
@@ -210,6 +217,8 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       ? { roundId: baseline.round.id, opensAt: round.anonymous ? dayOf(baseline.round.calendar.opensAt, tz) : baseline.round.calendar.opensAt, isBaseline: baseline.round.isBaseline }
       : null,
     context,
+    plan: opts.plan ? buildReportPlan(opts.plan, pack, locale) : null,
+    peerReview: round.mode === 'peer-review' && state.peer ? buildFollowUp(state, generatedAt) : null,
     generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
   };
 }

@@ -192,8 +192,10 @@ export class Scheduler {
 
   /** One reminder to the owner of an open action; none once it is done. */
   private async remindAction(job: Job, round: Round, now: number): Promise<Outcome> {
-    const action = round.actionPlan?.actions.find((a) => a.id === job.payload.actionId);
-    if (!action || action.status === 'done') return 'skipped';
+    // The action lives in the channel's plan; the job's round is the one its reminder travels with.
+    const actionId = typeof job.payload.actionId === 'string' ? job.payload.actionId : '';
+    const action = await this.opts.service.openAction(round.tenant, round.channel.id, actionId);
+    if (!action) return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
     return this.opts.delivery.actionReminder(job, round, action.owner, [action]);
   }

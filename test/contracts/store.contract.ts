@@ -676,6 +676,21 @@ export function storeContract(
         expect(await store.listRecords('installations')).toEqual({ T2: { token: 'xoxb-2' } });
         expect(await store.getRecord('conversations', 'T1')).toEqual({ ref: { id: 'c' } });
       });
+
+      it('updates a record read-modify-write: concurrent writers lose nothing, a throw writes nothing, null deletes', async () => {
+        expect(await store.updateRecord('plans', 'T1|C1', (cur) => ({ n: ((cur?.n as number | undefined) ?? 0) + 1 }))).toEqual({ n: 1 });
+        await Promise.all(Array.from({ length: 10 }, () => store.updateRecord('plans', 'T1|C1', (cur) => ({ n: (cur!.n as number) + 1 }))));
+        expect(await store.getRecord('plans', 'T1|C1')).toEqual({ n: 11 });
+        await expect(
+          store.updateRecord('plans', 'T1|C1', () => {
+            throw new Error('refused');
+          }),
+        ).rejects.toThrow('refused');
+        expect(await store.getRecord('plans', 'T1|C1')).toEqual({ n: 11 });
+        expect(await store.updateRecord('plans', 'T1|C1', () => null)).toBeNull();
+        expect(await store.getRecord('plans', 'T1|C1')).toBeNull();
+        expect(await store.listRecords('plans')).toEqual({});
+      });
     });
 
     describe('jobs', () => {

@@ -153,7 +153,8 @@ export async function everyCard(locale: Locale, size: WorldSize): Promise<Render
     });
   }
   const planned = (await service.state(TENANT, round.id)).round;
-  const actions = planned.actionPlan!.actions;
+  const plan = (await service.channelPlan(TENANT, round.channel.id))!;
+  const actions = plan.actions;
   const pack = service.packs.get(planned.packId, planned.locale);
   add('action reminder', renderActionReminderCard(planned, pack, actions), true);
   add('action reminder (done)', renderActionReminderCard(planned, pack, [{ ...actions[0]!, status: 'done' }], { notice: t(locale, 'modes.plan.markedDone', { id: 'A1', text: actions[0]!.text }) }), true);
@@ -167,7 +168,7 @@ export async function everyCard(locale: Locale, size: WorldSize): Promise<Render
   const nextState = await service.state(TENANT, next.id);
   const baseline = compareTallies(nextState.tallies, closed.tallies);
   add('factor card (trend since the last round)', renderFactorCard(buildFactorCard(nextState, 'f01', { baseline }), { userIds: refreshUsers(next) }));
-  add('weekly digest (action plan followed up)', renderDigestCard(buildDigest(nextState, { kind: 'weekly', baseline: closed, planRound: planned, now: clock.now(), reportUrl: REPORT })), true);
+  add('weekly digest (action plan followed up)', renderDigestCard(buildDigest(nextState, { kind: 'weekly', baseline: closed, plan, now: clock.now(), reportUrl: REPORT })), true);
 
   // --- a peer review: the panel's verdicts, findings, recommendations and notes ------------------------------------
   const panel = [900, 901, 902].map(teamsId);

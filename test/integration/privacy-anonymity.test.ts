@@ -45,7 +45,7 @@ beforeAll(async () => {
   // Weekly digests go out, reminders reach those who have not voted, and the round closes by its calendar.
   await pg.advance('week', 7);
   expect((await pg.store.getRound('playground', roundId))!.status).toBe('closed');
-  await pg.command('u-anna', `/assess action add 1 me 2099-01-01 quick Sprid uttalandet`);
+  await pg.command('u-cora', `/assess action add 1 u-anna 2099-01-01 quick Sprid uttalandet`); // the plan's coordinator adds it (issue #17)
 }, 120_000);
 
 afterAll(async () => {

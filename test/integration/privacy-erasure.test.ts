@@ -1,6 +1,7 @@
 // Privacy requests and data lifecycle on the playground over real Redis: a person's export and erasure (checked by
 // scanning every key under the test prefix and reading every value), forgetting a tenant on uninstall, and the
 // retention purge of closed rounds by the scheduler.
+import { ChannelPlanSchema, PLAN_COLLECTION, planRecordId } from '../../src/core/plan-model.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPrivacyCommand } from '../../src/cli/modes.js';
 import { t } from '../../src/core/i18n.js';
@@ -55,7 +56,7 @@ beforeAll(async () => {
   expect((await pg.answer('u-anna', named, 'f01', { 'f01-q1': 'Uttalandet från 2024.' })).ok).toBe(true);
   await pg.command('u-cora', '/assess context national-legislation Cecilia följer den nya lagen åt oss');
   await pg.advance('week', 7); // reminders to Cecilia, weekly digests, the close by the calendar
-  await pg.command('u-anna', '/assess action add 1 u-cecilia 2099-01-01 quick Cecilia presenterar uttalandet för nämnden');
+  await pg.command('u-cora', '/assess action add 1 u-cecilia 2099-01-01 quick Cecilia presenterar uttalandet för nämnden');
 
   // An anonymous round a little later, where she votes again.
   ({ roundId: anonymous } = await pg.start('u-cora', { pacing: 'all-at-once', anonymous: 'true' }, '/assess start again'));
@@ -94,7 +95,9 @@ describe('privacy requests', () => {
       { factorId: 'f02', panel: 'team', level: 'in-place' },
     ]);
     expect(first.answers[0]!.texts['f01-q1']).toBe('Jag har inte sett något uttalande.');
-    expect(first.actions[0]!.role).toEqual(['owner']);
+    // Actions live in the channel's plan (core/plan-model.ts), exported as its record: she owns the one action.
+    const plan = data.records.find((r) => r.collection === 'action-plans') as unknown as { value: { actions: { owner: boolean; text: string }[] } };
+    expect(plan.value.actions).toMatchObject([{ owner: true, text: 'Cecilia presenterar uttalandet för nämnden' }]);
     expect(data.rounds.find((r) => r.roundId === anonymous)!.votes).toEqual([]);
     const collections = data.records.map((r) => r.collection);
     expect(collections).toContain('teams-ref');
@@ -144,8 +147,10 @@ describe('privacy requests', () => {
     expect(round.participants).toHaveLength(4);
     expect(round.participants.filter((p) => p.startsWith('erased-'))).toHaveLength(1);
     expect(round.contextNotes[0]!.comment).toBe('[borttaget] följer den nya lagen åt oss');
-    expect(round.actionPlan!.actions[0]!.text).toBe('[borttaget] presenterar uttalandet för nämnden');
-    expect(round.actionPlan!.actions[0]!.owner).toMatch(/^erased-/);
+    // The channel's plan keeps the action under a pseudonym, her name gone from its text.
+    const plan = ChannelPlanSchema.parse(await pg.store.getRecord(PLAN_COLLECTION, planRecordId('playground', round.channel.id)));
+    expect(plan.actions[0]!.text).toBe('[borttaget] presenterar uttalandet för nämnden');
+    expect(plan.actions[0]!.owner).toMatch(/^erased-/);
     // Her votes stay in the tally under the pseudonym, so she is not "still to vote".
     const state = await pg.app.service.state('playground', named);
     expect(pg.app.service.pendingMembers(state, 'f01')).toEqual([]);

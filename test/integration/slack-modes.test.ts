@@ -1,6 +1,7 @@
 // The ways of working on Slack, end to end with signed requests, real Redis and the Web API faked with nock: reviewers
 // and minimum responses on the start modal, a peer review's two phases, the summary with both verdicts and the peers'
 // recommendations within Block Kit's limits, and an action-plan reminder in a DM with its Done button.
+import { storedPlan } from '../helpers/plan.js';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t, tn } from '../../src/core/i18n.js';
@@ -256,11 +257,12 @@ describe('peer review and action plans in Slack', () => {
     t_.slack.clear();
     await click(REVIEWER, { r: roundId, a: 'A1' });
     await t_.adapter.settled();
-    expect(t_.slack.callsTo('chat.postEphemeral').map((c) => c.body.text)).toEqual([t('sv', 'errors.NOT_TEAM_MEMBER', { coordinator: 'Cora Lind' })]);
+    // Only the plan's coordinator and the action's owner may mark it done (issue #17).
+    expect(t_.slack.callsTo('chat.postEphemeral').map((c) => c.body.text)).toEqual([t('sv', 'errors.NOT_PLAN_EDITOR', { coordinator: 'Cora Lind' })]);
     await click('U0ANNA', { r: roundId, a: 'A1; DROP' });
     await t_.adapter.settled();
     expect(t_.slack.callsTo('chat.postEphemeral').at(-1)!.body.text).toBe(t('sv', 'slack.errors.badRequest'));
-    expect((await t_.app.store.getRound(TEAM, roundId))!.actionPlan!.actions[0]!.status).toBe('open');
+    expect((await storedPlan(t_.app.store, TEAM, CHANNEL))!.actions[0]!.status).toBe('open');
 
     t_.slack.clear();
     const res = await click('U0ANNA', { r: roundId, a: 'A1' });
@@ -271,7 +273,7 @@ describe('peer review and action plans in Slack', () => {
     expect(blocksText(update!)).toContain('✓ A1');
     expect(blocksText(update!)).not.toContain('action-done');
     expect(checkSurface('message', update!.body as never)).toEqual([]);
-    expect((await t_.app.store.getRound(TEAM, roundId))!.actionPlan!.actions[0]).toMatchObject({ status: 'done', doneBy: 'U0ANNA' });
+    expect((await storedPlan(t_.app.store, TEAM, CHANNEL))!.actions[0]).toMatchObject({ status: 'done', doneBy: 'U0ANNA' });
   });
 
   it('the next round\'s status shows the change since this one and the plan\'s progress', async () => {

@@ -1,6 +1,7 @@
 // The ways of working on Teams, end to end over real Bot Framework activities and real Redis (the Bot Connector faked
 // with nock): reviewers and minimum responses on the start form, a peer review's two phases, the summary with both
 // verdicts and the peers' recommendations, an action reminder in a 1:1 chat with its Done button, and the app's removal.
+import { storedPlan } from '../helpers/plan.js';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEAMS_MESSAGE_ADVICE, renderDigestCard, validateAdaptiveCard, type AdaptiveCard, type CardAction } from '../../src/cards/adaptive.js';
@@ -261,7 +262,8 @@ describe('Teams: peer review, action plan and removal', () => {
   it('the Done button: the reviewer (not on the team) is refused; Anna marks it done and the card drops the button', async () => {
     fakeConnector();
     const refused = (await h.post(cardAction(reviewer, 'action-done', { r: roundId, a: 'A1' }, { personal: true }))).body as InvokeBody;
-    expect(refused).toMatchObject({ statusCode: 400, value: { code: 'NOT_TEAM_MEMBER' } });
+    // Only the plan's coordinator and the action's owner may mark it done (issue #17).
+    expect(refused).toMatchObject({ statusCode: 400, value: { code: 'NOT_PLAN_EDITOR' } });
     const garbled = (await h.post(cardAction(PEOPLE.anna, 'action-done', { r: roundId, a: 'DROP TABLE' }, { personal: true }))).body as InvokeBody;
     expect(garbled).toMatchObject({ statusCode: 400, value: { code: 'INVALID_INPUT' } });
 
@@ -272,7 +274,7 @@ describe('Teams: peer review, action plan and removal', () => {
     expect(textsOf(card)).toContain(t('sv', 'modes.plan.markedDone', { id: 'A1', text: 'Publicera åtagandet på webben' }));
     expect(textsOf(card)).toContain('✓ A1');
     expect(executes(card)).toEqual([]);
-    const action = (await h.store.getRound(TENANT, roundId))!.actionPlan!.actions[0]!;
+    const action = (await storedPlan(h.store, TENANT, CHANNEL))!.actions[0]!;
     expect(action).toMatchObject({ id: 'A1', status: 'done', doneBy: PEOPLE.anna.id });
   });
 

@@ -78,7 +78,13 @@ describe('action plan parsing and reminders', () => {
     const bad = await code(() => parseDueDate('2026-02-30', 'Europe/Stockholm', now));
     expect(bad.code).toBe('INVALID_DATE');
     expect(bad.sv).toBe('Datumet 2026-02-30 stämmer inte. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2027-03-01.');
-    expect((await code(() => parseDueDate('2026-03-01', 'Europe/Stockholm', now))).code).toBe('INVALID_DATE');
+    // A past day is a real date: its own message (issue #17), not "write it as YYYY-MM-DD".
+    const past = await code(() => parseDueDate('2026-03-01', 'Europe/Stockholm', now));
+    expect(past.code).toBe('PAST_DATE');
+    expect(past.sv).toBe('2026-03-01 har redan varit. Välj ett datum från och med i dag (2026-03-02).');
+    expect(past.en).toBe('2026-03-01 has already passed. Choose a date from today (2026-03-02) on.');
+    expect(parseActionTag('snabbutdelning')).toBe('quick-win');
+    expect(parseActionTag('längre')).toBe('long-term');
     expect((await code(() => parseDueDate('1 mars', 'Europe/Stockholm', now))).code).toBe('INVALID_DATE');
   });
 

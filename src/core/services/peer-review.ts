@@ -1,5 +1,6 @@
 // Peer review use cases: inviting the panel, starting the review, the panel's findings and the review notes.
 import { AppError } from '../errors.js';
+import { compileJobs } from '../jobs.js';
 import { assertCoordinator, assertWritable, isCoordinator, isParticipant } from '../lifecycle.js';
 import { MAX_ANSWER_CHARS, MAX_NOTE_CHARS, type Answer, type ReviewNoteKind, type Round } from '../model.js';
 import { displayName, ownValue } from '../own.js';
@@ -42,6 +43,44 @@ export class PeerReviews {
         names: { ...r.names, ...(input.names ?? {}) },
       };
     });
+  }
+
+  /**
+   * The seed's "validera … er egen utvärdering": the channel's latest closed internal evaluation becomes the
+   * self-assessment that invited peers validate, without the team voting again. The round opens again as a peer review
+   * already in its review phase (the team's votes and answers locked as they were), every factor open to the panel
+   * for `weeks` weeks; it closes by the calendar or with `close` as any round does.
+   */
+  async validateClosed(tenant: string, channelId: string, actor: Actor, input: { reviewers: string[]; weeks?: number }): Promise<Round> {
+    const { store, read, clock } = this.deps;
+    const source = await read.latestClosedRound(tenant, channelId);
+    assertCoordinator(source, actor.id);
+    if (source.mode !== 'internal-evaluation') throw new AppError('INVALID_INPUT', { detail: modeName(this.deps.packs, source) });
+    if (await read.activeRoundId(tenant, channelId)) throw new AppError('ROUND_ALREADY_OPEN_IN_CHANNEL');
+    if (input.reviewers.length === 0) throw new AppError('NO_REVIEWERS');
+    const now = clock.now();
+    const closesAt = new Date(now + (input.weeks ?? 4) * 7 * 86_400_000).toISOString();
+    const round = await store.updateRound(tenant, source.id, (r) => {
+      if (r.status !== 'closed') throw new AppError('ILLEGAL_TRANSITION', { from: r.status, to: 'open' });
+      const both = input.reviewers.find((id) => r.participants.includes(id));
+      if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: displayName(r, both) });
+      const { closedAt: _closed, ...open } = r;
+      return {
+        ...open,
+        mode: 'peer-review',
+        status: 'open',
+        reviewPhase: 'review',
+        reviewStartedAt: nowIso(clock),
+        reviewNotes: r.reviewNotes ?? [],
+        reviewers: [...new Set([...r.reviewers, ...input.reviewers])],
+        // Every factor open to the panel at once until the new close; the team's own windows are over.
+        calendar: { ...r.calendar, pacing: { kind: 'all-at-once' }, closesAt },
+      };
+    });
+    await store.cancelRoundJobs(tenant, round.id, ['retention-purge', 'final-digest']);
+    await store.setActiveRoundForChannel(tenant, channelId, round.id);
+    await store.scheduleJobs(compileJobs(round, now));
+    return round;
   }
 
   /** Phase two: the self-assessment locks and the panel reviews it (coordinator only). */

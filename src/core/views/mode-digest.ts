@@ -1,7 +1,8 @@
 // What the ways of working add to a digest: peer verdicts beside the team's, the change since the previous round, the action plan.
-import { longDate, planDigestLines } from '../action-plan.js';
+import { longDate } from '../action-plan.js';
+import { holderOf, type ChannelPlan } from '../plan-model.js';
+import { actionLine, actionsDueSoon, factorLabel, goalHeading, planDigestLines } from '../plan-text.js';
 import { t } from '../i18n.js';
-import type { Round } from '../model.js';
 import { peerVerdictText, showsPeerVerdicts } from '../peer-review.js';
 import type { RoundState } from '../read-model.js';
 import { compareRounds } from '../anonymity.js';
@@ -14,8 +15,10 @@ export interface ModeDigestOptions {
   baseline?: RoundState | null;
   /** The round before this one, when it is not the baseline: the digest then shows both changes. */
   previous?: RoundState | null;
-  /** The closed round whose action plan this round follows up. */
-  planRound?: Round | null;
+  /** The channel's action plan, which every round follows up. */
+  plan?: ChannelPlan | null;
+  /** Action-plan rounds: the time the digest is drawn, to list the plan's actions due within a week. */
+  dueSoonAt?: number;
 }
 
 const SYMBOL: Record<Trend, string> = { up: '↑', down: '↓', same: '=', 'n/a': '' };
@@ -91,11 +94,27 @@ export function addModeDetails(view: DigestView, state: RoundState, opts: ModeDi
     footer = `${footer} ${t(locale, 'modes.digest.footerPrevious', { date: longDate(locale, previous.round.calendar.opensAt, round.calendar.timezone) })}`;
   }
 
-  // A round follows up the plan of the round before it; a closed round's own plan shows in its later digests.
-  const planLines = opts.planRound ? planDigestLines(opts.planRound, state.pack, locale) : [];
-  if (planLines.length > 0) {
-    const title = opts.planRound!.id === round.id ? 'modes.digest.ownPlanTitle' : 'modes.digest.planTitle';
-    sections.push({ title: t(locale, title), lines: planLines.map((l) => clip(l)) });
+  // Every round follows up the channel's plan; an action-plan round also lists what is due within a week.
+  const plan = opts.plan ?? null;
+  const planLines = plan ? planDigestLines(plan, state.pack, locale) : [];
+  if (plan && planLines.length > 0) {
+    const own = plan.roundIds.includes(round.id) || plan.roundIds.length === 0;
+    sections.push({ title: t(locale, own ? 'modes.digest.ownPlanTitle' : 'modes.digest.planTitle'), lines: planLines.map((l) => clip(l)) });
+  }
+  // An action-plan round's close opened the plan from its gaps: the summary shows the goals, largest gap first.
+  if (plan && round.mode === 'action-plan' && plan.roundIds.includes(round.id) && plan.goals.length > 0) {
+    const goals = plan.goals.slice(0, 13).map((g) => clip(goalHeading(plan, state.pack, locale, g).replace(/\*\*/g, '')));
+    sections.push({ title: t(locale, 'modes.digest.planGoalsTitle'), lines: [...goals, t(locale, 'modes.digest.planGoalsHint')] });
+  }
+  if (plan && round.mode === 'action-plan' && opts.dueSoonAt !== undefined) {
+    const due = actionsDueSoon(plan, opts.dueSoonAt);
+    const holder = holderOf(plan);
+    if (due.length > 0) {
+      sections.push({
+        title: t(locale, 'modes.digest.dueSoonTitle'),
+        lines: due.slice(0, 10).map((a) => clip(actionLine(locale, holder, a, { withFactor: factorLabel(state.pack, a.factorId) }))),
+      });
+    }
   }
 
   if (factors === view.factors && sections.length === (view.sections?.length ?? 0) && footer === view.footer) return view;

@@ -322,7 +322,7 @@ export class TeamsBot {
         locale = round.locale;
         // The Done button arrives in the owner's 1:1 chat, and an owner need not be one of the round's members.
         const origin = this.origin(turn);
-        const owner = origin.direct && round.actionPlan?.actions.some((a) => a.id === ids.data.a && a.owner === turn.actor.id);
+        const owner = origin.direct && (await this.ctx.service.isActionOwner(turn.tenant, round.channel.id, ids.data.a, turn.actor.id));
         if (!owner) assertCardOrigin(round, turn.actor.id, origin);
         result = await this.actionDone(turn, round, ids.data.a);
       } else {
@@ -431,12 +431,10 @@ export class TeamsBot {
 
   /** An action reminder's Done button: the action is marked done and the card shows it, without the button. */
   private async actionDone(turn: Turn, round: Round, actionId: string): Promise<CardActionResult> {
-    // Actions live in the channel's latest closed round; a button from an older plan no longer names a live action.
-    const latest = await this.ctx.service.latestClosedRound(turn.tenant, round.channel.id);
-    if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
-    const { round: updated, action } = await this.ctx.service.completeAction(turn.tenant, round.channel.id, turn.actor, actionId);
-    const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
-    const card = renderActionReminderCard(updated, this.ctx.packs.get(updated.packId, updated.locale), [action], { notice });
+    // Actions live in the channel's plan, which outlives rounds: the button's round only says which channel.
+    const { action } = await this.ctx.service.completeAction(turn.tenant, round.channel.id, turn.actor, actionId);
+    const notice = t(round.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
+    const card = renderActionReminderCard(round, this.ctx.packs.get(round.packId, round.locale), [action], { notice });
     return { kind: 'card', card, text: notice };
   }
 

@@ -41,6 +41,7 @@ export type TeamsService = Pick<
   | 'startRound'
   | 'rememberNames'
   | 'completeAction'
+  | 'isActionOwner'
 >;
 
 /** Teams' own records (conversation references), its once-markers and the factor cards it posted. */

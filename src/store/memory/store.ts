@@ -452,6 +452,14 @@ export class MemoryStore implements Store {
     this.changed();
   }
 
+  async updateRecord(collection: string, id: string, mutate: (current: StoredRecord | null) => StoredRecord | null): Promise<StoredRecord | null> {
+    const json = this.state.records.get(collection)?.get(id);
+    const next = mutate(json === undefined ? null : (JSON.parse(json) as StoredRecord));
+    if (next === null) await this.deleteRecord(collection, id);
+    else await this.putRecord(collection, id, next);
+    return next === null ? null : (JSON.parse(JSON.stringify(next)) as StoredRecord);
+  }
+
   async listRecords(collection: string): Promise<Record<string, StoredRecord>> {
     this.trip();
     const out: Record<string, StoredRecord> = {};

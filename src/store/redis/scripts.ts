@@ -35,6 +35,7 @@ const SPECS = {
   unlock: { file: 'unlock.lua', keys: 1 },
   keptReportEpoch: { file: 'kept-report-epoch.lua', keys: 2 },
   keepReport: { file: 'keep-report.lua', keys: 2 },
+  recordCas: { file: 'record-cas.lua', keys: 1 },
 } as const satisfies Record<string, ScriptSpec>;
 
 export type ScriptName = keyof typeof SPECS;
@@ -326,5 +327,10 @@ export class StoreScripts {
 
   async unlock(k: { lock: string }, a: { token: string }): Promise<boolean> {
     return Number(await this.run('unlock', k.lock, a.token)) === 1;
+  }
+
+  /** Writes a record only while it still holds `expected` ('' = absent); an empty `value` deletes it. */
+  async recordCas(k: { hash: string }, a: { field: string; expected: string; value: string }): Promise<boolean> {
+    return Number(await this.run('recordCas', k.hash, a.field, a.expected, a.value)) === 1;
   }
 }

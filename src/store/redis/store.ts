@@ -34,6 +34,10 @@ import { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
 import { countsFrom, factorViewFrom, pairs, snapshotFrom, toLevel } from './replies.js';
 import { RedisRounds } from './rounds.js';
 import { StoreScripts } from './scripts.js';
+import { AppError } from '../../core/errors.js';
+
+/** How often a record update reads and tries again when other writers keep getting in first. */
+const RECORD_CAS_ATTEMPTS = 20;
 
 export interface RedisStoreOptions {
   prefix: string;
@@ -368,6 +372,17 @@ export class RedisStore implements Store {
 
   async deleteRecord(collection: string, id: string): Promise<void> {
     await this.trip(() => this.client.hdel(this.keys.records(collection), id));
+  }
+
+  async updateRecord(collection: string, id: string, mutate: (current: StoredRecord | null) => StoredRecord | null): Promise<StoredRecord | null> {
+    const hash = this.keys.records(collection);
+    for (let attempt = 0; attempt < RECORD_CAS_ATTEMPTS; attempt++) {
+      const before = (await this.trip(() => this.client.hget(hash, id))) ?? '';
+      const next = mutate(before === '' ? null : (JSON.parse(before) as StoredRecord));
+      const value = next === null ? '' : JSON.stringify(next);
+      if (await this.scripts.recordCas({ hash }, { field: id, expected: before, value })) return next;
+    }
+    throw new AppError('CONFLICT');
   }
 
   async listRecords(collection: string): Promise<Record<string, StoredRecord>> {

@@ -193,12 +193,10 @@ export function registerActions(app: Listeners, s: SlackContext): void {
     const { r: roundId, a: actionId } = value.data;
     try {
       const round = s.remember(await s.app.service.getRound(tenant, roundId));
-      // Actions live in the channel's latest closed round; a button from an older plan no longer names a live action.
-      const latest = await s.app.service.latestClosedRound(tenant, round.channel.id);
-      if (latest.id !== round.id) throw new AppError('UNKNOWN_ACTION', { action: actionId });
-      const { round: updated, action } = await s.app.service.completeAction(tenant, round.channel.id, { id: userId }, actionId);
-      const notice = t(updated.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
-      const payload = withFreshBlockIds(renderActionReminder(updated, s.app.packs.get(updated.packId, updated.locale), [action], { notice }));
+      // Actions live in the channel's plan, which outlives rounds: the button's round only says which channel.
+      const { action } = await s.app.service.completeAction(tenant, round.channel.id, { id: userId }, actionId);
+      const notice = t(round.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
+      const payload = withFreshBlockIds(renderActionReminder(round, s.app.packs.get(round.packId, round.locale), [action], { notice }));
       s.app.metrics.interactions.inc({ platform: 'slack', kind: 'action-done', outcome: 'ok' });
       if (channel && ts) await client.chat.update({ channel, ts, text: payload.text ?? '', blocks: payload.blocks as never });
       else if (channel) await client.chat.postEphemeral({ channel, user: userId, text: payload.text ?? '' });
