@@ -82,7 +82,11 @@ export class ReportDelivery {
     const { round, rev } = versioned;
     const closed = round.status === 'closed' || round.status === 'archived';
     const link = createHash('sha256').update(opts.reportUrl ?? '').digest('base64url').slice(0, 16);
-    const key = `${rev ?? 'none'}|${kind}|${link}`;
+    // The channel's action plan changes apart from the round (every format but the chart shows it): a kept copy is
+    // only good for the plan it was rendered with.
+    const plan = kind !== 'png' && this.deps.plans ? await withStoreDeadline(() => this.deps.plans!.channelPlan(tenant, round.channel.id), READ_DEADLINE) : null;
+    const planTag = plan ? createHash('sha256').update(JSON.stringify(plan)).digest('base64url').slice(0, 16) : 'none';
+    const key = `${rev ?? 'none'}|${kind}|${link}|${planTag}`;
     const flight = `${tenant}\u0000${roundId}\u0000${key}`;
     const running = this.inFlight.get(flight);
     if (running) return running;

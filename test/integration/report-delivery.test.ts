@@ -68,6 +68,27 @@ describe('kept reports of a closed round', () => {
     for (let i = 0; i < urls.length; i++) expect(replies[i + urls.length]!.body).toBe(replies[i]!.body);
   });
 
+  it('a change to the channel\'s action plan is in the next download: a kept copy holds only the plan it was rendered with', async () => {
+    const url = `${path()}?format=md`;
+    const before = await app.http.inject({ method: 'GET', url });
+    expect(before.statusCode).toBe(200);
+    const text = 'Mentorship for newly arrived colleagues';
+    expect(before.body).not.toContain(text);
+    await app.service.addAction({
+      tenant: TENANT,
+      channelId: 'C0MANGFALD',
+      actor: { id: 'U03CORA' },
+      factor: '03',
+      owner: 'me',
+      due: '2027-06-30',
+      tag: 'quick',
+      text,
+    });
+    const after = await app.http.inject({ method: 'GET', url });
+    expect(after.statusCode).toBe(200);
+    expect(after.body).toContain(text);
+  });
+
   it('an erasure drops the kept copy: the next download no longer names the person', async () => {
     const before = await app.http.inject({ method: 'GET', url: `${path()}?format=csv` });
     const [id, name] = MEMBERS[0]!;
