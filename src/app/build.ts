@@ -7,6 +7,7 @@ import { PackRegistry } from '../content/registry.js';
 import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
 import type { Packs } from '../core/packs.js';
 import { systemClock, type Clock, type Store } from '../core/ports.js';
+import { Interactions } from '../core/interactions/index.js';
 import { AssessmentService } from '../core/service.js';
 import { UninstallGrace } from '../core/uninstall.js';
 import { registerInfoPages } from '../http/info-pages.js';
@@ -18,7 +19,7 @@ import { createHttpServer } from '../http/server.js';
 import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { MessengerHub } from '../infra/messenger-hub.js';
-import { createMetrics, jobLabels, type Metrics } from '../infra/metrics.js';
+import { createMetrics, interactionObserver, jobLabels, type Metrics } from '../infra/metrics.js';
 import { PrivacyExportLinks } from '../infra/privacy-export-links.js';
 import { ReportLinks } from '../infra/report-links.js';
 import type { PlatformAdapter } from '../platforms/adapter.js';
@@ -53,6 +54,8 @@ export interface App {
   store: Store;
   packs: Packs;
   service: AssessmentService;
+  /** The inbound port every adapter calls after a click or a submitted form. */
+  interactions: Interactions;
   scheduler: Scheduler;
   messengers: MessengerHub;
   /** Forgetting uninstalled workspaces after UNINSTALL_GRACE_DAYS, unless they reinstall. */
@@ -97,6 +100,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     anonymityKeys,
     retentionMonths: config.RETENTION_MONTHS,
   });
+  const interactions = new Interactions({ service, observe: interactionObserver(metrics), voteRetryMs: config.VOTE_RETRY_SECONDS * 1000 });
   const messengers = new MessengerHub();
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
@@ -130,14 +134,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
 
-  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, interactions, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(platformDeps);
     if (adapter) adapters.push(adapter);
   }
 
   return {
-    config, http, admin, store, packs: service.packs, service, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    config, http, admin, store, packs: service.packs, service, interactions, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();

@@ -81,6 +81,7 @@ export class SlackAdapter implements PlatformAdapter {
     this.messenger = new SlackMessenger({
       service: ctx.service,
       packs: ctx.packs,
+      facts: ctx.interactions.facts,
       store: ctx.store,
       reportLinks: ctx.reportLinks,
       clients: this.clients,

@@ -10,6 +10,7 @@ import type { Job, Messenger } from '../../core/ports.js';
 import { digestReadOptions, type RoundState } from '../../core/read-model.js';
 import { buildDigest } from '../../core/views/digest.js';
 import { buildFactorCard } from '../../core/views/factor-card.js';
+import type { CardFacts } from '../../core/interactions/index.js';
 import { buildReminder, buildWelcome } from '../../core/views/messages.js';
 import type { DigestView } from '../../core/views/digest-model.js';
 import type { ChannelPacer } from './background.js';
@@ -29,6 +30,8 @@ import { ownValue } from '../../core/own.js';
 export interface SlackMessengerDeps {
   service: Pick<SlackService, 'state' | 'openFactorIds' | 'digestInputs'>;
   packs: Packs;
+  /** The card facts every platform shows (core/interactions). */
+  facts: Pick<CardFacts, 'view'>;
   store: Pick<SlackStore, 'getCardRefs' | 'setCardRef' | 'getRecord' | 'putRecord' | 'scheduleJobs'>;
   reportLinks: Pick<ReportLinks, 'url'>;
   clients: SlackClients;
@@ -74,8 +77,14 @@ export class SlackMessenger implements Messenger {
     return String(result.ts ?? '');
   }
 
-  renderCard(state: RoundState, factorId: string): SurfacePayload {
-    return renderFactorCard(buildFactorCard(state, factorId), { more: this.seeMore(state.round) });
+  /** The card as drawn from a view model (by default one without the comparison round: see cardPayload). */
+  renderCard(state: RoundState, factorId: string, view = buildFactorCard(state, factorId)): SurfacePayload {
+    return renderFactorCard(view, { more: this.seeMore(state.round) });
+  }
+
+  /** The shared card with every fact the other platforms show, the ↑↓= trend against the baseline included. */
+  async cardPayload(state: RoundState, factorId: string): Promise<SurfacePayload> {
+    return this.renderCard(state, factorId, await this.deps.facts.view(state, factorId));
   }
 
   /** Posts a factor card, or refreshes it when it is already in the channel (a retried job must not post twice). */
@@ -87,7 +96,7 @@ export class SlackMessenger implements Messenger {
     }
     const client = await this.deps.clients.forTenant(round.tenant);
     const state = await this.deps.service.state(round.tenant, round.id, CARD_READ);
-    const ts = await this.post(client, round.channel.id, this.renderCard(state, factorId));
+    const ts = await this.post(client, round.channel.id, await this.cardPayload(state, factorId));
     await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
   }
 
@@ -150,7 +159,7 @@ export class SlackMessenger implements Messenger {
     if (!ref) return;
     // Cards show counts and tallies only: neither the answers nor the per-member votes are read.
     const state = await this.deps.service.state(tenant, roundId, CARD_READ);
-    const payload = withFreshBlockIds(this.renderCard(state, factorId));
+    const payload = withFreshBlockIds(await this.cardPayload(state, factorId));
     const client = await this.deps.clients.forTenant(tenant);
     await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
   }
