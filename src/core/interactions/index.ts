@@ -1,6 +1,7 @@
 // The inbound port: what happens after a click or a submitted form, the same for Slack, Teams and the playground.
 // Adapters decode the payload (codec.ts), call one of these, and render the reply: what to tell the person, and which
 // card to refresh. Every outcome is counted here, once, in one vocabulary (types.ts).
+import type { Locale } from '../../content/schema.js';
 import type { AssessmentService } from '../service.js';
 import { CardFacts } from './card-facts.js';
 import { completeAction, openCard, saveAnswer, type ActionDoneReply, type ActionDoneRequest, type CardActionDeps, type OpenCardReply, type OpenCardRequest, type SaveAnswerRequest } from './card-actions.js';
@@ -71,6 +72,11 @@ export class Interactions {
   /** A submitted start form. */
   startRound(req: StartRequest): Promise<StartReply> {
     return startRound(this.startDeps, req);
+  }
+
+  /** A round's language, when the vote path has read the round (to answer in it without a read). */
+  localeOf(tenant: string, roundId: string): Locale | undefined {
+    return this.deps.service.voting.knownRound(tenant, roundId)?.locale;
   }
 
   /** Counts an interaction the adapter ended itself (a payload it could not read, a command). */

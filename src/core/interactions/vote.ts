@@ -98,14 +98,11 @@ export async function vote(deps: VoteDeps, req: VoteRequest): Promise<VoteReply>
   }
 }
 
-function localeFor(deps: VoteDeps, req: VoteRequest): Locale {
-  return deps.voting.knownRound(req.tenant, req.value.r)?.locale ?? req.fallbackLocale;
-}
-
 function refused(deps: VoteDeps, req: VoteRequest, error: AppError, retries: number): VoteReply {
   deps.observe.interaction({ platform: req.platform, kind: 'vote', outcome: error.code.toLowerCase() as Lowercase<string> });
-  const locale = localeFor(deps, req);
-  return { ok: false, status: 'refused', locale, text: error.userMessage(locale), refresh: null, error, tell: true, retries };
+  const round = deps.voting.knownRound(req.tenant, req.value.r);
+  const locale = round?.locale ?? req.fallbackLocale;
+  return { ok: false, status: 'refused', locale, text: error.userMessage(locale), refresh: null, error, tell: true, retries, ...(round ? { round } : {}) };
 }
 
 async function confirmed(deps: VoteDeps, req: VoteRequest, outcome: CastVoteOutcome, retries: number): Promise<VoteReply> {
