@@ -32,7 +32,12 @@ function parseJson(raw: unknown): unknown {
  * more (an answer form's fields, Teams' `verb`): only `r`, `f` and `l` are read. Null when it is not one of ours.
  */
 export function decodeCardValue(raw: unknown): CardValue | null {
-  const value = parseJson(raw);
+  // A button value string is all ours: anything in it we did not put there makes it not one of our buttons.
+  if (typeof raw === 'string') {
+    const strict = CardValueSchema.safeParse(parseJson(raw));
+    return strict.success ? strict.data : null;
+  }
+  const value = raw;
   if (typeof value !== 'object' || value === null) return null;
   const { r, f, l } = value as Record<string, unknown>;
   const parsed = CardValueSchema.safeParse(l === undefined ? { r, f } : { r, f, l });

@@ -295,6 +295,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
       },
       text,
     );
+    interactions.observed({ platform: 'playground', kind: 'command', outcome: out.type });
     await replyToCommand(as, out);
     // A close schedules the final digest now; wait for it so the page shows it at once.
     await scheduler.drain(5);

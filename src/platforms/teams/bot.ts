@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CardFactory, TeamsInfo, TurnContext, type Activity, type TeamsChannelAccount } from 'botbuilder';
 import type { TeamsDeps } from './deps.js';
-import { kindLabel } from '../../infra/metrics.js';
+import { kindLabel, outcomeLabel } from '../../infra/metrics.js';
 import type { CommandContext, CommandReply } from '../../commands/types.js';
 import {
   parseStartForm,
@@ -13,10 +13,9 @@ import {
   renderTextCard,
   type AdaptiveCard,
 } from '../../cards/adaptive.js';
-import { notInChannelError } from '../../cards/start-form.js';
 import type { RoundSettingsInput } from '../../core/settings.js';
 import type { Locale } from '../../content/schema.js';
-import type { CardOrigin } from '../../core/card-scope.js';
+import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
 import type { Level, Round } from '../../core/model.js';
@@ -49,7 +48,7 @@ import { cardActivity, MessageTooLargeError, type TeamsConnector } from './conne
 import type { UpdateCoalescer } from './coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
-import { startFormPeople, toMemberIds } from './people.js';
+import { pickedAsMembers, startFormPeople } from './people.js';
 import { ownFactorCard } from './render.js';
 import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
 import { invokeResponseFor, type AdaptiveCardInvokeResponse, type CardActionResult } from './invoke-response.js';
@@ -242,7 +241,7 @@ export class TeamsBot {
     let cached: Promise<TeamsChannelAccount[]> | undefined;
     const members = () => (cached ??= this.members(turn));
     const reply = await this.ctx.commands.run(this.commandContext(turn, members), text);
-    this.ctx.metrics.interactions.inc({ platform: 'teams', kind: 'command', outcome: reply.type });
+    this.ctx.interactions.observed({ platform: 'teams', kind: 'command', outcome: reply.type });
     await this.deliverReply(turn, reply, members);
   }
 
@@ -364,8 +363,19 @@ export class TeamsBot {
         }
         break;
       }
-      default:
+      default: {
+        // Not one of our verbs; as for every card action, the round is checked first, so a card pressed elsewhere in
+        // the tenant learns nothing of the round, not even that the verb is wrong.
+        const value = decodeCardValue(data);
+        try {
+          if (value) assertCardOrigin(await this.ctx.service.getRound(turn.tenant, value.r), turn.actor.id, asked.from);
+        } catch (err) {
+          const error = toAppError(err);
+          this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: outcomeLabel(error.code) });
+          return { kind: 'error', error, locale: turn.locale };
+        }
         return invalid(null);
+      }
     }
     if (!reply.ok) {
       if (reply.error?.code === 'INTERNAL') this.ctx.logger.error({ err: reply.error, verb: kindLabel(verb), via }, 'teams: card action failed');
@@ -435,27 +445,10 @@ export class TeamsBot {
     await this.deps.messenger.toPerson(reply.round, turn.actor.id, { type: 'message', text: reply.text, textFormat: 'markdown' });
   }
 
-  /**
-   * In Teams the form's people are directory ids from the people picker: each becomes the channel member the bot can
-   * reach. Someone who is not in the channel stops the start (nothing is stored) with a sentence saying so.
-   */
+  /** The form's picked people as channel members (see pickedAsMembers); nothing is stored when one is not in the channel. */
   private async pickedAsMembers(turn: Turn, settings: RoundSettingsInput): Promise<TeamsChannelAccount[]> {
     const members = await this.listMembers(turn);
-    if (turn.activity.channelId !== 'msteams') return members ?? [];
-    const locale = settings.locale;
-    const fields = ['participants', 'managers', 'reviewers'] as const;
-    if (!members || members.length === 0) {
-      if (fields.some((f) => (settings[f] ?? []).length > 0)) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.membersUnavailable') });
-      return [];
-    }
-    const missing: Partial<Record<(typeof fields)[number], number>> = {};
-    for (const field of fields) {
-      const mapped = toMemberIds(settings[field] ?? [], members);
-      if (mapped.missing > 0) missing[field] = mapped.missing;
-      if (field !== 'reviewers' || settings.reviewers) settings[field] = mapped.ids;
-    }
-    if (Object.keys(missing).length > 0) throw notInChannelError(locale, missing);
-    return members;
+    return turn.activity.channelId === 'msteams' ? pickedAsMembers(settings, members) : (members ?? []);
   }
 
   private async start(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
