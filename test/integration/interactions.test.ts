@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { App } from '../../src/app/build.js';
+import type { Store } from '../../src/core/ports.js';
 import { t } from '../../src/core/i18n.js';
 import { teamsAdapter } from '../../src/platforms/teams/index.js';
 import { PLAYGROUND_CHANNEL, PLAYGROUND_TENANT } from '../../src/platforms/playground/people.js';
@@ -11,7 +12,7 @@ import { cardAction, CHANNEL as TEAMS_CHANNEL, PEOPLE, TENANT } from '../fixture
 import { fakeConnector, startApp, textsOf, type Harness } from '../fixtures/teams/harness.js';
 import { PlaygroundApi } from '../helpers/playground-api.js';
 import { commandsDuring } from '../helpers/redis-monitor.js';
-import { CHANNEL as SLACK_CHANNEL, TEAM, sendInteraction, startSlackApp, votePayload, type SlackTestApp } from '../helpers/slack.js';
+import { CHANNEL as SLACK_CHANNEL, TEAM, sendInteraction, startSlackApp, switchableStore, votePayload, type SlackTestApp } from '../helpers/slack.js';
 import { dropPrefix, settings } from '../helpers/world.js';
 
 /** The vote series of /metrics for one platform: kind and outcome only in the shared vocabulary. */
@@ -105,6 +106,45 @@ describe('a vote is one Redis round trip on every platform, counted in one vocab
       expect(commands).toEqual(['evalsha']);
       expect(await voteSeries(s.app, 'slack')).toEqual(['assess_interactions_total{platform="slack",kind="vote",outcome="ok"} 2']);
     } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('a vote through a store failover', () => {
+  it('Slack: a vote sent while the store is down is kept trying, stored once it is back, and only then confirmed', async () => {
+    let outage!: (on: boolean) => void;
+    const s: SlackTestApp = await startSlackApp({
+      env: { VOTE_RETRY_SECONDS: '10' },
+      wrapStore: (redis) => {
+        const sw = switchableStore(redis);
+        outage = sw.down;
+        return sw.store as Store;
+      },
+    });
+    try {
+      const round = await s.app.service.startRound({
+        tenant: TEAM,
+        platform: 'slack',
+        settings: settings({ channelId: SLACK_CHANNEL, participants: ['U0CORA', 'U0ANNA'], managers: [] }),
+        actor: { id: 'U0CORA', name: 'Cora' },
+      });
+      outage(true);
+      const res = await sendInteraction(s, votePayload({ user: 'U0ANNA', roundId: round.id, factorId: 'f01', level: 'partly' }));
+      expect(res.statusCode).toBe(200);
+      // Acked, not yet stored, and nobody told anything yet: neither a confirmation nor an error.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(s.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
+      outage(false);
+      await s.adapter.settled();
+      expect((await s.app.store.getCounts(TEAM, round.id, 'f01')).partly).toBe(1);
+      const notes = s.slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toContain(t('sv', 'levels.partly'));
+      expect(notes[0]).not.toBe(t('sv', 'errors.STORE_UNAVAILABLE'));
+      expect(notes[0]).not.toBe(t('sv', 'errors.INTERNAL'));
+    } finally {
+      outage(false);
       await s.close();
     }
   });
