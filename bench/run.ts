@@ -9,6 +9,8 @@ import { runDigestBench } from './digest.js';
 import { runVotePathBench } from './vote-path.js';
 import { runCardRefreshBench } from './card-refresh.js';
 import { runReadyBench } from './ready.js';
+import { reportsVerdict, runReportsBench } from './reports.js';
+import { runRemindBench } from './remind.js';
 import { RedisProcess } from '../test/setup/redis-servers.js';
 
 type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
@@ -87,6 +89,13 @@ async function main(): Promise<void> {
   }
   // --- end of vote path and card refresh ---
 
+  // --- Reminders: one read of the round, then a paced fan-out (bench/remind.ts) ---
+  console.error('remind …');
+  for (const section of await runRemindBench()) {
+    json[section.key] = section.data;
+    sections.push(section);
+  }
+
   // --- Ready: process start to the first answered request, against a minimal Bolt app (bench/ready.ts) ---
   console.error('ready …');
   for (const section of await runReadyBench()) {
@@ -94,6 +103,17 @@ async function main(): Promise<void> {
     sections.push(section);
   }
 
+
+  // --- Reports: one round of 13 × 10,000 against a naive HSCAN + CSV script (bench/reports.ts) ---
+  console.error('reports …');
+  const reports = runReportsBench();
+  json.reports = reports;
+  sections.push({
+    title: `Reports: one closed round of ${reports.factors} × ${reports.people.toLocaleString('en')} (every vote and answer), against a naive HSCAN + CSV script`,
+    target: `every format and the chart within 2× the naive script; Redis' worst PING during any export ≤ 50 ms; bot RSS growth ≤ 300 MB (${reports.rssBeforeMb} → ${reports.rssPeakMb} MB); 4 simultaneous downloads all served`,
+    rows: reports.rows.map((r) => ({ ...r })),
+    verdict: reportsVerdict(reports).text,
+  });
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
   const md = [

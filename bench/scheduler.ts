@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { AnonymityKeyring } from '../src/core/anonymity-keys.js';
 import { PackRegistry } from '../src/content/registry.js';
 import type { Round } from '../src/core/model.js';
-import type { Job, Messenger } from '../src/core/ports.js';
+import type { Job } from '../src/core/ports.js';
+import { Delivery } from '../src/core/delivery/delivery.js';
+import type { ChatPort } from '../src/core/delivery/port.js';
 import { AssessmentService } from '../src/core/service.js';
 import { Scheduler } from '../src/schedule/scheduler.js';
 import { RedisStore } from '../src/store/index.js';
@@ -48,14 +50,17 @@ export async function runSchedulerBench(rounds = 1000, jobsPerRound = 10, replic
 
     const schedulers = stores.map((store, idx) => {
       const service = new AssessmentService({ store, packs, clock, anonymityKeys: new AnonymityKeyring('bench') });
-      const messenger: Messenger = {
-        postFactorCard: async () => undefined,
-        sendReminder: async () => undefined,
-        postFinalDigest: async () => undefined,
-        sendWeeklyDigest: async () => undefined,
+      // A platform that takes every message at once: what is measured is the scheduler and the store.
+      const port: ChatPort = {
+        capabilities: { edit: false, ephemeral: false, perUserRefresh: false, chartUpload: false, permalinks: false },
+        pace: { perSecond: 100_000, concurrency: 8 },
+        post: async () => 'm',
+        edit: async () => undefined,
+        dm: async () => true,
       };
+      const delivery = new Delivery({ store, read: service.read, clock, ports: { get: () => port }, reportUrl: () => 'https://bench.invalid/' });
       return new Scheduler({
-        store, service, messenger, clock, batchSize: 100,
+        store, service, delivery, clock, batchSize: 100,
         onJob: ({ job, outcome }) => {
           if (outcome !== 'done') return;
           deliveries.set(job.id, (deliveries.get(job.id) ?? 0) + 1);

@@ -37,10 +37,9 @@ export const ConfigSchema = z
     ANONYMITY_SECRET: z.preprocess(emptyToUndefined, z.string().min(MIN_SECRET_CHARS, `must be at least ${MIN_SECRET_CHARS} characters`).optional()),
     /** Older values of ANONYMITY_SECRET, comma-separated: rounds started under them keep counting each person once. */
     ANONYMITY_SECRET_PREVIOUS: commaList(z.string().min(MIN_SECRET_CHARS, `each key must be at least ${MIN_SECRET_CHARS} characters`)),
-    /** How long a vote keeps being retried while the store is unavailable (a failover) before the voter is told to try again. */
-    VOTE_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(120).default(20)),
     /** Report links stop working this many days after they were handed out. */
     REPORT_LINK_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+    STORE_RETRY_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60).default(20)),
     /** A second listener for /metrics and the detailed /readyz, off the public port. */
     ADMIN_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     ADMIN_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),

@@ -9,12 +9,14 @@ import type { Packs } from '../core/packs.js';
 import { systemClock, type Clock, type Store } from '../core/ports.js';
 import { Interactions } from '../core/interactions/index.js';
 import { AssessmentService } from '../core/service.js';
+import { Delivery } from '../core/delivery/delivery.js';
 import { UninstallGrace } from '../core/uninstall.js';
 import { registerInfoPages } from '../http/info-pages.js';
 import { SignedLinkGuard } from '../http/link-guard.js';
 import { createAdminServer, registerPublicOpsRoutes } from '../http/ops-routes.js';
 import { registerPrivacyRoutes } from '../http/privacy-routes.js';
 import { registerReportRoutes } from '../http/report-routes.js';
+import { ReportDelivery } from '../reports/delivery.js';
 import { createHttpServer } from '../http/server.js';
 import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
 import { createLogger, type Logger } from '../infra/logger.js';
@@ -58,6 +60,8 @@ export interface App {
   interactions: Interactions;
   scheduler: Scheduler;
   messengers: MessengerHub;
+  /** Cards, reminders and digests, on each round's platform (core/delivery). */
+  delivery: Delivery;
   /** Forgetting uninstalled workspaces after UNINSTALL_GRACE_DAYS, unless they reinstall. */
   uninstalls: UninstallGrace;
   commands: CommandRouter;
@@ -99,14 +103,26 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     clock,
     anonymityKeys,
     retentionMonths: config.RETENTION_MONTHS,
+    storeDeadlineMs: config.STORE_RETRY_SECONDS * 1000,
   });
-  const interactions = new Interactions({ service, observe: interactionObserver(metrics), voteRetryMs: config.VOTE_RETRY_SECONDS * 1000 });
+  // The vote's store write already rides out a failover until STORE_RETRY_SECONDS (Voting.castVote): no second loop here.
+  const interactions = new Interactions({ service, observe: interactionObserver(metrics), voteRetryMs: 0 });
   const messengers = new MessengerHub();
+  const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
+  const delivery = new Delivery({
+    store,
+    read: service.read,
+    ports: messengers,
+    clock,
+    reportUrl: (round) => reportLinks.url(round.tenant, round.id),
+    onError: (err, what) => logger.warn({ err }, `delivery: ${what} failed`),
+  });
   const uninstalls = new UninstallGrace({ store, clock, privacy: service.privacy, graceDays: config.UNINSTALL_GRACE_DAYS });
   const scheduler = new Scheduler({
     store,
     service,
-    messenger: messengers,
+    delivery,
     clock,
     uninstalls,
     logger,
@@ -118,10 +134,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
       else logger.debug({ jobId: job.id, kind: job.kind, outcome }, 'scheduled job ran');
     },
   });
-  const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-  const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
   const privacyLinks = new PrivacyExportLinks(baseUrl, anonymityKeys.purposeKey('privacy-export-links'), clock);
-  const commands = new CommandRouter({ service, scheduler, messenger: messengers, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
+  const commands = new CommandRouter({ service, scheduler, delivery, reportLinks, privacyLinks, privacyAdmins: config.PRIVACY_ADMINS, logger });
 
   const { http, beginShutdown } = await createHttpServer(config, logger);
   const adapters: PlatformAdapter[] = [];
@@ -129,19 +143,19 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
   const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
   registerPublicOpsRoutes(http, ops);
-  registerReportRoutes({ http, guard, reports: service.read, reportLinks, clock, logger });
+  registerReportRoutes({ http, guard, reports: new ReportDelivery({ read: service.read, store, clock }), reportLinks, logger });
   registerWaysOfWorkingRoutes({ http, guard, service, logger });
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
 
-  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, interactions, store, commands, scheduler, reportLinks, uninstalls, messengers, logger, metrics, clock };
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, interactions, store, commands, scheduler, reportLinks, uninstalls, messengers, delivery, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(platformDeps);
     if (adapter) adapters.push(adapter);
   }
 
   return {
-    config, http, admin, store, packs: service.packs, service, interactions, scheduler, messengers, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    config, http, admin, store, packs: service.packs, service, interactions, scheduler, messengers, delivery, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();

@@ -8,7 +8,7 @@ import { isValidTimezone } from '../core/calendar.js';
 import { AppError } from '../core/errors.js';
 import { t, tn } from '../core/i18n.js';
 import { DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_ANSWERS, MAX_MIN_RESPONSES, MIN_RESPONSES_FLOOR } from '../core/anonymity.js';
-import { RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../core/settings.js';
+import { MAX_PARTICIPANTS, RoundSettingsSchema, type RoundSettings, type RoundSettingsInput } from '../core/settings.js';
 import type { StartFormModel } from './models.js';
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
@@ -152,7 +152,7 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const idList = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter((s) => s.length > 0) : v),
-  z.array(z.string().min(1).max(200)).max(5000),
+  z.array(z.string().min(1).max(200)).max(MAX_PARTICIPANTS),
 );
 const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);

@@ -115,6 +115,6 @@ export async function remindPanel(deps: CommandDeps, round: Round): Promise<numb
       byMember.set(member, [...(byMember.get(member) ?? []), factorId]);
     }
   }
-  for (const [member, factorIds] of byMember) await deps.messenger.sendReminder(round, member, factorIds);
+  await deps.delivery.sendReminders(state.round, byMember, { state });
   return byMember.size;
 }

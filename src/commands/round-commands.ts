@@ -3,9 +3,7 @@ import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { assertCoordinator } from '../core/lifecycle.js';
 import type { Round } from '../core/model.js';
-import { digestReadOptions } from '../core/read-model.js';
 import { defaultSettings } from '../core/settings.js';
-import { buildDigest } from '../core/views/digest.js';
 import { remindPanel } from './peer-review-commands.js';
 import { text, type CommandContext, type CommandDeps, type CommandReply } from './types.js';
 import { buildContextList, contextListText } from '../core/toolkit-guide.js';
@@ -32,34 +30,16 @@ export async function startCommand(deps: CommandDeps, ctx: CommandContext, args:
 
 /** `/assess status` (for the asker) and `/assess digest` (in the channel, coordinator only). */
 export async function digestCommand(deps: CommandDeps, ctx: CommandContext, round: Round, kind: 'status' | 'digest'): Promise<CommandReply> {
-  const { service } = deps;
   if (kind === 'digest') assertCoordinator(round, ctx.actor.id);
-  const state = await service.state(round.tenant, round.id, digestReadOptions(round));
-  const view = buildDigest(state, {
-    kind: kind === 'status' || round.status === 'open' ? 'status' : 'final',
-    ...(await service.digestInputs(round)),
-    now: service.clock.now(),
-    reportUrl: deps.reportLinks.url(round.tenant, round.id),
-  });
+  const { view } = await deps.delivery.digest(round, kind === 'status' || round.status === 'open' ? 'status' : 'final');
   return { type: 'digest', view, round, visibility: kind === 'status' ? 'ephemeral' : 'channel' };
 }
 
 /** Reminds every participant who has not voted on an open factor, now; returns how many were reminded. */
 export async function remindNow(deps: CommandDeps, round: Round): Promise<number> {
-  const { service } = deps;
   // In a peer review's review phase the team is done; the panel members are the ones with verdicts to give.
   if (round.reviewPhase === 'review') return remindPanel(deps, round);
-  const state = await service.state(round.tenant, round.id, { answers: false });
-  const now = service.clock.now();
-  const byMember = new Map<string, string[]>();
-  for (const w of state.windows) {
-    if (Date.parse(w.opensAt) > now || Date.parse(w.dueAt) <= now) continue;
-    for (const m of service.pendingMembers(state, w.factorId)) {
-      byMember.set(m, [...(byMember.get(m) ?? []), w.factorId]);
-    }
-  }
-  for (const [member, ids] of byMember) await deps.messenger.sendReminder(round, member, ids);
-  return byMember.size;
+  return deps.delivery.remindNow(round);
 }
 
 /** `/assess remind` (coordinator, open rounds). */

@@ -3,7 +3,7 @@ import type { Locale } from '../content/schema.js';
 import { t } from '../core/i18n.js';
 import type { Platform, Round } from '../core/model.js';
 import type { FollowUpView } from '../core/peer-review.js';
-import type { Messenger } from '../core/ports.js';
+import type { Delivery } from '../core/delivery/delivery.js';
 import type { AssessmentService } from '../core/service.js';
 import type { Actor } from '../core/services/context.js';
 import type { RoundSettings } from '../core/settings.js';
@@ -70,7 +70,8 @@ export interface CommandDeps {
   service: CommandService;
   /** Runs due jobs now (the final digest after a close). */
   scheduler: { tick(): Promise<unknown> };
-  messenger: Pick<Messenger, 'sendReminder'>;
+  /** Reminders now (`remind`), the round read once and fanned out on its platform; digests as every platform gets them. */
+  delivery: Pick<Delivery, 'remindNow' | 'sendReminders' | 'digest'>;
   reportLinks: Pick<ReportLinks, 'url'>;
   privacyLinks: Pick<PrivacyExportLinks, 'url'>;
   /** PRIVACY_ADMINS. */

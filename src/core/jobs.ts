@@ -3,9 +3,19 @@ import { digestTimes, factorWindows, reminderTimes } from './calendar.js';
 import type { Round } from './model.js';
 import type { Job, JobKind } from './ports.js';
 
+/** A round's job id: `<tenant>:<round>:<kind>[:<suffix>]`. Deterministic, so scheduling twice replaces. */
+export function jobId(round: Pick<Round, 'tenant' | 'id'>, kind: JobKind, suffix?: string): string {
+  return `${round.tenant}:${round.id}:${kind}${suffix === undefined ? '' : `:${suffix}`}`;
+}
+
+/** A round's job; its id from jobId. */
+export function roundJob(round: Pick<Round, 'tenant' | 'id'>, kind: JobKind, dueAt: number, suffix?: string, payload: Record<string, unknown> = {}): Job {
+  return { id: jobId(round, kind, suffix), kind, tenant: round.tenant, roundId: round.id, dueAt, payload, attempts: 0 };
+}
+
 function job(round: Round, kind: JobKind, dueAt: number, suffix: string, payload: Record<string, unknown> = {}): Job {
   return {
-    id: `${round.tenant}:${round.id}:${kind}:${suffix}`,
+    id: jobId(round, kind, suffix),
     kind,
     tenant: round.tenant,
     roundId: round.id,

@@ -1,5 +1,5 @@
-// The interfaces the core needs from the outside world: a store, a messenger and a clock.
-import type { Action, Answer, Level, LevelCounts, Round } from './model.js';
+// The interfaces the core needs from the outside world: a store and a clock (the chat port is delivery/port.ts).
+import type { Answer, Level, LevelCounts, Round } from './model.js';
 
 export type JobKind =
   | 'factor-open'
@@ -116,6 +116,32 @@ export interface SnapshotOptions {
   votes?: boolean;
 }
 
+/** One stored vote, as a paged read (Store.scanVotes) gives it. */
+export interface VoteEntry {
+  factorId: string;
+  memberId: string;
+  level: Level;
+}
+
+/** One stored answer, as a paged read (Store.scanAnswers) gives it. */
+export interface AnswerEntry {
+  factorId: string;
+  memberId: string;
+  answer: Answer;
+}
+
+export interface ScanOptions {
+  /** Entries per page: a hint (Redis HSCAN COUNT), default 1000. */
+  count?: number;
+}
+
+export interface KeptReport {
+  /** The generation the round's kept reports are at; pass it back to keepReport. */
+  epoch: string;
+  /** The kept rendering, if there is one. */
+  body: Buffer | null;
+}
+
 export interface CardRef {
   /** Platform message id: Slack `ts`, Teams activity id, playground message id. */
   messageId: string;
@@ -156,6 +182,24 @@ export interface Store {
   saveAnswer(tenant: string, roundId: string, answer: Answer): Promise<void>;
   /** The round, its tallies, answer stats and (unless left out with `opts`) votes and answers, in one round trip. */
   getSnapshot(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundSnapshot | null>;
+  /**
+   * The round's votes (or answers) in pages of about `opts.count`, each page one short read, so a report of a round of
+   * any size never blocks the store nor holds one huge reply. Nothing for an unknown round. A page read while votes
+   * arrive may miss or repeat an entry that moved meanwhile (as Redis HSCAN does); a closed round's pages are exact
+   * with repeats collapsed by (factor, member).
+   */
+  scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<VoteEntry[]>;
+  scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<AnswerEntry[]>;
+  /**
+   * A rendered report kept with its round (a closed round's report does not change), under a key the caller builds
+   * from the round's revision, format and link, with the round's current generation of kept reports. Null for an
+   * unknown round. Any write to the round (votes, answers, names, an erasure) or its deletion drops every kept report
+   * of the round and starts a new generation; kept reports expire `ttlMs` after the last one was kept. Optional: a
+   * store without it keeps nothing.
+   */
+  keptReport?(tenant: string, roundId: string, key: string, ttlMs: number): Promise<KeptReport | null>;
+  /** Keeps `body` unless the round's generation is no longer `epoch` (it changed while rendering); true when kept. */
+  keepReport?(tenant: string, roundId: string, key: string, epoch: string, body: Buffer, ttlMs: number): Promise<boolean>;
   getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts>;
   getMemberVote(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Level | null>;
   getMemberAnswer(tenant: string, roundId: string, factorId: string, memberId: string): Promise<Answer | null>;
@@ -168,6 +212,17 @@ export interface Store {
 
   setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void>;
   getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>>;
+
+  /**
+   * Delivery markers of one round (core/delivery/marks.ts): small records beside the round, in its slot, that all
+   * expire `ttlMs` after the last write and go with the round when it is deleted. Written only while the round exists.
+   */
+  putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void>;
+  /** The markers among `fields` that are there (one read, however many fields). */
+  getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>>;
+  /** The round's markers whose field ends with `suffix` (every marker with ''), read in pages: privacy requests. */
+  scanMarks(tenant: string, roundId: string, suffix?: string): Promise<Record<string, StoredRecord>>;
+  deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void>;
 
   /** SET NX with a TTL: true the first time a key is seen. */
   setIfNotExists(key: string, ttlMs: number): Promise<boolean>;
@@ -196,30 +251,6 @@ export interface Store {
 
   /** Round trips made so far (for benchmarks and the fixed-round-trip tests). */
   roundTrips(): number;
-}
-
-/** A message the core wants delivered; each platform renders it its own way. */
-export type OutboundMessage =
-  | { kind: 'factor-card'; tenant: string; roundId: string; factorId: string }
-  | { kind: 'reminder'; tenant: string; roundId: string; memberId: string; factorIds: string[] }
-  | { kind: 'weekly-digest'; tenant: string; roundId: string; managerId: string }
-  | { kind: 'final-digest'; tenant: string; roundId: string; to: 'channel' | { managerId: string } }
-  | { kind: 'round-closed'; tenant: string; roundId: string };
-
-/** Delivery of scheduled work; Slack, Teams and the playground implement it. */
-export interface Messenger {
-  /** Posts a factor's card in the round's channel (staggered openings). */
-  postFactorCard(round: Round, factorId: string): Promise<void>;
-  /** A direct message to one person naming the factors waiting for them. */
-  sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void>;
-  sendWeeklyDigest(round: Round, managerId: string): Promise<void>;
-  /** Posts the summary in the channel and sends it to each manager. */
-  postFinalDigest(round: Round): Promise<void>;
-  /**
-   * A direct message to an action's owner before its due date (action plans). Optional: a platform without it
-   * skips action reminders; `round` is the closed round the action plan belongs to.
-   */
-  sendActionReminder?(round: Round, memberId: string, actions: Action[]): Promise<void>;
 }
 
 export interface Clock {

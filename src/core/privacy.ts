@@ -7,6 +7,7 @@ import { coordinatedRoundIds, PrivacyAudit } from './privacy-access.js';
 import type { Round } from './model.js';
 import type { PersonalDataSource, PersonRequest } from './personal-data.js';
 import type { Job, Store, StoredRecord } from './ports.js';
+import { erasePersonMarks, personMarks } from './delivery/marks.js';
 
 /** How a generic record collection (Store.putRecord) relates to people and tenants. */
 export interface RecordCollectionPolicy {
@@ -21,11 +22,11 @@ export interface RecordCollectionPolicy {
 }
 
 /**
- * Collections every deployment may hold: delivery markers and dead jobs (scheduler, Slack, Teams), Teams
- * conversation references and Slack installations. Names only, so the core needs no platform code.
+ * Collections every deployment may hold: dead jobs (scheduler), Teams conversation references and Slack
+ * installations. Names only, so the core needs no platform code. Delivery markers are not here: they live with their
+ * round (delivery/marks.ts) and are reached through it.
  */
 export const DEFAULT_COLLECTIONS: RecordCollectionPolicy[] = [
-  { collection: 'sent' },
   { collection: 'dead-jobs' },
   { collection: 'teams-ref' },
   { collection: 'slack-installations', onErase: 'keep' },
@@ -310,6 +311,8 @@ export class PrivacyRequests {
       });
     }
     if (opts.roundIds) return out;
+    // Who was sent what, in the named rounds (anonymous rounds keep counts only).
+    for (const round of rounds) if (!round.anonymous) out.records.push(...(await personMarks(this.host.store, tenant, round.id, userId)));
     for (const source of this.sources) if (source.exportPerson) out.records.push(...(await source.exportPerson(req)));
     return out;
   }
@@ -345,6 +348,7 @@ export class PrivacyRequests {
       const mentioned = roundMentions(round, userId) || req.names.some((n) => redactNames(JSON.stringify(round), [n], redacted) !== JSON.stringify(round));
       if (mentioned) await this.host.store.updateRound(tenant, round.id, (r) => withoutPerson(r, userId, pseudonym, req.names, redacted));
       if (mentioned || moved.votes + moved.answers > 0) summary.rounds += 1;
+      if (!round.anonymous) summary.records += await erasePersonMarks(this.host.store, tenant, round.id, userId);
     }
     for (const source of this.sources) if (source.erasePerson) summary.records += await source.erasePerson(req);
     return summary;

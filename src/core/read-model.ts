@@ -39,7 +39,10 @@ export function digestReadOptions(round: Pick<Round, 'mode'>): SnapshotOptions {
 }
 
 /** Compared by tallies only: neither the votes nor the answers of the other round are read. */
-const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
+export const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
+
+/** Votes or answers per paged read of a report (a Redis HSCAN COUNT). */
+const REPORT_PAGE = 2000;
 
 function involves(round: Round, userId: string): boolean {
   return round.participants.includes(userId) || round.coordinators.includes(userId) || round.managers.includes(userId) || round.reviewers.includes(userId);
@@ -133,6 +136,32 @@ export class ReadModel {
   async state(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundState> {
     const snapshot = await this.deps.store.getSnapshot(tenant, roundId, opts);
     if (!snapshot) throw new AppError('ROUND_NOT_FOUND');
+    return this.stateFromSnapshot(snapshot);
+  }
+
+  /**
+   * The whole round for a report, read in pages (Store.scanVotes / scanAnswers) instead of one read: the round, its
+   * tallies and answer stats first, then the answers, and the per-member votes only in a named round (an anonymous
+   * report shows counts, which the tallies hold). However large the round, no single read blocks the store.
+   */
+  async reportState(tenant: string, roundId: string, opts: { pageSize?: number } = {}): Promise<RoundState> {
+    const { store } = this.deps;
+    const snapshot = await store.getSnapshot(tenant, roundId, TALLIES_ONLY);
+    if (!snapshot) throw new AppError('ROUND_NOT_FOUND');
+    const scan = { count: opts.pageSize ?? REPORT_PAGE };
+    // The two hashes are paged side by side: each page is one short command, so this only overlaps the waits.
+    const votes = async () => {
+      if (snapshot.round.anonymous) return;
+      for await (const page of store.scanVotes(tenant, roundId, scan)) {
+        for (const v of page) (snapshot.votes[v.factorId] ??= {})[v.memberId] = v.level;
+      }
+    };
+    const answers = async () => {
+      for await (const page of store.scanAnswers(tenant, roundId, scan)) {
+        for (const a of page) (snapshot.answers[a.factorId] ??= {})[a.memberId] = a.answer;
+      }
+    };
+    await Promise.all([votes(), answers()]);
     return this.stateFromSnapshot(snapshot);
   }
 

@@ -29,6 +29,8 @@ export interface AssessmentServiceDeps {
   clock: Clock;
   anonymityKeys: AnonymityKeyring;
   retentionMonths?: number;
+  /** How long a vote keeps trying through a store failover before "try again" (STORE_RETRY_SECONDS); default 20 s. */
+  storeDeadlineMs?: number;
 }
 
 export class AssessmentService {
@@ -64,7 +66,7 @@ export class AssessmentService {
       canKeyMembers: (round) => this.keys.canKeyMembers(round),
     });
     this.rounds = new RoundLifecycle({ ...core, retentionMonths: this.retentionMonths });
-    this.voting = new Voting(core);
+    this.voting = new Voting(core, deps.storeDeadlineMs);
     this.reviews = new PeerReviews(core);
     this.plans = new ActionPlans(core);
     this.retention = new Retention({ store, clock, privacy: this.privacy, retentionMonths: this.retentionMonths });

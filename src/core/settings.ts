@@ -10,7 +10,11 @@ import { answerThreshold, DEFAULT_MIN_ANSWERS, DEFAULT_MIN_RESPONSES, MAX_MIN_AN
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 
+/** The most participants a round takes (a whole city's staff); README "Limits" names it. */
+export const MAX_PARTICIPANTS = 10_000;
+
 /** Settings as they arrive from a form, after the platform adapter has mapped its fields. */
+
 export const RoundSettingsSchema = z.strictObject({
   packId: z.string().min(1),
   locale: LocaleSchema,
@@ -18,7 +22,7 @@ export const RoundSettingsSchema = z.strictObject({
   title: z.string().trim().max(150).optional(),
   channelId: z.string().min(1),
   channelName: z.string().max(200).optional(),
-  participants: z.array(z.string().min(1)).max(5000),
+  participants: z.array(z.string().min(1)).max(MAX_PARTICIPANTS),
   managers: z.array(z.string().min(1)).max(100),
   reviewers: z.array(z.string().min(1)).max(100).default([]),
   pacing: z.enum(['all-at-once', 'staggered']),

@@ -1,23 +1,22 @@
 // The full report behind a signed link: GET /reports/:tenant/:roundId/:sig?format=… and its chart image.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Locale } from '../content/schema.js';
 import { AppError, toAppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
-import type { Clock } from '../core/ports.js';
 import type { Logger } from '../infra/logger.js';
 import type { ReportLinks } from '../infra/report-links.js';
 import { EXPORT_FORMATS, ExportFormatSchema } from '../reports/formats.js';
-import { loadReportStates, type ReportReader } from '../reports/load.js';
+import { reportStream, type DeliveredReport, type ReportDelivery } from '../reports/delivery.js';
 import type { SignedLinkGuard } from './link-guard.js';
 import { noIndex, privateHeaders, sendText } from './replies.js';
 
 export interface ReportRouteDeps {
   http: FastifyInstance;
   guard: SignedLinkGuard;
-  reports: ReportReader;
+  /** Renders, keeps and hands out reports (reports/delivery.ts). */
+  reports: ReportDelivery;
   reportLinks: Pick<ReportLinks, 'urlWithToken'>;
-  clock: Clock;
   logger: Pick<Logger, 'error'>;
 }
 
@@ -36,6 +35,20 @@ function failure(deps: ReportRouteDeps, reply: FastifyReply, err: unknown, local
   return sendText(reply, 500, new AppError('INTERNAL').userMessage(locale));
 }
 
+/** True when the client takes a gzip body (every browser does; a bare HTTP client may not). */
+function acceptsGzip(req: FastifyRequest): boolean {
+  const header = req.headers['accept-encoding'];
+  return typeof header === 'string' && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(header);
+}
+
+/** Streams a report out in chunks, gzipped when the client takes it. */
+async function sendReport(req: FastifyRequest, reply: FastifyReply, report: DeliveredReport): Promise<FastifyReply> {
+  const out = await reportStream(report, acceptsGzip(req));
+  reply.header('content-type', report.contentType).header('content-length', out.length).header('vary', 'accept-encoding');
+  if (out.gzipped) reply.header('content-encoding', 'gzip');
+  return reply.code(200).send(out.stream);
+}
+
 export function registerReportRoutes(deps: ReportRouteDeps): void {
   const { http, guard } = deps;
   http.get('/reports/:tenant/:roundId/:sig', async (req, reply) => {
@@ -50,34 +63,28 @@ export function registerReportRoutes(deps: ReportRouteDeps): void {
     }
     const format = query.data.format;
     try {
-      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
-      // The exporters (and the chart) load with the first report opened, not at start-up.
-      const { exportRound } = await import('../reports/export.js');
-      const result = await exportRound(state, baseline, format, {
-        now: deps.clock.now(),
+      const report = await deps.reports.deliver(link.tenant, link.roundId, format, {
         // The link it was opened with: reading a report never hands out a link that lives longer.
         reportUrl: deps.reportLinks.urlWithToken(link.tenant, link.roundId, link.token),
       });
       const disposition = format === 'html' ? 'inline' : 'attachment';
-      noIndex(privateHeaders(reply))
-        .header('content-type', result.contentType)
-        .header('content-disposition', `${disposition}; filename="${result.filename}"`);
+      noIndex(privateHeaders(reply)).header('content-disposition', `${disposition}; filename="${report.filename}"`);
       if (format === 'html') reply.header('content-security-policy', HTML_CSP);
-      return reply.code(200).send(result.body);
+      return await sendReport(req, reply, report);
     } catch (err) {
       return failure(deps, reply, err, link.locale);
     }
   });
 
-  // The chart on its own, so Slack image blocks and Adaptive Card images can point at it.
+  // The chart on its own, so Slack image blocks and Adaptive Card images can point at it (tallies only: no votes or
+  // answers are read for it). Sent as plain PNG: image fetchers need not handle gzip.
   http.get('/reports/:tenant/:roundId/:sig/chart.png', async (req, reply) => {
     const link = guard.roundLink(req, reply);
     if (!link.ok) return reply;
     try {
-      const { state, baseline } = await loadReportStates(deps.reports, link.tenant, link.roundId);
-      const { renderScoreChartPng } = await import('../reports/chart.js');
-      const png = await renderScoreChartPng(state, baseline);
-      return noIndex(privateHeaders(reply)).header('content-type', 'image/png').code(200).send(png);
+      const report = await deps.reports.deliver(link.tenant, link.roundId, 'png');
+      const out = await reportStream(report, false);
+      return noIndex(privateHeaders(reply)).header('content-type', 'image/png').header('content-length', out.length).code(200).send(out.stream);
     } catch (err) {
       return failure(deps, reply, err, link.locale);
     }

@@ -33,6 +33,10 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
+export function contentType(format: ExportFormat): string {
+  return CONTENT_TYPES[format];
+}
+
 /** "kulturell-mangfald-20260112-7c3f9e21.csv" */
 export function exportFilename(state: RoundState, format: ExportFormat): string {
   return `${slug(state.round.title ?? state.pack.shortTitle)}-${slug(state.round.id)}.${format}`;

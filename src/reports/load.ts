@@ -1,6 +1,7 @@
 // Reads a round and the round it is compared with (its baseline, else the previous round) for a report.
 import type { Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
+import type { SnapshotOptions } from '../core/ports.js';
 
 export interface ReportStates {
   state: RoundState;
@@ -9,13 +10,22 @@ export interface ReportStates {
 
 /** The part of the core's read model a report reads from. */
 export interface ReportReader {
-  state(tenant: string, roundId: string): Promise<RoundState>;
+  /** The round's tallies and what `opts` asks for, in one read (the chart needs the tallies only). */
+  state(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundState>;
+  /** The whole round, votes and answers read in pages (see ReadModel.reportState). */
+  reportState(tenant: string, roundId: string): Promise<RoundState>;
   /** The comparison round's tallies only (see ReadModel.comparisonState). */
   comparisonState(round: Round): Promise<RoundState | null>;
 }
 
 /** Throws ROUND_NOT_FOUND for an unknown round; a missing comparison round just means no comparison. */
 export async function loadReportStates(read: ReportReader, tenant: string, roundId: string): Promise<ReportStates> {
-  const state = await read.state(tenant, roundId);
+  const state = await read.reportState(tenant, roundId);
+  return { state, baseline: await read.comparisonState(state.round) };
+}
+
+/** What the chart needs: both rounds' tallies, neither's votes nor answers. */
+export async function loadChartStates(read: ReportReader, tenant: string, roundId: string): Promise<ReportStates> {
+  const state = await read.state(tenant, roundId, { answers: false, votes: false });
   return { state, baseline: await read.comparisonState(state.round) };
 }

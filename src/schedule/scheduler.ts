@@ -1,21 +1,27 @@
 // The durable scheduler: node-cron only ticks; each tick atomically claims due jobs from the store and runs them once.
 import cron, { type ScheduledTask } from 'node-cron';
-import { z } from 'zod';
 import type { AssessmentService } from '../core/service.js';
-import type { Clock, Job, JobKind, Messenger, Store } from '../core/ports.js';
+import type { Clock, Job, JobKind, Store } from '../core/ports.js';
 import type { Round } from '../core/model.js';
+import type { Delivery, DeliveryOutcome } from '../core/delivery/delivery.js';
 import type { Logger } from '../infra/logger.js';
 import { UninstallGrace } from '../core/uninstall.js';
 
 export interface SchedulerOptions {
   store: Store;
   service: AssessmentService;
-  messenger: Messenger;
+  /** Cards, reminders and digests go out through it, on the round's platform. */
+  delivery: Delivery;
   clock: Clock;
   /** Cron expression for the ticker (node-cron, with seconds). */
   tickCron?: string;
   /** How long a claimed job stays invisible to other replicas. */
   leaseMs?: number;
+  /**
+   * How long one run of a fan-out (reminders, digests) may take; what is left continues in a fresh lease. Well inside
+   * the lease (default: half of it), so no other replica claims a job still sending.
+   */
+  fanOutBudgetMs?: number;
   batchSize?: number;
   /** A reminder more than this late is dropped: no bursts of stale pings after downtime. */
   reminderStaleMs?: number;
@@ -44,10 +50,11 @@ export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.8 + random() * 0.4));
 }
 
-type Outcome = 'done' | 'skipped';
+type Outcome = DeliveryOutcome;
 
 export class Scheduler {
-  private readonly opts: Required<Omit<SchedulerOptions, 'onJob' | 'uninstalls' | 'logger'>> & Pick<SchedulerOptions, 'onJob' | 'logger'>;
+  private readonly opts: Required<Omit<SchedulerOptions, 'onJob' | 'uninstalls' | 'logger' | 'fanOutBudgetMs'>> & Pick<SchedulerOptions, 'onJob' | 'logger'>;
+  private readonly fanOutBudgetMs: number;
   private readonly uninstalls: UninstallGrace;
   private task: ScheduledTask | undefined;
   private running: Promise<TickResult> | undefined;
@@ -62,6 +69,7 @@ export class Scheduler {
       maxAttempts: 8,
       ...opts,
     };
+    this.fanOutBudgetMs = opts.fanOutBudgetMs ?? this.opts.leaseMs / 2;
     this.uninstalls =
       opts.uninstalls ?? new UninstallGrace({ store: opts.store, clock: opts.clock, privacy: opts.service.privacy, graceDays: 0 });
   }
@@ -119,6 +127,13 @@ export class Scheduler {
       const lagMs = Math.max(0, now - job.dueAt);
       try {
         const outcome = await this.run(job, now);
+        if (outcome === 'partial') {
+          // The fan-out used its time budget: the job continues in a fresh lease, its markers say who is left.
+          await this.opts.store.retryJob(job, this.opts.clock.now(), 'continues: fan-out time budget used');
+          result.done += 1;
+          this.opts.onJob?.({ job, outcome: 'retry', lagMs });
+          continue;
+        }
         await this.opts.store.completeJob(job.id);
         if (outcome === 'done') result.done += 1;
         else result.skipped += 1;
@@ -153,16 +168,14 @@ export class Scheduler {
       case 'weekly-digest':
         // A closed round's final digest supersedes weekly ones; a digest a week late is replaced by the next.
         if (round.status !== 'open' || now - job.dueAt > WEEKLY_DIGEST_STALE_MS) return 'skipped';
-        await this.deliverEach(job, round, round.managers, (managerId) => this.opts.messenger.sendWeeklyDigest(round, managerId));
-        return 'done';
+        return this.opts.delivery.weeklyDigest(job, round, this.fanOutBudgetMs);
       case 'auto-close':
         if (round.status !== 'open') return 'skipped';
         await this.opts.service.closeRound(round.tenant, round.id, { system: true });
         return 'done';
       case 'final-digest':
         if (round.status !== 'closed' && round.status !== 'archived') return 'skipped';
-        await this.deliverEach(job, round, ['channel'], () => this.opts.messenger.postFinalDigest(round));
-        return 'done';
+        return this.opts.delivery.finalDigest(round, { job: job.id, budgetMs: this.fanOutBudgetMs });
       default:
         return this.other(job, round);
     }
@@ -177,82 +190,28 @@ export class Scheduler {
     return 'skipped';
   }
 
-  /** One reminder to the owner of an open action; none once it is done, or when the platform can't send one. */
+  /** One reminder to the owner of an open action; none once it is done. */
   private async remindAction(job: Job, round: Round, now: number): Promise<Outcome> {
     const action = round.actionPlan?.actions.find((a) => a.id === job.payload.actionId);
-    const messenger = this.opts.messenger;
-    if (!action || action.status === 'done' || !messenger.sendActionReminder) return 'skipped';
+    if (!action || action.status === 'done') return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
-    await this.deliverEach(job, round, [action.owner], (owner) => messenger.sendActionReminder!(round, owner, [action]));
-    return 'done';
+    return this.opts.delivery.actionReminder(job, round, action.owner, [action]);
   }
 
   private async openFactor(round: Round, factorId: string): Promise<Outcome> {
     if (round.status !== 'open' || !round.factorIds.includes(factorId)) return 'skipped';
-    await this.opts.messenger.postFactorCard(round, factorId);
+    await this.opts.delivery.postFactorCard(round, factorId);
     return 'done';
   }
 
+  /** The round read once, then each person who has not voted on the job's factors (see Delivery.remind). */
   private async remind(job: Job, round: Round, now: number): Promise<Outcome> {
     // In a peer review's review phase the self-assessment is locked: nothing left for the team to do.
     if (round.status !== 'open' || round.reviewPhase === 'review') return 'skipped';
     if (now - job.dueAt > this.opts.reminderStaleMs) return 'skipped';
-    // Who has voted is all a reminder needs: the answers are not read.
-    const state = await this.opts.service.state(round.tenant, round.id, { answers: false });
-    const factorIds = (job.payload.factorIds as string[]).filter((id) => {
-      const w = state.windows.find((x) => x.factorId === id);
-      return w !== undefined && Date.parse(w.dueAt) > now && Date.parse(w.opensAt) <= now;
-    });
-    if (factorIds.length === 0) return 'skipped';
-    const pendingByMember = new Map<string, string[]>();
-    for (const factorId of factorIds) {
-      for (const member of this.opts.service.pendingMembers(state, factorId)) {
-        pendingByMember.set(member, [...(pendingByMember.get(member) ?? []), factorId]);
-      }
-    }
-    // In the round's participant order, so a retried job sees the same order (see deliverCounted).
-    const order = new Map(round.participants.map((id, i) => [id, i]));
-    const members = [...pendingByMember.keys()].sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
-    await this.deliverEach(job, round, members, (member) => this.opts.messenger.sendReminder(round, member, pendingByMember.get(member) ?? []));
-    return 'done';
-  }
-
-  /**
-   * Sends to each recipient unless a previous attempt of this job already did, so a retried job resumes where it
-   * failed instead of messaging everyone again. Named rounds mark each recipient; anonymous rounds keep counts only.
-   */
-  private async deliverEach(job: Job, round: Round, recipients: string[], send: (recipient: string) => Promise<void>): Promise<void> {
-    if (round.anonymous && !(recipients.length === 1 && recipients[0] === 'channel')) return this.deliverCounted(job, recipients, send);
-    for (const recipient of recipients) {
-      const key = `${job.id}|${recipient}`;
-      if (await this.opts.store.getRecord('sent', key)) continue;
-      await send(recipient);
-      await this.opts.store.putRecord('sent', key, { at: this.opts.clock.now() });
-    }
-  }
-
-  /**
-   * Delivery progress of an anonymous round's job, with no per-member value anywhere: who was reminded is who had
-   * not voted, and even a keyed hash of them could be matched to a person by whoever holds the key. The marker
-   * holds two counts: how many of the recipients (in a fixed order) were sent to, and how many recipients there
-   * were. A retry works the list out again; people who voted in the meantime have dropped out of it, and at most
-   * that many of them were among those already sent to, so skipping (sent − dropped) never skips anyone not yet
-   * reminded (someone added to the round meanwhile comes last in the participant order). The price, on a retry
-   * only: up to `dropped` people may be reminded a second time. No time is kept.
-   */
-  private async deliverCounted(job: Job, recipients: string[], send: (recipient: string) => Promise<void>): Promise<void> {
-    const key = `${job.id}|progress`;
-    const mark = ProgressSchema.safeParse(await this.opts.store.getRecord('sent', key));
-    const dropped = mark.success ? Math.max(0, mark.data.of - recipients.length) : 0;
-    const done = mark.success ? Math.min(recipients.length, Math.max(0, mark.data.sent - dropped)) : 0;
-    for (let i = done; i < recipients.length; i++) {
-      await send(recipients[i]!);
-      await this.opts.store.putRecord('sent', key, { sent: i + 1, of: recipients.length });
-    }
+    return this.opts.delivery.remind(job, round, now, this.fanOutBudgetMs);
   }
 }
-
-const ProgressSchema = z.object({ sent: z.number().int().min(0), of: z.number().int().min(0) });
 
 function priority(kind: JobKind): number {
   return kind === 'auto-close' ? 0 : kind === 'factor-open' ? 1 : 2;

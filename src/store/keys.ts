@@ -7,9 +7,9 @@
 //
 //   <P>:schema-version                         string  schema version (migrations)
 //   <P>:schema-lock                            string  held while migrating
-//   <P>:{idx}:tenants                          set     tenants with at least one round
-//   <P>:<T>:{idx}:rounds                       zset    round ids of a tenant, scored by createdAt
-//   <P>:<T>:{idx}:active                       hash    channel id → active round id
+//   <P>:{idx:<b>}:tenants                      set     tenants with at least one round, b = bucketOf(tenant)
+//   <P>:<T>:{t:<T>}:rounds                     zset    round ids of a tenant, scored by createdAt
+//   <P>:<T>:{t:<T>}:active                     hash    channel id → active round id
 //   <P>:<T>:{r:<T>:<R>}:round                  string  the round as JSON (RoundSchema)
 //   <P>:<T>:{r:<T>:<R>}:status                 string  round.status, written with every round write
 //   <P>:<T>:{r:<T>:<R>}:rev                    string  a random token, replaced with every round write (votes check it)
@@ -23,23 +23,47 @@
 //   <P>:<T>:{r:<T>:<R>}:answer-stats           hash    <F>|answers, <F>|evidence → totals over the factor's answers
 //   <P>:<T>:{r:<T>:<R>}:answer-order           zset    answerOrderEntry of each answer with links (all score 0, by lex)
 //   <P>:<T>:{r:<T>:<R>}:cards                  hash    <F> → CardRef JSON
+//   <P>:<T>:{r:<T>:<R>}:reports                hash    kept report key → gzipped rendering; PEXPIRE'd, dropped by any
+//                                                      write to the round (Store.keepReport)
+//   <P>:<T>:{r:<T>:<R>}:sent                   hash    delivery marker field (core/delivery/marks.ts) → JSON; PEXPIRE
+//                                                      after each write, deleted with the round
 //   <P>:<T>:{r:<T>:<R>}:ix:<I>                 string  interaction dedupe, PX 15 min
-//   <P>:{jobs}:due                             zset    job id → due time (or lease expiry), ms
-//   <P>:{jobs}:data                            hash    job id → Job JSON
-//   <P>:{jobs}:owner                           hash    job id → key of its per-round set
-//   <P>:{jobs}:round:<T>:<R>                   set     job ids of one round
+//   <P>:{jobs:<b>}:due                         zset    job id → due time (or lease expiry), ms; b = bucketOf(job id)
+//   <P>:{jobs:<b>}:data                        hash    job id → Job JSON
+//   <P>:{jobs:<b>}:owner                       hash    job id → key of its per-round set
+//   <P>:{jobs:<b>}:round:<T>:<R>               set     job ids of one round in bucket b
 //   <P>:nx:<K>                                 string  setIfNotExists, PX ttl
 //   <P>:secret:<S>                             string  a server secret created once (ensureSecret), no TTL
 //   <P>:rec:<C>                                hash    record id → JSON
 //
 // (<P> prefix, <T> tenant, <R> round, <F> factor, <M> member, <I> interaction, <K> key, <C>
 // collection, all encoded.) Keys of one round share the `{r:…}` slot, so the vote and snapshot scripts, updateRound's
-// WATCH/MULTI and deleteRound work on Redis Cluster; job keys share `{jobs}` and index keys `{idx}`.
+// WATCH/MULTI and deleteRound work on Redis Cluster. The job queue is BUCKETS queues, each in its own `{jobs:<b>}` slot
+// (a job lives in one bucket, chosen by its id, so each claim stays one atomic script); a tenant's index keys share
+// its own `{t:<T>}` slot, and the set of tenants is split over BUCKETS `{idx:<b>}` slots. So adding masters spreads
+// the scheduler's and the indexes' load instead of leaving them on one hot slot. (Schema 3 moved the old single
+// `{jobs}` and `{idx}` keys: migrations.ts.)
 // Display names live beside the round JSON, not in it: writing the JSON replaces `rev`, which every open card carries,
 // so a name learned on a first vote would turn every other voter's next click stale.
 // Tenant keys always have `{` at the start of their third segment; global keys have `{` at the start
 // of the second one or are fixed words followed by encoded parts, so the two families never meet.
+import { crc32 } from 'node:zlib';
 import type { Level } from '../core/model.js';
+
+/** How many job queues and tenant-set shards there are (fixed: changing it needs a migration). */
+export const BUCKETS = 16;
+
+/** The bucket (0 … BUCKETS-1) a job id or tenant belongs to. */
+export function bucketOf(id: string): number {
+  return crc32(id) % BUCKETS;
+}
+
+/** The keys of one job bucket; all in its `{jobs:<b>}` slot. */
+export interface JobBucketKeys {
+  due: string;
+  data: string;
+  owner: string;
+}
 
 /** A repeated interaction id within this window counts once. */
 export const INTERACTION_TTL_MS = 15 * 60 * 1000;
@@ -78,6 +102,10 @@ export interface RoundKeys {
   answerStats: string;
   answerOrder: string;
   cards: string;
+  /** Rendered reports kept for the round (Store.keepReport). */
+  reports: string;
+  /** Delivery markers (putMarks): expire as a whole, some time after the last delivery. */
+  marks: string;
   /** All the round's keys except the interaction dedupe keys. */
   all: string[];
 }
@@ -95,16 +123,23 @@ export class Keys {
     return `${this.prefix}:schema-lock`;
   }
 
-  tenants(): string {
-    return `${this.prefix}:{idx}:tenants`;
+  /** The shard of the tenant set that holds `tenant`. */
+  tenants(tenant: string): string {
+    return this.tenantShard(bucketOf(tenant));
+  }
+
+  tenantShard(bucket: number): string {
+    return `${this.prefix}:{idx:${bucket}}:tenants`;
   }
 
   tenantRounds(tenant: string): string {
-    return `${this.prefix}:${enc(tenant)}:{idx}:rounds`;
+    const t = enc(tenant);
+    return `${this.prefix}:${t}:{t:${t}}:rounds`;
   }
 
   activeChannels(tenant: string): string {
-    return `${this.prefix}:${enc(tenant)}:{idx}:active`;
+    const t = enc(tenant);
+    return `${this.prefix}:${t}:{t:${t}}:active`;
   }
 
   /** `<P>:<T>:{r:<T>:<R>}` — the base every key of the round starts with. */
@@ -142,6 +177,8 @@ export class Keys {
       answerStats: `${base}:answer-stats`,
       answerOrder: `${base}:answer-order`,
       cards: `${base}:cards`,
+      reports: `${base}:reports`,
+      marks: `${base}:sent`,
     };
     return { ...k, all: Object.freeze(Object.values(k)) as string[], base };
   }
@@ -167,20 +204,28 @@ export class Keys {
     return `${this.roundBase(tenant, roundId)}:ix:${enc(interactionId)}`;
   }
 
-  jobsDue(): string {
-    return `${this.prefix}:{jobs}:due`;
+  /** Bucket `b`'s queue keys. */
+  jobBucket(bucket: number): JobBucketKeys {
+    const base = `${this.prefix}:{jobs:${bucket}}`;
+    return { due: `${base}:due`, data: `${base}:data`, owner: `${base}:owner` };
   }
 
-  jobsData(): string {
-    return `${this.prefix}:{jobs}:data`;
+  /** The job ids of one round that live in bucket `b` (a round's jobs are spread over the buckets by job id). */
+  roundJobs(bucket: number, tenant: string, roundId: string): string {
+    return `${this.prefix}:{jobs:${bucket}}:round:${enc(tenant)}:${enc(roundId)}`;
   }
 
-  jobsOwner(): string {
-    return `${this.prefix}:{jobs}:owner`;
-  }
-
-  roundJobs(tenant: string, roundId: string): string {
-    return `${this.prefix}:{jobs}:round:${enc(tenant)}:${enc(roundId)}`;
+  /** Keys of the layout before schema 3 (one `{jobs}` and one `{idx}` slot), read only by the migration. */
+  legacy(): { jobsDue: string; jobsData: string; jobsOwner: string; tenants: string; tenantRounds(t: string): string; activeChannels(t: string): string } {
+    const p = this.prefix;
+    return {
+      jobsDue: `${p}:{jobs}:due`,
+      jobsData: `${p}:{jobs}:data`,
+      jobsOwner: `${p}:{jobs}:owner`,
+      tenants: `${p}:{idx}:tenants`,
+      tenantRounds: (t) => `${p}:${enc(t)}:{idx}:rounds`,
+      activeChannels: (t) => `${p}:${enc(t)}:{idx}:active`,
+    };
   }
 
   nx(key: string): string {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { emptyCounts } from '../../src/core/model.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { namesAndViewContract } from './store-names-view.contract.js';
+import { pagedReadsContract } from './store-paged.contract.js';
 import { makeJob, makeRound, storeContract } from './store.contract.js';
 
 storeContract(
@@ -18,6 +19,13 @@ namesAndViewContract(
   'memory',
   async () => new MemoryStore(),
   async (s) => s.close(),
+);
+
+pagedReadsContract(
+  'memory',
+  async () => new MemoryStore(),
+  async (s) => s.close(),
+  { keepsReports: false },
 );
 
 describe('MemoryStore snapshot file', () => {

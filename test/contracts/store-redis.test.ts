@@ -24,6 +24,7 @@ import {
 } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
 import { namesAndViewContract } from './store-names-view.contract.js';
+import { pagedReadsContract } from './store-paged.contract.js';
 import { makeRound, storeContract } from './store.contract.js';
 import { REDIS_URL } from '../helpers/world.js';
 
@@ -92,6 +93,7 @@ async function peer(s: Store): Promise<Store> {
 
 storeContract('redis', () => openStore(), cleanup, { peer });
 namesAndViewContract('redis', () => openStore(), cleanup, { peer });
+pagedReadsContract('redis', () => openStore(), cleanup, { keepsReports: true });
 
 describe('RedisStore specifics', () => {
   const opened: RedisStore[] = [];

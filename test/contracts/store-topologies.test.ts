@@ -7,6 +7,7 @@ import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
 import { requiredEnv } from '../helpers/world.js';
 import { storeContract } from './store.contract.js';
 import { namesAndViewContract } from './store-names-view.contract.js';
+import { pagedReadsContract } from './store-paged.contract.js';
 
 for (const [name, variable] of [
   ['redis cluster', 'REDIS_CLUSTER_URL'],
@@ -28,4 +29,5 @@ for (const [name, variable] of [
   const peer = (s: Store) => open((s as RedisStore).keys.prefix);
   storeContract(name, () => open(), cleanup, { peer });
   namesAndViewContract(name, () => open(), cleanup, { peer });
+  pagedReadsContract(name, () => open(), cleanup, { keepsReports: true });
 }

@@ -606,6 +606,40 @@ export function storeContract(
       });
     });
 
+    describe('delivery markers', () => {
+      beforeEach(async () => {
+        await store.createRound(makeRound());
+      });
+
+      it('keeps markers with the round: read by field, scanned by suffix, deleted by field, gone with the round', async () => {
+        await store.putMarks('T0001', 'round-1', { 'T0001:round-1:reminder:a|m|U-a': { at: 1 }, 'T0001:round-1:reminder:a|m|U-b': { at: 2 } }, 60_000);
+        await store.putMarks('T0001', 'round-1', { 'T0001:round-1:reminder:b|progress': { sent: 2, of: 3 }, 'x*y|m|U-a*': { at: 3 } }, 60_000);
+        expect(await store.getMarks('T0001', 'round-1', ['T0001:round-1:reminder:a|m|U-a', 'T0001:round-1:reminder:a|m|U-c'])).toEqual({
+          'T0001:round-1:reminder:a|m|U-a': { at: 1 },
+        });
+        expect(await store.getMarks('T0001', 'round-1', [])).toEqual({});
+        // The suffix is matched literally, glob characters and all.
+        expect(Object.keys(await store.scanMarks('T0001', 'round-1', '|m|U-a')).sort()).toEqual(['T0001:round-1:reminder:a|m|U-a']);
+        expect(Object.keys(await store.scanMarks('T0001', 'round-1', '|m|U-a*'))).toEqual(['x*y|m|U-a*']);
+        expect(Object.keys(await store.scanMarks('T0001', 'round-1'))).toHaveLength(4);
+        await store.deleteMarks('T0001', 'round-1', ['T0001:round-1:reminder:a|m|U-a', 'never-there']);
+        expect(Object.keys(await store.scanMarks('T0001', 'round-1'))).toHaveLength(3);
+        // Another round's markers are its own; a round that does not exist gets none.
+        await store.createRound(makeRound({ id: 'round-2' }));
+        expect(await store.scanMarks('T0001', 'round-2')).toEqual({});
+        await store.putMarks('T0001', 'missing', { 'j|channel': { at: 1 } }, 60_000);
+        expect(await store.scanMarks('T0001', 'missing')).toEqual({});
+        await store.deleteRound('T0001', 'round-1');
+        expect(await store.scanMarks('T0001', 'round-1')).toEqual({});
+      });
+
+      it('lets markers expire together after the TTL of the last write', async () => {
+        await store.putMarks('T0001', 'round-1', { 'j|channel': { at: 1 } }, 400);
+        expect(Object.keys(await store.getMarks('T0001', 'round-1', ['j|channel']))).toEqual(['j|channel']);
+        await expect.poll(() => store.getMarks('T0001', 'round-1', ['j|channel']), { interval: 100 }).toEqual({});
+      });
+    });
+
     describe('idempotency keys and records', () => {
       it('setIfNotExists is true once until the TTL passes', async () => {
         // A TTL long enough that a busy machine's pause between two calls cannot outlast it; then we wait for the

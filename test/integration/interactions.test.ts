@@ -115,7 +115,7 @@ describe('a vote through a store failover', () => {
   it('Slack: a vote sent while the store is down is kept trying, stored once it is back, and only then confirmed', async () => {
     let outage!: (on: boolean) => void;
     const s: SlackTestApp = await startSlackApp({
-      env: { VOTE_RETRY_SECONDS: '10' },
+      env: { STORE_RETRY_SECONDS: '10' },
       wrapStore: (redis) => {
         const sw = switchableStore(redis);
         outage = sw.down;

@@ -154,7 +154,8 @@ describe('anonymous rounds', () => {
     expect(votes.length).toBeGreaterThan(0);
     for (const field of votes) expect(field).toMatch(/\|anon-[0-9a-f]{32}$/);
     // Delivery markers of reminders and digests name no member of this round either.
-    const markers = dump.filter((d) => d.key.endsWith(':rec:sent') && d.field!.includes(`:${roundId}:`)).map((d) => d.field!);
+    // (They live with the round now, in its own `sent` hash.)
+    const markers = dump.filter((d) => d.key.includes(`{r:playground:${roundId}}`) && d.key.endsWith(':sent') && d.field!.includes(`:${roundId}:`)).map((d) => d.field!);
     expect(markers.some((m) => m.includes(':reminder:'))).toBe(true);
     expect(markers.some((m) => m.includes(':weekly-digest:'))).toBe(true);
     for (const m of markers) for (const id of [...raw, 'u-maja']) expect(m).not.toContain(id);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RedisStore } from '../../src/store/index.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
 import { FakeClock } from '../helpers/fake-clock.js';
-import { RecordingMessenger } from '../helpers/recording-messenger.js';
+import { RecordingMessenger, deliveryThrough } from '../helpers/recording-messenger.js';
 import { COORD, MEMBERS, dropPrefix, makeService, redisStore, settings } from '../helpers/world.js';
 
 const stores: RedisStore[] = [];
@@ -20,9 +20,10 @@ async function world(startIso: string, partial = {}) {
   const clock = new FakeClock(Date.parse(startIso));
   const { service } = makeService(store, clock);
   const messenger = new RecordingMessenger();
-  const scheduler = new Scheduler({ store, service, messenger, clock });
+  const delivery = deliveryThrough(messenger, { store, read: service.read, clock });
+  const scheduler = new Scheduler({ store, service, delivery, clock });
   const round = await service.startRound({ tenant: 'T1', platform: 'slack', settings: settings(partial), actor: COORD });
-  return { store, clock, service, messenger, scheduler, round };
+  return { store, clock, service, messenger, delivery, scheduler, round };
 }
 
 describe('scheduler', () => {
@@ -91,7 +92,7 @@ describe('scheduler', () => {
 
   it('three scheduler instances on one Redis run each job exactly once', async () => {
     const w = await world('2026-03-02T06:00:00Z', { pacing: 'staggered', startDate: '2026-03-02', closeDate: '2026-04-30' });
-    const replicas = [w.scheduler, new Scheduler({ store: w.store, service: w.service, messenger: w.messenger, clock: w.clock }), new Scheduler({ store: w.store, service: w.service, messenger: w.messenger, clock: w.clock })];
+    const replicas = [w.scheduler, new Scheduler({ store: w.store, service: w.service, delivery: w.delivery, clock: w.clock }), new Scheduler({ store: w.store, service: w.service, delivery: w.delivery, clock: w.clock })];
     // Walk through the whole calendar a few hours at a time, ticking all replicas concurrently.
     for (let t = Date.parse('2026-03-02T06:00:00Z'); t <= Date.parse('2026-05-01T00:00:00Z'); t += 3 * 3600 * 1000) {
       w.clock.set(t);

@@ -1,7 +1,7 @@
 // The per-channel pacer (about one post per second per channel) and the tally coalescer, on manual time.
 import { describe, expect, it } from 'vitest';
 import { ChannelPacer } from '../../src/platforms/slack/background.js';
-import { CardUpdater } from '../../src/platforms/slack/card-updater.js';
+import { CardUpdater } from '../../src/core/delivery/coalescer.js';
 import { ManualTimers } from '../helpers/slack.js';
 
 function virtualTime() {

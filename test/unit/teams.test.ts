@@ -4,7 +4,7 @@ import { AppError } from '../../src/core/errors.js';
 import { t } from '../../src/core/i18n.js';
 import { conversationKey, localeOf, tenantOf, answerTexts, CardInvokeValueSchema } from '../../src/platforms/teams/activity.js';
 import { invokeResponseFor } from '../../src/platforms/teams/invoke-response.js';
-import { UpdateCoalescer } from '../../src/platforms/teams/coalescer.js';
+import { CardUpdater } from '../../src/core/delivery/coalescer.js';
 import { ConversationLimiter, withRetry, type Sleeper } from '../../src/platforms/teams/outbound.js';
 import { fixture } from '../fixtures/teams/activities.js';
 import type { TeamsChannelAccount } from 'botbuilder';
@@ -93,10 +93,10 @@ describe('withRetry', () => {
   });
 });
 
-describe('UpdateCoalescer', () => {
+describe('the card coalescer, as Teams uses it', () => {
   it('absorbs a burst into one waiting update that reads the latest state', async () => {
     let now = 0;
-    const coalescer = new UpdateCoalescer(1000, () => now);
+    const coalescer = new CardUpdater({ windowMs: 1000, now: () => now, onError: () => undefined });
     let state = 0;
     const drawn: number[] = [];
     const draw = async () => {
@@ -117,7 +117,7 @@ describe('UpdateCoalescer', () => {
 
   it('keeps cards apart and reports failures without stopping others', async () => {
     const errors: string[] = [];
-    const coalescer = new UpdateCoalescer(1000, () => 0, (key) => errors.push(key));
+    const coalescer = new CardUpdater({ windowMs: 1000, now: () => 0, onError: (_err, key) => void errors.push(key) });
     const drawn: string[] = [];
     coalescer.request('a', async () => {
       throw new Error('boom');

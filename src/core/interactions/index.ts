@@ -21,7 +21,10 @@ export { DEFAULT_VOTE_RETRY_MS, type VoteReply, type VoteRequest } from './vote.
 export interface InteractionsDeps {
   service: Pick<AssessmentService, 'voting' | 'read' | 'plans' | 'rounds' | 'packs'>;
   observe: InteractionObserver;
-  /** How long a vote keeps being retried while the store is unavailable (VOTE_RETRY_SECONDS). */
+  /**
+   * How long the interaction itself retries a vote the store refused as unavailable. The app passes 0: Voting.castVote
+   * already rides out a failover until STORE_RETRY_SECONDS. A core used without that deadline can set one here.
+   */
   voteRetryMs?: number;
   /** Wall-clock time and waiting, for the retry loop (tests pass their own). */
   now?: () => number;

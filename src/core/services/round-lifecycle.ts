@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { validateCalendar } from '../calendar.js';
 import { AppError } from '../errors.js';
-import { compileJobs } from '../jobs.js';
+import { compileJobs, roundJob } from '../jobs.js';
 import { assertCoordinator, assertTransition, assertWritable } from '../lifecycle.js';
 import { MAX_ANSWER_CHARS, RoundSchema, type Platform, type Round } from '../model.js';
 import { ownValue } from '../own.js';
@@ -127,15 +127,7 @@ export class RoundLifecycle {
     await store.cancelRoundJobs(tenant, roundId, ['factor-open', 'reminder', 'weekly-digest', 'auto-close']);
     const purge = retentionJob(closed, this.deps.retentionMonths);
     await store.scheduleJobs([
-      {
-        id: `${tenant}:${roundId}:final-digest`,
-        kind: 'final-digest',
-        tenant,
-        roundId,
-        dueAt: clock.now(),
-        payload: {},
-        attempts: 0,
-      },
+      roundJob({ tenant, id: roundId }, 'final-digest', clock.now()),
       ...(purge ? [purge] : []),
     ]);
     await store.setActiveRoundForChannel(tenant, closed.channel.id, null);

@@ -1,4 +1,5 @@
 // Voting use cases: a vote in one store round trip, a person's answer to a factor, and what they gave so far.
+import { STORE_DEADLINE_MS, withStoreDeadline } from '../store-deadline.js';
 import { assertCardOrigin, type CardOrigin } from '../card-scope.js';
 import { AppError } from '../errors.js';
 import { assertCanRespond, assertWritable, isParticipant } from '../lifecycle.js';
@@ -103,7 +104,10 @@ export class Voting {
    */
   private readonly voteRounds = new Map<string, VersionedRound>();
 
-  constructor(private readonly deps: CoreDeps) {}
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly storeDeadlineMs = STORE_DEADLINE_MS,
+  ) {}
 
   private async votingRound(tenant: string, roundId: string, fresh: boolean): Promise<VersionedRound> {
     const key = `${tenant}\u0000${roundId}`;
@@ -125,7 +129,16 @@ export class Voting {
     return this.voteRounds.get(`${tenant}\u0000${roundId}`)?.round;
   }
 
-  async castVote(input: CastVoteInput): Promise<CastVoteOutcome> {
+  /**
+   * Records a vote, riding out a store failover: while the store is unavailable the whole decision is made again
+   * (withStoreDeadline) until the deadline (STORE_RETRY_SECONDS) has passed, then STORE_UNAVAILABLE ("try again"). Safe to repeat: the
+   * interaction id makes a vote that did land count once. The caller confirms only what this returns.
+   */
+  castVote(input: CastVoteInput): Promise<CastVoteOutcome> {
+    return withStoreDeadline(() => this.castVoteOnce(input), { deadlineMs: this.storeDeadlineMs });
+  }
+
+  private async castVoteOnce(input: CastVoteInput): Promise<CastVoteOutcome> {
     const { store, packs, keys, clock } = this.deps;
     // Attempt 0 may use the remembered round; a refusal based on it, or a vote the store finds stale, reads it again.
     for (let attempt = 0; ; attempt++) {

@@ -14,7 +14,7 @@ import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { allKeys, t, tn } from '../../core/i18n.js';
 import type { Round } from '../../core/model.js';
-import type { Messenger } from '../../core/ports.js';
+import type { ChatMessage, ChatPort } from '../../core/delivery/port.js';
 import { digestReadOptions } from '../../core/read-model.js';
 import { answerFieldsOf, decodeCardValue, decodeVoteValue, interactionId, type InteractionReply } from '../../core/interactions/index.js';
 import { actionLine } from '../../core/action-plan.js';
@@ -88,29 +88,43 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
     }
   }
 
-  const messenger: Messenger = {
-    async postFactorCard(round, factorId) {
-      await post({ audience: 'channel', type: 'factor-card', roundId: round.id, factorId });
+  // The playground's chat port: messages go on the timeline and are drawn when read, so an edit has nothing to do.
+  const port: ChatPort = {
+    capabilities: { edit: false, ephemeral: true, perUserRefresh: true, chartUpload: false, permalinks: false },
+    pace: { perSecond: 1000, concurrency: 8 },
+    async post(round, message) {
+      return (await post({ audience: 'channel', ...timelineEntry(round, message) })).id;
     },
-    async sendReminder(round, memberId, factorIds) {
-      await post({ audience: memberId, type: 'reminder', roundId: round.id, factorIds });
+    async edit() {
+      // Cards are drawn from the store whenever the timeline is read.
     },
-    async sendWeeklyDigest(round, managerId) {
-      await post({ audience: managerId, type: 'digest', digestKind: 'weekly', roundId: round.id });
+    async dm(round, userId, message) {
+      await post({ audience: userId, ...timelineEntry(round, message) });
+      return true;
     },
-    async postFinalDigest(round) {
-      await post({ audience: 'channel', type: 'digest', digestKind: 'final', roundId: round.id });
-      for (const managerId of round.managers) {
-        await post({ audience: managerId, type: 'digest', digestKind: 'final', roundId: round.id });
-      }
-    },
-    async sendActionReminder(round, memberId, actions) {
-      const pack = packs.get(round.packId, round.locale);
-      const list = actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
-      await post({ audience: memberId, type: 'text', text: tn(round.locale, 'modes.reminder.action', actions.length, { list }) });
+    async ephemeral(round, userId, message) {
+      await post({ audience: userId, ephemeral: true, ...timelineEntry(round, message) });
     },
   };
-  ctx.messengers.register('playground', messenger);
+
+  function timelineEntry(round: Round, message: ChatMessage): Omit<PlaygroundMessage, 'id' | 'at' | 'ephemeral' | 'audience'> {
+    switch (message.kind) {
+      case 'factor-card':
+        return { type: 'factor-card', roundId: round.id, factorId: message.view.factorId };
+      case 'welcome':
+        return { type: 'welcome', roundId: round.id };
+      case 'reminder':
+        return { type: 'reminder', roundId: round.id, factorIds: message.view.factors.map((f) => f.factorId) };
+      case 'digest':
+        return { type: 'digest', digestKind: message.view.kind, roundId: round.id };
+      case 'action-reminder': {
+        const pack = packs.get(round.packId, round.locale);
+        const list = message.actions.map((a) => actionLine(round.locale, round, a, { withFactor: factorHeader({ pack }, a.factorId) })).join('; ');
+        return { type: 'text', text: tn(round.locale, 'modes.reminder.action', message.actions.length, { list }) };
+      }
+    }
+  }
+  ctx.messengers.register('playground', port);
 
   // The timeline names people (who a message is for, and names inside texts): part of a privacy request.
   service.privacy.register(playgroundPrivacySource(store));

@@ -1,10 +1,11 @@
 // The Slack adapter: a Bolt app on our fastify server (or Socket Mode), its listeners, clients and the scheduler's messenger.
 import { App, SocketModeReceiver, webApi, type Authorize, type Receiver } from '@slack/bolt';
 import type { PlatformAdapter } from '../adapter.js';
+import type { ChatPace } from '../../core/delivery/port.js';
 import { BODY_LIMITS } from '../../http/limits.js';
 import { interactionLabels } from '../../infra/metrics.js';
 import { Background, ChannelPacer, realTimers, type Timers } from './background.js';
-import { CardUpdater } from './card-updater.js';
+import { CardUpdater } from '../../core/delivery/coalescer.js';
 import { loadChartRenderer } from './chart.js';
 import { SlackContext } from './context.js';
 import type { SlackDeps } from './deps.js';
@@ -33,6 +34,8 @@ export interface SlackOptions {
   ackTimeoutMs?: number;
   /** Upload the score chart with the summary (default true). */
   chart?: boolean;
+  /** Pace of direct-message fan-out (reminders, digests to managers); default SLACK_DM_PACE. */
+  dmPace?: ChatPace;
   /**
    * Socket Mode's heartbeat: a pong must come within this time, and a lost connection is tried again after it (the
    * Slack SDK's default is 5 s). Tests shorten it.
@@ -82,16 +85,14 @@ export class SlackAdapter implements PlatformAdapter {
     });
     const pacer = new ChannelPacer(opts.postIntervalMs ?? 1000, now);
     this.messenger = new SlackMessenger({
-      service: ctx.service,
       packs: ctx.packs,
-      facts: ctx.interactions.facts,
-      store: ctx.store,
+      delivery: ctx.delivery,
       reportLinks: ctx.reportLinks,
       clients: this.clients,
       pacer,
       logger: ctx.logger,
-      now: () => ctx.clock.now(),
       chart: opts.chart === false ? null : loadChartRenderer,
+      ...(opts.dmPace ? { pace: opts.dmPace } : {}),
     });
     this.updater = new CardUpdater({
       windowMs: opts.coalesceMs ?? 1000,

@@ -1,19 +1,7 @@
 // Work the Slack adapter does after acking (posting cards, updating tallies), tracked so shutdown and tests can wait for it.
 
-/** Timers the adapter uses; tests pass manual ones so nothing depends on wall-clock time. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const h = setTimeout(fn, ms);
-    h.unref?.();
-    return h;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+// The timers are the delivery coalescer's (the Slack adapter passes them on to it).
+export { realTimers, type Timers } from '../../core/delivery/coalescer.js';
 
 export class Background {
   private readonly pending = new Set<Promise<unknown>>();

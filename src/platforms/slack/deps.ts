@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CommandRouter } from '../../commands/router.js';
 import type { Config } from '../../config.js';
 import type { Interactions } from '../../core/interactions/index.js';
+import type { Delivery } from '../../core/delivery/delivery.js';
 import type { Packs } from '../../core/packs.js';
 import type { Clock, Store } from '../../core/ports.js';
 import type { AssessmentService } from '../../core/service.js';
@@ -43,7 +44,7 @@ export type SlackService = Pick<
   | 'completeAction'
 >;
 
-/** Slack's own records (installations, event dedupe, delivery markers) and the factor cards it posted. */
+/** Slack's own records (installations, event dedupe) and the factor cards it posted. */
 export type SlackStore = Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord' | 'setIfNotExists' | 'getCardRefs' | 'setCardRef' | 'scheduleJobs'>;
 
 export interface SlackDeps {
@@ -60,6 +61,8 @@ export interface SlackDeps {
   reportLinks: Pick<ReportLinks, 'url'>;
   uninstalls: Pick<UninstallGrace, 'cancel' | 'cancelIfPending' | 'schedule'>;
   messengers: MessengerRegistry;
+  /** The core's delivery: cards, reminders and digests, through the port this adapter registers. */
+  delivery: Pick<Delivery, 'postFactorCard' | 'refreshCard' | 'postWelcomeAndCards' | 'finalDigest' | 'digest'>;
   logger: Logger;
   metrics: Metrics;
   clock: Clock;

@@ -2,6 +2,7 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Locale } from '../../content/schema.js';
+import { MAX_PARTICIPANTS } from '../../core/settings.js';
 
 export interface SlackUser {
   id: string;
@@ -51,7 +52,7 @@ export function localeFromSlack(value: string | undefined): Locale | undefined {
 
 /** Looking up every member of a huge channel would take too long for a 3-second trigger; above this we skip the bot filter. */
 export const MAX_MEMBERS_TO_INSPECT = 150;
-export const MAX_MEMBERS = 5000;
+export const MAX_MEMBERS = MAX_PARTICIPANTS;
 
 async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

@@ -1,21 +1,21 @@
-// Everything the Slack adapter posts: factor cards (and their coalesced tally edits), the welcome, reminders, digests and the summary.
+// Slack's chat port: posts, edits and direct messages rendered as Block Kit, with Slack's extras (the score chart
+// uploaded beside a final summary, permalinks from a reminder to its cards). What is sent when, and to whom, is the
+// core's delivery (core/delivery); the coalesced tally edits and the start-of-round posts call into it.
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../infra/logger.js';
 import type { ReportLinks } from '../../infra/report-links.js';
 import { formatDate } from '../../core/calendar.js';
+import type { Delivery } from '../../core/delivery/delivery.js';
+import type { ChatCapabilities, ChatMessage, ChatPace, ChatPort } from '../../core/delivery/port.js';
 import { t } from '../../core/i18n.js';
-import type { Action, Round } from '../../core/model.js';
+import type { Round } from '../../core/model.js';
 import type { Packs } from '../../core/packs.js';
-import type { Job, Messenger } from '../../core/ports.js';
-import { digestReadOptions, type RoundState } from '../../core/read-model.js';
-import { buildDigest } from '../../core/views/digest.js';
-import { buildFactorCard } from '../../core/views/factor-card.js';
-import type { CardFacts } from '../../core/interactions/index.js';
-import { buildReminder, buildWelcome } from '../../core/views/messages.js';
+import type { CardRef } from '../../core/ports.js';
+import type { RoundState } from '../../core/read-model.js';
 import type { DigestView } from '../../core/views/digest-model.js';
+import { buildFactorCard } from '../../core/views/factor-card.js';
 import type { ChannelPacer } from './background.js';
-import type { SlackService, SlackStore } from './deps.js';
-import type { CardUpdater } from './card-updater.js';
+import type { CardUpdater } from '../../core/delivery/coalescer.js';
 import type { ChartRenderer } from './chart.js';
 import { uploadChart } from './chart.js';
 import type { SurfacePayload } from './limits.js';
@@ -28,18 +28,17 @@ import type { SlackClients } from './web-client.js';
 import { ownValue } from '../../core/own.js';
 
 export interface SlackMessengerDeps {
-  service: Pick<SlackService, 'state' | 'openFactorIds' | 'digestInputs'>;
   packs: Packs;
-  /** The card facts every platform shows (core/interactions). */
-  facts: Pick<CardFacts, 'view'>;
-  store: Pick<SlackStore, 'getCardRefs' | 'setCardRef' | 'getRecord' | 'putRecord' | 'scheduleJobs'>;
+  /** The core's delivery: what this port's posts are for. */
+  delivery: Pick<Delivery, 'postFactorCard' | 'refreshCard' | 'postWelcomeAndCards' | 'finalDigest' | 'digest'>;
   reportLinks: Pick<ReportLinks, 'url'>;
   clients: SlackClients;
   pacer: ChannelPacer;
   logger: Logger;
-  now: () => number;
   /** Null when charts are switched off; failures to draw never hold back the summary. */
   chart: (() => Promise<ChartRenderer>) | null;
+  /** Pace of direct-message fan-out (default SLACK_DM_PACE). */
+  pace?: ChatPace;
 }
 
 /** Identifies one factor card for the coalescer. */
@@ -53,75 +52,100 @@ function parseCardKey(key: string): [string, string, string] {
   return parsed as [string, string, string];
 }
 
-/** How long before a failed card post is tried again by the scheduler. */
-export const CARD_RETRY_MS = 60_000;
+export { CARD_RETRY_MS } from '../../core/delivery/delivery.js';
 
-/** What a factor card is drawn from: counts and answer stats, without the answers and the per-member votes. */
-const CARD_READ = { answers: false, votes: false } as const;
+/**
+ * Direct messages: each DM is its own channel, so the per-channel pace does not hold them back; Slack's workspace-wide
+ * limits for chat.postMessage allow a few hundred a minute, so about 5 a second, a few at once, and 429s wait.
+ */
+export const SLACK_DM_PACE: ChatPace = { perSecond: 5, concurrency: 3 };
 
-export class SlackMessenger implements Messenger {
+export class SlackMessenger implements ChatPort {
+  readonly capabilities: ChatCapabilities = { edit: true, ephemeral: true, perUserRefresh: false, chartUpload: true, permalinks: true };
+  readonly pace: ChatPace;
   /** Set after construction: the updater calls back into `updateCard`. */
   updater: CardUpdater | undefined;
   private readonly permalinks = new Map<string, string>();
 
-  constructor(private readonly deps: SlackMessengerDeps) {}
+  constructor(private readonly deps: SlackMessengerDeps) {
+    this.pace = deps.pace ?? SLACK_DM_PACE;
+  }
 
   private seeMore(round: Round): { url: string; label: string } {
     return { url: this.deps.reportLinks.url(round.tenant, round.id), label: t(round.locale, 'slack.seeMore') };
   }
 
-  private async post(client: webApi.WebClient, channel: string, payload: SurfacePayload): Promise<string> {
+  private async send(client: webApi.WebClient, channel: string, payload: SurfacePayload): Promise<string> {
     const result = await this.deps.pacer.run(channel, () =>
       client.chat.postMessage({ channel, text: payload.text ?? '', blocks: payload.blocks as never, unfurl_links: false, unfurl_media: false }),
     );
     return String(result.ts ?? '');
   }
 
-  /** The card as drawn from a view model (by default one without the comparison round: see cardPayload). */
-  renderCard(state: RoundState, factorId: string, view = buildFactorCard(state, factorId)): SurfacePayload {
-    return renderFactorCard(view, { more: this.seeMore(state.round) });
-  }
+  // --- the port's primitives -------------------------------------------------------------------------
 
-  /** The shared card with every fact the other platforms show, the ↑↓= trend against the baseline included. */
-  async cardPayload(state: RoundState, factorId: string): Promise<SurfacePayload> {
-    return this.renderCard(state, factorId, await this.deps.facts.view(state, factorId));
-  }
-
-  /** Posts a factor card, or refreshes it when it is already in the channel (a retried job must not post twice). */
-  async postFactorCard(round: Round, factorId: string): Promise<void> {
-    const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
-    if (refs[factorId]) {
-      this.requestUpdate(round.tenant, round.id, factorId);
-      return;
-    }
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id, CARD_READ);
-    const ts = await this.post(client, round.channel.id, await this.cardPayload(state, factorId));
-    await this.deps.store.setCardRef(round.tenant, round.id, factorId, { messageId: ts, channelId: round.channel.id });
-  }
-
-  /**
-   * The welcome, then the cards that are open now, one after another. A card that fails is left to
-   * the scheduler to retry; a failed welcome is reported (thrown) after the cards have had their try.
-   */
-  async postWelcomeAndCards(round: Round): Promise<void> {
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
-    let welcomeFailed: { err: unknown } | null = null;
-    try {
-      await this.post(client, round.channel.id, renderWelcome(buildWelcome(state)));
-    } catch (err) {
-      welcomeFailed = { err };
-    }
-    for (const factorId of this.deps.service.openFactorIds(round)) {
-      try {
-        await this.postFactorCard(round, factorId);
-      } catch (err) {
-        this.deps.logger.warn({ err, roundId: round.id, factorId }, 'posting a factor card failed; the scheduler will retry it');
-        await this.scheduleCardRetry(round, factorId);
+  private async render(client: webApi.WebClient, round: Round, message: ChatMessage): Promise<SurfacePayload> {
+    switch (message.kind) {
+      case 'factor-card':
+        return renderFactorCard(message.view, { more: this.seeMore(round) });
+      case 'welcome':
+        return renderWelcome(message.view);
+      case 'reminder': {
+        const permalinks: Record<string, string> = {};
+        for (const f of message.view.factors) {
+          const ref = ownValue(message.cards, f.factorId);
+          const url = ref ? await this.permalink(client, round, f.factorId, ref) : null;
+          if (url) permalinks[f.factorId] = url;
+        }
+        return renderReminder(message.view, permalinks, (due) => t(round.locale, 'card.due', { date: due }));
       }
+      case 'digest':
+        return this.renderDigest(message.view);
+      case 'action-reminder':
+        return renderActionReminder(round, this.deps.packs.get(round.packId, round.locale), message.actions);
     }
-    if (welcomeFailed) throw welcomeFailed.err;
+  }
+
+  async post(round: Round, message: ChatMessage): Promise<string | null> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const ts = await this.send(client, round.channel.id, await this.render(client, round, message));
+    if (message.kind === 'digest' && message.view.kind === 'final') await this.postChart(client, round, message.view, message.state, message.baseline);
+    return ts;
+  }
+
+  async edit(round: Round, ref: CardRef, message: ChatMessage): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const payload = withFreshBlockIds(await this.render(client, round, message));
+    await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
+  }
+
+  async dm(round: Round, userId: string, message: ChatMessage): Promise<boolean> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    // Posting to a user id opens (or reuses) the DM with the bot.
+    await this.send(client, userId, await this.render(client, round, message));
+    return true;
+  }
+
+  async ephemeral(round: Round, userId: string, message: ChatMessage): Promise<void> {
+    const client = await this.deps.clients.forTenant(round.tenant);
+    const payload = await this.render(client, round, message);
+    await client.chat.postEphemeral({ channel: round.channel.id, user: userId, text: payload.text ?? '', blocks: payload.blocks as never });
+  }
+
+  // --- what Slack's listeners and tests call --------------------------------------------------------
+
+  renderCard(state: RoundState, factorId: string): SurfacePayload {
+    return renderFactorCard(buildFactorCard(state, factorId), { more: this.seeMore(state.round) });
+  }
+
+  /** Posts a factor card, or refreshes it when it is already in the channel (see Delivery.postFactorCard). */
+  postFactorCard(round: Round, factorId: string): Promise<void> {
+    return this.deps.delivery.postFactorCard(round, factorId);
+  }
+
+  /** The welcome, then the cards open now (see Delivery.postWelcomeAndCards). */
+  postWelcomeAndCards(round: Round): Promise<void> {
+    return this.deps.delivery.postWelcomeAndCards(round);
   }
 
   /** Tells the coordinator, in a DM, that the round could not be posted in its channel. */
@@ -130,21 +154,7 @@ export class SlackMessenger implements Messenger {
     const coordinator = round.coordinators[0];
     if (!coordinator) return;
     const text = t(round.locale, 'slack.errors.postFailed', { channel: channelRef(round.channel.id) });
-    await this.post(client, coordinator, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
-  }
-
-  private async scheduleCardRetry(round: Round, factorId: string): Promise<void> {
-    const job: Job = {
-      // Same id as the calendar's own opening job, so a retry never duplicates one.
-      id: `${round.tenant}:${round.id}:factor-open:${factorId}`,
-      kind: 'factor-open',
-      tenant: round.tenant,
-      roundId: round.id,
-      dueAt: this.deps.now() + CARD_RETRY_MS,
-      payload: { factorId },
-      attempts: 0,
-    };
-    await this.deps.store.scheduleJobs([job]);
+    await this.send(client, coordinator, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
   }
 
   requestUpdate(tenant: string, roundId: string, factorId: string): void {
@@ -154,14 +164,7 @@ export class SlackMessenger implements Messenger {
   /** Re-reads the round and edits one card in place (called by the coalescer). */
   async updateCard(key: string): Promise<void> {
     const [tenant, roundId, factorId] = parseCardKey(key);
-    const refs = await this.deps.store.getCardRefs(tenant, roundId);
-    const ref = refs[factorId];
-    if (!ref) return;
-    // Cards show counts and tallies only: neither the answers nor the per-member votes are read.
-    const state = await this.deps.service.state(tenant, roundId, CARD_READ);
-    const payload = withFreshBlockIds(await this.cardPayload(state, factorId));
-    const client = await this.deps.clients.forTenant(tenant);
-    await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: payload.text ?? '', blocks: payload.blocks as never });
+    await this.deps.delivery.refreshCard({ tenant, id: roundId, platform: 'slack' }, factorId);
   }
 
   private async permalink(client: webApi.WebClient, round: Round, factorId: string, ref: { channelId: string; messageId: string }): Promise<string | null> {
@@ -180,52 +183,18 @@ export class SlackMessenger implements Messenger {
     }
   }
 
-  async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const state = await this.deps.service.state(round.tenant, round.id, { answers: false });
-    const view = buildReminder(state, factorIds);
-    const refs = await this.deps.store.getCardRefs(round.tenant, round.id);
-    const permalinks: Record<string, string> = {};
-    for (const id of factorIds) {
-      const ref = ownValue(refs, id);
-      const url = ref ? await this.permalink(client, round, id, ref) : null;
-      if (url) permalinks[id] = url;
-    }
-    const payload = renderReminder(view, permalinks, (due) => t(round.locale, 'card.due', { date: due }));
-    // Posting to a user id opens (or reuses) the DM with the bot.
-    await this.post(client, memberId, payload);
-  }
-
-  /** Action-plan reminders as a DM to the owner: each action with a Done button. */
-  async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
-    if (actions.length === 0) return;
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const pack = this.deps.packs.get(round.packId, round.locale);
-    await this.post(client, memberId, renderActionReminder(round, pack, actions));
-  }
-
-  async digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
-    const state = await this.deps.service.state(round.tenant, round.id, digestReadOptions(round));
-    // The baseline, the previous round and the action plan this round follows up, as on every platform.
-    const inputs = await this.deps.service.digestInputs(round);
-    const view = buildDigest(state, { kind, ...inputs, now: this.deps.now(), reportUrl: this.deps.reportLinks.url(round.tenant, round.id) });
-    return { state, view, baseline: inputs.baseline ?? null };
+  digestView(round: Round, kind: DigestView['kind']): Promise<{ state: RoundState; view: DigestView; baseline: RoundState | null }> {
+    return this.deps.delivery.digest(round, kind);
   }
 
   renderDigest(view: DigestView): SurfacePayload {
     return renderDigest(view, { seeMoreLabel: t(view.locale, 'slack.seeMore') });
   }
 
-  async sendWeeklyDigest(round: Round, managerId: string): Promise<void> {
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const { view } = await this.digestView(round, 'weekly');
-    await this.post(client, managerId, this.renderDigest(view));
-  }
-
   /** Posts a digest in the round's channel (the `digest` command), with the chart when the round is closed. */
   async postDigestInChannel(round: Round, view: DigestView, state?: RoundState, baseline?: RoundState | null): Promise<void> {
     const client = await this.deps.clients.forTenant(round.tenant);
-    await this.post(client, round.channel.id, this.renderDigest(view));
+    await this.send(client, round.channel.id, this.renderDigest(view));
     if (state && view.kind === 'final') await this.postChart(client, round, view, state, baseline ?? null);
   }
 
@@ -240,27 +209,9 @@ export class SlackMessenger implements Messenger {
     }
   }
 
-  /**
-   * The summary in the channel (with the chart) and to each manager. Each recipient is recorded once
-   * delivered, so a retried job continues where it failed instead of posting the channel summary twice.
-   */
+  /** The summary in the channel (with the chart) and to each manager, each once (see Delivery.finalDigest). */
   async postFinalDigest(round: Round): Promise<void> {
-    const client = await this.deps.clients.forTenant(round.tenant);
-    const { state, view, baseline } = await this.digestView(round, 'final');
-    const payload = this.renderDigest(view);
-    const once = async (recipient: string, send: () => Promise<void>) => {
-      const key = `slack-final|${round.tenant}|${round.id}|${recipient}`;
-      if (await this.deps.store.getRecord('sent', key)) return;
-      await send();
-      await this.deps.store.putRecord('sent', key, { at: this.deps.now() });
-    };
-    await once('channel', async () => {
-      await this.post(client, round.channel.id, payload);
-      await this.postChart(client, round, view, state, baseline);
-    });
-    for (const managerId of round.managers) await once(managerId, async () => void (await this.post(client, managerId, payload)));
-    // The cards lose their buttons and say the round is closed.
-    for (const factorId of Object.keys(await this.deps.store.getCardRefs(round.tenant, round.id))) this.requestUpdate(round.tenant, round.id, factorId);
+    await this.deps.delivery.finalDigest(round);
   }
 
   /** A date in the round's timezone and language. */

@@ -13,7 +13,7 @@ import {
   renderTextCard,
   type AdaptiveCard,
 } from '../../cards/adaptive.js';
-import type { RoundSettingsInput } from '../../core/settings.js';
+import { MAX_PARTICIPANTS, type RoundSettingsInput } from '../../core/settings.js';
 import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
@@ -45,7 +45,7 @@ import {
   tenantOf,
 } from './activity.js';
 import { cardActivity, MessageTooLargeError, type TeamsConnector } from './connector.js';
-import type { UpdateCoalescer } from './coalescer.js';
+import type { CardUpdater } from '../../core/delivery/coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
 import { pickedAsMembers, startFormPeople } from './people.js';
@@ -67,7 +67,7 @@ export interface TeamsBotDeps {
   refs: ReferenceStore;
   connector: TeamsConnector;
   messenger: TeamsMessenger;
-  coalescer: UpdateCoalescer;
+  coalescer: CardUpdater;
   /** Work that may finish after the HTTP answer (posting a new round's cards); tracked so tests and shutdown can wait. */
   background: (work: Promise<unknown>) => void;
   /** How long a vote's invoke waits for the store before it is answered with "saving your vote" (INVOKE_WAIT_MS). */
@@ -215,7 +215,7 @@ export class TeamsBot {
         );
         all.push(...page.members);
         token = page.continuationToken;
-      } while (token && all.length < 5000);
+      } while (token && all.length < MAX_PARTICIPANTS);
       return all;
     } catch (err) {
       this.ctx.logger.warn({ err }, 'teams: could not list conversation members');

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { CommandRouter } from '../../commands/router.js';
 import type { Config } from '../../config.js';
 import type { Interactions } from '../../core/interactions/index.js';
+import type { Delivery } from '../../core/delivery/delivery.js';
+import type { MarkStore } from '../../core/delivery/marks.js';
 import type { Packs } from '../../core/packs.js';
 import type { Clock, Store } from '../../core/ports.js';
 import type { AssessmentService } from '../../core/service.js';
@@ -42,8 +44,8 @@ export type TeamsService = Pick<
   | 'completeAction'
 >;
 
-/** Teams' own records (conversation references, delivery markers) and the factor cards it posted. */
-export type TeamsStore = Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord' | 'listRecords' | 'getCardRefs' | 'setCardRef'>;
+/** Teams' own records (conversation references), its once-markers and the factor cards it posted. */
+export type TeamsStore = Pick<Store, 'getRecord' | 'putRecord' | 'deleteRecord' | 'listRecords' | 'getCardRefs' | 'setCardRef'> & MarkStore;
 
 export interface TeamsDeps {
   config: TeamsConfig;
@@ -57,6 +59,8 @@ export interface TeamsDeps {
   reportLinks: Pick<ReportLinks, 'url'>;
   uninstalls: Pick<UninstallGrace, 'cancel' | 'schedule'>;
   messengers: MessengerRegistry;
+  /** The core's delivery: cards, reminders and digests, through the port this adapter registers. */
+  delivery: Pick<Delivery, 'postFactorCard' | 'refreshCard' | 'postWelcome' | 'finalDigest'>;
   logger: Logger;
   metrics: Metrics;
   clock: Clock;

@@ -10,7 +10,7 @@ import { invokeResponseFor } from './invoke-response.js';
 import { localeOf, teamsDialect } from './activity.js';
 import { renderText } from '../../core/text-format.js';
 import { toAppError } from '../../core/errors.js';
-import { UpdateCoalescer } from './coalescer.js';
+import { CardUpdater } from '../../core/delivery/coalescer.js';
 import { TeamsConnector } from './connector.js';
 import { mountMessages } from './http.js';
 import { TeamsMessenger, type TeamsMessengerOptions } from './messenger.js';
@@ -36,7 +36,7 @@ export class TeamsPlatform implements PlatformAdapter {
     readonly messenger: TeamsMessenger,
     readonly refs: ReferenceStore,
     readonly connector: TeamsConnector,
-    readonly coalescer: UpdateCoalescer,
+    readonly coalescer: CardUpdater,
     private readonly authEnabled: boolean,
   ) {}
 
@@ -73,9 +73,10 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps
     const refs = new ReferenceStore(ctx.store);
     const connector = new TeamsConnector(adapter, appId, ctx.metrics, options.retry ?? DEFAULT_RETRY, undefined, !authEnabled);
     const messenger = new TeamsMessenger(ctx, refs, connector, options.chartUrl ? { chartUrl: options.chartUrl } : {});
-    const coalescer = new UpdateCoalescer(options.cardUpdateIntervalMs ?? 1000, () => Date.now(), (key, err) =>
-      ctx.logger.warn({ key, err }, 'teams: card update failed'),
-    );
+    const coalescer = new CardUpdater({
+      windowMs: options.cardUpdateIntervalMs ?? 1000,
+      onError: (err, key) => ctx.logger.warn({ key, err }, 'teams: card update failed'),
+    });
     const holder: { platform?: TeamsPlatform } = {};
     const bot = new TeamsBot({
       ctx,

@@ -1,17 +1,17 @@
-// Proactive delivery for Teams rounds: factor cards and digests in the channel, reminders and digests in 1:1 chats.
+// Teams' chat port: factor cards and digests in the channel, reminders and digests in 1:1 chats, as Adaptive Cards.
+// What is sent when, and to whom, is the core's delivery (core/delivery); this renders, sends, and handles what only
+// Teams does (conversation references, a 403 marking a chat dead, messages refused for their size).
 import type { ConversationReference } from 'botbuilder';
 import type { TeamsDeps } from './deps.js';
-import { renderActionReminderCard, renderDigestCard, renderReminderCard, renderWelcomeCard } from '../../cards/adaptive.js';
-import type { Action, Round } from '../../core/model.js';
-import type { Messenger } from '../../core/ports.js';
+import { renderActionReminderCard, renderDigestCard, renderFactorCard, renderReminderCard, renderWelcomeCard, type AdaptiveCard } from '../../cards/adaptive.js';
+import { onceMark, RoundMarks } from '../../core/delivery/marks.js';
+import type { ChatCapabilities, ChatMessage, ChatPace, ChatPort } from '../../core/delivery/port.js';
+import type { Round } from '../../core/model.js';
+import type { CardRef } from '../../core/ports.js';
 import { t } from '../../core/i18n.js';
-import { digestReadOptions } from '../../core/read-model.js';
-import { buildDigest } from '../../core/views/digest.js';
-import { buildReminder, buildWelcome } from '../../core/views/messages.js';
-import { factorHeader } from '../../core/views/shared.js';
 import { cardActivity, ConversationGoneError, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { ReferenceStore } from './references.js';
-import { factorCardFor } from './render.js';
+import { refreshUsers } from './render.js';
 import { ownValue } from '../../core/own.js';
 
 export interface TeamsMessengerOptions {
@@ -19,7 +19,13 @@ export interface TeamsMessengerOptions {
   chartUrl?: (round: Round) => string | undefined;
 }
 
-export class TeamsMessenger implements Messenger {
+/** A bot may send Teams about 7 messages a second per conversation and some 50 a second over all; 1:1 chats stay well under. */
+export const TEAMS_DM_PACE: ChatPace = { perSecond: 10, concurrency: 4 };
+
+export class TeamsMessenger implements ChatPort {
+  readonly capabilities: ChatCapabilities = { edit: true, ephemeral: false, perUserRefresh: true, chartUpload: false, permalinks: false };
+  readonly pace: ChatPace = TEAMS_DM_PACE;
+
   constructor(
     private readonly ctx: TeamsDeps,
     private readonly refs: ReferenceStore,
@@ -134,8 +140,9 @@ export class TeamsMessenger implements Messenger {
   }
 
   private async tellCoordinatorTooLarge(round: Round, what: { key: string; text: string }): Promise<void> {
-    const marker = `teams-too-large|${round.tenant}|${round.id}|${what.key}`;
-    if (await this.ctx.store.getRecord('sent', marker)) return;
+    const marks = new RoundMarks(this.ctx.store, round.tenant, round.id);
+    const marker = onceMark(`too-large:${what.key}`);
+    if (await marks.has(marker)) return;
     const coordinator = round.coordinators[0];
     if (coordinator) {
       const pack = this.ctx.packs.get(round.packId, round.locale);
@@ -146,41 +153,45 @@ export class TeamsMessenger implements Messenger {
       });
       await this.toPerson(round, coordinator, { type: 'message', text, textFormat: 'markdown' });
     }
-    await this.ctx.store.putRecord('sent', marker, { at: this.ctx.clock.now() });
+    await marks.put({ [marker]: { at: this.ctx.clock.now() } });
   }
 
-  private what(round: Round, key: 'welcome' | 'reminder' | 'actionReminder' | 'weekly' | 'final'): { key: string; text: string } {
+  private what(round: Round, message: ChatMessage): { key: string; text: string } {
+    if (message.kind === 'factor-card') {
+      return { key: `card:${message.view.factorId}`, text: t(round.locale, 'teams.tooLarge.what.factorCard', { factor: message.view.header }) };
+    }
+    const key = message.kind === 'digest' ? message.view.kind === 'final' ? 'final' : 'weekly' : message.kind === 'action-reminder' ? 'actionReminder' : message.kind;
     return { key, text: t(round.locale, `teams.tooLarge.what.${key}`) };
   }
 
-  async postWelcome(round: Round): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    await this.orTooLarge(round, this.what(round, 'welcome'), () => this.toChannel(round, cardActivity(renderWelcomeCard(buildWelcome(state)))));
+  private render(round: Round, message: ChatMessage): AdaptiveCard {
+    switch (message.kind) {
+      case 'factor-card':
+        return renderFactorCard(message.view, { userIds: refreshUsers(round) });
+      case 'welcome':
+        return renderWelcomeCard(message.view);
+      case 'reminder':
+        return renderReminderCard(message.view);
+      case 'digest': {
+        const chartUrl = this.opts.chartUrl?.(round);
+        return renderDigestCard(message.view, chartUrl ? { chartUrl } : {});
+      }
+      case 'action-reminder':
+        return renderActionReminderCard(round, this.ctx.packs.get(round.packId, round.locale), message.actions);
+    }
   }
 
-  private factorWhat(round: Round, state: { pack: Parameters<typeof factorHeader>[0]['pack'] }, factorId: string): { key: string; text: string } {
-    return { key: `card:${factorId}`, text: t(round.locale, 'teams.tooLarge.what.factorCard', { factor: factorHeader(state, factorId) }) };
+  // --- the port's primitives -------------------------------------------------------------------------
+
+  async post(round: Round, message: ChatMessage): Promise<string | null> {
+    return (await this.orTooLarge(round, this.what(round, message), () => this.toChannel(round, cardActivity(this.render(round, message))))) ?? null;
   }
 
-  async postFactorCard(round: Round, factorId: string): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    const card = await factorCardFor(this.ctx, state, factorId);
-    const messageId = await this.orTooLarge(round, this.factorWhat(round, state, factorId), () => this.toChannel(round, cardActivity(card)));
-    if (messageId) await this.ctx.store.setCardRef(round.tenant, round.id, factorId, { messageId, channelId: round.channel.id });
-  }
-
-  /** Redraws the shared channel copy of a factor card with the current tally. */
-  async updateFactorCard(round: Round, factorId: string): Promise<void> {
-    const refs = await this.ctx.store.getCardRefs(round.tenant, round.id);
-    const cardRef = refs[factorId];
-    if (!cardRef) return;
+  async edit(round: Round, cardRef: CardRef, message: ChatMessage): Promise<void> {
     const ref = await this.channelRef(round);
     if (!ref) return;
-    // Cards show counts and tallies only: the answers are not read.
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    const card = await factorCardFor(this.ctx, state, factorId);
     try {
-      await this.orTooLarge(round, this.factorWhat(round, state, factorId), () => this.connector.update(ref, { ...cardActivity(card), id: cardRef.messageId }));
+      await this.orTooLarge(round, this.what(round, message), () => this.connector.update(ref, { ...cardActivity(this.render(round, message)), id: cardRef.messageId }));
     } catch (err) {
       if (err instanceof ConversationGoneError) {
         await this.refs.markConversationDead(round.tenant, round.channel.id);
@@ -190,56 +201,27 @@ export class TeamsMessenger implements Messenger {
     }
   }
 
-  async sendReminder(round: Round, memberId: string, factorIds: string[]): Promise<void> {
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    await this.orTooLarge(round, this.what(round, 'reminder'), () => this.toPerson(round, memberId, cardActivity(renderReminderCard(buildReminder(state, factorIds)))));
+  async dm(round: Round, userId: string, message: ChatMessage): Promise<boolean> {
+    return (await this.orTooLarge(round, this.what(round, message), () => this.toPerson(round, userId, cardActivity(this.render(round, message))))) ?? true;
   }
 
-  private async digestCard(round: Round, kind: 'weekly' | 'final') {
-    const state = await this.ctx.service.state(round.tenant, round.id, digestReadOptions(round));
-    // The baseline, the previous round and the action plan this round follows up, as on every platform.
-    const view = buildDigest(state, {
-      kind,
-      ...(await this.ctx.service.digestInputs(round)),
-      now: this.ctx.clock.now(),
-      reportUrl: this.ctx.reportLinks.url(round.tenant, round.id),
-    });
-    const chartUrl = this.opts.chartUrl?.(round);
-    return renderDigestCard(view, chartUrl ? { chartUrl } : {});
+  // --- what the bot and tests call ----------------------------------------------------------------------
+
+  async postWelcome(round: Round): Promise<void> {
+    await this.ctx.delivery.postWelcome(round);
   }
 
-  /** Action-plan reminders arrive in the owner's 1:1 chat, each action with a Done button. */
-  async sendActionReminder(round: Round, memberId: string, actions: Action[]): Promise<void> {
-    if (actions.length === 0) return;
-    const pack = this.ctx.packs.get(round.packId, round.locale);
-    await this.orTooLarge(round, this.what(round, 'actionReminder'), () => this.toPerson(round, memberId, cardActivity(renderActionReminderCard(round, pack, actions))));
+  postFactorCard(round: Round, factorId: string): Promise<void> {
+    return this.ctx.delivery.postFactorCard(round, factorId);
   }
 
-  async sendWeeklyDigest(round: Round, managerId: string): Promise<void> {
-    const card = await this.digestCard(round, 'weekly');
-    await this.orTooLarge(round, this.what(round, 'weekly'), () => this.toPerson(round, managerId, cardActivity(card)));
+  /** Redraws the shared channel copy of a factor card with the current tally. */
+  updateFactorCard(round: Round, factorId: string): Promise<void> {
+    return this.ctx.delivery.refreshCard(round, factorId);
   }
 
-  /**
-   * The summary in the channel and to each manager. Each recipient is marked once sent, so a retry
-   * after a failure part-way resumes instead of posting the summary twice.
-   */
+  /** The summary in the channel and to each manager, each once; then the cards close (see Delivery.finalDigest). */
   async postFinalDigest(round: Round): Promise<void> {
-    const card = await this.digestCard(round, 'final');
-    const once = async (recipient: string, send: () => Promise<unknown>) => {
-      const key = `teams-final|${round.tenant}|${round.id}|${recipient}`;
-      if (await this.ctx.store.getRecord('sent', key)) return;
-      await this.orTooLarge(round, this.what(round, 'final'), send);
-      await this.ctx.store.putRecord('sent', key, { at: this.ctx.clock.now() });
-    };
-    await once('channel', () => this.toChannel(round, cardActivity(card)));
-    for (const managerId of round.managers) await once(managerId, () => this.toPerson(round, managerId, cardActivity(card)));
-    // The channel copies lose their buttons now that the round is closed (best effort).
-    const refs = await this.ctx.store.getCardRefs(round.tenant, round.id);
-    for (const factorId of Object.keys(refs)) {
-      await this.updateFactorCard(round, factorId).catch((err: unknown) =>
-        this.ctx.logger.warn({ err, factorId }, 'teams: could not close a factor card'),
-      );
-    }
+    await this.ctx.delivery.finalDigest(round);
   }
 }

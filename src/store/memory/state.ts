@@ -24,6 +24,9 @@ export interface RoundState {
   cards: Map<string, string>;
   /** interactionId → expiry (ms). */
   interactions: Map<string, number>;
+  /** Delivery marker field → JSON (putMarks); all of them expire at `marksUntil` (ms). */
+  marks: Map<string, string>;
+  marksUntil: number;
 }
 
 export interface JobEntry {
@@ -70,6 +73,9 @@ const FileSchema = z.object({
       answerMeta: pairList.optional(),
       cards: pairList,
       interactions: z.array(z.tuple([z.string(), z.number()])),
+      /** Missing in files written before delivery markers lived with the round. */
+      marks: pairList.optional(),
+      marksUntil: z.number().optional(),
     }),
   ),
   active: z.array(z.tuple([z.string(), pairList])),
@@ -108,6 +114,8 @@ export function stateFromFile(text: string, roundKey: (tenant: string, id: strin
       answerMeta: new Map(r.answerMeta ?? metaOf(r.answers)),
       cards: new Map(r.cards),
       interactions: new Map(r.interactions),
+      marks: new Map(r.marks ?? []),
+      marksUntil: r.marksUntil ?? 0,
     });
   }
   state.active = new Map(file.active.map(([t, m]) => [t, new Map(m)]));
@@ -134,6 +142,7 @@ export function stateToFile(state: MemoryState, now: number): string {
       answerMeta: [...r.answerMeta],
       cards: [...r.cards],
       interactions: live(r.interactions),
+      ...(r.marksUntil > now ? { marks: [...r.marks], marksUntil: r.marksUntil } : {}),
     })),
     active: [...state.active].map(([t, m]) => [t, [...m]]),
     nx: live(state.nx),

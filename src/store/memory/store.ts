@@ -6,25 +6,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
 import { AnswerSchema, LevelSchema, RoundSchema, emptyCounts, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
-import type {
-  CardRef,
-  Job,
-  JobKind,
-  RoundSnapshot,
-  SnapshotOptions,
-  Store,
-  StoredRecord,
-  VersionedRound,
-  VoteInput,
-  VoteResult,
-} from '../../core/ports.js';
+import type { AnswerEntry, CardRef, Job, JobKind, RoundSnapshot, ScanOptions, SnapshotOptions, Store, StoredRecord, VersionedRound, VoteEntry, VoteInput, VoteResult } from '../../core/ports.js';
 import { encodeAnswerMeta } from '../answer-summary.js';
 import { NamesSchema, VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
 import { INTERACTION_TTL_MS, enc, memberField, parseMemberField } from '../keys.js';
 import { MemoryJobQueue } from './jobs.js';
 import { factorViewOf, snapshotOf } from './reads.js';
+import { scanAnswersOf, scanVotesOf } from './scan.js';
 import { SnapshotWriter } from './snapshot-writer.js';
+import { deleteMarks, getMarks, putMarks, scanMarks } from './marks.js';
 import { emptyState, stateFromFile, stateToFile, type MemoryState, type RoundState } from './state.js';
 
 export interface MemoryStoreOptions {
@@ -129,6 +120,8 @@ export class MemoryStore implements Store {
       answerMeta: new Map(),
       cards: new Map(),
       interactions: new Map(),
+      marks: new Map(),
+      marksUntil: 0,
     });
     this.changed();
   }
@@ -325,6 +318,16 @@ export class MemoryStore implements Store {
     return s ? snapshotOf(s, this.readRound(s), opts) : null;
   }
 
+  scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<VoteEntry[]> {
+    this.trip();
+    return scanVotesOf(this.round(tenant, roundId), opts);
+  }
+
+  scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<AnswerEntry[]> {
+    this.trip();
+    return scanAnswersOf(this.round(tenant, roundId), opts);
+  }
+
   async getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts> {
     this.trip();
     return this.counts(this.round(tenant, roundId), factorId);
@@ -381,6 +384,28 @@ export class MemoryStore implements Store {
     const out: Record<string, CardRef> = {};
     for (const [factorId, json] of this.round(tenant, roundId)?.cards ?? []) out[factorId] = JSON.parse(json) as CardRef;
     return out;
+  }
+
+  // --- delivery markers (marks.ts) ------------------------------------------------------------
+
+  async putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void> {
+    this.trip();
+    if (putMarks(this.round(tenant, roundId), marks, ttlMs)) this.changed();
+  }
+
+  async getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>> {
+    this.trip();
+    return getMarks(this.round(tenant, roundId), fields);
+  }
+
+  async scanMarks(tenant: string, roundId: string, suffix = ''): Promise<Record<string, StoredRecord>> {
+    this.trip();
+    return scanMarks(this.round(tenant, roundId), suffix);
+  }
+
+  async deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void> {
+    this.trip();
+    if (deleteMarks(this.round(tenant, roundId), fields)) this.changed();
   }
 
   // --- idempotency keys and records -----------------------------------------------------------

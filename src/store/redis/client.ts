@@ -8,6 +8,10 @@
 // after a reconnect. On startup, RedisStore.open waits until the connection is ready.
 // (In Cluster mode ioredis needs its per-node offline queue, so there the 2 s command timeout is the
 // bound; a vote that timed out may still land later, which is harmless as votes are idempotent.)
+//
+// Failover: one command rides out a short blip (Cluster: MOVED/ASK/TRYAGAIN/CLUSTERDOWN retried for ~2 s; Sentinel:
+// the failover detector follows +switch-master at once), then fails as StoreUnavailableError. Riding out a whole
+// failover (5–15 s) is the caller's choice, for idempotent calls only: core/store-deadline.ts (withStoreDeadline).
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { parseRedisUrl } from './url.js';
@@ -65,6 +69,10 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
       ...(target.password ? { password: target.password } : {}),
       ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
       sentinelRetryStrategy: reconnectDelay,
+      // Subscribe to the sentinels' +switch-master and reconnect to the new master as soon as it is promoted,
+      // rather than when the old one stops answering.
+      failoverDetector: true,
+      updateSentinels: true,
     });
   } else {
     // Node connections are created lazily by the cluster and need their offline queue, so only the
@@ -75,6 +83,13 @@ export function createRedisClient(url: string, opts: RedisClientOptions = {}): R
       enableReadyCheck: true,
       clusterRetryStrategy: reconnectDelay,
       slotsRefreshTimeout: COMMAND_TIMEOUT_MS,
+      // While a master fails over, its slots answer MOVED/ASK/TRYAGAIN/CLUSTERDOWN. Each redirection waits a little
+      // (refreshing the slot map), so 10 of them span ~2 s before "Too many Cluster redirections" (unavailable).
+      maxRedirections: 10,
+      retryDelayOnMoved: 100,
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+      retryDelayOnTryAgain: 200,
       redisOptions: {
         ...nodeOptions,
         ...(target.username ? { username: target.username } : {}),

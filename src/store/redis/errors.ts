@@ -11,6 +11,8 @@ const UNAVAILABLE_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EAI_AGAIN',
+  'EHOSTDOWN',
+  'ENETDOWN',
   'ERR_SOCKET_CLOSED',
 ]);
 const UNAVAILABLE_MESSAGES = [
@@ -23,15 +25,21 @@ const UNAVAILABLE_MESSAGES = [
   'All sentinels are unreachable',
   'Reached the max retries per request limit',
   'connect ETIMEDOUT',
+  // A MOVED/ASK storm while a cluster fails over: ioredis gives up after maxRedirections.
+  'Too many Cluster redirections',
+  'Connection lost',
+  'Failed to connect to any sentinel',
 ];
 /** Server replies that mean "not now" rather than "wrong": loading after a restart, failover, cluster down. */
-const UNAVAILABLE_REPLIES = ['LOADING', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'BUSY'];
+const UNAVAILABLE_REPLIES = ['LOADING', 'CLUSTERDOWN', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'BUSY', 'MOVED', 'ASK', 'UNBLOCKED', 'NOREPLICAS'];
+/** ioredis error classes that only ever mean the servers could not be reached. */
+const UNAVAILABLE_NAMES = new Set(['MaxRetriesPerRequestError', 'ClusterAllFailedError']);
 
 /** True for errors that mean Redis could not be reached or cannot serve right now. */
 export function isUnavailableError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err instanceof StoreUnavailableError) return true;
-  if (err.name === 'MaxRetriesPerRequestError') return true;
+  if (UNAVAILABLE_NAMES.has(err.name)) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m))) return true;

@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import { AnswerSchema } from '../../core/model.js';
 import { answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
-import { Keys } from '../keys.js';
+import { Keys, bucketOf } from '../keys.js';
+import { moveLegacyMarks } from './legacy-marks.js';
 import type { RedisClient } from './client.js';
 import { pairs } from './replies.js';
 import type { StoreScripts, TripRunner } from './scripts.js';
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 
 export interface Migration {
   /** The version this hook upgrades to (it runs when the stored version is lower). */
@@ -26,6 +27,11 @@ export const MIGRATIONS: Migration[] = [
   // 2: every answer gets its summary, its factor's totals and (with links) its place in the answer order; digests
   // read those instead of the answers.
   { version: 2, up: buildAnswerMeta },
+  // 3: the job queue moves from one `{jobs}` slot into BUCKETS `{jobs:<b>}` queues, each tenant's index into its own
+  // `{t:<T>}` slot, and the tenant set into BUCKETS `{idx:<b>}` shards (keys.ts), so no one master holds them all.
+  { version: 3, up: shardJobsAndIndexes },
+  // 4: delivery markers leave the deployment-wide `rec:sent` hash for a hash beside each round, with a TTL.
+  { version: 4, up: moveLegacyMarks },
 ];
 
 /**
@@ -37,8 +43,7 @@ export const MIGRATIONS: Migration[] = [
  */
 export async function buildAnswerMeta(redis: RedisClient, prefix: string): Promise<void> {
   const keys = new Keys(prefix);
-  const nodes: Redis[] = redis instanceof Cluster ? redis.nodes('master') : [redis];
-  for (const node of nodes) {
+  for (const node of masters(redis)) {
     let cursor = '0';
     do {
       const [next, found] = await node.scan(cursor, 'MATCH', keys.answersScanPattern(), 'COUNT', 1000);
@@ -130,4 +135,65 @@ export async function runMigrations(
   } finally {
     await scripts.unlock({ lock: lockKey }, { token }).catch(() => undefined);
   }
+}
+
+/** Every master of a cluster, or the one server. */
+function masters(redis: RedisClient): Redis[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+}
+
+/**
+ * Schema 3: moves the jobs and indexes of the single-slot layout into the bucketed one, copying before deleting, so a
+ * re-run after an interruption finds the copies in place and copies again (every write is an idempotent set). A
+ * job keeps its due time or lease; a job whose JSON names no tenant and round is dropped (nothing could run it).
+ * Replicas of the previous release must be stopped first: they would keep writing jobs to the old keys.
+ */
+export async function shardJobsAndIndexes(redis: RedisClient, prefix: string): Promise<void> {
+  const keys = new Keys(prefix);
+  const old = keys.legacy();
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(old.jobsData, cursor, 'COUNT', 500);
+    cursor = next;
+    for (const [id, json] of pairs(flat)) {
+      const job = safeJson(json) as { tenant?: unknown; roundId?: unknown } | undefined;
+      const due = await redis.zscore(old.jobsDue, id);
+      if (due === null || typeof job?.tenant !== 'string' || typeof job.roundId !== 'string') continue;
+      const b = bucketOf(id);
+      const k = keys.jobBucket(b);
+      const roundSet = keys.roundJobs(b, job.tenant, job.roundId);
+      await redis.multi().hset(k.data, id, json).hset(k.owner, id, roundSet).zadd(k.due, due, id).sadd(roundSet, id).exec();
+    }
+  } while (cursor !== '0');
+  for (const node of masters(redis)) {
+    let keyCursor = '0';
+    do {
+      const [next, found] = await node.scan(keyCursor, 'MATCH', `${prefix}:{jobs}:round:*`, 'COUNT', 1000);
+      keyCursor = next;
+      for (const key of found) await redis.del(key);
+    } while (keyCursor !== '0');
+  }
+  await redis.del(old.jobsData);
+  await redis.del(old.jobsDue);
+  await redis.del(old.jobsOwner);
+
+  let setCursor = '0';
+  do {
+    const [next, tenants] = await redis.sscan(old.tenants, setCursor, 'COUNT', 500);
+    setCursor = next;
+    for (const tenant of tenants) {
+      const rounds = await redis.zrange(old.tenantRounds(tenant), 0, -1, 'WITHSCORES');
+      if (rounds.length > 0) {
+        const args: string[] = [];
+        for (const [roundId, score] of pairs(rounds)) args.push(score, roundId);
+        await redis.zadd(keys.tenantRounds(tenant), ...args);
+      }
+      const active = await redis.hgetall(old.activeChannels(tenant));
+      if (Object.keys(active).length > 0) await redis.hset(keys.activeChannels(tenant), active);
+      await redis.sadd(keys.tenants(tenant), tenant);
+      await redis.del(old.tenantRounds(tenant));
+      await redis.del(old.activeChannels(tenant));
+    }
+  } while (setCursor !== '0');
+  await redis.del(old.tenants);
 }

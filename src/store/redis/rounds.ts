@@ -1,8 +1,8 @@
 // Rounds in Redis: the round JSON with its status and revision, the names beside it, the tenant index and channels.
 //
-// The only cross-slot sequences are create and delete (round keys, tenant index), ordered so that an interruption
-// leaves nothing visible: create indexes first (an index entry without a round is skipped by list), delete deletes
-// the round first.
+// The only cross-slot sequences are create and delete (round keys, tenant index, tenant set), ordered so that an
+// interruption leaves nothing visible: create indexes first (an index entry without a round is skipped by list),
+// delete deletes the round first.
 import { randomBytes } from 'node:crypto';
 import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ import { RoundSchema, type Round } from '../../core/model.js';
 import type { VersionedRound } from '../../core/ports.js';
 import { NamesSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
-import { nameField, type Keys } from '../keys.js';
+import { BUCKETS, nameField, type Keys } from '../keys.js';
 import type { RedisClient } from './client.js';
 import { mapError } from './errors.js';
 import { withNames } from './replies.js';
@@ -80,10 +80,9 @@ export class RedisRounds {
       invalid(err);
     }
     // Index first: an index entry whose round never got written is skipped by list.
-    await this.scripts.indexAdd(
-      { tenants: this.keys.tenants(), tenantRounds: this.keys.tenantRounds(round.tenant) },
-      { tenant: round.tenant, score: Date.parse(round.createdAt), roundId: round.id },
-    );
+    // The tenant set first, then the tenant's own index (another slot): delete re-checks in the opposite order.
+    await this.trip(() => this.client.sadd(this.keys.tenants(round.tenant), round.tenant));
+    await this.trip(() => this.client.zadd(this.keys.tenantRounds(round.tenant), 'NX', Date.parse(round.createdAt), round.id));
     const k = this.keys.round(round.tenant, round.id);
     const created = await this.scripts.createRound(k, { json: JSON.stringify(round), status: round.status, rev: newRev() });
     if (!created) throw new AppError('CONFLICT');
@@ -137,6 +136,7 @@ export class RedisRounds {
             .set(k.status, next.status)
             .set(k.rev, newRev())
             .del(k.names)
+            .del(k.reports)
             .exec(),
         );
         if (result !== null) {
@@ -161,7 +161,7 @@ export class RedisRounds {
     const entries = Object.entries(names);
     if (entries.length === 0) return;
     const k = this.keys.round(tenant, roundId);
-    await this.scripts.hsetIfRound({ round: k.round, hash: k.names }, Object.fromEntries(entries.map(([id, name]) => [nameField(id), name])));
+    await this.scripts.hsetIfRound({ round: k.round, hash: k.names, reports: k.reports }, Object.fromEntries(entries.map(([id, name]) => [nameField(id), name])));
   }
 
   async list(tenant: string): Promise<Round[]> {
@@ -171,8 +171,10 @@ export class RedisRounds {
   }
 
   async listTenants(): Promise<string[]> {
-    const tenants = await this.trip(() => this.client.smembers(this.keys.tenants()));
-    return tenants.sort();
+    const shards = await Promise.all(
+      Array.from({ length: BUCKETS }, (_, b) => this.trip(() => this.client.smembers(this.keys.tenantShard(b)))),
+    );
+    return shards.flat().sort();
   }
 
   /** The round's keys and index entries; its jobs are the job queue's. */
@@ -181,10 +183,13 @@ export class RedisRounds {
     // The round first (one DEL, one slot): from then on nothing can vote or read it. Interaction
     // dedupe keys are left to expire (INTERACTION_TTL_MS); they hold no personal data.
     await this.trip(() => this.client.del(...k.all));
-    await this.scripts.indexRemove(
-      { tenants: this.keys.tenants(), tenantRounds: this.keys.tenantRounds(tenant), active: this.keys.activeChannels(tenant) },
-      { tenant, roundId },
-    );
+    const left = await this.scripts.indexRemove({ tenantRounds: this.keys.tenantRounds(tenant), active: this.keys.activeChannels(tenant) }, { roundId });
+    if (left > 0) return;
+    // The tenant set lives in another slot. A round created meanwhile added the tenant before indexing itself, so
+    // after taking the tenant out, look again and put it back if a round has appeared.
+    const tenants = this.keys.tenants(tenant);
+    await this.trip(() => this.client.srem(tenants, tenant));
+    if ((await this.trip(() => this.client.zcard(this.keys.tenantRounds(tenant)))) > 0) await this.trip(() => this.client.sadd(tenants, tenant));
   }
 
   async activeForChannel(tenant: string, channelId: string): Promise<string | null> {

@@ -7,7 +7,7 @@
 // failed-over server), and the same commands work inside a pipeline.
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
-import type { RoundKeys } from '../keys.js';
+import type { JobBucketKeys, RoundKeys } from '../keys.js';
 import type { RedisClient } from './client.js';
 
 /** How a script is built: its file, the libraries in front of it, and its number of keys (none: the call says). */
@@ -22,17 +22,19 @@ const SPECS = {
   snapshot: { file: 'snapshot.lua', libs: ['answer-preview.lua'], keys: 8 },
   roundRead: { file: 'round-read.lua', keys: 3 },
   createRound: { file: 'create-round.lua', keys: 3 },
-  indexAdd: { file: 'index-add.lua', keys: 2 },
-  indexRemove: { file: 'index-remove.lua', keys: 3 },
-  hsetIfRound: { file: 'hset-if-round.lua', keys: 2 },
-  saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 5 },
-  eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 8 },
+  indexRemove: { file: 'index-remove.lua', keys: 2 },
+  hsetIfRound: { file: 'hset-if-round.lua', keys: 3 },
+  putMarks: { file: 'put-marks.lua', keys: 2 },
+  saveAnswer: { file: 'save-answer.lua', libs: ['answer-meta.lua'], keys: 6 },
+  eraseMember: { file: 'erase-member.lua', libs: ['answer-meta.lua'], keys: 9 },
   scheduleJobs: { file: 'schedule-jobs.lua' },
   claimJobs: { file: 'claim-jobs.lua', keys: 2 },
   completeJob: { file: 'complete-job.lua', keys: 3 },
   retryJob: { file: 'retry-job.lua', keys: 2 },
   cancelJobs: { file: 'cancel-jobs.lua', keys: 4 },
   unlock: { file: 'unlock.lua', keys: 1 },
+  keptReportEpoch: { file: 'kept-report-epoch.lua', keys: 2 },
+  keepReport: { file: 'keep-report.lua', keys: 2 },
 } as const satisfies Record<string, ScriptSpec>;
 
 export type ScriptName = keyof typeof SPECS;
@@ -56,7 +58,7 @@ export function scriptSource(name: ScriptName): string {
 
 const COMMAND_PREFIX = 'assessStore_';
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+type ScriptFn = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 /** Runs one round trip: the store counts it and maps connection failures. */
 export type TripRunner = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -109,11 +111,7 @@ export interface RoundRead {
   names: string[];
 }
 
-export interface JobKeys {
-  due: string;
-  data: string;
-  owner: string;
-}
+export type JobKeys = JobBucketKeys;
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -143,7 +141,7 @@ export class StoreScripts {
     return fn.bind(on);
   }
 
-  private run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+  private run(name: ScriptName, ...args: (string | number | Buffer)[]): Promise<unknown> {
     const fn = this.command(this.client, name);
     return this.trip(() => fn(...args));
   }
@@ -235,17 +233,19 @@ export class StoreScripts {
     return Number(await this.run('createRound', k.round, k.status, k.rev, a.json, a.status, a.rev)) === 1;
   }
 
-  async indexAdd(k: { tenants: string; tenantRounds: string }, a: { tenant: string; score: number; roundId: string }): Promise<void> {
-    await this.run('indexAdd', k.tenants, k.tenantRounds, a.tenant, a.score, a.roundId);
-  }
-
-  async indexRemove(k: { tenants: string; tenantRounds: string; active: string }, a: { tenant: string; roundId: string }): Promise<void> {
-    await this.run('indexRemove', k.tenants, k.tenantRounds, k.active, a.tenant, a.roundId);
+  /** Removes a round from its tenant's index and active channels; returns how many rounds the tenant has left. */
+  async indexRemove(k: { tenantRounds: string; active: string }, a: { roundId: string }): Promise<number> {
+    return Number(await this.run('indexRemove', k.tenantRounds, k.active, a.roundId));
   }
 
   /** HSET of `fields` into one of a round's hashes while the round exists; false when it does not. */
-  async hsetIfRound(k: { round: string; hash: string }, fields: Record<string, string>): Promise<boolean> {
-    return Number(await this.run('hsetIfRound', k.round, k.hash, ...Object.entries(fields).flat())) === 1;
+  async hsetIfRound(k: { round: string; hash: string; reports: string }, fields: Record<string, string>): Promise<boolean> {
+    return Number(await this.run('hsetIfRound', k.round, k.hash, k.reports, ...Object.entries(fields).flat())) === 1;
+  }
+
+  /** Delivery markers into a round's marker hash while the round exists; the hash expires `ttlMs` after this write. */
+  async putMarks(k: { round: string; marks: string }, a: { ttlMs: number; marks: Record<string, string> }): Promise<boolean> {
+    return Number(await this.run('putMarks', k.round, k.marks, Math.max(1, Math.ceil(a.ttlMs)), ...Object.entries(a.marks).flat())) === 1;
   }
 
   async saveAnswer(
@@ -259,6 +259,7 @@ export class StoreScripts {
       k.answerMeta,
       k.answerStats,
       k.answerOrder,
+      k.reports,
       a.field,
       a.answerJson,
       a.summary,
@@ -281,11 +282,21 @@ export class StoreScripts {
       k.answerStats,
       k.answerOrder,
       k.names,
+      k.reports,
       a.member,
       a.replacement,
       a.nameField,
     )) as unknown[];
     return { votes: Number(r[0]) || 0, answers: Number(r[1]) || 0 };
+  }
+
+  /** The round's kept-report generation (created with `a.ttlMs` when missing); null for an unknown round. */
+  async keptReportEpoch(k: Pick<RoundKeys, 'round' | 'reports'>, a: { newEpoch: string; ttlMs: number }): Promise<string | null> {
+    return stringOrNull(await this.run('keptReportEpoch', k.round, k.reports, a.newEpoch, Math.max(1, Math.ceil(a.ttlMs))));
+  }
+
+  async keepReport(k: Pick<RoundKeys, 'round' | 'reports'>, a: { epoch: string; field: string; body: Buffer; ttlMs: number }): Promise<boolean> {
+    return Number(await this.run('keepReport', k.round, k.reports, a.epoch, a.field, a.body, Math.max(1, Math.ceil(a.ttlMs)))) === 1;
   }
 
   async scheduleJobs(k: JobKeys, jobs: { id: string; json: string; dueAt: number; roundSet: string }[]): Promise<void> {
@@ -294,6 +305,7 @@ export class StoreScripts {
     await this.run('scheduleJobs', keys.length, ...keys, ...jobs.flatMap((j) => [j.id, j.json, j.dueAt]));
   }
 
+  /** Leases up to `limit` jobs of the bucket due at `now`, earliest first; the JSON of each leased job. */
   async claimJobs(k: Pick<JobKeys, 'due' | 'data'>, a: { now: number; limit: number; leaseUntil: number }): Promise<string[]> {
     return strings(await this.run('claimJobs', k.due, k.data, a.now, a.limit, a.leaseUntil));
   }

@@ -5,28 +5,33 @@
 // this class holds votes, answers, snapshots, card refs and records, and counts every round trip (roundTrips()).
 // The client comes from client.ts (REDIS_URL forms in url.ts), failures are mapped by errors.ts, and open() runs the
 // schema migrations (migrations.ts).
+import { randomBytes } from 'node:crypto';
 import { LEVELS, LevelSchema, AnswerSchema, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type {
+  AnswerEntry,
   CardRef,
   Job,
   JobKind,
+  KeptReport,
   RoundSnapshot,
+  ScanOptions,
   SnapshotOptions,
   Store,
   StoredRecord,
   VersionedRound,
+  VoteEntry,
   VoteInput,
   VoteResult,
 } from '../../core/ports.js';
 import { PREVIEW_LINKS, answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
 import { VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
-import { INTERACTION_TTL_MS, Keys, countField, dec, enc, memberField, nameField } from '../keys.js';
+import { INTERACTION_TTL_MS, Keys, countField, dec, enc, memberField, nameField, parseMemberField } from '../keys.js';
 import { createRedisClient, waitUntilReady, type RedisClient, type RedisClientOptions } from './client.js';
 import { mapError } from './errors.js';
 import { RedisJobQueue } from './jobs.js';
 import { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
-import { countsFrom, factorViewFrom, snapshotFrom, toLevel } from './replies.js';
+import { countsFrom, factorViewFrom, pairs, snapshotFrom, toLevel } from './replies.js';
 import { RedisRounds } from './rounds.js';
 import { StoreScripts } from './scripts.js';
 
@@ -208,6 +213,52 @@ export class RedisStore implements Store {
     return reply && snapshotFrom(this.rounds.parse(reply.round), reply, withAnswers);
   }
 
+  /** HSCAN of the votes hash, COUNT `opts.count` per page: each page is one short command, never one long one. */
+  async *scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncGenerator<VoteEntry[]> {
+    for await (const flat of this.hscanPages(this.keys.round(tenant, roundId).votes, opts)) {
+      const page: VoteEntry[] = [];
+      for (const [field, value] of pairs(flat)) {
+        const member = parseMemberField(field);
+        const level = toLevel(value);
+        if (member && level) page.push({ ...member, level });
+      }
+      yield page;
+    }
+  }
+
+  async *scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncGenerator<AnswerEntry[]> {
+    for await (const flat of this.hscanPages(this.keys.round(tenant, roundId).answers, opts)) {
+      const page: AnswerEntry[] = [];
+      for (const [field, json] of pairs(flat)) {
+        const member = parseMemberField(field);
+        if (member) page.push({ ...member, answer: JSON.parse(json) as Answer });
+      }
+      yield page;
+    }
+  }
+
+  private async *hscanPages(key: string, opts?: ScanOptions): AsyncGenerator<string[]> {
+    const count = Math.max(1, Math.floor(opts?.count ?? 1000));
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.trip(() => this.client.hscan(key, cursor, 'COUNT', count));
+      cursor = next;
+      if (flat.length > 0) yield flat;
+    } while (cursor !== '0');
+  }
+
+  async keptReport(tenant: string, roundId: string, key: string, ttlMs: number): Promise<KeptReport | null> {
+    const k = this.keys.round(tenant, roundId);
+    const epoch = await this.scripts.keptReportEpoch(k, { newEpoch: randomBytes(9).toString('base64url'), ttlMs });
+    if (epoch === null) return null;
+    return { epoch, body: await this.trip(() => this.client.hgetBuffer(k.reports, `r:${key}`)) };
+  }
+
+  /** Kept in the round's slot; the whole hash expires `ttlMs` after the last report was kept. */
+  keepReport(tenant: string, roundId: string, key: string, epoch: string, body: Buffer, ttlMs: number): Promise<boolean> {
+    return this.scripts.keepReport(this.keys.round(tenant, roundId), { epoch, field: `r:${key}`, body, ttlMs });
+  }
+
   async getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts> {
     const key = this.keys.round(tenant, roundId).counts;
     const values = await this.trip(() => this.client.hmget(key, ...LEVELS.map((level) => countField(factorId, level))));
@@ -239,7 +290,7 @@ export class RedisStore implements Store {
   async setCardRef(tenant: string, roundId: string, factorId: string, ref: CardRef): Promise<void> {
     const k = this.keys.round(tenant, roundId);
     const value = JSON.stringify({ messageId: ref.messageId, channelId: ref.channelId });
-    await this.scripts.hsetIfRound({ round: k.round, hash: k.cards }, { [enc(factorId)]: value });
+    await this.scripts.hsetIfRound({ round: k.round, hash: k.cards, reports: k.reports }, { [enc(factorId)]: value });
   }
 
   async getCardRefs(tenant: string, roundId: string): Promise<Record<string, CardRef>> {
@@ -247,6 +298,45 @@ export class RedisStore implements Store {
     const out: Record<string, CardRef> = {};
     for (const [field, json] of Object.entries(all)) out[dec(field)] = JSON.parse(json) as CardRef;
     return out;
+  }
+
+  // --- delivery markers (the round's `sent` hash) -----------------------------------------------
+
+  async putMarks(tenant: string, roundId: string, marks: Record<string, StoredRecord>, ttlMs: number): Promise<void> {
+    const entries = Object.entries(marks);
+    if (entries.length === 0) return;
+    const k = this.keys.round(tenant, roundId);
+    await this.scripts.putMarks(k, { ttlMs, marks: Object.fromEntries(entries.map(([f, v]) => [f, JSON.stringify(v)])) });
+  }
+
+  async getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>> {
+    if (fields.length === 0) return {};
+    const key = this.keys.round(tenant, roundId).marks;
+    const values = await this.trip(() => this.client.hmget(key, ...fields));
+    const out: Record<string, StoredRecord> = {};
+    fields.forEach((f, i) => {
+      const json = values[i];
+      if (typeof json === 'string') out[f] = JSON.parse(json) as StoredRecord;
+    });
+    return out;
+  }
+
+  async scanMarks(tenant: string, roundId: string, suffix = ''): Promise<Record<string, StoredRecord>> {
+    const key = this.keys.round(tenant, roundId).marks;
+    const match = `*${suffix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}`;
+    const out: Record<string, StoredRecord> = {};
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.trip(() => this.client.hscan(key, cursor, 'MATCH', match, 'COUNT', 500));
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = JSON.parse(flat[i + 1]!) as StoredRecord;
+    } while (cursor !== '0');
+    return out;
+  }
+
+  async deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void> {
+    if (fields.length === 0) return;
+    await this.trip(() => this.client.hdel(this.keys.round(tenant, roundId).marks, ...fields));
   }
 
   // --- idempotency keys and records -----------------------------------------------------------

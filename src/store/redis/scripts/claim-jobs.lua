@@ -1,4 +1,5 @@
--- Leases up to `limit` jobs due at `now` until `lease_until`, and returns their JSON (a lease is a later due time).
+-- Leases up to `limit` jobs of one bucket due at `now` until `lease_until`, earliest first, and returns their JSON
+-- (a lease is a later due time). Whatever another replica leased meanwhile is simply not there any more.
 local due_key, data_key = KEYS[1], KEYS[2]
 local now, limit, lease_until = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local out = {}

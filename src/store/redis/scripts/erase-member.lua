@@ -2,9 +2,11 @@
 -- summaries and remembered name go. Fields are <F>|<M> with both parts encoded (no '|' inside), so a suffix match on
 -- '|' .. member is an exact member match. Returns {votes moved, answers deleted}. Needs answer-meta.lua.
 local round_key, votes_key, voted_at_key, answers_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local answer_meta_key, answer_stats_key, answer_order_key, names_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local answer_meta_key, answer_stats_key, answer_order_key, names_key, reports_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local member, replacement, name_field = '|' .. ARGV[1], '|' .. ARGV[2], ARGV[3]
 if redis.call('EXISTS', round_key) == 0 then return {0, 0} end
+-- Kept reports of the round are rendered again without the member.
+redis.call('DEL', reports_key)
 local function owned(field)
   return #field > #member and string.sub(field, -#member) == member
 end

@@ -1,0 +1,161 @@
+// Child process of the reports benchmark: one closed round of 13 × 10,000 (every vote and answer) in Redis, the app
+// serving it over HTTP; a naive HSCAN + CSV script and every export format and the chart are timed side by side,
+// with Redis' PING latency watched from another connection and the process' RSS sampled throughout.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import { build } from '../src/app/build.js';
+import { loadConfig } from '../src/config.js';
+import { LEVELS, type Answer } from '../src/core/model.js';
+import { createLogger } from '../src/infra/logger.js';
+import { RedisStore } from '../src/store/index.js';
+import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
+
+const PEOPLE = Number(process.argv[2] ?? 10_000);
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `bench-reports-${randomBytes(4).toString('hex')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const app = await build(
+  loadConfig({ LOG_LEVEL: 'silent', PLAYGROUND: 'off', ANONYMITY_SECRET: 'bench-anonymity-secret', REDIS_PREFIX: prefix, REDIS_URL: url, PUBLIC_URL: 'http://127.0.0.1' }),
+  { adapters: [], logger: createLogger('silent') },
+);
+const store = app.store as RedisStore;
+const participants = Array.from({ length: PEOPLE }, (_, i) => `U${String(i).padStart(6, '0')}`);
+const round = await app.service.startRound({
+  tenant: 'TBENCH',
+  platform: 'slack',
+  actor: { id: participants[0]!, name: 'Cora' },
+  settings: {
+    packId: 'integrating-cities-diversity', locale: 'sv', mode: 'internal-evaluation', channelId: 'CBENCH', title: 'Mångfald 2026',
+    participants, managers: ['M1'], pacing: 'all-at-once', startDate: '2026-03-02', closeDate: '2026-04-13', timezone: 'Europe/Stockholm',
+  },
+});
+await store.rememberNames('TBENCH', round.id, Object.fromEntries(participants.map((p, i) => [p, `Deltagare ${i + 1}`])));
+const pack = app.service.packs.get(round.packId, round.locale);
+const tasks: (() => Promise<unknown>)[] = [];
+participants.forEach((m, i) => {
+  pack.keyFactors.forEach((kf, j) => {
+    tasks.push(() => store.recordVote({ tenant: 'TBENCH', roundId: round.id, factorId: kf.id, memberId: m, level: LEVELS[(i * 7 + j * 3) % 4]!, interactionId: `${m}-${kf.id}`, at: '2026-03-10T10:00:00.000Z' }));
+    const answer: Answer = {
+      factorId: kf.id,
+      memberId: m,
+      texts: {
+        [kf.questions[0]!.id]: `Ja, delvis. Fullmäktige beslutade 2025 om en plan; förvaltning ${i % 40} följer upp den i årsredovisningen.`,
+        [kf.questions[1]?.id ?? kf.questions[0]!.id]: 'Inte regelbundet. Det nämns i budgettal och på stadens webb, men inte i nämndernas verksamhetsplaner.',
+      },
+      evidence: [`https://kommun.example/protokoll/2025-${(i % 12) + 1}/${kf.id}.pdf`],
+      at: '2026-03-10T10:00:00.000Z',
+    };
+    tasks.push(() => store.saveAnswer('TBENCH', round.id, answer));
+  });
+});
+for (let i = 0; i < tasks.length; i += 500) await Promise.all(tasks.slice(i, i + 500).map((t) => t()));
+tasks.length = 0;
+await store.updateRound('TBENCH', round.id, (r) => ({ ...r, status: 'closed', closedAt: '2026-04-13T15:00:00.000Z' }));
+await app.http.listen({ port: 0, host: '127.0.0.1' });
+const address = app.http.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const link = new URL(app.reportLinks.url('TBENCH', round.id)).pathname;
+
+// --- watchers ---
+// Redis' PING latency is watched from a worker thread with its own event loop and connection, so the bot's own
+// rendering (which blocks this thread) is not mistaken for Redis being blocked.
+const pinger = new Worker(
+  `const { parentPort, workerData } = require('node:worker_threads');
+   const { Redis } = require(workerData.ioredis);
+   const redis = new Redis(workerData.url);
+   let worst = 0;
+   (async () => { for (;;) { const t0 = performance.now(); await redis.ping(); worst = Math.max(worst, performance.now() - t0); await new Promise((r) => setTimeout(r, 5)); } })();
+   parentPort.on('message', (m) => { if (m === 'reset') worst = 0; else if (m === 'stop') process.exit(0); else parentPort.postMessage(worst); });`,
+  { eval: true, workerData: { url, ioredis: createRequire(import.meta.url).resolve('ioredis') } },
+);
+const ask = (what: 'reset' | 'read'): Promise<number> =>
+  new Promise((resolve) => {
+    if (what === 'reset') {
+      pinger.postMessage('reset');
+      resolve(0);
+    } else {
+      pinger.once('message', (m: number) => resolve(m));
+      pinger.postMessage('read');
+    }
+  });
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+async function measure<T>(fn: () => Promise<T>): Promise<{ ms: number; worstPingMs: number; result: T }> {
+  await ask('reset');
+  const t0 = performance.now();
+  const result = await fn();
+  const ms = performance.now() - t0;
+  const worst = await ask('read');
+  return { ms: Math.round(ms), worstPingMs: Math.round(worst * 10) / 10, result };
+}
+
+/** The naive script: HSCAN the votes and answers hashes, write one CSV line per vote and answer to a file. */
+async function naive(): Promise<number> {
+  const redis = new Redis(url);
+  const k = store.keys.round('TBENCH', round.id);
+  const out = createWriteStream(join(tmpdir(), `${prefix}-naive.csv`));
+  let bytes = 0;
+  for (const key of [k.votes, k.answers]) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await redis.hscan(key, cursor, 'COUNT', 1000);
+      cursor = next;
+      let chunk = '';
+      for (let i = 0; i < flat.length; i += 2) chunk += `${flat[i]};${JSON.stringify(flat[i + 1])}\n`;
+      bytes += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    } while (cursor !== '0');
+  }
+  out.end();
+  await finished(out);
+  redis.disconnect();
+  return bytes;
+}
+
+async function download(path: string): Promise<{ status: number; bytes: number }> {
+  const res = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+  const body = await res.arrayBuffer();
+  return { status: res.status, bytes: body.byteLength };
+}
+
+global.gc?.();
+await sleep(200);
+const rssBefore = process.memoryUsage().rss;
+peakRss = rssBefore;
+const rows: Record<string, unknown>[] = [];
+const naiveRun = await measure(naive);
+rows.push({ what: 'naive HSCAN + CSV script', ms: naiveRun.ms, worstPingMs: naiveRun.worstPingMs, status: '-', bytes: naiveRun.result });
+const targets: [string, string][] = [
+  ['csv', `${link}?format=csv`],
+  ['json', `${link}?format=json`],
+  ['md', `${link}?format=md`],
+  ['html', `${link}?format=html`],
+  ['chart', `${link}/chart.png`],
+];
+for (const [what, path] of targets) {
+  const first = await measure(() => download(path));
+  rows.push({ what: `${what}, first download (rendered)`, ms: first.ms, worstPingMs: first.worstPingMs, status: first.result.status, bytes: first.result.bytes });
+}
+for (const [what, path] of targets) {
+  const again = await measure(() => download(path));
+  rows.push({ what: `${what}, again (kept copy)`, ms: again.ms, worstPingMs: again.worstPingMs, status: again.result.status, bytes: again.result.bytes });
+}
+// Four simultaneous downloads, each of a report that is not kept (a name learned drops the kept copies).
+await store.rememberNames('TBENCH', round.id, { M1: 'Maja' });
+const four = await measure(() => Promise.all(targets.slice(0, 4).map(([, path]) => download(path))));
+rows.push({ what: '4 simultaneous downloads (csv, json, md, html; none kept)', ms: four.ms, worstPingMs: four.worstPingMs, status: four.result.map((r) => r.status).join(' '), bytes: four.result.reduce((n, r) => n + r.bytes, 0) });
+clearInterval(rssTimer);
+
+await deleteKeysWithPrefix(store.client, prefix);
+pinger.postMessage('stop');
+await app.close();
+console.log(JSON.stringify({ people: PEOPLE, factors: pack.keyFactors.length, rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peakRss / 1048576), rows }));
+process.exit(0);
