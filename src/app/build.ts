@@ -7,6 +7,7 @@ import { PackRegistry } from '../content/registry.js';
 import { loadKeyring, type AnonymityKeyring } from '../core/anonymity-keys.js';
 import type { Packs } from '../core/packs.js';
 import { systemClock, type Clock, type Store } from '../core/ports.js';
+import { Interactions } from '../core/interactions/index.js';
 import { AssessmentService } from '../core/service.js';
 import { Delivery } from '../core/delivery/delivery.js';
 import { UninstallGrace } from '../core/uninstall.js';
@@ -20,7 +21,7 @@ import { createHttpServer } from '../http/server.js';
 import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { MessengerHub } from '../infra/messenger-hub.js';
-import { createMetrics, jobLabels, type Metrics } from '../infra/metrics.js';
+import { createMetrics, interactionObserver, jobLabels, type Metrics } from '../infra/metrics.js';
 import { PrivacyExportLinks } from '../infra/privacy-export-links.js';
 import { ReportLinks } from '../infra/report-links.js';
 import type { PlatformAdapter } from '../platforms/adapter.js';
@@ -55,6 +56,8 @@ export interface App {
   store: Store;
   packs: Packs;
   service: AssessmentService;
+  /** The inbound port every adapter calls after a click or a submitted form. */
+  interactions: Interactions;
   scheduler: Scheduler;
   messengers: MessengerHub;
   /** Cards, reminders and digests, on each round's platform (core/delivery). */
@@ -102,6 +105,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
     retentionMonths: config.RETENTION_MONTHS,
     storeDeadlineMs: config.STORE_RETRY_SECONDS * 1000,
   });
+  // The vote's store write already rides out a failover until STORE_RETRY_SECONDS (Voting.castVote): no second loop here.
+  const interactions = new Interactions({ service, observe: interactionObserver(metrics), voteRetryMs: 0 });
   const messengers = new MessengerHub();
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
@@ -143,14 +148,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
 
-  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, store, commands, scheduler, reportLinks, uninstalls, messengers, delivery, logger, metrics, clock };
+  const platformDeps: PlatformDeps = { config, http, baseUrl, packs: service.packs, service, interactions, store, commands, scheduler, reportLinks, uninstalls, messengers, delivery, logger, metrics, clock };
   for (const register of overrides.adapters ?? []) {
     const adapter = await register(platformDeps);
     if (adapter) adapters.push(adapter);
   }
 
   return {
-    config, http, admin, store, packs: service.packs, service, scheduler, messengers, delivery, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    config, http, admin, store, packs: service.packs, service, interactions, scheduler, messengers, delivery, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();

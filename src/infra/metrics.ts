@@ -2,6 +2,7 @@
 // value comes from a closed vocabulary defined here; anything else is counted as `other`, so no caller can grow /metrics.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import type { InteractionObserver } from '../core/interactions/index.js';
 import type { JobKind } from '../core/ports.js';
 
 export const PLATFORM_LABELS = ['slack', 'teams', 'playground', 'other'] as const;
@@ -14,6 +15,7 @@ export const KIND_LABELS = [
   'start',
   'refresh',
   'open-card',
+  'examples',
   'action-done',
   // Slack's payload types (after the signature is checked).
   'block_actions',
@@ -169,5 +171,16 @@ export function createMetrics(): Metrics {
     rateLimited: guarded(counter('assess_platform_rate_limited_total', '429 answers from platform APIs', ['platform']), (l) => ({ platform: platformLabel(l.platform) })),
     jobs: guarded(counter('assess_scheduler_jobs_total', 'Scheduler jobs by kind and outcome', ['kind', 'outcome']), (l) => ({ ...jobLabels(l.kind, l.outcome) })),
     schedulerLag: { observe: (labels, seconds) => lag.observe({ kind: jobLabels(labels.kind, 'done').kind }, seconds) },
+  };
+}
+
+/**
+ * The core's interaction outcomes as Prometheus series: `assess_interactions_total{platform,kind,outcome}` counts each
+ * person's action once, whatever the platform, and `assess_votes_total{platform}` each stored vote.
+ */
+export function interactionObserver(metrics: Pick<Metrics, 'interactions' | 'votes'>): InteractionObserver {
+  return {
+    interaction: (e) => metrics.interactions.inc(interactionLabels(e.platform, e.kind, e.outcome)),
+    voteCounted: (platform) => metrics.votes.inc({ platform: platformLabel(platform) }),
   };
 }

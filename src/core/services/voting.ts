@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { assertCanRespond, assertWritable, isParticipant } from '../lifecycle.js';
 import { MAX_ANSWER_CHARS, MAX_EVIDENCE_LINKS, type Answer, type Level, type Round } from '../model.js';
 import { isPanelMember, panelOf, peerFactorId } from '../peer-review.js';
+import { ownValue } from '../own.js';
 import type { VersionedRound, VoteResult } from '../ports.js';
 import { tallyFactor, type FactorTally } from '../tally.js';
 import { assertFactor, coordinatorName, nowIso, type Actor, type CoreDeps, type Scope } from './context.js';
@@ -16,6 +17,8 @@ export interface CastVoteInput extends Scope {
   interactionId: string;
   /** Where the button was pressed, when the platform says: a vote from a conversation the round is not in is refused. */
   from?: CardOrigin;
+  /** Also read the voter's own view of the factor (answer stats, their answer) in the same round trip. */
+  withFactorView?: boolean;
 }
 
 export interface CastVoteOutcome extends VoteResult {
@@ -54,11 +57,8 @@ export function normaliseEvidence(links: string[]): string[] {
   });
 }
 
-/** Splits free text (one link per line, or separated by spaces or commas) into links. */
-export function splitLinks(text: string | undefined | null): string[] {
-  if (!text) return [];
-  return text.split(/[\s,]+/).filter((s) => s.length > 0);
-}
+/** Answer-text parsing lives with the other card codecs (core/interactions/codec.ts). */
+export { splitLinks } from '../interactions/codec.js';
 
 /** How many rounds the vote path keeps, by revision (a few KB each). */
 const VOTE_ROUND_CACHE = 128;
@@ -124,6 +124,11 @@ export class Voting {
     return entry;
   }
 
+  /** The round as the vote path last read it, if it did: enough to answer in the round's language without a read. */
+  knownRound(tenant: string, roundId: string): Round | undefined {
+    return this.voteRounds.get(`${tenant}\u0000${roundId}`)?.round;
+  }
+
   /**
    * Records a vote, riding out a store failover: while the store is unavailable the whole decision is made again
    * (withStoreDeadline) until the deadline (STORE_RETRY_SECONDS) has passed, then STORE_UNAVAILABLE ("try again"). Safe to repeat: the
@@ -158,6 +163,10 @@ export class Voting {
         level: input.level,
         interactionId: keys.interactionKey(round, input.interactionId),
         at: nowIso(clock),
+        ...(input.withFactorView ? { withFactorView: true } : {}),
+        // The person's display name rides along with the vote (never in an anonymous round, and only when it is new):
+        // names live apart from the round's revision, so this costs no extra trip and makes no later vote stale.
+        ...(input.actor.name && !round.anonymous && ownValue(round.names, input.actor.id) !== input.actor.name ? { name: input.actor.name } : {}),
         // The last attempt decides on a round read just now without the revision check, as votes did before
         // revisions existed (the script still checks that the round is open), so a busy round never fails a vote.
         ...(rev === null || attempt >= STALE_VOTE_ATTEMPTS ? {} : { roundRev: rev }),

@@ -50,8 +50,11 @@ export interface FactorCardView {
   closedLine?: string;
 }
 
+/** What a factor card is built from: a full RoundState, or the parts a vote's one round trip returns. */
+export type FactorCardState = Pick<RoundState, 'round' | 'pack' | 'tallies' | 'answerStats' | 'windows'>;
+
 export function buildFactorCard(
-  state: RoundState,
+  state: FactorCardState,
   factorId: string,
   opts: { viewerId?: string; myVote?: Level | null; baseline?: FactorComparison[] } = {},
 ): FactorCardView {

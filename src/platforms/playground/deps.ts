@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CommandRouter } from '../../commands/router.js';
 import type { Config } from '../../config.js';
+import type { Interactions } from '../../core/interactions/index.js';
 import type { Packs } from '../../core/packs.js';
 import type { Clock, Store } from '../../core/ports.js';
 import type { AssessmentService } from '../../core/service.js';
@@ -31,6 +32,8 @@ export interface PlaygroundDeps {
   config: Pick<Config, 'DEFAULT_LOCALE' | 'DEFAULT_TIMEZONE'>;
   http: FastifyInstance;
   packs: Packs;
+  /** The inbound port: votes, answers, card actions and starting a round. */
+  interactions: Interactions;
   service: PlaygroundService;
   /** The pretend channel's timeline, kept as records. */
   store: Pick<Store, 'putRecord' | 'listRecords' | 'deleteRecord'>;

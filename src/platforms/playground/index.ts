@@ -13,19 +13,18 @@ import { OffsetClock } from '../../infra/clock.js';
 import { LocaleSchema } from '../../content/schema.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { allKeys, t, tn } from '../../core/i18n.js';
-import { LevelSchema, type Round } from '../../core/model.js';
+import type { Round } from '../../core/model.js';
 import type { ChatMessage, ChatPort } from '../../core/delivery/port.js';
 import { digestReadOptions } from '../../core/read-model.js';
-import { splitLinks } from '../../core/services/voting.js';
+import { answerFieldsOf, decodeCardValue, decodeVoteValue, interactionId, type InteractionReply } from '../../core/interactions/index.js';
 import { actionLine } from '../../core/action-plan.js';
-import type { RoundSettings } from '../../core/settings.js';
+import type { RoundSettings, RoundSettingsInput } from '../../core/settings.js';
 import { renderText, type TextDialect } from '../../core/text-format.js';
 import { buildFollowUp } from '../../core/peer-review.js';
 import { followUpUrl } from '../../infra/report-links.js';
 import { buildDigest } from '../../core/views/digest.js';
-import { buildFactorCard } from '../../core/views/factor-card.js';
 import { buildReminder, buildWelcome } from '../../core/views/messages.js';
-import { voteConfirmation, factorHeader } from '../../core/views/shared.js';
+import { factorHeader } from '../../core/views/shared.js';
 import type { DigestView } from '../../core/views/digest-model.js';
 import {
   parseStartForm,
@@ -65,7 +64,7 @@ function publicDir(): string {
 }
 
 export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformAdapter | null> {
-  const { service, store, http, commands, scheduler, packs } = ctx;
+  const { service, interactions, store, http, commands, scheduler, packs } = ctx;
   const clock = ctx.clock instanceof OffsetClock ? ctx.clock : null;
 
   let sequence = 0;
@@ -181,13 +180,8 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
     switch (msg.type) {
       case 'factor-card': {
         const myVote = await service.myVote(state.round, msg.factorId!, viewer);
-        const baseline = await service.baselineState(state.round);
-        const { compareRounds } = await import('../../core/anonymity.js');
-        const view = buildFactorCard(state, msg.factorId!, {
-          viewerId: viewer,
-          myVote,
-          ...(baseline ? { baseline: compareRounds(state, baseline) } : {}),
-        });
+        // The same facts as on Slack and Teams, the trend against the baseline included (core/interactions).
+        const view = await interactions.facts.view(state, msg.factorId!, { id: viewer, myVote });
         const answer = await service.myAnswer(state.round, msg.factorId!, viewer);
         return renderFactorCard(view, { answer });
       }
@@ -337,6 +331,7 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
       },
       text,
     );
+    interactions.observed({ platform: 'playground', kind: 'command', outcome: out.type });
     await replyToCommand(as, out);
     // A close schedules the final digest now; wait for it so the page shows it at once.
     await scheduler.drain(5);
@@ -348,52 +343,62 @@ export async function registerPlayground(ctx: PlaygroundDeps): Promise<PlatformA
     if (!body.success) return reply.code(400).send({ error: t(ctx.config.DEFAULT_LOCALE, 'errors.INVALID_INPUT', { detail: body.error.issues[0]?.message ?? '' }) });
     const { as, verb, data, messageId } = body.data;
     const actor = { id: as, name: personName(as) };
-    let locale = ctx.config.DEFAULT_LOCALE;
-    try {
-      if (verb === 'start') {
+    const fallbackLocale = ctx.config.DEFAULT_LOCALE;
+    const answer = (reply: InteractionReply) =>
+      reply.ok ? { ok: true, message: reply.text } : reply.error?.code === 'INTERNAL' ? failed(reply.error) : refuse(reply.text);
+    const refuse = (text: string) => reply.code(400).send({ ok: false, error: renderText(text, { ...PLAYGROUND_DIALECT, markup: 'plain' }) });
+    const failed = (err: unknown) => {
+      ctx.logger.error({ err }, 'playground action failed');
+      return refuse(toAppError(err).userMessage(fallbackLocale));
+    };
+    // The page's buttons carry the same card values as Slack's and Teams' (core/interactions/codec.ts).
+    const value = decodeCardValue(data);
+    const asked = { platform: 'playground' as const, tenant: PLAYGROUND_TENANT, actor, fallbackLocale, from: { conversationId: PLAYGROUND_CHANNEL.id, direct: false } };
+    if (verb === 'start') {
+      let settings: RoundSettingsInput;
+      try {
         const parsed = parseStartForm({ ...data, channelId: PLAYGROUND_CHANNEL.id, channelName: PLAYGROUND_CHANNEL.name });
         // What the form has no field for (reviewers, minimum responses) comes from the values it was opened with.
-        const proposed = messageId ? await formDefaults(messageId) : {};
-        const settings = { ...proposed, ...parsed };
-        // "Everyone in this channel": the pretend team (the manager and visiting reviewers are not part of it).
-        if (settings.participants.length === 0) settings.participants = teamIds().filter((id) => !(settings.reviewers ?? []).includes(id));
-        locale = settings.locale ?? locale;
-        const names = Object.fromEntries(PEOPLE.map((p) => [p.id, p.name]));
-        const round = await service.startRound({ tenant: PLAYGROUND_TENANT, platform: 'playground', settings, actor, names });
-        if (messageId) await removeMessage(messageId);
-        await post({ audience: 'channel', type: 'welcome', roundId: round.id });
-        await postOpenCards(round);
-        return { ok: true, message: t(round.locale, 'commands.started', { count: service.openFactorIds(round).length }) };
+        settings = { ...(messageId ? await formDefaults(messageId) : {}), ...parsed };
+      } catch (err) {
+        const e = err instanceof z.ZodError ? new AppError('INVALID_INPUT', { detail: err.issues[0]?.message ?? '' }) : toAppError(err);
+        interactions.observed({ platform: 'playground', kind: 'start', outcome: e.code.toLowerCase() as Lowercase<string> });
+        return e.code === 'INTERNAL' ? failed(err) : refuse(e.userMessage(fallbackLocale));
       }
-      const ref = z.object({ r: z.string(), f: z.string() }).parse(data);
-      const round = await service.getRound(PLAYGROUND_TENANT, ref.r);
-      locale = round.locale;
-      if (verb === 'vote') {
-        const level = LevelSchema.parse(data.l);
-        const out = await service.castVote({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, level, interactionId: randomUUID() });
-        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
-        return { ok: true, message: voteConfirmation(round.locale, level, header, out.changeUntil, round.calendar.timezone) };
-      }
-      if (verb === 'open-card') {
-        // The reminder's "Open" button: the factor's card, shown to the person who pressed it.
-        if (!round.factorIds.includes(ref.f)) throw new AppError('UNKNOWN_FACTOR', { factor: ref.f });
-        await post({ audience: as, ephemeral: true, type: 'factor-card', roundId: round.id, factorId: ref.f });
-        return { ok: true };
-      }
-      if (verb === 'answer') {
-        const texts: Record<string, string> = {};
-        for (const [k, v] of Object.entries(data)) if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
-        const evidence = splitLinks(typeof data.evidence === 'string' ? data.evidence : '');
-        await service.saveAnswer({ tenant: PLAYGROUND_TENANT, roundId: ref.r, factorId: ref.f, actor, texts, evidence });
-        const header = factorHeader({ pack: packs.get(round.packId, round.locale) }, ref.f);
-        return { ok: true, message: t(round.locale, 'answer.saved', { factor: header }) };
-      }
-      return { ok: true };
-    } catch (err) {
-      const e = err instanceof z.ZodError ? new AppError('INVALID_INPUT', { detail: err.issues[0]?.message ?? '' }) : toAppError(err);
-      if (e.code === 'INTERNAL') ctx.logger.error({ err }, 'playground action failed');
-      return reply.code(400).send({ ok: false, error: renderText(e.userMessage(locale), { ...PLAYGROUND_DIALECT, markup: 'plain' }) });
+      return answer(
+        await interactions.startRound({
+          ...asked,
+          form: settings,
+          // "Everyone in this channel": the pretend team (the manager and visiting reviewers are not part of it).
+          directory: { members: async () => teamIds(), names: () => Object.fromEntries(PEOPLE.map((p) => [p.id, p.name])) },
+          // The page shows the welcome and the cards as soon as it is answered: posted before the answer.
+          post: async (round) => {
+            if (messageId) await removeMessage(messageId);
+            await post({ audience: 'channel', type: 'welcome', roundId: round.id });
+            await postOpenCards(round);
+          },
+        }),
+      );
     }
+    if (!value) {
+      interactions.observed({ platform: 'playground', kind: verb, outcome: 'invalid' });
+      return refuse(t(fallbackLocale, 'errors.INVALID_INPUT', { detail: 'r, f' }));
+    }
+    if (verb === 'vote') {
+      const vote = decodeVoteValue(data);
+      if (!vote) {
+        interactions.observed({ platform: 'playground', kind: 'vote', outcome: 'invalid' });
+        return refuse(t(fallbackLocale, 'errors.INVALID_INPUT', { detail: 'l' }));
+      }
+      // One store round trip: the page redraws every card from the store when it next asks for the state.
+      return answer(await interactions.vote({ ...asked, value: vote, interactionId: interactionId('playground', as, undefined, randomUUID) }));
+    }
+    if (verb === 'answer') return answer(await interactions.saveAnswer({ ...asked, value, fields: answerFieldsOf(data) }));
+    const opened = await interactions.openCard({ ...asked, value, purpose: verb === 'open-card' ? 'open-card' : 'refresh' });
+    if (!opened.ok) return answer(opened);
+    // The reminder's "Open" button: the factor's card, shown to the person who pressed it.
+    if (verb === 'open-card') await post({ audience: as, ephemeral: true, type: 'factor-card', roundId: value.r, factorId: value.f });
+    return { ok: true };
   });
 
   const FormExtras = z.object({ reviewers: z.array(z.string()).optional(), minResponses: z.number().int().optional(), minAnswers: z.number().int().optional() });

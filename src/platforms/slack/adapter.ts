@@ -45,6 +45,9 @@ export interface SlackOptions {
 
 export type SlackMode = 'single-workspace' | 'oauth' | 'socket-mode';
 
+/** Slack payload kinds whose handlers count the person's action through core/interactions. */
+const COUNTED_BY_CORE = new Set(['command', 'block_actions', 'view_submission']);
+
 export class SlackAdapter implements PlatformAdapter {
   readonly name = 'slack';
   readonly bolt: App;
@@ -140,7 +143,12 @@ export class SlackAdapter implements PlatformAdapter {
         background: this.background,
         ...(opts.ackTimeoutMs !== undefined ? { ackTimeoutMs: opts.ackTimeoutMs } : {}),
         bodyLimit: BODY_LIMITS.slack,
-        observe: (kind, outcome) => ctx.metrics.interactions.inc(interactionLabels('slack', kind, outcome)),
+        // A person's command, click or form is counted once, by core/interactions, in the vocabulary every platform
+        // uses; the receiver counts only what never reaches it (refusals, failures, and other envelopes).
+        observe: (kind, outcome) => {
+          if (outcome === 'accepted' && COUNTED_BY_CORE.has(kind)) return;
+          ctx.metrics.interactions.inc(interactionLabels('slack', kind, outcome));
+        },
       });
     }
     this.bolt = new App({ receiver, authorize, logger, clientOptions: this.clients.clientOptions(), convoStore: false });

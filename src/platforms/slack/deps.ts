@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CommandRouter } from '../../commands/router.js';
 import type { Config } from '../../config.js';
+import type { Interactions } from '../../core/interactions/index.js';
 import type { Delivery } from '../../core/delivery/delivery.js';
 import type { Packs } from '../../core/packs.js';
 import type { Clock, Store } from '../../core/ports.js';
@@ -52,6 +53,8 @@ export interface SlackDeps {
   /** The URL people reach the server at (OAuth redirect). */
   baseUrl: string;
   packs: Packs;
+  /** The inbound port: votes, answers, card actions and starting a round. */
+  interactions: Interactions;
   service: SlackService;
   store: SlackStore;
   commands: Pick<CommandRouter, 'run'>;

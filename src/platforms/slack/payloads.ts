@@ -1,6 +1,5 @@
 // zod schemas for the parts of Slack's inbound payloads we use; anything else Slack sends is allowed through untouched.
 import { z } from 'zod';
-import { LevelSchema } from '../../core/model.js';
 
 const Id = z.string().min(1).max(200);
 const Team = z.looseObject({ id: Id }).nullable().optional();
@@ -60,11 +59,8 @@ export const EventEnvelopeSchema = z.looseObject({
 });
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 
-/** The value our card buttons carry: round and factor (and the level, on vote buttons). */
-export const CardValueSchema = z.strictObject({ r: Id, f: Id, l: LevelSchema.optional() });
-
-/** The value of an action reminder's Done button: the round whose plan holds the action, and the action id. */
-export const ActionDoneValueSchema = z.strictObject({ r: Id, a: z.string().regex(/^A\d{1,4}$/) });
+/** The card-value codec is the core's, shared by every platform (core/interactions/codec.ts). */
+export { ActionDoneValueSchema, CardValueSchema } from '../../core/interactions/codec.js';
 
 /** The tenant: the enterprise for org-wide installs, otherwise the workspace. */
 export function tenantOf(p: { team?: { id: string } | null; enterprise?: { id: string } | null; is_enterprise_install?: boolean }): string {

@@ -1,6 +1,7 @@
 // Reading what we need from an inbound Bot Framework activity, validated with zod at the boundary.
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import { answerFieldsOf } from '../../core/interactions/codec.js';
 import { LocaleSchema, type Locale } from '../../content/schema.js';
 import { LevelSchema } from '../../core/model.js';
 import type { TextDialect } from '../../core/text-format.js';
@@ -86,9 +87,5 @@ export const SubmitValueSchema = z.object({ verb: z.string().min(1).max(40) }).c
 
 /** Answer texts keyed by question id, from the form's `q:<id>` inputs. */
 export function answerTexts(data: Record<string, unknown>): Record<string, string> {
-  const texts: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) {
-    if (k.startsWith('q:') && typeof v === 'string') texts[k.slice(2)] = v;
-  }
-  return texts;
+  return answerFieldsOf(data).texts;
 }

@@ -14,41 +14,44 @@ import {
   renderTextCard,
   type AdaptiveCard,
 } from '../../cards/adaptive.js';
-import { notInChannelError } from '../../cards/start-form.js';
 import { MAX_PARTICIPANTS, type RoundSettingsInput } from '../../core/settings.js';
 import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
-import type { Round } from '../../core/model.js';
-import type { Actor } from '../../core/service.js';
-import { splitLinks } from '../../core/services/voting.js';
-import { renderText } from '../../core/text-format.js';
-import { factorHeader, voteConfirmation } from '../../core/views/shared.js';
+import type { Level, Round } from '../../core/model.js';
 import {
-  ActionDoneDataSchema,
+  answerFieldsOf,
+  decodeActionDone,
+  decodeCardValue,
+  decodeVoteValue,
+  interactionId,
+  type CardRefresh,
+  type CardValue,
+  type InteractionKind,
+  type InteractionReply,
+  type VoteReply,
+} from '../../core/interactions/index.js';
+import type { Actor } from '../../core/service.js';
+import {
   ActorSchema,
   AnswerDataSchema,
-  answerTexts,
   CardInvokeValueSchema,
   channelNameOf,
   conversationKey,
-  FactorDataSchema,
   isPersonal,
   localeOf,
   SubmitValueSchema,
   teamIdOf,
   teamsDialect,
   tenantOf,
-  VoteDataSchema,
 } from './activity.js';
 import { cardActivity, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { CardUpdater } from '../../core/delivery/coalescer.js';
 import type { TeamsMessenger } from './messenger.js';
 import type { ReferenceStore } from './references.js';
-import { startFormPeople, toMemberIds } from './people.js';
-import { factorCardFor } from './render.js';
-import { ownValue } from '../../core/own.js';
+import { pickedAsMembers, startFormPeople } from './people.js';
+import { ownFactorCard } from './render.js';
 import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
 import { invokeResponseFor, type AdaptiveCardInvokeResponse, type CardActionResult } from './invoke-response.js';
 
@@ -69,7 +72,14 @@ export interface TeamsBotDeps {
   coalescer: CardUpdater;
   /** Work that may finish after the HTTP answer (posting a new round's cards); tracked so tests and shutdown can wait. */
   background: (work: Promise<unknown>) => void;
+  /** How long a vote's invoke waits for the store before it is answered with "saving your vote" (INVOKE_WAIT_MS). */
+  invokeWaitMs?: number;
 }
+
+/** A vote still being retried through a store failover after this long answers its invoke with "saving" (see vote). */
+export const INVOKE_WAIT_MS = 3_000;
+
+const KNOWN_VERBS = new Set<string>(['vote', 'answer', 'start', 'refresh', 'open-card', 'action-done']);
 
 export class TeamsBot {
   constructor(private readonly deps: TeamsBotDeps) {}
@@ -233,7 +243,7 @@ export class TeamsBot {
     let cached: Promise<TeamsChannelAccount[]> | undefined;
     const members = () => (cached ??= this.members(turn));
     const reply = await this.ctx.commands.run(this.commandContext(turn, members), text);
-    this.ctx.metrics.interactions.inc({ platform: 'teams', kind: 'command', outcome: reply.type });
+    this.ctx.interactions.observed({ platform: 'teams', kind: 'command', outcome: reply.type });
     await this.deliverReply(turn, reply, members);
   }
 
@@ -307,57 +317,76 @@ export class TeamsBot {
     if (result.text) await this.deps.connector.reply(turn.context, result.text);
   }
 
-  /** Runs one card action; never throws: failures come back as a localised error. */
+  /** Runs one card action through core/interactions; never throws: failures come back as a localised error. */
   async cardAction(turn: Turn, verb: string, data: Record<string, unknown>, via: 'invoke' | 'submit'): Promise<CardActionResult> {
-    let locale = turn.locale;
-    try {
-      if (!turn.actor.id) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
-      let result: CardActionResult;
-      if (verb === 'start') {
-        result = await this.start(turn, data);
-      } else if (verb === 'action-done') {
-        const ids = ActionDoneDataSchema.safeParse(data);
-        if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
-        const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
-        locale = round.locale;
-        // The Done button arrives in the owner's 1:1 chat, and an owner need not be one of the round's members.
-        const origin = this.origin(turn);
-        const owner = origin.direct && (await this.ctx.service.isActionOwner(turn.tenant, round.channel.id, ids.data.a, turn.actor.id));
-        if (!owner) assertCardOrigin(round, turn.actor.id, origin);
-        result = await this.actionDone(turn, round, ids.data.a);
-      } else {
-        const ids = FactorDataSchema.safeParse(data);
-        if (!ids.success) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
-        const round = await this.ctx.service.getRound(turn.tenant, ids.data.r);
-        locale = round.locale;
-        // Before anything is read or written: a card pressed elsewhere in the tenant learns nothing of the round.
-        assertCardOrigin(round, turn.actor.id, this.origin(turn));
-        switch (verb) {
-          case 'vote':
-            result = await this.vote(turn, round, data);
-            break;
-          case 'answer':
-            result = await this.answer(turn, round, data);
-            break;
-          case 'refresh':
-            result = { kind: 'card', card: await this.personalCard(turn, round, ids.data.f) };
-            break;
-          case 'open-card':
-            result = await this.openCard(turn, round, ids.data.f);
-            break;
-          default:
-            throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.badAction') });
-        }
-      }
-      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: 'ok' });
-      return result;
-    } catch (err) {
-      const error = toAppError(err);
-      if (error.code === 'INTERNAL') this.ctx.logger.error({ err, verb: kindLabel(verb), via }, 'teams: card action failed');
+    const asked = { platform: 'teams' as const, tenant: turn.tenant, actor: turn.actor, from: this.origin(turn), fallbackLocale: turn.locale };
+    const invalid = (kind: InteractionKind | null): CardActionResult => {
       // The verb is the caller's string: it becomes a label only when it is one of ours.
-      this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: outcomeLabel(error.code) });
-      return { kind: 'error', error, locale };
+      if (kind) this.ctx.interactions.observed({ platform: 'teams', kind, outcome: 'invalid' });
+      else this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: 'invalid' });
+      return { kind: 'error', error: new AppError('INVALID_INPUT', { detail: t(turn.locale, 'teams.badAction') }), locale: turn.locale };
+    };
+    if (!turn.actor.id) return invalid(KNOWN_VERBS.has(verb) ? (verb as InteractionKind) : null);
+    let reply: InteractionReply;
+    let card: AdaptiveCard | undefined;
+    switch (verb) {
+      case 'start':
+        return this.start(turn, data);
+      case 'vote': {
+        const value = decodeVoteValue(data);
+        return value ? this.vote(turn, value, via) : invalid('vote');
+      }
+      case 'answer': {
+        const value = decodeCardValue(data);
+        if (!value || !AnswerDataSchema.safeParse(data).success) return invalid('answer');
+        reply = await this.ctx.interactions.saveAnswer({ ...asked, value, fields: answerFieldsOf(data) });
+        if (reply.ok && reply.round) card = await this.ownCard(turn, reply.round, value, reply.text);
+        break;
+      }
+      case 'refresh':
+      case 'open-card': {
+        const value = decodeCardValue(data);
+        if (!value) return invalid(verb);
+        const opened = await this.ctx.interactions.openCard({ ...asked, value, purpose: verb });
+        reply = opened;
+        if (opened.ok && opened.card && opened.round) card = ownFactorCard(opened.round, opened.card, opened.answer ?? null);
+        if (card && verb === 'open-card') {
+          // From a reminder: the factor card arrives in this chat, ready to vote on.
+          await this.deps.connector.reply(turn.context, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+          return { kind: 'message', text: t(opened.locale, 'teams.cardBelow') };
+        }
+        break;
+      }
+      case 'action-done': {
+        const value = decodeActionDone(data);
+        if (!value) return invalid('action-done');
+        const done = await this.ctx.interactions.completeAction({ ...asked, value });
+        reply = done;
+        if (done.ok && done.round && done.action) {
+          card = renderActionReminderCard(done.round, this.ctx.packs.get(done.round.packId, done.round.locale), [done.action], { notice: done.text });
+        }
+        break;
+      }
+      default: {
+        // Not one of our verbs; as for every card action, the round is checked first, so a card pressed elsewhere in
+        // the tenant learns nothing of the round, not even that the verb is wrong.
+        const value = decodeCardValue(data);
+        try {
+          if (value) assertCardOrigin(await this.ctx.service.getRound(turn.tenant, value.r), turn.actor.id, asked.from);
+        } catch (err) {
+          const error = toAppError(err);
+          this.ctx.metrics.interactions.inc({ platform: 'teams', kind: kindLabel(verb), outcome: outcomeLabel(error.code) });
+          return { kind: 'error', error, locale: turn.locale };
+        }
+        return invalid(null);
+      }
     }
+    if (!reply.ok) {
+      if (reply.error?.code === 'INTERNAL') this.ctx.logger.error({ err: reply.error, verb: kindLabel(verb), via }, 'teams: card action failed');
+      return { kind: 'error', error: reply.error ?? new AppError('INTERNAL'), locale: reply.locale };
+    }
+    if (reply.refresh) this.scheduleSharedUpdate(reply.refresh);
+    return card ? { kind: 'card', card, ...(reply.text ? { text: reply.text } : {}) } : { kind: 'message', text: reply.text };
   }
 
   /** The conversation a card action came from: a channel or group chat, or the person's 1:1 chat with the bot. */
@@ -365,124 +394,101 @@ export class TeamsBot {
     return { conversationId: turn.key, direct: isPersonal(turn.activity) };
   }
 
-  private async personalCard(turn: Turn, round: Round, factorId: string, extra: { notice?: string } = {}): Promise<AdaptiveCard> {
-    if (!round.factorIds.includes(factorId)) throw new AppError('UNKNOWN_FACTOR', { factor: factorId });
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    return factorCardFor(this.ctx, state, factorId, { id: turn.actor.id, ...(extra.notice ? { notice: extra.notice } : {}) });
+  /** The person's card after they saved an answer, with the notice. */
+  private async ownCard(turn: Turn, round: Round, value: CardValue, notice: string): Promise<AdaptiveCard | undefined> {
+    const opened = await this.ctx.interactions.openCard({ platform: 'teams', tenant: turn.tenant, actor: turn.actor, value, purpose: 'refresh', fallbackLocale: round.locale });
+    return opened.ok && opened.card ? ownFactorCard(round, opened.card, opened.answer ?? null, notice) : undefined;
   }
 
-  private scheduleSharedUpdate(round: Round, factorId: string): void {
-    this.deps.coalescer.request(`${round.tenant}|${round.id}|${factorId}`, () => this.deps.messenger.updateFactorCard(round, factorId));
-  }
-
-  private async learnName(turn: Turn, round: Round): Promise<void> {
-    if (turn.actor.name && ownValue(round.names, turn.actor.id) !== turn.actor.name && !round.anonymous) {
-      await this.ctx.service.rememberNames(round.tenant, round.id, { [turn.actor.id]: turn.actor.name });
-    }
-  }
-
-  private async vote(turn: Turn, round: Round, data: Record<string, unknown>): Promise<CardActionResult> {
-    const parsed = VoteDataSchema.safeParse(data);
-    if (!parsed.success) throw new AppError('INVALID_INPUT', { detail: t(round.locale, 'teams.badAction') });
-    const outcome = await this.ctx.service.castVote({
-      tenant: turn.tenant,
-      roundId: round.id,
-      factorId: parsed.data.f,
-      actor: turn.actor,
-      level: parsed.data.l,
-      interactionId: turn.activity.id ?? randomUUID(),
+  private scheduleSharedUpdate(refresh: CardRefresh): void {
+    this.deps.coalescer.request(`${refresh.tenant}|${refresh.roundId}|${refresh.factorId}`, async () => {
+      const round = await this.ctx.service.getRound(refresh.tenant, refresh.roundId);
+      await this.deps.messenger.updateFactorCard(round, refresh.factorId);
     });
-    if (outcome.applied) this.ctx.metrics.votes.inc({ platform: 'teams' });
-    await this.learnName(turn, round);
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    const notice = outcome.applied
-      ? voteConfirmation(round.locale, parsed.data.l, factorHeader(state, parsed.data.f), outcome.changeUntil, round.calendar.timezone)
-      : t(round.locale, 'vote.duplicate');
-    const card = await factorCardFor(this.ctx, state, parsed.data.f, { id: turn.actor.id, notice });
-    this.scheduleSharedUpdate(round, parsed.data.f);
-    return { kind: 'card', card, text: notice };
-  }
-
-  private async answer(turn: Turn, round: Round, data: Record<string, unknown>): Promise<CardActionResult> {
-    const parsed = AnswerDataSchema.safeParse(data);
-    if (!parsed.success) throw new AppError('INVALID_INPUT', { detail: t(round.locale, 'teams.badAction') });
-    await this.ctx.service.saveAnswer({
-      tenant: turn.tenant,
-      roundId: round.id,
-      factorId: parsed.data.f,
-      actor: turn.actor,
-      texts: answerTexts(parsed.data),
-      evidence: splitLinks(parsed.data.evidence),
-    });
-    await this.learnName(turn, round);
-    const state = await this.ctx.service.state(round.tenant, round.id, { answers: false });
-    const notice = t(round.locale, 'answer.saved', { factor: factorHeader(state, parsed.data.f) });
-    const card = await factorCardFor(this.ctx, state, parsed.data.f, { id: turn.actor.id, notice });
-    this.scheduleSharedUpdate(round, parsed.data.f);
-    return { kind: 'card', card, text: notice };
-  }
-
-  /** From a reminder: the factor card arrives in this chat, ready to vote on. */
-  private async openCard(turn: Turn, round: Round, factorId: string): Promise<CardActionResult> {
-    const card = await this.personalCard(turn, round, factorId);
-    await this.deps.connector.reply(turn.context, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-    return { kind: 'message', text: t(round.locale, 'teams.cardBelow') };
-  }
-
-  /** An action reminder's Done button: the action is marked done and the card shows it, without the button. */
-  private async actionDone(turn: Turn, round: Round, actionId: string): Promise<CardActionResult> {
-    // Actions live in the channel's plan, which outlives rounds: the button's round only says which channel.
-    const { action } = await this.ctx.service.completeAction(turn.tenant, round.channel.id, turn.actor, actionId);
-    const notice = t(round.locale, 'modes.plan.markedDone', { id: action.id, text: action.text });
-    const card = renderActionReminderCard(round, this.ctx.packs.get(round.packId, round.locale), [action], { notice });
-    return { kind: 'card', card, text: notice };
   }
 
   /**
-   * In Teams the form's people are directory ids from the people picker: each becomes the channel member the bot can
-   * reach. Someone who is not in the channel stops the start (nothing is stored) with a sentence saying so.
+   * A vote: one store round trip, the voter's card drawn from what it returned. Teams wants the invoke answered within
+   * seconds, so while the store is failing over the invoke is answered after a short wait with "saving your vote", and
+   * the confirmation (or, past the deadline, "try again") follows in the person's 1:1 chat once the vote is stored.
    */
+  private async vote(turn: Turn, value: CardValue & { l: Level }, via: 'invoke' | 'submit'): Promise<CardActionResult> {
+    const pending = this.ctx.interactions.vote({
+      platform: 'teams',
+      tenant: turn.tenant,
+      actor: turn.actor,
+      value,
+      interactionId: interactionId('teams', turn.actor.id, turn.activity.id, randomUUID),
+      from: this.origin(turn),
+      withCard: true,
+      fallbackLocale: turn.locale,
+    });
+    const waitMs = this.deps.invokeWaitMs ?? INVOKE_WAIT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+    const reply = await Promise.race([pending, late]).finally(() => clearTimeout(timer));
+    if (!reply) {
+      this.deps.background(pending.then((r) => this.confirmLater(turn, r)).catch((err: unknown) => this.ctx.logger.warn({ err }, 'teams: late vote confirmation failed')));
+      return { kind: 'message', text: t(this.ctx.interactions.localeOf(turn.tenant, value.r) ?? turn.locale, 'vote.saving') };
+    }
+    if (!reply.ok || !reply.round || !reply.card) {
+      if (reply.error?.code === 'INTERNAL') this.ctx.logger.error({ err: reply.error, via }, 'teams: vote failed');
+      return { kind: 'error', error: reply.error ?? new AppError('INTERNAL'), locale: reply.locale };
+    }
+    if (reply.refresh) this.scheduleSharedUpdate(reply.refresh);
+    return { kind: 'card', card: ownFactorCard(reply.round, reply.card, reply.answer ?? null, reply.text), text: reply.text };
+  }
+
+  /** The vote outlived the invoke: its outcome goes to the voter's 1:1 chat, never to the channel (it names the level). */
+  private async confirmLater(turn: Turn, reply: VoteReply): Promise<void> {
+    if (reply.refresh) this.scheduleSharedUpdate(reply.refresh);
+    if (!reply.round) {
+      this.ctx.logger.warn({ tenant: turn.tenant }, 'teams: a late vote outcome has no round to reach the voter through');
+      return;
+    }
+    await this.deps.messenger.toPerson(reply.round, turn.actor.id, { type: 'message', text: reply.text, textFormat: 'markdown' });
+  }
+
+  /** The form's picked people as channel members (see pickedAsMembers); nothing is stored when one is not in the channel. */
   private async pickedAsMembers(turn: Turn, settings: RoundSettingsInput): Promise<TeamsChannelAccount[]> {
     const members = await this.listMembers(turn);
-    if (turn.activity.channelId !== 'msteams') return members ?? [];
-    const locale = settings.locale;
-    const fields = ['participants', 'managers', 'reviewers'] as const;
-    if (!members || members.length === 0) {
-      if (fields.some((f) => (settings[f] ?? []).length > 0)) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.membersUnavailable') });
-      return [];
-    }
-    const missing: Partial<Record<(typeof fields)[number], number>> = {};
-    for (const field of fields) {
-      const mapped = toMemberIds(settings[field] ?? [], members);
-      if (mapped.missing > 0) missing[field] = mapped.missing;
-      if (field !== 'reviewers' || settings.reviewers) settings[field] = mapped.ids;
-    }
-    if (Object.keys(missing).length > 0) throw notInChannelError(locale, missing);
-    return members;
+    return turn.activity.channelId === 'msteams' ? pickedAsMembers(settings, members) : (members ?? []);
   }
 
   private async start(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-    // The channel is where the form was pressed, whatever the card data claims.
-    const channelName = channelNameOf(turn.activity);
-    const settings = parseStartForm({ ...data, channelId: turn.key, ...(channelName ? { channelName } : {}) }, { locale: turn.locale });
-    const members = await this.pickedAsMembers(turn, settings);
-    const names: Record<string, string> = Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name]));
-    if (settings.participants.length === 0) {
-      // "Everyone in the channel" means the team: invited reviewers (guests in the channel) review it instead.
-      const reviewers = new Set(settings.reviewers ?? []);
-      const team = members.map((m) => m.id).filter((id) => !reviewers.has(id));
-      settings.participants = team.length > 0 ? team : [turn.actor.id];
+    let settings: RoundSettingsInput;
+    let members: TeamsChannelAccount[];
+    try {
+      // The channel is where the form was pressed, whatever the card data claims.
+      const channelName = channelNameOf(turn.activity);
+      settings = parseStartForm({ ...data, channelId: turn.key, ...(channelName ? { channelName } : {}) }, { locale: turn.locale });
+      members = await this.pickedAsMembers(turn, settings);
+    } catch (err) {
+      const error = toAppError(err);
+      this.ctx.interactions.observed({ platform: 'teams', kind: 'start', outcome: error.code.toLowerCase() as Lowercase<string> });
+      return { kind: 'error', error, locale: turn.locale };
     }
-    const round = await this.ctx.service.startRound({ tenant: turn.tenant, platform: 'teams', settings, actor: turn.actor, names });
-    const open = this.ctx.service.openFactorIds(round);
-    // Posting the welcome and the cards can take a few seconds at 7 messages a second; the form answers at once.
-    this.deps.background(
-      (async () => {
+    const reply = await this.ctx.interactions.startRound({
+      platform: 'teams',
+      tenant: turn.tenant,
+      actor: turn.actor,
+      form: settings,
+      directory: {
+        members: async () => members.map((m) => m.id),
+        names: () => Object.fromEntries(members.filter((m) => m.name).map((m) => [m.id, m.name])),
+      },
+      fallbackLocale: turn.locale,
+      // Posting the welcome and the cards can take a few seconds at 7 messages a second; the form answers at once.
+      background: (_name, work) => this.deps.background(work().catch((err: unknown) => this.ctx.logger.error({ err }, 'teams: posting the new round failed'))),
+      post: async (round) => {
         await this.deps.messenger.postWelcome(round);
-        for (const factorId of open) await this.deps.messenger.postFactorCard(round, factorId);
-      })().catch((err: unknown) => this.ctx.logger.error({ err, roundId: round.id }, 'teams: posting the new round failed')),
-    );
-    const text = t(round.locale, 'commands.started', { count: open.length });
-    return { kind: 'card', card: renderTextCard(text), text };
+        for (const factorId of this.ctx.service.openFactorIds(round)) await this.deps.messenger.postFactorCard(round, factorId);
+      },
+    });
+    if (!reply.ok) {
+      if (reply.error?.code === 'INTERNAL') this.ctx.logger.error({ err: reply.error }, 'teams: starting a round failed');
+      return { kind: 'error', error: reply.error ?? new AppError('INTERNAL'), locale: reply.locale };
+    }
+    return { kind: 'card', card: renderTextCard(reply.text), text: reply.text };
   }
 }

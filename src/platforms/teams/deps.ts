@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CommandRouter } from '../../commands/router.js';
 import type { Config } from '../../config.js';
+import type { Interactions } from '../../core/interactions/index.js';
 import type { Delivery } from '../../core/delivery/delivery.js';
 import type { MarkStore } from '../../core/delivery/marks.js';
 import type { Packs } from '../../core/packs.js';
@@ -51,6 +52,8 @@ export interface TeamsDeps {
   config: TeamsConfig;
   http: FastifyInstance;
   packs: Packs;
+  /** The inbound port: votes, answers, card actions and starting a round. */
+  interactions: Interactions;
   service: TeamsService;
   store: TeamsStore;
   commands: Pick<CommandRouter, 'run'>;

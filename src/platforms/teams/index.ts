@@ -21,6 +21,8 @@ export interface TeamsAdapterOptions extends TeamsMessengerOptions {
   retry?: RetryOptions;
   /** Minimum time between two edits of the same shared card. */
   cardUpdateIntervalMs?: number;
+  /** How long a vote's invoke waits for the store before answering "saving your vote" (default INVOKE_WAIT_MS). */
+  invokeWaitMs?: number;
 }
 
 /** The running Teams side; tests reach it through `app.adapters` to wait for background work. */
@@ -76,7 +78,15 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps
       onError: (err, key) => ctx.logger.warn({ key, err }, 'teams: card update failed'),
     });
     const holder: { platform?: TeamsPlatform } = {};
-    const bot = new TeamsBot({ ctx, refs, connector, messenger, coalescer, background: (work) => holder.platform?.track(work) });
+    const bot = new TeamsBot({
+      ctx,
+      refs,
+      connector,
+      messenger,
+      coalescer,
+      background: (work) => holder.platform?.track(work),
+      ...(options.invokeWaitMs !== undefined ? { invokeWaitMs: options.invokeWaitMs } : {}),
+    });
     const platform = new TeamsPlatform(adapter, bot, messenger, refs, connector, coalescer, authEnabled);
     holder.platform = platform;
 

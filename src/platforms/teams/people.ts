@@ -1,7 +1,10 @@
 // Between Teams' people picker (directory ids) and the channel's members (the conversation ids the bot reaches people by).
 import type { TeamsChannelAccount } from 'botbuilder';
 import type { FormPerson, PeopleSource } from '../../cards/start-form.js';
-import type { RoundSettings } from '../../core/settings.js';
+import { notInChannelError } from '../../cards/start-form.js';
+import { AppError } from '../../core/errors.js';
+import { t } from '../../core/i18n.js';
+import type { RoundSettings, RoundSettingsInput } from '../../core/settings.js';
 
 /**
  * People filled into one field of the form at most. The picker names each of them in the card, so this keeps the
@@ -69,4 +72,26 @@ export function toMemberIds(ids: string[], members: TeamsChannelAccount[]): { id
     else missing += 1;
   }
   return { ids: [...new Set(out)], missing };
+}
+
+/**
+ * In Teams the form's people are directory ids from the people picker: each becomes the channel member the bot can
+ * reach (the settings are rewritten in place). Someone who is not in the channel stops the start (nothing is stored)
+ * with a sentence saying so. `members` is null when Teams could not list them.
+ */
+export function pickedAsMembers(settings: RoundSettingsInput, members: TeamsChannelAccount[] | null): TeamsChannelAccount[] {
+  const locale = settings.locale;
+  const fields = ['participants', 'managers', 'reviewers'] as const;
+  if (!members || members.length === 0) {
+    if (fields.some((f) => (settings[f] ?? []).length > 0)) throw new AppError('INVALID_INPUT', { detail: t(locale, 'teams.membersUnavailable') });
+    return [];
+  }
+  const missing: Partial<Record<(typeof fields)[number], number>> = {};
+  for (const field of fields) {
+    const mapped = toMemberIds(settings[field] ?? [], members);
+    if (mapped.missing > 0) missing[field] = mapped.missing;
+    if (field !== 'reviewers' || settings.reviewers) settings[field] = mapped.ids;
+  }
+  if (Object.keys(missing).length > 0) throw notInChannelError(locale, missing);
+  return members;
 }

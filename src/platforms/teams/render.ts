@@ -1,10 +1,10 @@
 // Builds the Teams cards for a round from the core's state: the shared channel copy and each person's own copy.
 import type { TeamsDeps } from './deps.js';
 import { renderFactorCard, type AdaptiveCard } from '../../cards/adaptive.js';
-import type { Level, Round } from '../../core/model.js';
+import type { Answer, Level, Round } from '../../core/model.js';
 import type { RoundState } from '../../core/read-model.js';
-import { compareRounds } from '../../core/anonymity.js';
-import { buildFactorCard } from '../../core/views/factor-card.js';
+import type { CardFacts } from '../../core/interactions/index.js';
+import type { FactorCardView } from '../../core/views/factor-card.js';
 
 export interface Viewer {
   id: string;
@@ -19,16 +19,25 @@ export function refreshUsers(round: Round): string[] {
   return [...new Set([...round.coordinators, ...round.participants])];
 }
 
-export async function factorCardFor(ctx: { service: Pick<TeamsDeps['service'], 'baselineState' | 'myVote' | 'myAnswer'> }, state: RoundState, factorId: string, viewer?: Viewer): Promise<AdaptiveCard> {
+export async function factorCardFor(
+  ctx: { service: Pick<TeamsDeps['service'], 'myVote' | 'myAnswer'>; interactions: { facts: Pick<CardFacts, 'view'> } },
+  state: RoundState,
+  factorId: string,
+  viewer?: Viewer,
+): Promise<AdaptiveCard> {
   const { round } = state;
-  const base = await ctx.service.baselineState(round);
-  const baseline = base ? compareRounds(state, base) : undefined;
   const myVote = viewer ? (viewer.vote !== undefined ? viewer.vote : await ctx.service.myVote(round, factorId, viewer.id)) : null;
-  const view = buildFactorCard(state, factorId, { ...(myVote ? { myVote } : {}), ...(baseline ? { baseline } : {}) });
+  // The same facts as on Slack and in the playground, the trend against the baseline included (core/interactions).
+  const view = await ctx.interactions.facts.view(state, factorId, { ...(viewer ? { id: viewer.id } : {}), myVote });
   const answer = viewer ? await ctx.service.myAnswer(round, factorId, viewer.id) : null;
+  return ownFactorCard(round, view, answer, viewer?.notice);
+}
+
+/** A person's own copy of a factor card, from the core's view model (the same facts every platform shows). */
+export function ownFactorCard(round: Round, view: FactorCardView, answer: Answer | null, notice?: string): AdaptiveCard {
   return renderFactorCard(view, {
     userIds: refreshUsers(round),
     ...(answer ? { answer: { texts: answer.texts, evidence: answer.evidence } } : {}),
-    ...(viewer?.notice ? { notice: viewer.notice } : {}),
+    ...(notice ? { notice } : {}),
   });
 }

@@ -71,6 +71,7 @@ export function registerCommands(app: Listeners, s: SlackContext): void {
       isWorkspaceAdmin: () => s.directory.isWorkspaceAdmin(client, c.user_id),
     };
     const reply: CommandReply = await s.app.commands.run(cmd, c.text);
+    s.app.interactions.observed({ platform: 'slack', kind: 'command', outcome: reply.type });
     switch (reply.type) {
       case 'start-form': {
         const view = buildStartModal(reply.defaults, { packs: packChoices(s, locale), labelLocale: locale, commandChannelId: c.channel_id });

@@ -1,9 +1,8 @@
 // Modal submissions: the start form (round created, welcome and cards posted) and the answer form; problems are shown on the field.
 import type { Listeners } from './router.js';
-import { outcomeLabel } from '../../../infra/metrics.js';
 import { toAppError, type ErrorCode } from '../../../core/errors.js';
 import { t } from '../../../core/i18n.js';
-import { factorHeader } from '../../../core/views/shared.js';
+import type { InteractionReply } from '../../../core/interactions/index.js';
 import type { SlackContext } from '../context.js';
 import { ANSWER_CALLBACK, AnswerMetaSchema, EVIDENCE_BLOCK, parseAnswerSubmission, questionBlockId } from '../modals/answer-form.js';
 import { parseStartSubmission, START_CALLBACK, StartMetaSchema } from '../modals/start-form.js';
@@ -66,35 +65,35 @@ export function registerViews(app: Listeners, s: SlackContext): void {
       return;
     }
     const coordinator = await s.directory.userOrDefault(client, tenant, sub.user.id);
-    let round;
-    try {
-      round = await s.app.service.startRound({
-        tenant,
-        platform: 'slack',
-        settings: { ...settings, participants },
-        actor: { id: sub.user.id, ...(coordinator.name ? { name: coordinator.name } : {}) },
-      });
-    } catch (err) {
-      const e = toAppError(err);
-      if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'starting a round failed');
-      await ack({ response_action: 'errors', errors: { [START_ERROR_BLOCK[e.code] ?? 'title']: slackPlainText(e.userMessage(l)) } });
+    // Acked at once with the form closed; the welcome and cards are posted after the answer (Slack waits 3 s at most).
+    const started = await s.app.interactions.startRound({
+      platform: 'slack',
+      tenant,
+      actor: { id: sub.user.id, ...(coordinator.name ? { name: coordinator.name } : {}) },
+      form: { ...settings, participants },
+      directory: { members: async () => participants },
+      fallbackLocale: l,
+      background: (name, work) => s.background.run(name, work),
+      post: async (round) => {
+        try {
+          await s.messenger.postWelcomeAndCards(round);
+        } catch (err) {
+          // The round exists and its cards are queued for retry; the coordinator must not be left wondering.
+          s.app.logger.warn({ err, roundId: round.id }, 'posting the welcome failed');
+          await s.messenger.tellCoordinatorPostFailed(round);
+        }
+        const names = await s.directory.names(client, tenant, [...round.participants, ...round.managers, ...round.reviewers]);
+        if (Object.keys(names).length > 0) await s.app.service.rememberNames(tenant, round.id, names);
+      },
+    });
+    if (!started.ok || !started.round) {
+      const code = started.error?.code ?? 'INTERNAL';
+      if (code === 'INTERNAL') s.app.logger.error({ err: started.error }, 'starting a round failed');
+      await ack({ response_action: 'errors', errors: { [START_ERROR_BLOCK[code] ?? 'title']: slackPlainText(started.text) } });
       return;
     }
-    s.remember(round);
-    s.app.metrics.interactions.inc({ platform: 'slack', kind: 'start', outcome: 'ok' });
+    s.remember(started.round);
     await ack();
-    const started = round;
-    s.background.run('post welcome and cards', async () => {
-      try {
-        await s.messenger.postWelcomeAndCards(started);
-      } catch (err) {
-        // The round exists and its cards are queued for retry; the coordinator must not be left wondering.
-        s.app.logger.warn({ err, roundId: started.id }, 'posting the welcome failed');
-        await s.messenger.tellCoordinatorPostFailed(started);
-      }
-      const names = await s.directory.names(client, tenant, [...started.participants, ...started.managers, ...started.reviewers]);
-      if (Object.keys(names).length > 0) await s.app.service.rememberNames(tenant, started.id, names);
-    });
   });
 
   app.view(ANSWER_CALLBACK, async ({ ack, body, context }) => {
@@ -109,34 +108,38 @@ export function registerViews(app: Listeners, s: SlackContext): void {
     const userId = parsed.data.user.id;
     let locale = s.localeOf(tenant, roundId);
     let firstBlock = EVIDENCE_BLOCK;
-    let factorTitle: string;
+    let reply: InteractionReply;
     try {
       const round = s.remember(await s.app.service.getRound(tenant, roundId));
       locale = round.locale;
-      const factor = s.app.packs.factor(round.packId, round.locale, factorId);
-      factorTitle = factorHeader({ pack: s.app.packs.get(round.packId, round.locale) }, factorId);
-      const questionIds = factor.questions.map((q) => q.id);
+      const questionIds = s.app.packs.factor(round.packId, round.locale, factorId).questions.map((q) => q.id);
       firstBlock = questionIds[0] ? questionBlockId(questionIds[0]) : EVIDENCE_BLOCK;
       const submission = parseAnswerSubmission(values.data, questionIds, round.locale);
       if (!submission.ok) {
         await ack({ response_action: 'errors', errors: submission.errors });
         return;
       }
-      await s.app.service.saveAnswer({ tenant, roundId, factorId, actor: { id: userId }, ...submission.value });
+      reply = await s.app.interactions.saveAnswer({ platform: 'slack', tenant, actor: { id: userId }, value: { r: roundId, f: factorId }, fields: submission.value, fallbackLocale: locale });
     } catch (err) {
-      // The form stays open with the problem on the right field, so nothing typed is lost.
+      // The round could not be read: said on the form, which stays open so nothing typed is lost.
       const e = toAppError(err);
       if (e.code === 'INTERNAL') s.app.logger.error({ err }, 'saving an answer failed');
-      const block = e.code === 'BAD_EVIDENCE_LINK' || e.code === 'TOO_MANY_EVIDENCE_LINKS' ? EVIDENCE_BLOCK : firstBlock;
-      s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: outcomeLabel(e.code) });
-      await ack({ response_action: 'errors', errors: { [block]: slackPlainText(e.userMessage(locale)) } });
+      s.app.interactions.observed({ platform: 'slack', kind: 'answer', outcome: e.code.toLowerCase() as Lowercase<string> });
+      await ack({ response_action: 'errors', errors: { [firstBlock]: slackPlainText(e.userMessage(locale)) } });
+      return;
+    }
+    if (!reply.ok) {
+      // The form stays open with the problem on the right field, so nothing typed is lost.
+      const code = reply.error?.code;
+      if (code === 'INTERNAL') s.app.logger.error({ err: reply.error }, 'saving an answer failed');
+      const block = code === 'BAD_EVIDENCE_LINK' || code === 'TOO_MANY_EVIDENCE_LINKS' ? EVIDENCE_BLOCK : firstBlock;
+      await ack({ response_action: 'errors', errors: { [block]: slackPlainText(reply.text) } });
       return;
     }
     await ack();
-    s.app.metrics.interactions.inc({ platform: 'slack', kind: 'answer', outcome: 'ok' });
-    s.messenger.requestUpdate(tenant, roundId, factorId);
+    if (reply.refresh) s.messenger.requestUpdate(reply.refresh.tenant, reply.refresh.roundId, reply.refresh.factorId);
     const client = s.clients.forToken(context.botToken ?? '');
-    const text = esc(t(locale, 'answer.saved', { factor: factorTitle }));
+    const text = esc(reply.text);
     s.background.run('answer saved note', () => client.chat.postEphemeral({ channel: channelId, user: userId, text }));
   });
 }
