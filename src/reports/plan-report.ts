@@ -6,7 +6,7 @@ import type { Action } from '../core/model.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 import { holderOf } from '../core/plan-model.js';
 import { factorLabel, goalHeading, orderActions, ownerName, planTitle, summaryLine } from '../core/plan-text.js';
-import { dayOf } from './report-model.js';
+import { dayOf } from './day.js';
 
 export interface ReportPlanAction {
   id: string;

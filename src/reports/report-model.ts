@@ -1,10 +1,12 @@
 // One report model behind every export format, so anonymity and hidden results are decided in one place.
-import { DateTime } from 'luxon';
+import { dayOf } from './day.js';
 import type { ContentPack, Locale } from '../content/schema.js';
 import type { Answer, Level, Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 import { buildReportPlan, type ReportPlan } from './plan-report.js';
+
+export { dayOf };
 import { buildFollowUp, type FollowUpView } from '../core/peer-review.js';
 import { answersVisible, compareRounds, resultsVisible, textOrder } from '../core/anonymity.js';
 import { displayName, ownValue } from '../core/own.js';
@@ -96,11 +98,6 @@ const NO_LIMITS: DigestLimits = {
   maxNames: Number.POSITIVE_INFINITY,
   maxTextChars: Number.POSITIVE_INFINITY,
 };
-
-/** An anonymous export's times carry the day only (in the round's timezone): a time of day can point at a person. */
-export function dayOf(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { setZone: true }).setZone(zone).toISODate() ?? iso.slice(0, 10);
-}
 
 /** A named round's factor: every response with the member's name and id. */
 function namedDetail(state: RoundState, factorId: string, known: ReportQuestion[], collator: Intl.Collator) {

@@ -19,6 +19,7 @@ import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
+import { renderText } from '../../core/text-format.js';
 import type { Level, Round } from '../../core/model.js';
 import {
   answerFieldsOf,

@@ -49,6 +49,11 @@ export interface MemoryState {
   secrets: Map<string, string>;
 }
 
+/** A deep copy through JSON: what a caller hands the store can't change what it keeps. */
+export function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 export function emptyState(): MemoryState {
   return { rounds: new Map(), active: new Map(), nx: new Map(), records: new Map(), jobs: new Map(), secrets: new Map() };
 }

@@ -16,18 +16,13 @@ import { factorViewOf, snapshotOf } from './reads.js';
 import { scanAnswersOf, scanVotesOf } from './scan.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 import { deleteMarks, getMarks, putMarks, scanMarks } from './marks.js';
-import { emptyState, stateFromFile, stateToFile, type MemoryState, type RoundState } from './state.js';
+import { copy, emptyState, stateFromFile, stateToFile, type MemoryState, type RoundState } from './state.js';
 
 export interface MemoryStoreOptions {
   /** Persist to this JSON file: loaded at construction, written (atomically, debounced) after writes. */
   snapshotFile?: string;
   /** Delay between a write and the file save (default 100 ms). */
   snapshotDebounceMs?: number;
-}
-
-
-function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export class MemoryStore implements Store {
@@ -392,17 +387,14 @@ export class MemoryStore implements Store {
     this.trip();
     if (putMarks(this.round(tenant, roundId), marks, ttlMs)) this.changed();
   }
-
   async getMarks(tenant: string, roundId: string, fields: string[]): Promise<Record<string, StoredRecord>> {
     this.trip();
     return getMarks(this.round(tenant, roundId), fields);
   }
-
   async scanMarks(tenant: string, roundId: string, suffix = ''): Promise<Record<string, StoredRecord>> {
     this.trip();
     return scanMarks(this.round(tenant, roundId), suffix);
   }
-
   async deleteMarks(tenant: string, roundId: string, fields: string[]): Promise<void> {
     this.trip();
     if (deleteMarks(this.round(tenant, roundId), fields)) this.changed();
