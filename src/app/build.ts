@@ -110,9 +110,17 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const messengers = new MessengerHub();
   const baseUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
   const reportLinks = new ReportLinks(baseUrl, anonymityKeys, { clock, lifetimeDays: config.REPORT_LINK_DAYS });
+  const read = service.read;
   const delivery = new Delivery({
     store,
-    read: service.read,
+    // Digests carry the channel's living action plan (AssessmentService.digestInputs), as the asked-for ones do.
+    read: {
+      state: (tenant, roundId, opts) => read.state(tenant, roundId, opts),
+      digestInputs: (round) => service.digestInputs(round),
+      baselineState: (round) => read.baselineState(round),
+      pendingMembers: (...args) => read.pendingMembers(...args),
+      openFactorIds: (round, now) => read.openFactorIds(round, now),
+    },
     ports: messengers,
     clock,
     reportUrl: (round) => reportLinks.url(round.tenant, round.id),

@@ -109,6 +109,6 @@ describe('Slack help', () => {
     expect(text).not.toContain('{cmd}');
     await sendCommand(s, { text: 'plan' });
     await s.adapter.settled();
-    expect(String(s.slack.responses.at(-1)!.body.text)).toBe('Jag hittar ingen omgång här. Starta en med `/assess start`.');
+    expect(String(s.slack.responses.at(-1)!.body.text)).toBe('Det finns ingen avslutad omgång i kanalen än, och ingen handlingsplan. Stäng en omgång med `/assess close`, eller börja planen från riktlinjerna med `/assess plan start`.');
   });
 });
