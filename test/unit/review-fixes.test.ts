@@ -1,0 +1,34 @@
+// Review fixes: defects found in a security review of the coordinator, plan and context-note merges.
+import { describe, expect, it } from 'vitest';
+import { exportRound } from '../../src/reports/export.js';
+import { COORD, MEMBERS, makeService, settings } from '../helpers/world.js';
+
+const T = 'T_REVIEW';
+const NAMES: Record<string, string> = { U_CORA: 'Cora', U_ANNA: 'Annabella', U_BO: 'Bo', U_CECILIA: 'Cecilia', U_DAVID: 'David' };
+
+describe('review fixes', () => {
+  it("an anonymous round's reports hide the plan's owners, even when the plan came from a named channel", async () => {
+    const { service, clock } = makeService();
+    const channelId = 'C_PLAN_ANON';
+    const first = await service.startRound({ tenant: T, platform: 'slack', settings: settings({ channelId }), actor: COORD, names: NAMES });
+    for (const [i, id] of MEMBERS.entries()) {
+      await service.castVote({ tenant: T, roundId: first.id, factorId: 'f03', actor: { id }, level: 'not-in-place', interactionId: `v-${i}` });
+    }
+    await service.closeRound(T, first.id, COORD);
+    await service.channelPlan(T, channelId);
+    const due = new Date(clock.now() + 86_400_000 * 10).toISOString().slice(0, 10);
+    await service.addAction({ tenant: T, channelId, actor: COORD, factor: '3', owner: 'U_ANNA', due, tag: 'quick', text: 'Ett steg framåt' });
+    const plan0 = await service.channelPlan(T, channelId);
+    expect(plan0!.actions[0]!.owner).toBe('U_ANNA');
+    const round = await service.startRound({ tenant: T, platform: 'slack', settings: settings({ channelId, anonymous: true }), actor: COORD, names: NAMES });
+    expect(round.anonymous).toBe(true);
+    const state = await service.state(T, round.id);
+    const plan = await service.channelPlan(T, channelId);
+    for (const format of ['html', 'md', 'csv', 'json'] as const) {
+      const body = String((await exportRound(state, null, format, { now: clock.now(), plan, chart: false })).body);
+      expect(body, format).toContain('Ett steg framåt');
+      expect(body, format).not.toContain('Annabella');
+      expect(body, format).not.toContain('U_ANNA');
+    }
+  });
+});
