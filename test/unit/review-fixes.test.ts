@@ -31,4 +31,21 @@ describe('review fixes', () => {
       expect(body, format).not.toContain('U_ANNA');
     }
   });
+
+  it("a coordinator's context note replaces the coordinator's note, never a member's", async () => {
+    const { service } = makeService();
+    const round = await service.startRound({ tenant: T, platform: 'slack', settings: settings({ channelId: 'C_CTX' }), actor: COORD, names: NAMES });
+    const ctxId = service.packs.get(round.packId, round.locale).contextFactors[0]!.id;
+    await service.noteContext(T, round.id, { id: 'U_ANNA' }, ctxId, 'Annas syn', [], true);
+    await service.noteContext(T, round.id, COORD, ctxId, 'Samordnarens syn');
+    await service.noteContext(T, round.id, COORD, ctxId, 'Samordnarens nya syn');
+    const notes = (await service.getRound(T, round.id)).contextNotes.map((n) => [n.by, n.comment]);
+    expect(notes).toEqual([
+      ['U_ANNA', 'Annas syn'],
+      ['U_CORA', 'Samordnarens nya syn'],
+    ]);
+    // Clearing the coordinator's note leaves the member's.
+    await service.noteContext(T, round.id, COORD, ctxId, '');
+    expect((await service.getRound(T, round.id)).contextNotes.map((n) => n.by)).toEqual(['U_ANNA']);
+  });
 });
