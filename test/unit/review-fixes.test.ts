@@ -1,5 +1,7 @@
 // Review fixes: defects found in a security review of the coordinator, plan and context-note merges.
 import { describe, expect, it } from 'vitest';
+import { CommandRouter } from '../../src/commands/router.js';
+import { t } from '../../src/core/i18n.js';
 import { exportRound } from '../../src/reports/export.js';
 import { COORD, MEMBERS, makeService, settings } from '../helpers/world.js';
 
@@ -47,5 +49,23 @@ describe('review fixes', () => {
     // Clearing the coordinator's note leaves the member's.
     await service.noteContext(T, round.id, COORD, ctxId, '');
     expect((await service.getRound(T, round.id)).contextNotes.map((n) => n.by)).toEqual(['U_ANNA']);
+  });
+
+  it('the follow-up report (`review report`) is kept from the uninvited, as the self-assessment is', async () => {
+    const { service } = makeService();
+    const router = new CommandRouter({
+      service,
+      scheduler: { tick: async () => 0 },
+      delivery: { remindNow: async () => 0, sendReminders: async () => 0, digest: async () => undefined } as never,
+      reportLinks: { url: () => 'https://example.test/report' },
+      privacyLinks: { url: () => 'https://example.test/privacy' },
+    });
+    const channelId = 'C_PEER';
+    const say = (id: string, text: string) => router.run({ tenant: T, platform: 'slack', channelId, actor: { id }, locale: 'sv', timezone: 'Europe/Stockholm' }, text);
+    await service.startRound({ tenant: T, platform: 'slack', settings: settings({ channelId, mode: 'peer-review' }), actor: COORD, names: NAMES });
+    const outsider = await say('U_OUTSIDER', '/assess review report');
+    expect(outsider).toMatchObject({ type: 'text', text: t('sv', 'errors.NOT_REVIEWER') });
+    expect((await say('U_ANNA', '/assess review report')).type).toBe('follow-up');
+    expect((await say('U_CORA', '/assess review report')).type).toBe('follow-up');
   });
 });
