@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandRouter } from '../../src/commands/router.js';
 import { t } from '../../src/core/i18n.js';
 import { exportRound } from '../../src/reports/export.js';
-import { COORD, MEMBERS, makeService, settings } from '../helpers/world.js';
+import { COORD, MEMBERS, errorCode, makeService, settings } from '../helpers/world.js';
 
 const T = 'T_REVIEW';
 const NAMES: Record<string, string> = { U_CORA: 'Cora', U_ANNA: 'Annabella', U_BO: 'Bo', U_CECILIA: 'Cecilia', U_DAVID: 'David' };
@@ -67,5 +67,15 @@ describe('review fixes', () => {
     expect(outsider).toMatchObject({ type: 'text', text: t('sv', 'errors.NOT_REVIEWER') });
     expect((await say('U_ANNA', '/assess review report')).type).toBe('follow-up');
     expect((await say('U_CORA', '/assess review report')).type).toBe('follow-up');
+  });
+
+  it('an anonymous round is not reopened: its published answers would be diffed against the next close', async () => {
+    const { service } = makeService();
+    const round = await service.startRound({ tenant: T, platform: 'slack', settings: settings({ channelId: 'C_REOPEN', anonymous: true }), actor: COORD, names: NAMES });
+    await service.closeRound(T, round.id, COORD);
+    expect(await errorCode(service.reopenRound(T, round.id, COORD))).toBe('ANONYMOUS_REOPEN');
+    expect((await service.getRound(T, round.id)).status).toBe('closed');
+    expect(t('sv', 'errors.ANONYMOUS_REOPEN')).toContain('anonym');
+    expect(t('en', 'errors.ANONYMOUS_REOPEN')).toContain('anonymous');
   });
 });
