@@ -85,6 +85,8 @@ export async function reviewCommand(deps: CommandDeps, ctx: CommandContext, roun
     case 'report':
     case 'rapport': {
       if (round.mode !== 'peer-review') throw new AppError('NOT_PEER_REVIEW', { mode: t(locale, `modes.${round.mode}`) });
+      // The follow-up report carries the self-assessment (and links to all of it): the team and the invited panel only.
+      if (!isCoordinator(round, ctx.actor.id) && !isParticipant(round, ctx.actor.id) && !isPanelMember(round, ctx.actor.id)) throw new AppError('NOT_REVIEWER');
       const state = await service.state(ctx.tenant, round.id);
       const url = followUpUrl(deps.reportLinks, ctx.tenant, round.id);
       const view = { ...buildFollowUp(state, service.nowIso()), links: { html: url, markdown: `${url}?format=md` } };

@@ -90,6 +90,6 @@ export async function contextCommand(deps: CommandDeps, ctx: CommandContext, rou
   });
   const updated = await deps.service.noteContext(round.tenant, round.id, ctx.actor, id, rest.join(' '), factorIds, asMember);
   const name = pack.contextFactors.find((c) => c.id === id)?.name ?? id;
-  const kept = updated.contextNotes.some((n) => n.contextFactorId === id && (!asMember || n.by === ctx.actor.id));
+  const kept = updated.contextNotes.some((n) => n.contextFactorId === id && (asMember ? n.by === ctx.actor.id : updated.coordinators.includes(n.by)));
   return text(t(round.locale, kept ? 'commands.contextSaved' : 'commands.contextRemoved', { name }));
 }

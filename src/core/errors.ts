@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'ROUND_STILL_OPEN',
   'CLOSE_DATE_NOT_LATER',
   'ANONYMOUS_CONTEXT_NOTE',
+  'ANONYMOUS_REOPEN',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

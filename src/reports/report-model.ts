@@ -214,7 +214,8 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       ? { roundId: baseline.round.id, opensAt: round.anonymous ? dayOf(baseline.round.calendar.opensAt, tz) : baseline.round.calendar.opensAt, isBaseline: baseline.round.isBaseline }
       : null,
     context,
-    plan: opts.plan ? buildReportPlan(opts.plan, pack, locale) : null,
+    // An anonymous round's report names no one: the channel's plan may come from named rounds, its owners are hidden here.
+    plan: opts.plan ? buildReportPlan(round.anonymous ? { ...opts.plan, anonymous: true } : opts.plan, pack, locale) : null,
     peerReview: round.mode === 'peer-review' && state.peer ? buildFollowUp(state, generatedAt) : null,
     generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
   };

@@ -45,6 +45,9 @@ export class RoundChanges {
     assertCoordinator(current, actor.id);
     if (current.status === 'open' || current.status === 'draft') throw new AppError('ROUND_STILL_OPEN');
     if (current.status !== 'closed') throw new AppError('ILLEGAL_TRANSITION', { from: current.status, to: 'open' });
+    // An anonymous round publishes its answers once nobody can add one (anonymity.ts answersFinal): reopened, the next
+    // close would show, beside the first, exactly what the people who answered in between wrote and voted.
+    if (current.anonymous) throw new AppError('ANONYMOUS_REOPEN');
     const now = clock.now();
     const closesAt = closeDate
       ? closeInstant(current, closeDate)
@@ -60,6 +63,7 @@ export class RoundChanges {
     const reopened = await store.updateRound(tenant, roundId, (r) => {
       assertCoordinator(r, actor.id);
       if (r.status !== 'closed') throw new AppError('ROUND_STILL_OPEN');
+      if (r.anonymous) throw new AppError('ANONYMOUS_REOPEN');
       const { closedAt: _closed, ...rest } = r;
       return { ...rest, status: 'open', calendar: { ...r.calendar, closesAt: calendar.closesAt }, reopenedAt: nowIso(clock) };
     });

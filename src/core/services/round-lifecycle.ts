@@ -167,7 +167,9 @@ export class RoundLifecycle {
         assertCoordinator(r, actor.id);
       }
       assertWritable(r);
-      const others = r.contextNotes.filter((n) => n.contextFactorId !== contextFactorId || (asMember && n.by !== actor.id));
+      // A member's note replaces only her own; the coordinator's replaces the coordinators' note, never a member's.
+      const replaces = (n: { by: string }) => (asMember ? n.by === actor.id : r.coordinators.includes(n.by));
+      const others = r.contextNotes.filter((n) => n.contextFactorId !== contextFactorId || !replaces(n));
       const text = comment.trim();
       const note = { contextFactorId, comment: text, ...(tied.length > 0 ? { factorIds: tied } : {}), by: actor.id, at: nowIso(this.deps.clock) };
       const notes = text ? [...others, note] : others;

@@ -95,7 +95,8 @@ export function addModeDetails(view: DigestView, state: RoundState, opts: ModeDi
   }
 
   // Every round follows up the channel's plan; an action-plan round also lists what is due within a week.
-  const plan = opts.plan ?? null;
+  // An anonymous round's digest names no one, whatever rounds the channel's plan came from: its owners are hidden.
+  const plan = opts.plan ? (round.anonymous ? { ...opts.plan, anonymous: true } : opts.plan) : null;
   const planLines = plan ? planDigestLines(plan, state.pack, locale) : [];
   if (plan && planLines.length > 0) {
     const own = plan.roundIds.includes(round.id) || plan.roundIds.length === 0;
