@@ -171,11 +171,13 @@ export class PlaygroundApi {
         let content = '';
         if (type === 'string') content = (await client.get(key)) ?? '';
         else if (type === 'zset') content = (await client.zrange(key, 0, -1, 'WITHSCORES')).join('\n');
-        else if (type === 'set') content = (await client.smembers(key)).join('\n');
+        else if (type === 'set') content = (await client.smembers(key)).sort().join('\n');
         else if (type === 'list') content = (await client.lrange(key, 0, -1)).join('\n');
         out.push({ key, content, ttlMs });
       }
     } while (cursor !== '0');
-    return out;
+    // SCAN's order follows the server's hash table, which a rehash between two dumps changes: sort, so two dumps of
+    // the same data compare equal.
+    return out.sort((a, b) => (a.key === b.key ? (a.field ?? '').localeCompare(b.field ?? '') : a.key < b.key ? -1 : 1));
   }
 }
