@@ -3,8 +3,6 @@
 // random key prefix, and only keys under that prefix are deleted afterwards.
 // REDIS_URL=redis-cluster://host:port,… runs the same suite against a Redis Cluster.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError, StoreUnavailableError } from '../../src/core/errors.js';
@@ -23,48 +21,13 @@ import {
   type RedisClient,
 } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
+import { monitorRedis } from '../helpers/redis-monitor.js';
 import { namesAndViewContract } from './store-names-view.contract.js';
 import { pagedReadsContract } from './store-paged.contract.js';
 import { makeRound, storeContract } from './store.contract.js';
 import { REDIS_URL } from '../helpers/world.js';
 
 
-
-/**
- * MONITOR on a plain socket to the store's server, calling `onCommand` with each command's client address and
- * arguments. Not ioredis' monitor(): when other connections' traffic arrives in the same packet as MONITOR's +OK
- * (likely on a shared, busy Redis), it fails with "Command queue state error" before it has switched modes.
- */
-async function monitorRedis(client: Redis, onCommand: (from: string, args: string[]) => void): Promise<{ close(): void }> {
-  const { host, port, username, password } = client.options;
-  const socket = connect(port ?? 6379, host ?? '127.0.0.1');
-  socket.setEncoding('utf8');
-  await once(socket, 'connect');
-  const commands: string[][] = [...(password ? [['AUTH', ...(username ? [username] : []), password]] : []), ['MONITOR']];
-  let acks = 0;
-  let buffer = '';
-  const started = new Promise<void>((ok, fail) => {
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (acks < commands.length) {
-          if (line !== '+OK') fail(new Error(`MONITOR refused: ${line}`));
-          if (++acks === commands.length) ok();
-          continue;
-        }
-        const entry = /^\+[\d.]+ \[\d+ ([^\]]+)\] (.*)$/.exec(line);
-        if (entry) onCommand(entry[1]!, [...entry[2]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!));
-      }
-    });
-    socket.once('error', fail);
-  });
-  const resp = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-  socket.write(commands.map(resp).join(''));
-  await started;
-  return { close: () => socket.destroy() };
-}
 
 function randomPrefix(): string {
   return `test:${randomBytes(6).toString('hex')}`;

@@ -6,7 +6,12 @@ import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 
-async function monitorRedis(client: Redis, onCommand: (from: string, args: string[]) => void): Promise<{ close(): void }> {
+/**
+ * MONITOR on a plain socket to the store's server, calling `onCommand` with each command's client address and
+ * arguments. Not ioredis' monitor(): when other connections' traffic arrives in the same packet as MONITOR's +OK
+ * (likely on a shared, busy Redis), it fails with "Command queue state error" before it has switched modes.
+ */
+export async function monitorRedis(client: Redis, onCommand: (from: string, args: string[]) => void): Promise<{ close(): void }> {
   const { host, port, username, password } = client.options;
   const socket = connect(port ?? 6379, host ?? '127.0.0.1');
   socket.setEncoding('utf8');
