@@ -133,6 +133,8 @@ export interface AnswerEntry {
 export interface ScanOptions {
   /** Entries per page: a hint (Redis HSCAN COUNT), default 1000. */
   count?: number;
+  /** Only this factor's entries (Redis: HSCAN MATCH on the field's factor part). */
+  factorId?: string;
 }
 
 export interface KeptReport {

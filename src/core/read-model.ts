@@ -8,7 +8,7 @@ import { hasOwnKey } from './own.js';
 import type { Packs } from './packs.js';
 import { peerStateOf, type PeerState } from './peer-review.js';
 import type { ChannelPlan } from './plan-model.js';
-import type { Clock, RoundSnapshot, SnapshotOptions, Store } from './ports.js';
+import type { AnswerEntry, Clock, RoundSnapshot, SnapshotOptions, Store } from './ports.js';
 import { tallyFactor, totalsOf, type FactorTally, type RoundTotals } from './tally.js';
 
 export interface RoundState {
@@ -148,7 +148,7 @@ export class ReadModel {
    * tallies and answer stats first, then the answers, and the per-member votes only in a named round (an anonymous
    * report shows counts, which the tallies hold). However large the round, no single read blocks the store.
    */
-  async reportState(tenant: string, roundId: string, opts: { pageSize?: number } = {}): Promise<RoundState> {
+  async reportState(tenant: string, roundId: string, opts: { pageSize?: number; answers?: boolean } = {}): Promise<RoundState> {
     const { store } = this.deps;
     const snapshot = await store.getSnapshot(tenant, roundId, TALLIES_ONLY);
     if (!snapshot) throw new AppError('ROUND_NOT_FOUND');
@@ -161,12 +161,21 @@ export class ReadModel {
       }
     };
     const answers = async () => {
+      if (opts.answers === false) return;
       for await (const page of store.scanAnswers(tenant, roundId, scan)) {
         for (const a of page) (snapshot.answers[a.factorId] ??= {})[a.memberId] = a.answer;
       }
     };
     await Promise.all([votes(), answers()]);
     return this.stateFromSnapshot(snapshot);
+  }
+
+  /**
+   * One factor's answers for a report written a factor at a time (see reportState with `answers: false`), in pages of
+   * about `pageSize`, each one short read.
+   */
+  factorAnswers(tenant: string, roundId: string, factorId: string, opts: { pageSize?: number } = {}): AsyncIterable<AnswerEntry[]> {
+    return this.deps.store.scanAnswers(tenant, roundId, { count: opts.pageSize ?? REPORT_PAGE, factorId });
   }
 
   stateFromSnapshot(snapshot: RoundSnapshot): RoundState {

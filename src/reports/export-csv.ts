@@ -24,7 +24,7 @@ import { t } from '../core/i18n.js';
 import { LEVELS } from '../core/model.js';
 import { levelLabel } from '../core/views/shared.js';
 import type { Locale } from '../content/schema.js';
-import type { ReportModel } from './report-model.js';
+import type { ReportFactor, ReportModel } from './report-model.js';
 
 /** The separator a spreadsheet in this language opens without an import dialog. */
 export const CSV_DELIMITER: Record<Locale, string> = { sv: ';', en: ',' };
@@ -42,24 +42,45 @@ function cell(value: string, delimiter: string): string {
   return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/**
- * RFC 4180 text of `records`: a UTF-8 byte order mark, CRLF line ends. Written by hand rather than with csv-stringify,
- * whose per-cell options made a round of 13 × 10,000 take many seconds; the output is the same byte for byte.
- */
-function write(records: string[][], locale: Locale): string {
-  // One rectangular table for strict CSV readers, whatever the width of the plan's block below the responses.
-  const width = Math.max(0, ...records.map((r) => r.length));
-  const rows = records.map((r) => (r.length < width ? [...r, ...Array<string>(width - r.length).fill('')] : r));
-  const delimiter = CSV_DELIMITER[locale];
-  const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) lines[i] = rows[i]!.map((v) => cell(v, delimiter)).join(delimiter);
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+/** One CSV line (no line end), padded with empty cells to `width` for strict CSV readers. */
+function line(record: string[], width: number, delimiter: string): string {
+  const row = record.length < width ? [...record, ...Array<string>(width - record.length).fill('')] : record;
+  return row.map((v) => cell(v, delimiter)).join(delimiter);
 }
 
-/** Per-factor counts and unattributed texts: nothing in a row belongs to one person. */
-function renderAnonymousCsv(model: ReportModel): string {
-  const { locale, round } = model;
-  const header = [
+/**
+ * The CSV report in parts that join to one RFC 4180 text: a UTF-8 byte order mark, CRLF line ends, one rectangular
+ * table whatever the width of the plan's block below the responses. Written by hand rather than with csv-stringify,
+ * whose per-cell options made a round of 13 × 10,000 take many seconds; the output is the same byte for byte.
+ * `factor` throws CsvShapeError when a factor holds answers to a question the header has no column for.
+ */
+export function csvParts(model: ReportModel): { head: string; factor: (f: ReportFactor) => string; tail: string } {
+  const { locale } = model;
+  const delimiter = CSV_DELIMITER[locale];
+  const plan = planRows(model);
+  const named = !model.round.anonymous;
+  const columns = named ? questionColumns(model) : [];
+  const header = named ? namedHeader(model, columns) : anonymousHeader(model);
+  // Every response row is as wide as the header; only the plan's block can be wider.
+  const width = Math.max(header.length, ...plan.map((r) => r.length));
+  const rows = (records: string[][]) => records.map((r) => `${line(r, width, delimiter)}\r\n`).join('');
+  return {
+    head: `\ufeff${line(header, width, delimiter)}\r\n`,
+    factor: (f) => rows(named ? namedRows(model, f, columns) : anonymousRows(model, f)),
+    tail: rows(plan),
+  };
+}
+
+/** Thrown when a factor's answers need a column the CSV's header, written before them, does not have. */
+export class CsvShapeError extends Error {
+  constructor(factorId: string, questionId: string) {
+    super(`answers of ${factorId} to question ${questionId}, which has no column`);
+  }
+}
+
+function anonymousHeader(model: ReportModel): string[] {
+  const { locale } = model;
+  return [
     t(locale, 'report.csv.round'),
     t(locale, 'report.csv.factorNumber'),
     t(locale, 'report.csv.factorId'),
@@ -68,18 +89,21 @@ function renderAnonymousCsv(model: ReportModel): string {
     t(locale, 'report.csv.detail'),
     t(locale, 'report.csv.value'),
   ];
+}
+
+/** Per-factor counts and unattributed texts: nothing in a row belongs to one person. */
+function anonymousRows(model: ReportModel, f: ReportFactor): string[][] {
+  const { locale, round } = model;
   const rows: string[][] = [];
-  for (const f of model.factors) {
-    if (f.hidden || !f.tally) continue;
-    const lead = [round.id, f.numberLabel, f.factorId, f.theme];
-    for (const level of LEVELS) rows.push([...lead, t(locale, 'report.csv.kindVotes'), levelLabel(locale, level), String(f.tally.counts[level])]);
-    for (const q of f.questions) {
-      const heading = t(locale, 'report.csv.question', { factor: f.numberLabel, n: q.number, question: q.text });
-      for (const a of q.answers) rows.push([...lead, t(locale, 'report.csv.kindAnswer'), heading, a.text]);
-    }
-    for (const e of f.evidence) rows.push([...lead, t(locale, 'report.csv.kindEvidence'), '', e.url]);
+  if (f.hidden || !f.tally) return rows;
+  const lead = [round.id, f.numberLabel, f.factorId, f.theme];
+  for (const level of LEVELS) rows.push([...lead, t(locale, 'report.csv.kindVotes'), levelLabel(locale, level), String(f.tally.counts[level])]);
+  for (const q of f.questions) {
+    const heading = t(locale, 'report.csv.question', { factor: f.numberLabel, n: q.number, question: q.text });
+    for (const a of q.answers) rows.push([...lead, t(locale, 'report.csv.kindAnswer'), heading, a.text]);
   }
-  return write([header, ...rows, ...planRows(model)], locale);
+  for (const e of f.evidence) rows.push([...lead, t(locale, 'report.csv.kindEvidence'), '', e.url]);
+  return rows;
 }
 
 /** The action plan after the responses: a blank row, its own header, one row per action. */
@@ -111,11 +135,9 @@ function questionColumns(model: ReportModel): QuestionColumn[] {
   });
 }
 
-export function renderCsv(model: ReportModel): string {
-  const { locale, round } = model;
-  if (round.anonymous) return renderAnonymousCsv(model);
-  const columns = questionColumns(model);
-  const header = [
+function namedHeader(model: ReportModel, columns: QuestionColumn[]): string[] {
+  const { locale } = model;
+  return [
     t(locale, 'report.csv.round'),
     t(locale, 'report.csv.factorNumber'),
     t(locale, 'report.csv.factorId'),
@@ -128,24 +150,31 @@ export function renderCsv(model: ReportModel): string {
     t(locale, 'report.csv.evidence'),
     t(locale, 'report.csv.answeredAt'),
   ];
-  const rows: string[][] = [];
-  for (const f of model.factors) {
-    for (const r of f.responses) {
-      const answerCells = columns.map((c) => (c.factorId === f.factorId ? (r.answer?.texts[c.questionId] ?? '') : ''));
-      rows.push([
-        round.id,
-        f.numberLabel,
-        f.factorId,
-        f.theme,
-        r.member.label,
-        r.member.id ?? '',
-        r.vote?.label ?? '',
-        r.vote?.level ?? '',
-        ...answerCells,
-        (r.answer?.evidence ?? []).join('\n'),
-        r.answer?.at ?? '',
-      ]);
-    }
+}
+
+/** A named round's factor: one row per member who voted or answered. */
+function namedRows(model: ReportModel, f: ReportFactor, columns: QuestionColumn[]): string[][] {
+  const { round } = model;
+  const own = columns.filter((c) => c.factorId === f.factorId);
+  for (const q of f.questions) {
+    if (q.answers.length > 0 && !own.some((c) => c.questionId === q.id)) throw new CsvShapeError(f.factorId, q.id);
   }
-  return write([header, ...rows, ...planRows(model)], locale);
+  return f.responses.map((r) => [
+    round.id,
+    f.numberLabel,
+    f.factorId,
+    f.theme,
+    r.member.label,
+    r.member.id ?? '',
+    r.vote?.label ?? '',
+    r.vote?.level ?? '',
+    ...columns.map((c) => (c.factorId === f.factorId ? (r.answer?.texts[c.questionId] ?? '') : '')),
+    (r.answer?.evidence ?? []).join('\n'),
+    r.answer?.at ?? '',
+  ]);
+}
+
+export function renderCsv(model: ReportModel): string {
+  const parts = csvParts(model);
+  return parts.head + model.factors.map((f) => parts.factor(f)).join('') + parts.tail;
 }

@@ -197,7 +197,8 @@ function peerHtml(view: FollowUpView): string {
   return parts.join('\n');
 }
 
-export function renderHtml(model: ReportModel, chartPng: Buffer | null): string {
+/** Everything before the first factor's article, as lines. */
+export function htmlHead(model: ReportModel, chartPng: Buffer | null): string[] {
   const { locale, round, digest, pack } = model;
   const tz = round.calendar.timezone;
   const meta = [
@@ -237,8 +238,6 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     model.peerReview ? peerHtml(model.peerReview) : '',
     model.plan ? planHtml(model.plan, locale) : '',
     `<h2>${escapeHtml(t(locale, 'report.detailTitle'))}</h2>`,
-    ...model.factors.map((f) => factorArticle(model, f)),
-    `<footer>${escapeHtml(pack.title)} · ${escapeHtml(pack.publisher)}</footer>`,
   ];
   return [
     '<!doctype html>',
@@ -253,8 +252,20 @@ export function renderHtml(model: ReportModel, chartPng: Buffer | null): string 
     '</head>',
     '<body><main>',
     ...body.filter((b) => b !== ''),
-    '</main></body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ];
+}
+
+/** One factor's article, as lines (never none). */
+export function htmlFactor(model: ReportModel, f: ReportFactor): string[] {
+  return [factorArticle(model, f)];
+}
+
+/** Everything after the last factor's article, as lines. */
+export function htmlTail(model: ReportModel): string[] {
+  const { pack } = model;
+  return [`<footer>${escapeHtml(pack.title)} · ${escapeHtml(pack.publisher)}</footer>`, '</main></body>', '</html>', ''];
+}
+
+export function renderHtml(model: ReportModel, chartPng: Buffer | null): string {
+  return [...htmlHead(model, chartPng), ...model.factors.flatMap((f) => htmlFactor(model, f)), ...htmlTail(model)].join('\n');
 }

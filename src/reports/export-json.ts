@@ -86,6 +86,23 @@ function responses(model: ReportModel, f: ReportFactor): Record<string, unknown>
   };
 }
 
+/** One factor's entry in `factors`. */
+function factorJson(model: ReportModel, f: ReportFactor): Record<string, unknown> {
+  return {
+    factorId: f.factorId,
+    number: f.number,
+    theme: f.theme,
+    statement: f.statement,
+    hidden: f.hidden,
+    status: f.line.status,
+    verdict: f.line.verdict,
+    tally: f.tally,
+    comparison: f.comparison,
+    questions: f.questions.map((q) => ({ id: q.id, number: q.number, text: q.text })),
+    ...responses(model, f),
+  };
+}
+
 export function reportJson(model: ReportModel): Record<string, unknown> {
   const { round, pack, digest } = model;
   return {
@@ -104,19 +121,7 @@ export function reportJson(model: ReportModel): Record<string, unknown> {
       disputed: model.factors.filter((f) => f.line.disputed).map((f) => f.factorId),
     },
     comparedWith: model.comparedWith,
-    factors: model.factors.map((f) => ({
-      factorId: f.factorId,
-      number: f.number,
-      theme: f.theme,
-      statement: f.statement,
-      hidden: f.hidden,
-      status: f.line.status,
-      verdict: f.line.verdict,
-      tally: f.tally,
-      comparison: f.comparison,
-      questions: f.questions.map((q) => ({ id: q.id, number: q.number, text: q.text })),
-      ...responses(model, f),
-    })),
+    factors: model.factors.map((f) => factorJson(model, f)),
     contextNotes: model.context.map((c) => ({
       contextFactorId: c.contextFactorId,
       name: c.name,
@@ -130,4 +135,28 @@ export function reportJson(model: ReportModel): Record<string, unknown> {
 
 export function renderJson(model: ReportModel): string {
   return `${JSON.stringify(reportJson(model), null, 2)}\n`;
+}
+
+/** Stands in for the factors while the rest of the report is written (a string no report can hold: JSON escapes it). */
+const FACTORS_MARK = '\u0000factors\u0000';
+const FACTORS_MARK_JSON = JSON.stringify(FACTORS_MARK);
+/** The `factors` array's items sit two levels deep in the pretty-printed report. */
+const ITEM_INDENT = '    ';
+
+/**
+ * The JSON report in parts that join to renderJson's text byte for byte: the text before the first factor, each
+ * factor's item (with the separator before it), and the text after the last one. Each factor is printed on its own,
+ * indented to its place, so a report is written a factor at a time.
+ */
+export function jsonParts(model: ReportModel): { head: string; factor: (f: ReportFactor, index: number) => string; tail: string } {
+  const whole = `${JSON.stringify({ ...reportJson(model), factors: FACTORS_MARK }, null, 2)}\n`;
+  const at = whole.indexOf(FACTORS_MARK_JSON);
+  const before = whole.slice(0, at);
+  const after = whole.slice(at + FACTORS_MARK_JSON.length);
+  if (model.factors.length === 0) return { head: `${before}[]`, factor: () => '', tail: after };
+  return {
+    head: `${before}[`,
+    factor: (f, index) => `${index === 0 ? '' : ','}\n${ITEM_INDENT}${JSON.stringify(factorJson(model, f), null, 2).replaceAll('\n', `\n${ITEM_INDENT}`)}`,
+    tail: `\n  ]${after}`,
+  };
 }

@@ -138,7 +138,8 @@ function planSection(plan: ReportPlan, locale: Locale): string[] {
   return out;
 }
 
-export function renderMarkdown(model: ReportModel): string {
+/** Everything before the first factor's section, as lines. */
+export function markdownHead(model: ReportModel): string[] {
   const { locale, round, digest } = model;
   const tz = round.calendar.timezone;
   const meta = [
@@ -168,7 +169,19 @@ export function renderMarkdown(model: ReportModel): string {
   for (const c of model.context) lines.push(`- **${escapeMarkdown(c.name)}:** ${mdBlock(c.comment, '  ')}`);
   if (model.plan) lines.push('', ...planSection(model.plan, locale));
   lines.push('', `## ${escapeMarkdown(t(locale, 'report.detailTitle'))}`, '');
-  for (const f of model.factors) lines.push(...factorSection(model, f));
-  lines.push('---', '', `_${escapeMarkdown(model.pack.title)} · ${escapeMarkdown(model.pack.publisher)}_`, '');
-  return lines.join('\n');
+  return lines;
+}
+
+/** One factor's section, as lines (never none). */
+export function markdownFactor(model: ReportModel, f: ReportFactor): string[] {
+  return factorSection(model, f);
+}
+
+/** Everything after the last factor's section, as lines. */
+export function markdownTail(model: ReportModel): string[] {
+  return ['---', '', `_${escapeMarkdown(model.pack.title)} · ${escapeMarkdown(model.pack.publisher)}_`, ''];
+}
+
+export function renderMarkdown(model: ReportModel): string {
+  return [...markdownHead(model), ...model.factors.flatMap((f) => markdownFactor(model, f)), ...markdownTail(model)].join('\n');
 }

@@ -1,7 +1,7 @@
 // Reads a round and the round it is compared with (its baseline, else the previous round) for a report.
 import type { Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
-import type { SnapshotOptions } from '../core/ports.js';
+import type { AnswerEntry, SnapshotOptions } from '../core/ports.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 
 export interface ReportStates {
@@ -20,8 +20,13 @@ export interface PlanReader {
 export interface ReportReader {
   /** The round's tallies and what `opts` asks for, in one read (the chart needs the tallies only). */
   state(tenant: string, roundId: string, opts?: SnapshotOptions): Promise<RoundState>;
-  /** The whole round, votes and answers read in pages (see ReadModel.reportState). */
-  reportState(tenant: string, roundId: string): Promise<RoundState>;
+  /**
+   * The whole round, votes and answers read in pages (see ReadModel.reportState); with `answers: false` the answers
+   * are left for factorAnswers.
+   */
+  reportState(tenant: string, roundId: string, opts?: { answers?: boolean }): Promise<RoundState>;
+  /** One factor's answers, in pages. */
+  factorAnswers(tenant: string, roundId: string, factorId: string): AsyncIterable<AnswerEntry[]>;
   /** The comparison round's tallies only (see ReadModel.comparisonState). */
   comparisonState(round: Round): Promise<RoundState | null>;
 }

@@ -99,12 +99,16 @@ const NO_LIMITS: DigestLimits = {
   maxTextChars: Number.POSITIVE_INFINITY,
 };
 
+/** One factor's stored votes (named rounds) and answers: what its detail is built from. */
+export interface FactorData {
+  votes: Readonly<Record<string, Level>>;
+  answers: Readonly<Record<string, Answer>>;
+}
+
 /** A named round's factor: every response with the member's name and id. */
-function namedDetail(state: RoundState, factorId: string, known: ReportQuestion[], collator: Intl.Collator) {
-  const { round, snapshot } = state;
+function namedDetail(round: Round, data: FactorData, known: ReportQuestion[], collator: Intl.Collator) {
   const locale = round.locale;
-  const votes = snapshot.votes[factorId] ?? {};
-  const answers: Record<string, Answer> = snapshot.answers[factorId] ?? {};
+  const { votes, answers } = data;
   const keys = new Set([...Object.keys(votes), ...Object.keys(answers)]);
   const responses = [...keys]
     .map((key) => {
@@ -127,11 +131,17 @@ function namedDetail(state: RoundState, factorId: string, known: ReportQuestion[
 }
 
 /** An anonymous round's factor: texts and links without anyone's label, in their own order. */
-function anonymousDetail(state: RoundState, factorId: string, known: ReportQuestion[]) {
-  const answers = Object.values(state.snapshot.answers[factorId] ?? {});
+function anonymousDetail(data: FactorData, known: ReportQuestion[]) {
+  const answers = Object.values(data.answers);
   const questions = known.map((q) => ({ ...q, answers: [] as ReportQuestion['answers'] }));
   const byQuestion = new Map<string, string[]>();
-  for (const a of answers) for (const [qid, text] of Object.entries(a.texts)) byQuestion.set(qid, [...(byQuestion.get(qid) ?? []), text]);
+  for (const a of answers) {
+    for (const [qid, text] of Object.entries(a.texts)) {
+      const list = byQuestion.get(qid);
+      if (list) list.push(text);
+      else byQuestion.set(qid, [text]);
+    }
+  }
   for (const [qid, texts] of byQuestion) questionFor(questions, qid).answers.push(...textOrder(texts).map((text) => ({ text })));
   return { responses: [], questions, evidence: textOrder(answers.flatMap((a) => a.evidence)).map((url) => ({ url })) };
 }
@@ -145,7 +155,40 @@ function questionFor(questions: ReportQuestion[], qid: string): ReportQuestion {
   return q;
 }
 
-export function buildReportModel(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string; plan?: ChannelPlan | null }): ReportModel {
+/** The questions a factor lists before any answer is read: the toolkit's own, none when the factor is hidden. */
+function knownQuestions(model: Pick<ReportModel, 'pack'>, factorId: string): ReportQuestion[] {
+  const kf = model.pack.keyFactors.find((k) => k.id === factorId);
+  return (kf?.questions ?? []).map((q, i) => ({ id: q.id, number: i + 1, text: q.text, answers: [] }));
+}
+
+/**
+ * Whether a factor's detail shows stored responses: false for a hidden factor and for an anonymous factor whose
+ * answers are held back (then none need reading).
+ */
+export function factorNeedsData(f: ReportFactor): boolean {
+  return !f.hidden && !f.answersHeld;
+}
+
+/**
+ * A factor of a report frame (see buildReportFrame) with its responses, questions and evidence from `data`: the
+ * factor's votes (named rounds) and answers. A factor that needs none (factorNeedsData) comes back as it is.
+ */
+export function withFactorDetail(model: Pick<ReportModel, 'round' | 'pack'>, f: ReportFactor, data: FactorData): ReportFactor {
+  if (!factorNeedsData(f)) return f;
+  const { round } = model;
+  const known = knownQuestions(model, f.factorId);
+  const collator = new Intl.Collator(round.locale === 'sv' ? 'sv-SE' : 'en-GB', { numeric: true });
+  const detail = round.anonymous ? anonymousDetail(data, known) : namedDetail(round, data, known, collator);
+  return { ...f, ...detail };
+}
+
+/**
+ * Everything a report shows but the factors' responses: the round, the digest (from the stored tallies and answer
+ * stats, and in a named round the votes), comparisons, context, plan. Each factor comes with its toolkit questions
+ * and no responses yet (withFactorDetail adds them), so a report can be written a factor at a time without holding
+ * every answer of the round.
+ */
+export function buildReportFrame(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string; plan?: ChannelPlan | null }): ReportModel {
   const { round, pack } = state;
   const locale = round.locale;
   const closed = round.status === 'closed' || round.status === 'archived';
@@ -157,7 +200,6 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
     ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}),
   });
   const comparisons = baseline ? compareRounds(state, baseline) : [];
-  const collator = new Intl.Collator(locale === 'sv' ? 'sv-SE' : 'en-GB', { numeric: true });
 
   const factors: ReportFactor[] = state.tallies.map((tally) => {
     const kf = pack.keyFactors.find((k) => k.id === tally.factorId);
@@ -174,23 +216,18 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
       hidden,
     };
     if (hidden) return { ...base, answersHeld: round.anonymous, tally: null, comparison: null, responses: [], questions: [], evidence: [] };
-    const known: ReportQuestion[] = (kf?.questions ?? []).map((q, i) => ({ id: q.id, number: i + 1, text: q.text, answers: [] }));
     const answered = state.answerStats[tally.factorId]?.answers ?? Object.keys(state.snapshot.answers[tally.factorId] ?? {}).length;
     const answersHeld = round.anonymous && !answersVisible(round, tally, answered);
-    const detail = !round.anonymous
-      ? namedDetail(state, tally.factorId, known, collator)
-      : answersHeld
-        ? { responses: [], questions: known, evidence: [] }
-        : anonymousDetail(state, tally.factorId, known);
     return {
       ...base,
       answersHeld,
       tally,
       comparison: comparisons.find((c) => c.factorId === tally.factorId) ?? null,
-      ...detail,
+      responses: [],
+      questions: knownQuestions(state, tally.factorId),
+      evidence: [],
     };
   });
-
   const tz = round.calendar.timezone;
   const context = round.contextNotes.map((n) => {
     const by = round.anonymous ? undefined : { label: displayName(round, n.by), id: n.by };
@@ -219,6 +256,15 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
     peerReview: round.mode === 'peer-review' && state.peer ? buildFollowUp(state, generatedAt) : null,
     generatedAt: round.anonymous ? dayOf(generatedAt, tz) : generatedAt,
   };
+}
+
+/** The whole report of a round whose votes and answers are all in `state` (small rounds, tests, peer reviews). */
+export function buildReportModel(state: RoundState, baseline: RoundState | null, opts: { now: number; reportUrl?: string; plan?: ChannelPlan | null }): ReportModel {
+  const frame = buildReportFrame(state, baseline, opts);
+  const factors = frame.factors.map((f) =>
+    withFactorDetail(frame, f, { votes: state.snapshot.votes[f.factorId] ?? {}, answers: state.snapshot.answers[f.factorId] ?? {} }),
+  );
+  return { ...frame, factors };
 }
 
 /** "+27", "−12", "±0": a score change in whole points. */

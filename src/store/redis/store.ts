@@ -243,9 +243,13 @@ export class RedisStore implements Store {
 
   private async *hscanPages(key: string, opts?: ScanOptions): AsyncGenerator<string[]> {
     const count = Math.max(1, Math.floor(opts?.count ?? 1000));
+    // Fields are `<F>|<M>`, both encoded (keys.enc leaves no glob character, escaped here all the same).
+    const match = opts?.factorId === undefined ? null : `${enc(opts.factorId).replace(/[*?[\]\\]/g, (c) => `\\${c}`)}|*`;
     let cursor = '0';
     do {
-      const [next, flat] = await this.trip(() => this.client.hscan(key, cursor, 'COUNT', count));
+      const [next, flat] = await this.trip(() =>
+        match === null ? this.client.hscan(key, cursor, 'COUNT', count) : this.client.hscan(key, cursor, 'MATCH', match, 'COUNT', count),
+      );
       cursor = next;
       if (flat.length > 0) yield flat;
     } while (cursor !== '0');
