@@ -59,6 +59,23 @@ export function pagedReadsContract(name: string, make: () => Promise<Store>, cle
       expect(answersByFactor.f1!['U:4|x']).toEqual(answer('f1', 'U:4|x', 4));
     });
 
+    it('with a factor, scanVotes and scanAnswers give that factor\'s entries only, all of them', async () => {
+      await fill(store, 300);
+      const snapshot = (await store.getSnapshot(T, R))!;
+      const votes = await collect<VoteEntry>(store.scanVotes(T, R, { count: 50, factorId: 'f2' }));
+      const answers = await collect<AnswerEntry>(store.scanAnswers(T, R, { count: 50, factorId: 'f2' }));
+      expect(new Set(votes.all.map((v) => v.factorId))).toEqual(new Set(['f2']));
+      expect(new Set(answers.all.map((a) => a.factorId))).toEqual(new Set(['f2']));
+      expect(Object.fromEntries(votes.all.map((v) => [v.memberId, v.level]))).toEqual(snapshot.votes.f2);
+      expect(Object.fromEntries(answers.all.map((a) => [a.memberId, a.answer]))).toEqual(snapshot.answers.f2);
+      expect(answers.all).toHaveLength(150);
+      // A factor id is matched whole, never as a prefix or a pattern.
+      for (const factorId of ['f', '*', 'f?', 'f[23]']) {
+        expect((await collect(store.scanVotes(T, R, { factorId }))).all).toEqual([]);
+        expect((await collect(store.scanAnswers(T, R, { factorId }))).all).toEqual([]);
+      }
+    });
+
     it('an unknown round, or one without votes, gives no pages', async () => {
       expect((await collect(store.scanVotes(T, 'nope'))).all).toEqual([]);
       expect((await collect(store.scanAnswers(T, 'nope'))).all).toEqual([]);

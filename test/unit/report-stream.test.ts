@@ -1,0 +1,110 @@
+// Reports written a factor at a time (src/reports/report-stream.ts) are the whole-round exporters' text byte for
+// byte, in every format, named and anonymous, closed and open; a CSV with answers to a question the toolkit no longer
+// has, and a peer review, go to the whole-round exporters instead.
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Locale } from '../../src/content/schema.js';
+import type { AnswerEntry } from '../../src/core/ports.js';
+import { ReportDelivery } from '../../src/reports/delivery.js';
+import { CsvShapeError } from '../../src/reports/export-csv.js';
+import { exportRound, type ExportFormat } from '../../src/reports/export.js';
+import type { ReportReader } from '../../src/reports/load.js';
+import { streamReport } from '../../src/reports/report-stream.js';
+import { buildReportModel, factorNeedsData } from '../../src/reports/report-model.js';
+import { CLOSED_AT, MEMBERS, realisticRound, ROUND_ID, TENANT, WEEKLY_AT } from '../golden/realistic-round.js';
+
+const FORMATS: ExportFormat[] = ['csv', 'md', 'json', 'html'];
+/** The first guiding question of f03 in the toolkit. */
+const QUESTION = 'f03-q1';
+const URL = 'https://assess.example.org/reports/T/R/sig';
+
+async function joined(pieces: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const piece of pieces) text += piece;
+  return text;
+}
+
+/** The read model, counting the factors whose answers were read and the largest number of answers held at once. */
+function counting(read: ReportReader): { read: ReportReader; factorsRead: string[] } {
+  const factorsRead: string[] = [];
+  return {
+    factorsRead,
+    read: {
+      state: (...a) => read.state(...a),
+      reportState: (...a) => read.reportState(...a),
+      comparisonState: (...a) => read.comparisonState(...a),
+      factorAnswers(tenant, roundId, factorId): AsyncIterable<AnswerEntry[]> {
+        factorsRead.push(factorId);
+        return read.factorAnswers(tenant, roundId, factorId);
+      },
+    },
+  };
+}
+
+describe('reports written a factor at a time', () => {
+  for (const locale of ['sv', 'en'] as Locale[]) {
+    for (const anonymous of [false, true]) {
+      for (const stage of ['final', 'weekly'] as const) {
+        it(`are the whole-round text in every format (${locale}, ${anonymous ? 'anonymous' : 'named'}, ${stage})`, async () => {
+          const world = await realisticRound({ locale, anonymous, stage });
+          if (anonymous) {
+            // Enough answers on one factor that an anonymous report shows them (unattributed, in text order).
+            const round = world.state.round;
+            for (const [i, [member]] of MEMBERS.entries()) {
+              await world.store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f03', memberId: world.service.memberKey(round, member), texts: { [QUESTION]: `Svar ${12 - i}: ja, *delvis*` }, evidence: [`https://kommun.example/${i}`], at: '2026-01-28T09:15:00.000Z' });
+            }
+          }
+          const now = stage === 'final' ? CLOSED_AT : WEEKLY_AT;
+          const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+          const baseline = await world.service.read.comparisonState(whole.round);
+          for (const format of FORMATS) {
+            const opts = { now, reportUrl: URL, plan: null };
+            const expected = await exportRound(whole, baseline, format, opts);
+            const { read, factorsRead } = counting(world.service.read);
+            const streamed = await streamReport(read, TENANT, ROUND_ID, format, opts);
+            expect(streamed).not.toBeNull();
+            expect(streamed!.filename).toBe(expected.filename);
+            expect(streamed!.contentType).toBe(expected.contentType);
+            const text = await joined(streamed!.pieces);
+            expect(text).toBe(expected.body);
+            if (anonymous && stage === 'final') expect(text).toContain('Svar 1: ja');
+            // Each factor's answers are read once, and only for factors that show them.
+            const shown = buildReportModel(whole, baseline, opts).factors.filter((f) => factorNeedsData(f)).map((f) => f.factorId);
+            // (An open anonymous round holds every answer back: two downloads would show what someone wrote between.)
+            expect(shown.length > 0).toBe(!(anonymous && stage === 'weekly'));
+            expect(factorsRead).toEqual(shown);
+          }
+        });
+      }
+    }
+  }
+
+  it('hands a CSV whose answers name a question the toolkit lacks to the whole-round exporter, with that column', async () => {
+    const world = await realisticRound({ locale: 'en' });
+    await world.store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: 'U01ANNA', texts: { 'retired-question': 'An answer to a question since removed' }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
+    const opts = { now: CLOSED_AT, plan: null };
+    const streamed = await streamReport(world.service.read, TENANT, ROUND_ID, 'csv', opts);
+    await expect(joined(streamed!.pieces)).rejects.toBeInstanceOf(CsvShapeError);
+
+    const delivery = new ReportDelivery({ read: world.service.read, store: world.store, clock: { now: () => CLOSED_AT } });
+    const delivered = await delivery.deliver(TENANT, ROUND_ID, 'csv');
+    const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+    const expected = await exportRound(whole, await world.service.read.comparisonState(whole.round), 'csv', opts);
+    const text = gunzipSync(delivered.gzipped).toString('utf8');
+    expect(text).toBe(expected.body);
+    expect(text).toContain('An answer to a question since removed');
+    // The markdown report is still written a factor at a time, and shows the answer under its own heading.
+    const md = await streamReport(world.service.read, TENANT, ROUND_ID, 'md', opts);
+    expect(await joined(md!.pieces)).toContain('An answer to a question since removed');
+  });
+
+  it('leaves a peer review (its findings are answers, shown before the factors) to the whole-round exporters', async () => {
+    const world = await realisticRound({ locale: 'sv', mode: 'peer-review' });
+    expect(await streamReport(world.service.read, TENANT, ROUND_ID, 'html', { now: CLOSED_AT, plan: null })).toBeNull();
+    const delivery = new ReportDelivery({ read: world.service.read, store: world.store, clock: { now: () => CLOSED_AT } });
+    const delivered = await delivery.deliver(TENANT, ROUND_ID, 'md');
+    const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+    const expected = await exportRound(whole, await world.service.read.comparisonState(whole.round), 'md', { now: CLOSED_AT, plan: null });
+    expect(gunzipSync(delivered.gzipped).toString('utf8')).toBe(expected.body);
+  });
+});
