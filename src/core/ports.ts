@@ -193,6 +193,14 @@ export interface Store {
   scanVotes(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<VoteEntry[]>;
   scanAnswers(tenant: string, roundId: string, opts?: ScanOptions): AsyncIterable<AnswerEntry[]>;
   /**
+   * Who answered, per factor (factor id → member ids), from a paged read of the answers' small summaries rather than
+   * the answers themselves: with readAnswers, a report reads one factor's answers at a time without a pass over the
+   * whole round per factor. Empty for an unknown round. Optional: without it, scanAnswers with `factorId` is used.
+   */
+  answerMembers?(tenant: string, roundId: string, opts?: ScanOptions): Promise<Map<string, string[]>>;
+  /** The answers of these members to one factor, in one short read (members without an answer are left out). */
+  readAnswers?(tenant: string, roundId: string, factorId: string, memberIds: readonly string[]): Promise<AnswerEntry[]>;
+  /**
    * A rendered report kept with its round (a closed round's report does not change), under a key the caller builds
    * from the round's revision, format and link, with the round's current generation of kept reports. Null for an
    * unknown round. Any write to the round (votes, answers, names, an erasure) or its deletion drops every kept report

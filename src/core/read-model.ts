@@ -47,6 +47,11 @@ export const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
 
 /** Votes or answers per paged read of a report (a Redis HSCAN COUNT). */
 const REPORT_PAGE = 2000;
+/** Answers per read (an HMGET) when a report reads one factor's answers by name. */
+const ANSWER_BATCH = 500;
+
+/** One factor's answers, in pages (see ReadModel.factorAnswerReader). */
+export type FactorAnswerReader = (factorId: string) => AsyncIterable<AnswerEntry[]>;
 
 function involves(round: Round, userId: string): boolean {
   return round.participants.includes(userId) || round.coordinators.includes(userId) || round.managers.includes(userId) || round.reviewers.includes(userId);
@@ -171,11 +176,28 @@ export class ReadModel {
   }
 
   /**
-   * One factor's answers for a report written a factor at a time (see reportState with `answers: false`), in pages of
-   * about `pageSize`, each one short read.
+   * Reads a round's answers a factor at a time, for a report written a factor at a time (see reportState with
+   * `answers: false`). Where the store can (Store.answerMembers), one paged pass over the answers' small summaries
+   * finds who answered each factor first, and each factor's answers are then read by name in batches; otherwise each
+   * factor is a paged read of its own (scanAnswers with `factorId`).
    */
-  factorAnswers(tenant: string, roundId: string, factorId: string, opts: { pageSize?: number } = {}): AsyncIterable<AnswerEntry[]> {
-    return this.deps.store.scanAnswers(tenant, roundId, { count: opts.pageSize ?? REPORT_PAGE, factorId });
+  async factorAnswerReader(tenant: string, roundId: string): Promise<FactorAnswerReader> {
+    const { store } = this.deps;
+    if (!store.answerMembers || !store.readAnswers) {
+      return (factorId) => store.scanAnswers(tenant, roundId, { count: REPORT_PAGE, factorId });
+    }
+    const members = await store.answerMembers(tenant, roundId, { count: REPORT_PAGE });
+    const read = store.readAnswers.bind(store);
+    return async function* (factorId: string): AsyncGenerator<AnswerEntry[]> {
+      const ids = members.get(factorId) ?? [];
+      members.delete(factorId);
+      // Every batch of the factor is asked for at once (one factor is what a report holds anyway), read in order.
+      const batches: Promise<AnswerEntry[]>[] = [];
+      for (let at = 0; at < ids.length; at += ANSWER_BATCH) batches.push(read(tenant, roundId, factorId, ids.slice(at, at + ANSWER_BATCH)));
+      // Failures surface in order below; none is left unhandled if an earlier one ends the read.
+      for (const b of batches) b.catch(() => undefined);
+      for (const b of batches) yield await b;
+    };
   }
 
   stateFromSnapshot(snapshot: RoundSnapshot): RoundState {

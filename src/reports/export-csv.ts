@@ -66,7 +66,7 @@ export function csvParts(model: ReportModel): { head: string; factor: (f: Report
   const rows = (records: string[][]) => records.map((r) => `${line(r, width, delimiter)}\r\n`).join('');
   return {
     head: `\ufeff${line(header, width, delimiter)}\r\n`,
-    factor: (f) => rows(named ? namedRows(model, f, columns) : anonymousRows(model, f)),
+    factor: (f) => (named ? namedLines(model, f, columns, width, delimiter) : rows(anonymousRows(model, f))),
     tail: rows(plan),
   };
 }
@@ -152,26 +152,47 @@ function namedHeader(model: ReportModel, columns: QuestionColumn[]): string[] {
   ];
 }
 
-/** A named round's factor: one row per member who voted or answered. */
-function namedRows(model: ReportModel, f: ReportFactor, columns: QuestionColumn[]): string[][] {
+/**
+ * A named round's factor: one line per member who voted or answered, with the other factors' question columns
+ * empty. Built as text directly (an empty cell is written as nothing between separators), since a round of 13 ×
+ * 10,000 would otherwise build millions of empty cells; the text is what line() gives for the full record.
+ */
+function namedLines(model: ReportModel, f: ReportFactor, columns: QuestionColumn[], width: number, delimiter: string): string {
   const { round } = model;
-  const own = columns.filter((c) => c.factorId === f.factorId);
+  const own = columns.flatMap((c, i) => (c.factorId === f.factorId ? [i] : []));
   for (const q of f.questions) {
-    if (q.answers.length > 0 && !own.some((c) => c.questionId === q.id)) throw new CsvShapeError(f.factorId, q.id);
+    if (q.answers.length > 0 && !own.some((i) => columns[i]!.questionId === q.id)) throw new CsvShapeError(f.factorId, q.id);
   }
-  return f.responses.map((r) => [
-    round.id,
-    f.numberLabel,
-    f.factorId,
-    f.theme,
-    r.member.label,
-    r.member.id ?? '',
-    r.vote?.label ?? '',
-    r.vote?.level ?? '',
-    ...columns.map((c) => (c.factorId === f.factorId ? (r.answer?.texts[c.questionId] ?? '') : '')),
-    (r.answer?.evidence ?? []).join('\n'),
-    r.answer?.at ?? '',
-  ]);
+  // A factor's columns are side by side (questionColumns lists them factor by factor).
+  const first = own[0] ?? columns.length;
+  const ownIds = own.map((i) => columns[i]!.questionId);
+  const after = columns.length - first - own.length;
+  const record = 8 + columns.length + 2;
+  const lead = [round.id, f.numberLabel, f.factorId, f.theme].map((v) => cell(v, delimiter)).join(delimiter);
+  // k empty cells joined are k − 1 separators; as one element of the join below they stand for all k.
+  const run = (k: number): string[] => (k > 0 ? [delimiter.repeat(k - 1)] : []);
+  const before = run(first);
+  const behind = run(after);
+  const pad = run(Math.max(0, width - record));
+  let text = '';
+  for (const r of f.responses) {
+    const texts = r.answer?.texts;
+    const cells = [
+      lead,
+      cell(r.member.label, delimiter),
+      cell(r.member.id ?? '', delimiter),
+      cell(r.vote?.label ?? '', delimiter),
+      cell(r.vote?.level ?? '', delimiter),
+      ...before,
+      ...ownIds.map((q) => cell(texts?.[q] ?? '', delimiter)),
+      ...behind,
+      cell((r.answer?.evidence ?? []).join('\n'), delimiter),
+      cell(r.answer?.at ?? '', delimiter),
+      ...pad,
+    ];
+    text += `${cells.join(delimiter)}\r\n`;
+  }
+  return text;
 }
 
 export function renderCsv(model: ReportModel): string {

@@ -25,8 +25,8 @@ export interface ReportReader {
    * are left for factorAnswers.
    */
   reportState(tenant: string, roundId: string, opts?: { answers?: boolean }): Promise<RoundState>;
-  /** One factor's answers, in pages. */
-  factorAnswers(tenant: string, roundId: string, factorId: string): AsyncIterable<AnswerEntry[]>;
+  /** Reads the round's answers a factor at a time (see ReadModel.factorAnswerReader). */
+  factorAnswerReader(tenant: string, roundId: string): Promise<(factorId: string) => AsyncIterable<AnswerEntry[]>>;
   /** The comparison round's tallies only (see ReadModel.comparisonState). */
   comparisonState(round: Round): Promise<RoundState | null>;
 }

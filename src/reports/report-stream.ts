@@ -71,19 +71,28 @@ export async function streamReport(
   const frame = buildReportFrame(state, baseline, opts);
   const parts = await partsOf(frame, state, baseline, format, opts);
 
+  const answersOf = frame.factors.some((f) => factorNeedsData(f)) ? await read.factorAnswerReader(tenant, roundId) : null;
+  const load = async (f: ReportFactor): Promise<Record<string, Answer>> => {
+    const answers: Record<string, Answer> = {};
+    if (!answersOf || !factorNeedsData(f)) return answers;
+    for await (const page of answersOf(f.factorId)) {
+      for (const a of page) answers[a.memberId] = a.answer;
+      // Between pages, whatever else this process serves gets its turn.
+      await nextTurn();
+    }
+    return answers;
+  };
+
   async function* pieces(): AsyncGenerator<string> {
     yield parts.head;
+    // The next factor's answers are read while this one is written: at most two factors are held.
+    let next: Promise<Record<string, Answer>> | null = null;
     for (const [index, f] of frame.factors.entries()) {
-      if (!factorNeedsData(f)) {
-        yield parts.factor(f, index);
-        continue;
-      }
-      const answers: Record<string, Answer> = {};
-      for await (const page of read.factorAnswers(tenant, roundId, f.factorId)) {
-        for (const a of page) answers[a.memberId] = a.answer;
-        // Between pages, whatever else this process serves gets its turn.
-        await nextTurn();
-      }
+      const answers = await (next ?? load(f));
+      const following = frame.factors[index + 1];
+      next = following ? load(following) : null;
+      // A failure of the read ahead surfaces when its factor is reached (or not at all if this one fails first).
+      next?.catch(() => undefined);
       const votes = state.snapshot.votes[f.factorId] ?? {};
       const piece = parts.factor(withFactorDetail(frame, f, { votes, answers }), index);
       // This factor's votes are not needed again.

@@ -33,9 +33,12 @@ function counting(read: ReportReader): { read: ReportReader; factorsRead: string
       state: (...a) => read.state(...a),
       reportState: (...a) => read.reportState(...a),
       comparisonState: (...a) => read.comparisonState(...a),
-      factorAnswers(tenant, roundId, factorId): AsyncIterable<AnswerEntry[]> {
-        factorsRead.push(factorId);
-        return read.factorAnswers(tenant, roundId, factorId);
+      async factorAnswerReader(tenant, roundId) {
+        const inner = await read.factorAnswerReader(tenant, roundId);
+        return (factorId: string): AsyncIterable<AnswerEntry[]> => {
+          factorsRead.push(factorId);
+          return inner(factorId);
+        };
       },
     },
   };

@@ -241,6 +241,34 @@ export class RedisStore implements Store {
     }
   }
 
+  /** HSCAN of the answer summaries (a few dozen bytes each), never of the answers. */
+  async answerMembers(tenant: string, roundId: string, opts?: ScanOptions): Promise<Map<string, string[]>> {
+    const seen = new Map<string, Set<string>>();
+    // A page may repeat a field (HSCAN while the hash rehashes): sets collapse the repeats.
+    for await (const flat of this.hscanPages(this.keys.round(tenant, roundId).answerMeta, { count: opts?.count ?? 2000 })) {
+      for (let i = 0; i < flat.length; i += 2) {
+        const member = parseMemberField(flat[i]!);
+        if (!member) continue;
+        let members = seen.get(member.factorId);
+        if (!members) seen.set(member.factorId, (members = new Set()));
+        members.add(member.memberId);
+      }
+    }
+    return new Map([...seen].map(([factorId, members]) => [factorId, [...members]]));
+  }
+
+  /** One HMGET of the answers hash. */
+  async readAnswers(tenant: string, roundId: string, factorId: string, memberIds: readonly string[]): Promise<AnswerEntry[]> {
+    if (memberIds.length === 0) return [];
+    const fields = memberIds.map((m) => memberField(factorId, m));
+    const values = await this.trip(() => this.client.hmget(this.keys.round(tenant, roundId).answers, ...fields));
+    const entries: AnswerEntry[] = [];
+    values.forEach((json, i) => {
+      if (json !== null) entries.push({ factorId, memberId: memberIds[i]!, answer: JSON.parse(json) as Answer });
+    });
+    return entries;
+  }
+
   private async *hscanPages(key: string, opts?: ScanOptions): AsyncGenerator<string[]> {
     const count = Math.max(1, Math.floor(opts?.count ?? 1000));
     // Fields are `<F>|<M>`, both encoded (keys.enc leaves no glob character, escaped here all the same).
