@@ -1,6 +1,7 @@
 // Reports written a factor at a time (src/reports/report-stream.ts) are the whole-round exporters' text byte for
 // byte, in every format, named and anonymous, closed and open; a CSV with answers to a question the toolkit no longer
 // has, and a peer review, go to the whole-round exporters instead.
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Locale } from '../../src/content/schema.js';
@@ -11,6 +12,9 @@ import { exportRound, type ExportFormat } from '../../src/reports/export.js';
 import type { ReportReader } from '../../src/reports/load.js';
 import { streamReport } from '../../src/reports/report-stream.js';
 import { buildReportModel, factorNeedsData } from '../../src/reports/report-model.js';
+import { RedisStore } from '../../src/store/index.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
+import { REDIS_URL } from '../helpers/world.js';
 import { CLOSED_AT, MEMBERS, realisticRound, ROUND_ID, TENANT, WEEKLY_AT } from '../golden/realistic-round.js';
 
 const FORMATS: ExportFormat[] = ['csv', 'md', 'json', 'html'];
@@ -81,6 +85,34 @@ describe('reports written a factor at a time', () => {
       }
     }
   }
+
+  it('reads each factor\'s answers by name from Redis (summaries first, then batches): the same text, every format', async () => {
+    for (const anonymous of [false, true]) {
+      const prefix = `test-report-stream-${randomBytes(5).toString('hex')}`;
+      const store = await RedisStore.open(REDIS_URL, { prefix });
+      try {
+        const world = await realisticRound({ locale: 'sv', anonymous, store });
+        if (anonymous) {
+          for (const [i, [member]] of MEMBERS.entries()) {
+            await store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f03', memberId: world.service.memberKey(world.state.round, member), texts: { [QUESTION]: `Svar ${i}` }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
+          }
+        }
+        const members = await store.answerMembers(TENANT, ROUND_ID, { count: 5 });
+        expect([...members.values()].flat().length).toBeGreaterThan(10);
+        const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+        const baseline = await world.service.read.comparisonState(whole.round);
+        for (const format of FORMATS) {
+          const opts = { now: CLOSED_AT, reportUrl: URL, plan: null };
+          const expected = await exportRound(whole, baseline, format, opts);
+          const streamed = await streamReport(world.service.read, TENANT, ROUND_ID, format, opts);
+          expect(await joined(streamed!.pieces)).toBe(expected.body);
+        }
+      } finally {
+        await deleteKeysWithPrefix(store.client, prefix);
+        await store.close();
+      }
+    }
+  });
 
   it('hands a CSV whose answers name a question the toolkit lacks to the whole-round exporter, with that column', async () => {
     const world = await realisticRound({ locale: 'en' });
