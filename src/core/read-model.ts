@@ -49,6 +49,8 @@ export const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
 const REPORT_PAGE = 2000;
 /** Answers per read (an HMGET) when a report reads one factor's answers by name. */
 const ANSWER_BATCH = 500;
+/** Batches asked for at once while one factor's answers are read. */
+const ANSWER_WINDOW = 3;
 
 /** One factor's answers, in pages (see ReadModel.factorAnswerReader). */
 export type FactorAnswerReader = (factorId: string) => AsyncIterable<AnswerEntry[]>;
@@ -191,12 +193,22 @@ export class ReadModel {
     return async function* (factorId: string): AsyncGenerator<AnswerEntry[]> {
       const ids = members.get(factorId) ?? [];
       members.delete(factorId);
-      // Every batch of the factor is asked for at once (one factor is what a report holds anyway), read in order.
+      // A few batches are asked for ahead of the one read, never the whole factor at once: a reply left waiting while
+      // this process is busy elsewhere could outlast the command timeout although Redis answered at once.
       const batches: Promise<AnswerEntry[]>[] = [];
-      for (let at = 0; at < ids.length; at += ANSWER_BATCH) batches.push(read(tenant, roundId, factorId, ids.slice(at, at + ANSWER_BATCH)));
-      // Failures surface in order below; none is left unhandled if an earlier one ends the read.
-      for (const b of batches) b.catch(() => undefined);
-      for (const b of batches) yield await b;
+      const ask = (at: number) => {
+        if (at >= ids.length) return;
+        const batch = read(tenant, roundId, factorId, ids.slice(at, at + ANSWER_BATCH));
+        // A failure surfaces below, in order; none is left unhandled if an earlier one ends the read.
+        batch.catch(() => undefined);
+        batches.push(batch);
+      };
+      for (let i = 0; i < ANSWER_WINDOW; i++) ask(i * ANSWER_BATCH);
+      for (let i = 0; i < batches.length; i++) {
+        const page = await batches[i]!;
+        ask((i + ANSWER_WINDOW) * ANSWER_BATCH);
+        yield page;
+      }
     };
   }
 

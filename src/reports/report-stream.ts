@@ -85,14 +85,9 @@ export async function streamReport(
 
   async function* pieces(): AsyncGenerator<string> {
     yield parts.head;
-    // The next factor's answers are read while this one is written: at most two factors are held.
-    let next: Promise<Record<string, Answer>> | null = null;
     for (const [index, f] of frame.factors.entries()) {
-      const answers = await (next ?? load(f));
-      const following = frame.factors[index + 1];
-      next = following ? load(following) : null;
-      // A failure of the read ahead surfaces when its factor is reached (or not at all if this one fails first).
-      next?.catch(() => undefined);
+      // Read, then written: nothing is read while a factor is written (a reply waiting meanwhile could time out).
+      const answers = await load(f);
       const votes = state.snapshot.votes[f.factorId] ?? {};
       const piece = parts.factor(withFactorDetail(frame, f, { votes, answers }), index);
       // This factor's votes are not needed again.

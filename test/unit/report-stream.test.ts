@@ -114,6 +114,22 @@ describe('reports written a factor at a time', () => {
     }
   });
 
+  it('lists a named factor\'s responses in the collator\'s order, equal names in the order they came', async () => {
+    const world = await realisticRound({ locale: 'sv' });
+    const names = ['Öberg', 'Åsa', 'Zeta', 'åsa', 'Ärla', 'Anna 10', 'Anna 9', 'Åsa', 'Ola', 'Bo', 'bo', 'Åsa'];
+    await world.store.rememberNames(TENANT, ROUND_ID, Object.fromEntries(MEMBERS.map(([id], i) => [id, names[i]!])));
+    const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+    const collator = new Intl.Collator('sv-SE', { numeric: true });
+    const model = buildReportModel(whole, null, { now: CLOSED_AT });
+    for (const f of model.factors.filter((x) => x.responses.length > 1)) {
+      const byCollator = [...Object.keys({ ...whole.snapshot.votes[f.factorId], ...whole.snapshot.answers[f.factorId] })]
+        .map((id) => ({ id, label: whole.round.names[id] ?? id }))
+        .sort((a, b) => collator.compare(a.label, b.label));
+      expect(f.responses.map((r) => r.member.id)).toEqual(byCollator.map((r) => r.id));
+    }
+    expect(model.factors.some((f) => f.responses.filter((r) => r.member.label === 'Åsa').length > 1)).toBe(true);
+  });
+
   it('hands a CSV whose answers name a question the toolkit lacks to the whole-round exporter, with that column', async () => {
     const world = await realisticRound({ locale: 'en' });
     await world.store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: 'U01ANNA', texts: { 'retired-question': 'An answer to a question since removed' }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
