@@ -1,5 +1,6 @@
 // Store contract, continued: paged reads of a round's votes and answers (what reports read), and the reports kept
 // with a closed round. Every backend runs it (store-memory, store-redis, store-topologies).
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Answer, Level } from '../../src/core/model.js';
 import type { AnswerEntry, Store, VoteEntry } from '../../src/core/ports.js';
@@ -86,6 +87,18 @@ export function pagedReadsContract(name: string, make: () => Promise<Store>, cle
     it.runIf(!opts.keepsReports)('keeps no reports (every download renders)', () => {
       expect(store.keptReport).toBeUndefined();
       expect(store.keepReport).toBeUndefined();
+    });
+
+    it.runIf(opts.keepsReports)('keeps a report of several megabytes whole (in parts, each a short write), and drops it with a write', async () => {
+      if (!store.keptReport || !store.keepReport) throw new Error('this store keeps no reports');
+      await fill(store, 4);
+      const first = (await store.keptReport(T, R, 'big', 60_000))!;
+      const body = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(3 * 1024 * 1024 + 17)]);
+      expect(await store.keepReport(T, R, 'big', first.epoch, body, 60_000)).toBe(true);
+      const kept = (await store.keptReport(T, R, 'big', 60_000))!;
+      expect(kept.body?.equals(body)).toBe(true);
+      await store.saveAnswer(T, R, answer('f1', 'U:1|x', 1));
+      expect((await store.keptReport(T, R, 'big', 60_000))!.body).toBeNull();
     });
 
     it.runIf(opts.keepsReports)('keeps a report per key and generation; any write to the round drops it', async () => {

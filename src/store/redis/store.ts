@@ -50,6 +50,18 @@ export interface OpenRedisStoreOptions extends RedisStoreOptions, RedisClientOpt
   migrations?: Migration[];
 }
 
+/** Largest kept report written (and read) in one command; larger ones are kept in parts of this size. */
+const KEPT_PART = 512 * 1024;
+/** The entry of a report kept in parts: this, then the number of parts (a gzip body starts with 0x1f 0x8b, never this). */
+const KEPT_PARTS_MARK = 'parts:';
+
+/** The parts a kept report's entry names, or null when the entry is the report itself. */
+function keptParts(head: Buffer): { id: string; count: number } | null {
+  if (head.length > 40) return null;
+  const m = /^parts:([A-Za-z0-9_-]+):(\d+)$/.exec(head.toString('latin1'));
+  return m ? { id: m[1]!, count: Number(m[2]) } : null;
+}
+
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly keys: Keys;
@@ -287,12 +299,35 @@ export class RedisStore implements Store {
     const k = this.keys.round(tenant, roundId);
     const epoch = await this.scripts.keptReportEpoch(k, { newEpoch: randomBytes(9).toString('base64url'), ttlMs });
     if (epoch === null) return null;
-    return { epoch, body: await this.trip(() => this.client.hgetBuffer(k.reports, `r:${key}`)) };
+    const head = await this.trip(() => this.client.hgetBuffer(k.reports, `r:${key}`));
+    const parts = head ? keptParts(head) : null;
+    if (parts === null) return { epoch, body: head };
+    // A large report is kept in parts (see keepReport), read one short command at a time.
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < parts.count; i++) {
+      const chunk = await this.trip(() => this.client.hgetBuffer(k.reports, `r:${key}#${parts.id}:${i}`));
+      if (!chunk) return { epoch, body: null };
+      chunks.push(chunk);
+    }
+    return { epoch, body: Buffer.concat(chunks) };
   }
 
-  /** Kept in the round's slot; the whole hash expires `ttlMs` after the last report was kept. */
-  keepReport(tenant: string, roundId: string, key: string, epoch: string, body: Buffer, ttlMs: number): Promise<boolean> {
-    return this.scripts.keepReport(this.keys.round(tenant, roundId), { epoch, field: `r:${key}`, body, ttlMs });
+  /**
+   * Kept in the round's slot; the whole hash expires `ttlMs` after the last report was kept. A report larger than
+   * KEPT_PART is kept in parts, each written (with the generation check) by a short command of its own, then the
+   * entry that names them: one command copying megabytes would hold Redis up for every tenant.
+   */
+  async keepReport(tenant: string, roundId: string, key: string, epoch: string, body: Buffer, ttlMs: number): Promise<boolean> {
+    const k = this.keys.round(tenant, roundId);
+    if (body.length <= KEPT_PART) return this.scripts.keepReport(k, { epoch, field: `r:${key}`, body, ttlMs });
+    const count = Math.ceil(body.length / KEPT_PART);
+    // The parts of this rendering only: another replica keeping the same report meanwhile writes parts of its own.
+    const id = randomBytes(6).toString('base64url');
+    for (let i = 0; i < count; i++) {
+      const part = body.subarray(i * KEPT_PART, (i + 1) * KEPT_PART);
+      if (!(await this.scripts.keepReport(k, { epoch, field: `r:${key}#${id}:${i}`, body: part, ttlMs }))) return false;
+    }
+    return this.scripts.keepReport(k, { epoch, field: `r:${key}`, body: Buffer.from(`${KEPT_PARTS_MARK}${id}:${count}`), ttlMs });
   }
 
   async getCounts(tenant: string, roundId: string, factorId: string): Promise<LevelCounts> {
