@@ -49,6 +49,7 @@ describe('Slack (sv): a plan from the toolkit, before any round', () => {
     expect(await say('plan start')).toContain('01');
     const added = await say('action add 1 <@U0ANNA|anna> 2026-02-20 quick Publicera åtagandet på webben');
     expect(added).toContain('A1');
+    expect(added).toContain('En påminnelse kommer innan dess.');
     const carrier = planCarrierId({ channelId: SLACK_CHANNEL });
     const job = (await s.store.listJobs(TEAM, carrier)).find((j) => j.kind === 'action-reminder');
     expect(new Date(job!.dueAt).toISOString()).toBe('2026-02-18T08:00:00.000Z');
