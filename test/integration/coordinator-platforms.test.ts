@@ -50,7 +50,7 @@ describe.each([
   ['teams', 'sv'],
   ['playground', 'en'],
 ] as [Platform, Locale][])('the coordinator\'s controls on %s in %s', (platform, locale) => {
-  it('pending, close asked then confirmed, reopen, extend and participants; a member is refused and nothing changes', async () => {
+  it('pending, participants, extend, close asked then confirmed, reopen, context notes; a member is refused and nothing changes', async () => {
     const { service, clock } = makeService(store);
     const tenant = `TC_${platform}_${locale}`;
     const channelId = `C_${platform}_${locale}`;
@@ -117,5 +117,24 @@ describe.each([
     expect((await service.getRound(tenant, round.id)).status).toBe('open');
     expect((await jobs()).some((j) => j.startsWith('auto-close@'))).toBe(true);
     expect((await service.state(tenant, round.id)).tallies.find((x) => x.factorId === 'f01')!.voters).toBe(1);
+
+    // Context factors (#17 section 5): the coordinator ties one to key factors 03 and 05; a member notes it beside.
+    const ctxWord = locale === 'sv' ? 'miljö' : 'context';
+    const noteWord = locale === 'sv' ? 'notera' : 'note';
+    expect(await say('U_BO', `/assess ${ctxWord} national-legislation #03 Budgeten halverad`)).toBe(refused);
+    expect((await service.getRound(tenant, round.id)).contextNotes).toEqual([]);
+    expect(await say('U_CORA', `/assess ${ctxWord} national-legislation #03 #5 Budgeten halverad 2026`)).toContain(lead(t(locale, 'commands.contextSaved')));
+    expect(await say('U_ANNA', `/assess ${ctxWord} ${noteWord} national-legislation #07 Syns i vår stadsdel`)).toContain(lead(t(locale, 'commands.contextSaved')));
+    expect((await service.getRound(tenant, round.id)).contextNotes.map((n) => [n.by, n.comment, n.factorIds])).toEqual([
+      ['U_CORA', 'Budgeten halverad 2026', ['f03', 'f05']],
+      ['U_ANNA', 'Syns i vår stadsdel', ['f07']],
+    ]);
+    const listed = await say('U_BO', `/assess ${ctxWord}`);
+    expect(listed).toContain(
+      locale === 'sv'
+        ? 'Påverkar nyckelfaktorerna 03 · Ledning och styrning, 05 · Utomkommunala aktörers engagemang, 07 · Kommunal anställning'
+        : 'Bears on key factors 03 · Leadership and governance, 05 · Engaging actors outside the municipality, 07 · Municipal employment',
+    );
+    expect(listed).toContain('Budgeten halverad 2026 · Syns i vår stadsdel');
   });
 });
