@@ -179,6 +179,10 @@ describe.each(['sv', 'en'] as const)('the playground in %s: the plan\'s reminder
     expect(anna).toHaveLength(1);
     expect(reminded(anna[0]!, 'A1')).toBe(true);
     expect(JSON.stringify(anna[0]!.card)).toContain(locale === 'sv' ? 'Ta fram en mångfaldsstrategi' : 'Draft a diversity strategy');
+    // Markers are only kept with a stored round: nothing under the carrier names Anna (the completed job is what
+    // keeps the reminder from going out twice).
+    expect(await pg.store.scanMarks('playground', carrier)).toEqual({});
+    expect(await pg.store.getRound('playground', carrier)).toBeNull();
 
     // The first round starts and closes: the plan follows it, and Bo's reminder now travels with that round, once.
     const { roundId } = await pg.start('u-cora', { pacing: 'all-at-once' });
