@@ -91,6 +91,9 @@ export class FastifyReceiver implements Receiver {
     // Encapsulated plugin: the raw-string body parser applies to this route only, so HMAC runs over the exact bytes.
     // Not awaited: fastify loads plugins at ready()/listen(), and a failure there stops the server from starting.
     void http.register(async (scope) => {
+      // The receiver logs through its own logger: the per-request child fastify would make (a pino child, its bindings
+      // serialized and redacted on every request) is never written to, so the route's requests log through the parent.
+      scope.setChildLoggerFactory((logger) => logger);
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
       scope.post(path, (req, reply) => this.handle(req, reply));
