@@ -1,5 +1,5 @@
 // A Bolt Receiver on the project's fastify server: commands, interactions and events all arrive at POST /slack/events.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMITS } from '../../http/limits.js';
@@ -37,7 +37,7 @@ export interface Redelivery {
 export type DirectRoute = (body: Record<string, unknown>) => ((redelivery: Redelivery) => Promise<boolean>) | null;
 
 /** `v0=` and the hex HMAC-SHA256 of `v0:<timestamp>:<body>`, as Slack signs a request. */
-function expectedSignature(secret: string, timestamp: string, raw: string): Buffer {
+function expectedSignature(secret: KeyObject, timestamp: string, raw: string): Buffer {
   return Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex')}`, 'latin1');
 }
 
@@ -63,10 +63,13 @@ function kindOf(body: Record<string, unknown>): string {
 export class FastifyReceiver implements Receiver {
   private app: App | undefined;
   private direct: DirectRoute | null = null;
+  /** The signing secret as a key, prepared once rather than on every request. */
+  private readonly key: KeyObject;
 
   constructor(private readonly opts: FastifyReceiverOptions) {
     // An empty key would make every forged signature check out.
     if (opts.signingSecret.length === 0) throw new Error('the Slack receiver needs SLACK_SIGNING_SECRET');
+    this.key = createSecretKey(Buffer.from(opts.signingSecret, 'utf8'));
     this.mount();
   }
 
@@ -109,7 +112,7 @@ export class FastifyReceiver implements Receiver {
     const timestamp = req.headers['x-slack-request-timestamp'];
     if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return false;
     if (Math.abs(Math.floor(this.opts.now() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) return false;
-    const expected = expectedSignature(this.opts.signingSecret, timestamp, raw);
+    const expected = expectedSignature(this.key, timestamp, raw);
     const given = Buffer.from(signature, 'latin1');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
