@@ -1,7 +1,7 @@
 // Runs only the vote-path section of the benchmarks (bench/vote-path.ts) and prints it as Markdown; with --write it also
 // replaces that section in bench/RESULTS.md and its entry in bench/results.json, leaving the other sections as they are.
 //   npm run bench:vote-path                      (compiled, as `npm run bench` runs it; writes the results)
-//   npx tsx bench/vote-path-run.ts [--seconds 10] (from source, prints only)
+//   npx tsx bench/vote-path-run.ts [--seconds 10] [--cycles 2] (from source, prints only)
 // Like the tests, it starts a Redis of its own unless REDIS_URL names one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -22,11 +22,14 @@ export function replaceSection(md: string, lines: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { write: { type: 'boolean', default: false }, seconds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { write: { type: 'boolean', default: false }, seconds: { type: 'string' }, cycles: { type: 'string' } } });
   const ownRedis = process.env.REDIS_URL ? null : await RedisProcess.start();
   if (ownRedis) process.env.REDIS_URL = ownRedis.url;
   try {
-    const [section] = await runVotePathBench(values.seconds ? { seconds: Number(values.seconds) } : {});
+    const [section] = await runVotePathBench({
+      ...(values.seconds ? { seconds: Number(values.seconds) } : {}),
+      ...(values.cycles ? { cycles: Number(values.cycles) } : {}),
+    });
     const lines = sectionLines(section!);
     console.log(lines.join('\n'));
     if (values.write) {

@@ -1,6 +1,38 @@
 // The vote-path section of bench/RESULTS.md: one row per run, the project against the confirming baseline (the target)
 // and against the ack+HSET reference, and the verdict.
-import type { BenchSection, TargetSummary, VotePathResult, VoteTarget } from './vote-path.js';
+import type { BenchSection, LoadResult, VoteTarget } from './vote-path.js';
+
+export interface TargetSummary {
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  completedPerSec: number;
+  cpuMsPerVote: number | null;
+  machineCpuMsPerVote: number | null;
+}
+
+export interface VotePathResult {
+  connections: number;
+  secondsPerRun: number;
+  /** How many times the project, baseline, reference, baseline, project cycle ran. */
+  cycles: number;
+  /** The machine's 1-minute load average when the measured runs began and ended (2 cores: above 2 is a queue). */
+  loadAverage: { start: number; end: number };
+  participants: number;
+  runs: LoadResult[];
+  /** Project ÷ confirming baseline, acknowledged requests per second. */
+  throughputRatio: number;
+  completedRatio: number;
+  /** Project ÷ the ack+HSET reference (for comparison only). */
+  referenceThroughputRatio: number;
+  project: TargetSummary;
+  baseline: TargetSummary;
+  reference: TargetSummary;
+  fixedRate: { rate: number } & Record<VoteTarget, { p50Ms: number; p99Ms: number }>;
+  /** Checks on what the load left behind. */
+  integrity: { projectVotes: number; talliesMatchVotes: boolean; confirmations: number; cardEdits: number; baselineWrites: number; referenceWrites: number };
+  met: { throughput: boolean; p99: boolean };
+}
 
 /** The targets: throughput at least this many times the confirming baseline's, and a p99 no higher than its. */
 export const VOTE_PATH_TARGET = { throughputRatio: 1.3 } as const;
@@ -65,9 +97,10 @@ export function votePathSection(r: VotePathResult): BenchSection {
     title: 'Vote path: signed Slack votes through the project vs a minimal confirming Bolt app (ack, one HSET, chat.postEphemeral)',
     target:
       `throughput ≥ ${VOTE_PATH_TARGET.throughputRatio}× the confirming baseline's and p99 ≤ its p99, same load, same Redis, same fake Slack ` +
-      `(${r.participants} people, ${r.secondsPerRun} s runs, ABBA order for project and baseline; the ack+HSET Bolt app is a reference row, not a target). ` +
+      `(${r.participants} people, ${r.secondsPerRun} s runs, ${r.cycles} × ABBA order for project and baseline, totals over all runs; the ack+HSET Bolt app is a reference row, not a target). ` +
       `After the load: tallies equal the votes read back (${i.talliesMatchVotes ? 'yes' : 'NO'}), ${i.projectVotes} current votes, ` +
-      `${i.confirmations} confirmations (project and baseline), ${i.cardEdits} card edits, ${i.baselineWrites} baseline and ${i.referenceWrites} reference writes`,
+      `${i.confirmations} confirmations (project and baseline), ${i.cardEdits} card edits, ${i.baselineWrites} baseline and ${i.referenceWrites} reference writes; ` +
+      `machine load average ${r.loadAverage.start} at the start of the measured runs, ${r.loadAverage.end} at the end`,
     note: VOTE_PATH_RERUN_NOTE,
     rows,
     verdict:

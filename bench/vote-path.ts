@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -18,7 +18,7 @@ import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 import { freePort } from '../test/helpers/ports.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, signedHeaders, votePayload } from '../test/helpers/slack-sign.js';
 import type { FakeSlackStats } from './fake-slack.js';
-import { VOTE_PATH_TARGET, votePathSection } from './vote-path-section.js';
+import { VOTE_PATH_TARGET, votePathSection, type TargetSummary, type VotePathResult } from './vote-path-section.js';
 
 /** The shape bench/run.ts prints: one table per section. `data` is what goes into results.json. */
 export interface BenchSection {
@@ -306,39 +306,12 @@ export async function measure(target: Target, side: SideProcesses, next: () => {
   };
 }
 
-export interface TargetSummary {
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  completedPerSec: number;
-  cpuMsPerVote: number | null;
-  machineCpuMsPerVote: number | null;
-}
-
-export interface VotePathResult {
-  connections: number;
-  secondsPerRun: number;
-  participants: number;
-  runs: LoadResult[];
-  /** Project ÷ confirming baseline, acknowledged requests per second. */
-  throughputRatio: number;
-  completedRatio: number;
-  /** Project ÷ the ack+HSET reference (for comparison only). */
-  referenceThroughputRatio: number;
-  project: TargetSummary;
-  baseline: TargetSummary;
-  reference: TargetSummary;
-  fixedRate: { rate: number } & Record<VoteTarget, { p50Ms: number; p99Ms: number }>;
-  /** Checks on what the load left behind. */
-  integrity: { projectVotes: number; talliesMatchVotes: boolean; confirmations: number; cardEdits: number; baselineWrites: number; referenceWrites: number };
-  met: { throughput: boolean; p99: boolean };
-}
-
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export async function runVotePathBench(opts: { connections?: number; seconds?: number; warmupSeconds?: number; participants?: number } = {}): Promise<BenchSection[]> {
+export async function runVotePathBench(opts: { connections?: number; seconds?: number; warmupSeconds?: number; participants?: number; cycles?: number } = {}): Promise<BenchSection[]> {
   const connections = opts.connections ?? 16;
+  const cycles = opts.cycles ?? 2;
   const seconds = opts.seconds ?? 10;
   const warmupSeconds = opts.warmupSeconds ?? 3;
   const people = opts.participants ?? 200;
@@ -415,9 +388,12 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     for (const name of ['project', 'baseline', 'reference'] as const) await measure(targets[name], side, streams[name], { connections, seconds: warmupSeconds });
 
     // ABBA order for the project and the baseline it is judged against, so a drift of the machine weighs on both alike;
-    // the reference runs in the middle.
+    // the reference runs in the middle. On a shared machine a burst of other work can slow one run several-fold, so the
+    // cycle is repeated (project, baseline, reference, baseline, project, twice by default) and the runs are summed.
     const runs: LoadResult[] = [];
-    for (const name of ['project', 'baseline', 'reference', 'reference', 'baseline', 'project'] as const) {
+    const loadStart = round1(loadavg()[0]!);
+    const order = Array.from({ length: cycles }, () => ['project', 'baseline', 'reference', 'baseline', 'project'] as const).flat();
+    for (const name of order) {
       console.error(`  vote path: ${name}, ${connections} connections, ${seconds} s`);
       runs.push(await measure(targets[name], side, streams[name], { connections, seconds }));
     }
@@ -466,6 +442,8 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     const result: VotePathResult = {
       connections,
       secondsPerRun: seconds,
+      cycles,
+      loadAverage: { start: loadStart, end: round1(loadavg()[0]!) },
       participants: people,
       runs,
       throughputRatio: Math.round((p.reqPerSec / b.reqPerSec) * 100) / 100,
