@@ -36,7 +36,6 @@ import { countsFrom, factorViewFrom, pairs, snapshotFrom, toLevel } from './repl
 import { RedisRecords } from './records.js';
 import { RedisRounds } from './rounds.js';
 import { StoreScripts } from './scripts.js';
-import { AppError } from '../../core/errors.js';
 
 export interface RedisStoreOptions {
   prefix: string;
