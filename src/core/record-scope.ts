@@ -2,7 +2,8 @@
 // tenant and per round, and privacy requests, retention and a tenant's forgetting read only that tenant's or round's
 // records instead of a whole collection shared by every tenant of the deployment.
 
-import type { StoredRecord } from './ports.js';
+/** A stored record as ports.ts' StoredRecord has it (spelled out here: ports.ts imports this file). */
+type StoredRecord = Readonly<Record<string, unknown>>;
 
 /** A narrower listing of a collection: one tenant's records, or one round's of that tenant. */
 export interface RecordsOf {
