@@ -168,11 +168,14 @@ describe('privacy review', () => {
 
 describe('Teams: a named round\'s report link goes to the coordinator\'s 1:1 chat, never into the channel', () => {
   let h: Harness;
+  // One fake Bot Connector for the file: its nock scope persists, so a second one would never see a call.
+  let c: ReturnType<typeof fakeConnector>;
 
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect(/(127\.0\.0\.1|localhost)/);
     h = await startApp();
+    c = fakeConnector();
   });
 
   afterAll(async () => {
@@ -194,7 +197,6 @@ describe('Teams: a named round\'s report link goes to the coordinator\'s 1:1 cha
         startDate: today.toISODate()!, closeDate: today.plus({ weeks: 3 }).toISODate()!, timezone: 'Europe/Stockholm',
       },
     });
-    const c = fakeConnector();
     const inChannel = () => c.posts(`${TEAMS_CHANNEL};messageid=`);
     // Both have written in the channel before (their references are saved), so what follows changes nothing else.
     await h.post(channelMessage(TEAMS_PEOPLE.anna, 'assess help'));
@@ -214,5 +216,27 @@ describe('Teams: a named round\'s report link goes to the coordinator\'s 1:1 cha
     expect(private1on1).toHaveLength(1);
     expect(String(private1on1[0]!.body.text)).toContain(`/reports/`);
     expect(String(private1on1[0]!.body.text)).toContain(encodeURIComponent(round.id).slice(0, 8));
+    await h.app.service.closeRound(TEAMS_TENANT, round.id, { id: TEAMS_PEOPLE.cora.id });
+  });
+
+  it('an anonymous round refuses removing a participant in the channel, and stores nothing', async () => {
+    const today = DateTime.fromMillis(h.clock.now(), { zone: 'Europe/Stockholm' });
+    const round = await h.app.service.startRound({
+      tenant: TEAMS_TENANT,
+      platform: 'teams',
+      actor: { id: TEAMS_PEOPLE.cora.id, name: 'Cora Lindqvist' },
+      settings: {
+        packId: 'integrating-cities-diversity', locale: 'en', mode: 'internal-evaluation', channelId: TEAMS_CHANNEL, anonymous: true,
+        participants: [TEAMS_PEOPLE.cora.id, TEAMS_PEOPLE.anna.id, TEAMS_PEOPLE.bo.id], managers: [], pacing: 'all-at-once',
+        startDate: today.toISODate()!, closeDate: today.plus({ weeks: 3 }).toISODate()!, timezone: 'Europe/Stockholm',
+      },
+    });
+    await h.app.service.castVote({ tenant: TEAMS_TENANT, roundId: round.id, factorId: 'f01', actor: { id: TEAMS_PEOPLE.anna.id }, level: 'partly', interactionId: 'teams-anon-1' });
+    await h.post(channelMessage(TEAMS_PEOPLE.cora, 'assess pending'));
+    const before = await prefixContents(h.store);
+    await h.post(channelMessage(TEAMS_PEOPLE.cora, `assess participants remove ${TEAMS_PEOPLE.anna.id}`));
+    expect(String(c.posts(`${TEAMS_CHANNEL};messageid=`).at(-1)!.body.text)).toBe(t('en', 'errors.ANONYMOUS_PARTICIPANT_REMOVE'));
+    expect(await prefixContents(h.store)).toEqual(before);
+    expect((await h.store.getRound(TEAMS_TENANT, round.id))!.participants).toContain(TEAMS_PEOPLE.anna.id);
   });
 });
