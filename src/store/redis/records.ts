@@ -32,12 +32,18 @@ export class RedisRecords {
     return [this.keys.recordIndex(collection, scope.tenant), ...scope.rounds.map((r) => this.keys.recordIndex(collection, scope.tenant, r))];
   }
 
-  /** Adds `id` to every index of its scope: one MULTI in the tenant's slot (migration 5 calls it for old records). */
+  /**
+   * Adds `id` to every index of its scope it is not in yet (migration 5 calls it for old records). Asked first, so
+   * writing a record again leaves its indexes untouched: an SADD of a member already there can still make Redis grow
+   * and rehash the set, which is a change to the stored bytes. Each step is one MULTI in the tenant's slot.
+   */
   async index(collection: string, id: string, value: StoredRecord | null): Promise<void> {
     const scope = value ? recordScope(collection, id, value) : null;
     if (!scope) return;
     const keys = this.indexKeys(collection, scope);
-    await this.trip(() => keys.reduce((m, key) => m.sadd(key, id), this.client.multi()).exec());
+    const present = await this.trip(() => keys.reduce((m, key) => m.sismember(key, id), this.client.multi()).exec());
+    const missing = keys.filter((_, i) => present?.[i]?.[1] !== 1);
+    if (missing.length > 0) await this.trip(() => missing.reduce((m, key) => m.sadd(key, id), this.client.multi()).exec());
   }
 
   /** Removes `id` from the indexes `before` put it in and `after` does not. */
