@@ -11,6 +11,7 @@ import { runCardRefreshBench } from './card-refresh.js';
 import { runReadyBench } from './ready.js';
 import { reportsVerdict, runReportsBench } from './reports.js';
 import { runRemindBench } from './remind.js';
+import { runPrivacyBench } from './privacy.js';
 import { RedisProcess } from '../test/setup/redis-servers.js';
 import { sectionLines } from './markdown.js';
 
@@ -89,6 +90,17 @@ async function main(): Promise<void> {
     json[section.key] = section.data;
     sections.push(section);
   }
+
+  // --- Privacy work: one tenant's erase, purge and forget beside 0 and 999 other tenants (bench/privacy.ts) ---
+  console.error('privacy …');
+  const privacy = await runPrivacyBench();
+  json.privacy = privacy.rows;
+  sections.push({
+    title: 'Privacy work: one tenant erased, purged and forgotten beside 0 and 999 other tenants',
+    target: 'the same round trips and bytes read from Redis at 1 and 1,000 tenants (times are single runs, shown, not judged); the control, a whole collection, grows with the deployment',
+    rows: privacy.rows.map((r) => ({ ...r })),
+    verdict: privacy.met ? 'met' : 'NOT met',
+  });
 
   // --- Ready: process start to the first answered request, against a minimal Bolt app (bench/ready.ts) ---
   console.error('ready …');

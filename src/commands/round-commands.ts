@@ -1,7 +1,7 @@
 // The round's own commands: start (the form), status, remind, close, digest, export and context notes.
 import { AppError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
-import { assertCoordinator } from '../core/lifecycle.js';
+import { assertCoordinator, assertMayExport } from '../core/lifecycle.js';
 import type { Round } from '../core/model.js';
 import { defaultSettings } from '../core/settings.js';
 import { closeConfirmation, remindedText } from './coordinator-commands.js';
@@ -65,8 +65,12 @@ export async function closeCommand(deps: CommandDeps, ctx: CommandContext, round
 }
 
 /** `/assess export`: the signed link to the full report. */
-export function exportCommand(deps: CommandDeps, round: Round): CommandReply {
-  return text(t(round.locale, 'commands.exportReady', { url: deps.reportLinks.url(round.tenant, round.id) }));
+export function exportCommand(deps: CommandDeps, ctx: CommandContext, round: Round): CommandReply {
+  // A named round's report names everyone's answers: refused to others before a link is made (nothing is stored either
+  // way), and handed to the asker alone, never into the conversation.
+  assertMayExport(round, ctx.actor.id);
+  const body = t(round.locale, 'commands.exportReady', { url: deps.reportLinks.url(round.tenant, round.id) });
+  return round.anonymous ? text(body) : { type: 'text', text: body, visibility: 'ephemeral', privateTo: round };
 }
 
 /** `/assess context [id comment]`: lists the context factors, or notes (or clears) one. */

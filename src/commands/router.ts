@@ -67,7 +67,7 @@ export class CommandRouter {
         case 'participants':
           return await participantsCommand(deps, ctx, round, cmd.args);
         case 'export':
-          return exportCommand(deps, round);
+          return exportCommand(deps, ctx, round);
         case 'context':
           return await contextCommand(deps, ctx, round, cmd.args);
         case 'baseline':

@@ -38,7 +38,11 @@ export interface ConfirmButton {
 }
 
 export type CommandReply =
-  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel'; confirm?: ConfirmButton }
+  /**
+   * `privateTo`: the text is for the person asking alone (a named round's report link). Platforms whose replies are seen
+   * by the whole conversation (Teams) send it to the person's 1:1 chat with that round's bot, never into the channel.
+   */
+  | { type: 'text'; text: string; visibility: 'ephemeral' | 'channel'; confirm?: ConfirmButton; privateTo?: Round }
   | { type: 'start-form'; defaults: RoundSettings }
   | { type: 'digest'; view: DigestView; round: Round; visibility: 'ephemeral' | 'channel' }
   /** The peer review's follow-up report, rendered natively by each platform (its links lead to the whole document). */

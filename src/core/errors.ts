@@ -57,6 +57,8 @@ export const ERROR_CODES = [
   'CLOSE_DATE_NOT_LATER',
   'ANONYMOUS_CONTEXT_NOTE',
   'ANONYMOUS_REOPEN',
+  'ANONYMOUS_PARTICIPANT_REMOVE',
+  'EXPORT_NAMED_ROUND',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -90,7 +92,7 @@ export class StoreUnavailableError extends AppError {
 
 /** Thrown when a permission rule refuses an action. */
 export class PermissionError extends AppError {
-  constructor(code: 'NOT_COORDINATOR' | 'NOT_PARTICIPANT' | 'NOT_REVIEWER', params: ErrorParams = {}) {
+  constructor(code: 'NOT_COORDINATOR' | 'NOT_PARTICIPANT' | 'NOT_REVIEWER' | 'EXPORT_NAMED_ROUND', params: ErrorParams = {}) {
     super(code, params);
     this.name = 'PermissionError';
   }

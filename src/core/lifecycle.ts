@@ -60,3 +60,13 @@ export function assertCanRespond(round: Round, memberId: string): void {
   if (round.mode === 'peer-review' && isReviewer(round, memberId)) return;
   throw new PermissionError('NOT_PARTICIPANT', { coordinator: coordinatorName(round) });
 }
+
+/**
+ * Who may ask for a round's report link with `export`. A named round's report lists each person's votes and answers:
+ * only its coordinators and managers, the people the round already sends it to at its close. An anonymous round's report
+ * names no one: anyone who may see the round.
+ */
+export function assertMayExport(round: Round, memberId: string): void {
+  if (round.anonymous || isCoordinator(round, memberId) || round.managers.includes(memberId)) return;
+  throw new PermissionError('EXPORT_NAMED_ROUND', { coordinator: coordinatorName(round) });
+}

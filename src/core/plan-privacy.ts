@@ -47,7 +47,7 @@ export function planPrivacySource(store: Store): PersonalDataSource {
     name: PLAN_COLLECTION,
     async exportPerson(req: PersonRequest) {
       const ids = new Set(req.aliases);
-      return plansOf(await store.listRecords(PLAN_COLLECTION), req.tenant)
+      return plansOf(await store.listRecords(PLAN_COLLECTION, { tenant: req.tenant }), req.tenant)
         .filter(([, plan]) => mentions(plan, ids))
         .map(([id, plan]) => ({
           collection: PLAN_COLLECTION,
@@ -65,7 +65,7 @@ export function planPrivacySource(store: Store): PersonalDataSource {
     async erasePerson(req: PersonRequest) {
       const ids = new Set(req.aliases);
       let changed = 0;
-      for (const [id, plan] of plansOf(await store.listRecords(PLAN_COLLECTION), req.tenant)) {
+      for (const [id, plan] of plansOf(await store.listRecords(PLAN_COLLECTION, { tenant: req.tenant }), req.tenant)) {
         const own = ownValue(plan.names, req.userId);
         const names = [...new Set([...req.names, ...(own ? [own] : [])])];
         const text = JSON.stringify(plan);
@@ -83,7 +83,7 @@ export function planPrivacySource(store: Store): PersonalDataSource {
     /** Retention: a plan goes with the last of the rounds it followed (a plan from the toolkit alone stays). */
     async purgeRound(tenant: string, roundId: string) {
       let purged = 0;
-      for (const [id, plan] of plansOf(await store.listRecords(PLAN_COLLECTION), tenant)) {
+      for (const [id, plan] of plansOf(await store.listRecords(PLAN_COLLECTION, { tenant, roundId }), tenant)) {
         if (!plan.roundIds.includes(roundId) && plan.deliveryRoundId !== roundId) continue;
         await store.updateRecord(PLAN_COLLECTION, id, (cur) => {
           const now = cur ? ChannelPlanSchema.safeParse(cur) : null;
@@ -98,8 +98,9 @@ export function planPrivacySource(store: Store): PersonalDataSource {
       return purged;
     },
     async forgetTenant(tenant: string) {
-      const found = plansOf(await store.listRecords(PLAN_COLLECTION), tenant);
-      for (const [id] of found) await store.deleteRecord(PLAN_COLLECTION, id);
+      // Every record the tenant's index holds goes, a plan this release cannot read included.
+      const found = Object.keys(await store.listRecords(PLAN_COLLECTION, { tenant }));
+      for (const id of found) await store.deleteRecord(PLAN_COLLECTION, id);
       return found.length;
     },
   };

@@ -1,5 +1,6 @@
 // The interfaces the core needs from the outside world: a store and a clock (the chat port is delivery/port.ts).
 import type { Answer, Level, LevelCounts, Round } from './model.js';
+import type { RecordsOf } from './record-scope.js';
 
 export type JobKind =
   | 'factor-open'
@@ -247,7 +248,11 @@ export interface Store {
   putRecord(collection: string, id: string, value: StoredRecord): Promise<void>;
   getRecord(collection: string, id: string): Promise<StoredRecord | null>;
   deleteRecord(collection: string, id: string): Promise<void>;
-  listRecords(collection: string): Promise<Record<string, StoredRecord>>;
+  /**
+   * Every record of the collection, or with `of` only one tenant's (or one round's of it), as core/record-scope.ts
+   * assigns them: read through a per-tenant index, so the work follows what that tenant holds, not the deployment.
+   */
+  listRecords(collection: string, of?: RecordsOf): Promise<Record<string, StoredRecord>>;
   /**
    * Read-modify-write of one record with optimistic concurrency: `mutate` gets the record (null when absent) and
    * returns the new one, or null to delete it; it may throw to abort without writing, and runs again when another

@@ -77,7 +77,7 @@ export class PrivacyAudit {
 
   /** A tenant's entries, oldest first; anything unreadable is skipped rather than shown half. */
   async list(tenant: string): Promise<PrivacyAuditEntry[]> {
-    const all = await this.store.listRecords(PRIVACY_AUDIT);
+    const all = await this.store.listRecords(PRIVACY_AUDIT, { tenant });
     return Object.entries(all)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .flatMap(([, value]) => {
@@ -92,7 +92,7 @@ export class PrivacyAudit {
       name: PRIVACY_AUDIT,
       forgetTenant: async (tenant) => {
         let removed = 0;
-        for (const [id, value] of Object.entries(await this.store.listRecords(PRIVACY_AUDIT))) {
+        for (const [id, value] of Object.entries(await this.store.listRecords(PRIVACY_AUDIT, { tenant }))) {
           if (value.tenant !== tenant) continue;
           await this.store.deleteRecord(PRIVACY_AUDIT, id);
           removed += 1;

@@ -7,6 +7,7 @@ import { coordinatedRoundIds, PrivacyAudit } from './privacy-access.js';
 import type { Round } from './model.js';
 import type { PersonalDataSource, PersonRequest } from './personal-data.js';
 import type { Job, Store, StoredRecord } from './ports.js';
+import type { RecordsOf } from './record-scope.js';
 import { erasePersonMarks, personMarks } from './delivery/marks.js';
 
 /** How a generic record collection (Store.putRecord) relates to people and tenants. */
@@ -55,31 +56,35 @@ export function recordMentions(id: string, value: unknown, groups: string[][]): 
   return groups.every((group) => group.some((needle) => needle.length > 0 && seen.has(needle)));
 }
 
-/** A source over one record collection, matching records by the ids they mention. */
+/**
+ * A source over one record collection, matching records by the ids they mention. It reads only the tenant's records
+ * (or the purged round's) through the store's per-tenant index (core/record-scope.ts), never the whole collection,
+ * except for a tenantless collection (the single-tenant playground).
+ */
 export function recordCollectionSource(store: Store, policy: RecordCollectionPolicy): PersonalDataSource {
   const { collection } = policy;
-  const matching = async (groups: string[][]): Promise<[string, StoredRecord][]> =>
-    Object.entries(await store.listRecords(collection)).filter(([id, value]) => recordMentions(id, value, groups));
+  const matching = async (groups: string[][], of: RecordsOf): Promise<[string, StoredRecord][]> =>
+    Object.entries(await store.listRecords(collection, policy.tenantless ? undefined : of)).filter(([id, value]) => recordMentions(id, value, groups));
   const personGroups = (req: PersonRequest): string[][] => (policy.tenantless ? [req.aliases] : [[req.tenant], req.aliases]);
   return {
     name: collection,
     async exportPerson(req) {
-      return (await matching(personGroups(req))).map(([id, value]) => ({ collection, id, value }));
+      return (await matching(personGroups(req), { tenant: req.tenant })).map(([id, value]) => ({ collection, id, value }));
     },
     async erasePerson(req) {
       if (policy.onErase === 'keep') return 0;
-      const found = await matching(personGroups(req));
+      const found = await matching(personGroups(req), { tenant: req.tenant });
       for (const [id] of found) await store.deleteRecord(collection, id);
       return found.length;
     },
     async purgeRound(tenant, roundId) {
-      const found = await matching(policy.tenantless ? [[roundId]] : [[tenant], [roundId]]);
+      const found = await matching(policy.tenantless ? [[roundId]] : [[tenant], [roundId]], { tenant, roundId });
       for (const [id] of found) await store.deleteRecord(collection, id);
       return found.length;
     },
     async forgetTenant(tenant) {
       if (policy.tenantless) return 0;
-      const found = await matching([[tenant]]);
+      const found = await matching([[tenant]], { tenant });
       for (const [id] of found) await store.deleteRecord(collection, id);
       return found.length;
     },

@@ -35,6 +35,8 @@
 //   <P>:nx:<K>                                 string  setIfNotExists, PX ttl
 //   <P>:secret:<S>                             string  a server secret created once (ensureSecret), no TTL
 //   <P>:rec:<C>                                hash    record id → JSON
+//   <P>:<T>:{t:<T>}:rec:<C>                    set     ids of the tenant's records in <C> (core/record-scope.ts)
+//   <P>:<T>:{t:<T>}:rec:<C>:r:<R>              set     ids of those records that belong to round <R>
 //
 // (<P> prefix, <T> tenant, <R> round, <F> factor, <M> member, <I> interaction, <K> key, <C>
 // collection, all encoded.) Keys of one round share the `{r:…}` slot, so the vote and snapshot scripts, updateRound's
@@ -234,6 +236,22 @@ export class Keys {
 
   records(collection: string): string {
     return `${this.prefix}:rec:${enc(collection)}`;
+  }
+
+  /** SCAN pattern of every record collection's hash (migration 5); `collectionOf` names the collection of a hit. */
+  recordsScanPattern(): string {
+    return `${this.prefix}:rec:*`;
+  }
+
+  collectionOf(recordsKey: string): string | null {
+    const rest = recordsKey.slice(`${this.prefix}:rec:`.length);
+    return recordsKey.startsWith(`${this.prefix}:rec:`) && /^[A-Za-z0-9.%-]+$/.test(rest) ? dec(rest) : null;
+  }
+
+  /** The ids of a tenant's records in a collection, or (with a round) of that round's; in the tenant's slot. */
+  recordIndex(collection: string, tenant: string, roundId?: string): string {
+    const t = enc(tenant);
+    return `${this.prefix}:${t}:{t:${t}}:rec:${enc(collection)}${roundId === undefined ? '' : `:r:${enc(roundId)}`}`;
   }
 
   secret(name: string): string {

@@ -691,6 +691,37 @@ export function storeContract(
         expect(await store.getRecord('plans', 'T1|C1')).toBeNull();
         expect(await store.listRecords('plans')).toEqual({});
       });
+
+      it("lists one tenant's records, or one round's, and follows a record's rounds through updates and deletes", async () => {
+        await store.putRecord('dead-jobs', 'T1:R1:a', { tenant: 'T1', roundId: 'R1', n: 1 });
+        await store.putRecord('dead-jobs', 'T1:R2:b', { tenant: 'T1', roundId: 'R2', n: 2 });
+        await store.putRecord('dead-jobs', 'T2:R1:c', { tenant: 'T2', roundId: 'R1', n: 3 });
+        await store.putRecord('dead-jobs', 'no-tenant', { n: 4 });
+        await store.putRecord('slack-installations', 'T1', { token: 'x' });
+        expect(await store.listRecords('dead-jobs', { tenant: 'T1' })).toEqual({ 'T1:R1:a': { tenant: 'T1', roundId: 'R1', n: 1 }, 'T1:R2:b': { tenant: 'T1', roundId: 'R2', n: 2 } });
+        expect(await store.listRecords('dead-jobs', { tenant: 'T1', roundId: 'R1' })).toEqual({ 'T1:R1:a': { tenant: 'T1', roundId: 'R1', n: 1 } });
+        expect(await store.listRecords('dead-jobs', { tenant: 'T3' })).toEqual({});
+        expect(Object.keys(await store.listRecords('dead-jobs')).sort()).toEqual(['T1:R1:a', 'T1:R2:b', 'T2:R1:c', 'no-tenant']);
+        // Installations are keyed by their tenant.
+        expect(await store.listRecords('slack-installations', { tenant: 'T1' })).toEqual({ T1: { token: 'x' } });
+        // A plan's rounds change with it; a record put again under another round leaves the old round's listing.
+        await store.updateRecord('plans', 'T1|C1', () => ({ tenant: 'T1', roundIds: ['R1'], deliveryRoundId: 'R1' }));
+        await store.updateRecord('plans', 'T1|C1', (cur) => ({ ...cur, roundIds: ['R1', 'R2'], deliveryRoundId: 'R2' }));
+        expect(Object.keys(await store.listRecords('plans', { tenant: 'T1', roundId: 'R2' }))).toEqual(['T1|C1']);
+        await store.updateRecord('plans', 'T1|C1', (cur) => ({ ...cur, roundIds: ['R2'] }));
+        expect(await store.listRecords('plans', { tenant: 'T1', roundId: 'R1' })).toEqual({});
+        await store.putRecord('dead-jobs', 'T1:R1:a', { tenant: 'T1', roundId: 'R3', n: 1 });
+        expect(await store.listRecords('dead-jobs', { tenant: 'T1', roundId: 'R1' })).toEqual({});
+        expect(Object.keys(await store.listRecords('dead-jobs', { tenant: 'T1', roundId: 'R3' }))).toEqual(['T1:R1:a']);
+        // Deleted records leave every listing; the other tenant's stay.
+        await store.deleteRecord('dead-jobs', 'T1:R1:a');
+        await store.deleteRecord('dead-jobs', 'T1:R2:b');
+        await store.updateRecord('plans', 'T1|C1', () => null);
+        expect(await store.listRecords('dead-jobs', { tenant: 'T1' })).toEqual({});
+        expect(await store.listRecords('dead-jobs', { tenant: 'T1', roundId: 'R3' })).toEqual({});
+        expect(await store.listRecords('plans', { tenant: 'T1' })).toEqual({});
+        expect(Object.keys(await store.listRecords('dead-jobs', { tenant: 'T2', roundId: 'R1' }))).toEqual(['T2:R1:c']);
+      });
     });
 
     describe('jobs', () => {

@@ -1,5 +1,6 @@
 // Deletes every key under one prefix, on every master of a cluster: tests and benchmarks share one Redis and must
 // remove only their own keys. The bot itself never deletes by prefix (erasure and purges name their keys).
+import { createHash } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from '../../src/store/index.js';
 import { assertPrefix } from '../../src/store/keys.js';
@@ -21,4 +22,18 @@ export async function deleteKeysWithPrefix(client: RedisClient, prefix: string):
     } while (cursor !== '0');
   }
   return deleted;
+}
+
+/**
+ * A digest of a key's value for "nothing stored" checks: DUMP, except for sets, whose members are sorted first. A set of
+ * strings is a hash table in Redis 7.0, and DUMP writes it in table order, which changes when Redis grows or rehashes
+ * the table, on a read as much as on a write, though not one member changed.
+ */
+export async function valueDigest(client: RedisClient, key: string): Promise<string> {
+  if ((await client.type(key)) === 'set') {
+    const members = (await client.smembers(key)).sort();
+    return createHash('sha256').update(`set\u0000${members.join('\u0000')}`).digest('hex');
+  }
+  const dump = await client.dumpBuffer(key);
+  return dump ? createHash('sha256').update(dump).digest('hex') : '';
 }

@@ -1,5 +1,5 @@
 // Slack test kit: the app built on real Redis, requests signed with a real HMAC, and a fake Slack Web API behind nock.
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -12,6 +12,7 @@ import type { Timers } from '../../src/platforms/slack/background.js';
 import type { RedisStore } from '../../src/store/index.js';
 import { FakeClock } from './fake-clock.js';
 import { decodeSlackBody } from './slack-body.js';
+import { valueDigest } from './redis-prefix.js';
 import { dropPrefix, redisStore } from './world.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -278,8 +279,7 @@ export async function prefixContents(t: SlackTestApp): Promise<Record<string, st
     const [next, keys] = await client.scan(cursor, 'MATCH', `${t.store.keys.prefix}:*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys) {
-      const dump = await client.dumpBuffer(key);
-      out[key] = dump ? createHash('sha256').update(dump).digest('hex') : '';
+      out[key] = await valueDigest(client, key);
     }
   } while (cursor !== '0');
   return out;

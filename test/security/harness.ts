@@ -1,6 +1,5 @@
 // The security suite's app: the real server listening on 127.0.0.1 over real Redis (a fresh prefix), Slack calls to the
 // local fake Slack API (SLACK_API_URL), Teams connector calls to nock; helpers to sign requests and to prove nothing was stored.
-import { createHash } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import nock from 'nock';
 import { build, type App } from '../../src/app/build.js';
@@ -13,6 +12,7 @@ import type { RedisStore } from '../../src/store/index.js';
 import { FakeSlackApi } from '../../bench/fake-slack.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, commandBody, interactionBody, postSigned, votePayload, type SignOptions } from '../helpers/slack-sign.js';
+import { valueDigest } from '../helpers/redis-prefix.js';
 import { dropPrefix, redisStore, settings } from '../helpers/world.js';
 
 export const SECRET = BENCH_SIGNING_SECRET;
@@ -114,8 +114,7 @@ export async function prefixContents(store: RedisStore): Promise<Record<string, 
       const [next, keys] = await node.scan(cursor, 'MATCH', `${store.keys.prefix}:*`, 'COUNT', 500);
       cursor = next;
       for (const key of keys) {
-        const dump = await client.dumpBuffer(key);
-        out[key] = dump ? createHash('sha256').update(dump).digest('hex') : '';
+        out[key] = await valueDigest(client, key);
       }
     } while (cursor !== '0');
   }

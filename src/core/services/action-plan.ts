@@ -3,7 +3,7 @@
 import { actionJobId, actionReminderJob, goalsFromToolkit, goalsOfRound, parseActionTag, parseDueDate, parsePriority, resolveFactor } from '../action-plan.js';
 import { AppError } from '../errors.js';
 import { MAX_ACTION_CHARS, MAX_ACTIONS, MAX_PROGRESS_NOTES, type Action, type Round } from '../model.js';
-import { hasOwnKey } from '../own.js';
+import { hasOwnKey, ownValue } from '../own.js';
 import { actionIdOf, ChannelPlanSchema, legacyActions, PLAN_COLLECTION, planCarrier, planCarrierId, planRecordId, type ChannelPlan } from '../plan-model.js';
 import type { Locale } from '../../content/schema.js';
 import type { Platform } from '../model.js';
@@ -336,15 +336,23 @@ export class ActionPlans {
     return factor.id;
   }
 
-  /** The plan's coordinators and those of the channel's rounds may change it; nobody else. */
+  /**
+   * Who may change the plan. Once the channel has a round, the coordinators of its rounds, and only they: whoever
+   * started the plan from the toolkit before any round keeps no right of their own, so a plan started by anyone in an
+   * empty channel is never locked away from the people who later run rounds there. Until then, whoever started it.
+   */
   private assertEditor(plan: ChannelPlan, dir: MemberDirectory, actor: Actor): void {
-    if (plan.coordinators.includes(actor.id) || dir.coordinators.has(actor.id)) return;
+    if (dir.coordinators.size > 0) {
+      if (dir.coordinators.has(actor.id)) return;
+      throw this.notEditor({ coordinators: [...dir.coordinators], names: dir.names });
+    }
+    if (plan.coordinators.includes(actor.id)) return;
     throw this.notEditor(plan);
   }
 
   private notEditor(plan: Pick<ChannelPlan, 'coordinators' | 'names'>): AppError {
     const first = plan.coordinators[0] ?? '';
-    const name = plan.names[first];
+    const name = ownValue(plan.names, first);
     return new AppError('NOT_PLAN_EDITOR', { coordinator: typeof name === 'string' && name ? name : first });
   }
 

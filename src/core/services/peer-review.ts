@@ -61,6 +61,10 @@ export class PeerReviews {
     const now = clock.now();
     const closesAt = new Date(now + (input.weeks ?? 4) * 7 * 86_400_000).toISOString();
     const round = await store.updateRound(tenant, source.id, (r) => {
+      // Checked again inside the write: the round read above may be stale (a coordinator swapped out by an erasure or
+      // another change in between), and only the stored round decides.
+      assertCoordinator(r, actor.id);
+      if (r.mode !== 'internal-evaluation') throw new AppError('INVALID_INPUT', { detail: modeName(this.deps.packs, r) });
       if (r.status !== 'closed') throw new AppError('ILLEGAL_TRANSITION', { from: r.status, to: 'open' });
       const both = input.reviewers.find((id) => r.participants.includes(id));
       if (both) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: displayName(r, both) });

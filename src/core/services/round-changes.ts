@@ -25,6 +25,11 @@ export function closeInstant(round: Round, date: string): number {
   return day.set({ hour: old.hour, minute: old.minute, second: 0, millisecond: 0 }).toMillis();
 }
 
+/** An open anonymous round keeps everyone it has: see changeParticipants. */
+function assertRemovable(round: Round, remove: ReadonlySet<string>): void {
+  if (round.anonymous && round.participants.some((id) => remove.has(id))) throw new AppError('ANONYMOUS_PARTICIPANT_REMOVE');
+}
+
 export class RoundChanges {
   constructor(private readonly deps: CoreDeps) {}
 
@@ -94,8 +99,10 @@ export class RoundChanges {
   }
 
   /**
-   * Adds or removes participants of an open round. Votes already given stay (an anonymous round cannot tell whose they
-   * are); reminders and the pending list follow the new list at once, as they read it when they run.
+   * Adds or removes participants of an open round. Votes already given stay; reminders and the pending list follow the
+   * new list at once, as they read it when they run. An open anonymous round only grows: removing someone and watching
+   * `pending`, `remind` or the digest's count would show whether that person had voted (ANONYMOUS_PARTICIPANT_REMOVE,
+   * checked again inside the write, so nothing is stored). Only participants vote, so a person added cannot have voted.
    */
   async changeParticipants(
     tenant: string,
@@ -109,6 +116,7 @@ export class RoundChanges {
     if (current.status !== 'open') throw new AppError('ROUND_CLOSED');
     const add = [...new Set(change.add ?? [])];
     const remove = new Set(change.remove ?? []);
+    assertRemovable(current, remove);
     const reviewer = add.find((id) => current.reviewers.includes(id) || current.reviewLead === id);
     if (reviewer) throw new AppError('REVIEWER_IS_PARTICIPANT', { member: ownValue(change.names, reviewer) ?? ownValue(current.names, reviewer) ?? reviewer });
     let added: string[] = [];
@@ -116,6 +124,7 @@ export class RoundChanges {
     const round = await store.updateRound(tenant, roundId, (r) => {
       assertCoordinator(r, actor.id);
       if (r.status !== 'open') throw new AppError('ROUND_CLOSED');
+      assertRemovable(r, remove);
       added = add.filter((id) => !r.participants.includes(id) && !remove.has(id));
       removed = r.participants.filter((id) => remove.has(id));
       if (added.length === 0 && removed.length === 0) return r;

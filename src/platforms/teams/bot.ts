@@ -19,6 +19,7 @@ import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
+import { replyPrivately } from './private-reply.js';
 import { renderText } from '../../core/text-format.js';
 import type { Level, Round } from '../../core/model.js';
 import {
@@ -251,6 +252,7 @@ export class TeamsBot {
   private async deliverReply(turn: Turn, reply: CommandReply, members: () => Promise<TeamsChannelAccount[]>): Promise<void> {
     switch (reply.type) {
       case 'text':
+        if (reply.privateTo && !isPersonal(turn.activity)) return replyPrivately(this.deps, turn, reply.privateTo, reply.text);
         // A reply that asks for a confirmation carries its button (a messageBack that sends the command as typed).
         if (reply.confirm) await this.deps.connector.reply(turn.context, cardActivity(renderConfirmCard(renderText(reply.text, teamsDialect(turn.activity.conversation, turn.activity.channelId)), reply.confirm)));
         else await this.deps.connector.reply(turn.context, { type: 'message', text: reply.text, textFormat: 'markdown' });

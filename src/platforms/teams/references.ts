@@ -102,7 +102,7 @@ export class ReferenceStore {
 
   /** The bot was removed from a team or chat: forget every reference that belongs to it. */
   async removeConversation(tenant: string, key: string, teamId?: string): Promise<number> {
-    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    const all = await this.store.listRecords(REFERENCE_COLLECTION, { tenant });
     let removed = 0;
     for (const [id, r] of Object.entries(all)) {
       if (!isConversation(r) || r.tenant !== tenant) continue;
@@ -127,7 +127,7 @@ export class ReferenceStore {
    * team still reaches, keep theirs. Records from before teams were tracked go once no team of the tenant is left.
    */
   async forgetTeam(tenant: string, teamId: string): Promise<number> {
-    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    const all = await this.store.listRecords(REFERENCE_COLLECTION, { tenant });
     const teamsLeft = Object.values(all).some((r) => isConversation(r) && r.tenant === tenant && r.teamId !== undefined && r.teamId !== teamId);
     let removed = 0;
     for (const [id, r] of Object.entries(all)) {
@@ -152,7 +152,7 @@ export class ReferenceStore {
 
   /** The channels (conversation keys) of a team the bot has met, the team's own id among them when it was used. */
   async teamConversations(tenant: string, teamId: string): Promise<string[]> {
-    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    const all = await this.store.listRecords(REFERENCE_COLLECTION, { tenant });
     return Object.values(all)
       .filter((r): r is StoredRecord & ConversationRecord => isConversation(r) && r.tenant === tenant && r.teamId === teamId)
       .map((r) => r.key);
@@ -163,7 +163,7 @@ export class ReferenceStore {
    * a person who installed it for themselves, or a person still reached through a team.
    */
   async installedInTenant(tenant: string): Promise<boolean> {
-    const all = await this.store.listRecords(REFERENCE_COLLECTION);
+    const all = await this.store.listRecords(REFERENCE_COLLECTION, { tenant });
     return Object.values(all).some(
       (r) => (isConversation(r) && r.tenant === tenant) || (isUser(r) && r.tenant === tenant && (r.personal === true || (r.teams ?? []).length > 0)),
     );

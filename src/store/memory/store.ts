@@ -7,6 +7,7 @@ import { assertAnonymityFrozen } from '../../core/anonymity.js';
 import { AppError } from '../../core/errors.js';
 import { AnswerSchema, LevelSchema, RoundSchema, emptyCounts, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type { AnswerEntry, CardRef, Job, JobKind, RoundSnapshot, ScanOptions, SnapshotOptions, Store, StoredRecord, VersionedRound, VoteEntry, VoteInput, VoteResult } from '../../core/ports.js';
+import { inRecordScope, type RecordsOf } from '../../core/record-scope.js';
 import { encodeAnswerMeta } from '../answer-summary.js';
 import { NamesSchema, VoteExtrasSchema } from '../inputs.js';
 import { invalid } from '../invalid.js';
@@ -452,11 +453,10 @@ export class MemoryStore implements Store {
     return next === null ? null : (JSON.parse(JSON.stringify(next)) as StoredRecord);
   }
 
-  async listRecords(collection: string): Promise<Record<string, StoredRecord>> {
+  async listRecords(collection: string, of?: RecordsOf): Promise<Record<string, StoredRecord>> {
     this.trip();
-    const out: Record<string, StoredRecord> = {};
-    for (const [id, json] of this.state.records.get(collection) ?? []) out[id] = JSON.parse(json) as StoredRecord;
-    return out;
+    const all = [...(this.state.records.get(collection) ?? [])].map(([id, json]) => [id, JSON.parse(json) as StoredRecord] as const);
+    return Object.fromEntries(all.filter(([id, value]) => inRecordScope(collection, id, value, of)));
   }
 
   // --- jobs (jobs.ts) -------------------------------------------------------------------------

@@ -9,12 +9,13 @@ import { AnswerSchema } from '../../core/model.js';
 import { answerOrderEntry, answerTime, encodeAnswerMeta, isFilled } from '../answer-summary.js';
 import { Keys, bucketOf } from '../keys.js';
 import { moveLegacyMarks } from './legacy-marks.js';
+import { indexRecords } from './records.js';
 import type { RedisClient } from './client.js';
 import { pairs } from './replies.js';
 import type { StoreScripts, TripRunner } from './scripts.js';
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export interface Migration {
   /** The version this hook upgrades to (it runs when the stored version is lower). */
@@ -32,6 +33,9 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, up: shardJobsAndIndexes },
   // 4: delivery markers leave the deployment-wide `rec:sent` hash for a hash beside each round, with a TTL.
   { version: 4, up: moveLegacyMarks },
+  // 5: generic records get per-tenant and per-round indexes in the tenant's slot (records.ts), so privacy requests,
+  // retention and forgetting a tenant read only that tenant's or round's records.
+  { version: 5, up: (redis, prefix) => indexRecords(redis, new Keys(prefix), masters(redis)) },
 ];
 
 /**

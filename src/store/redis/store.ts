@@ -6,6 +6,7 @@
 // The client comes from client.ts (REDIS_URL forms in url.ts), failures are mapped by errors.ts, and open() runs the
 // schema migrations (migrations.ts).
 import { randomBytes } from 'node:crypto';
+import type { RecordsOf } from '../../core/record-scope.js';
 import { LEVELS, LevelSchema, AnswerSchema, type Answer, type Level, type LevelCounts, type Round } from '../../core/model.js';
 import type {
   AnswerEntry,
@@ -32,12 +33,9 @@ import { mapError } from './errors.js';
 import { RedisJobQueue } from './jobs.js';
 import { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
 import { countsFrom, factorViewFrom, pairs, snapshotFrom, toLevel } from './replies.js';
+import { RedisRecords } from './records.js';
 import { RedisRounds } from './rounds.js';
 import { StoreScripts } from './scripts.js';
-import { AppError } from '../../core/errors.js';
-
-/** How often a record update reads and tries again when other writers keep getting in first. */
-const RECORD_CAS_ATTEMPTS = 20;
 
 export interface RedisStoreOptions {
   prefix: string;
@@ -69,6 +67,7 @@ export class RedisStore implements Store {
   private readonly scripts: StoreScripts;
   private readonly rounds: RedisRounds;
   private readonly jobs: RedisJobQueue;
+  private readonly records: RedisRecords;
 
   constructor(
     readonly client: RedisClient,
@@ -79,6 +78,7 @@ export class RedisStore implements Store {
     this.scripts = new StoreScripts(client, trip);
     this.rounds = new RedisRounds(client, this.keys, this.scripts, trip);
     this.jobs = new RedisJobQueue(client, this.keys, this.scripts, trip);
+    this.records = new RedisRecords(client, this.keys, this.scripts, trip);
   }
 
   /** Connects to REDIS_URL, waits until ready and migrates the schema. */
@@ -428,35 +428,24 @@ export class RedisStore implements Store {
     return stored;
   }
 
-  async putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
-    await this.trip(() => this.client.hset(this.keys.records(collection), id, JSON.stringify(value)));
+  putRecord(collection: string, id: string, value: StoredRecord): Promise<void> {
+    return this.records.put(collection, id, value);
   }
 
-  async getRecord(collection: string, id: string): Promise<StoredRecord | null> {
-    const json = await this.trip(() => this.client.hget(this.keys.records(collection), id));
-    return json === null ? null : (JSON.parse(json) as StoredRecord);
+  getRecord(collection: string, id: string): Promise<StoredRecord | null> {
+    return this.records.get(collection, id);
   }
 
-  async deleteRecord(collection: string, id: string): Promise<void> {
-    await this.trip(() => this.client.hdel(this.keys.records(collection), id));
+  deleteRecord(collection: string, id: string): Promise<void> {
+    return this.records.delete(collection, id);
   }
 
-  async updateRecord(collection: string, id: string, mutate: (current: StoredRecord | null) => StoredRecord | null): Promise<StoredRecord | null> {
-    const hash = this.keys.records(collection);
-    for (let attempt = 0; attempt < RECORD_CAS_ATTEMPTS; attempt++) {
-      const before = (await this.trip(() => this.client.hget(hash, id))) ?? '';
-      const next = mutate(before === '' ? null : (JSON.parse(before) as StoredRecord));
-      const value = next === null ? '' : JSON.stringify(next);
-      if (await this.scripts.recordCas({ hash }, { field: id, expected: before, value })) return next;
-    }
-    throw new AppError('CONFLICT');
+  updateRecord(collection: string, id: string, mutate: (current: StoredRecord | null) => StoredRecord | null): Promise<StoredRecord | null> {
+    return this.records.update(collection, id, mutate);
   }
 
-  async listRecords(collection: string): Promise<Record<string, StoredRecord>> {
-    const all = await this.trip(() => this.client.hgetall(this.keys.records(collection)));
-    const out: Record<string, StoredRecord> = {};
-    for (const [id, json] of Object.entries(all)) out[id] = JSON.parse(json) as StoredRecord;
-    return out;
+  listRecords(collection: string, of?: RecordsOf): Promise<Record<string, StoredRecord>> {
+    return this.records.list(collection, of);
   }
 
   // --- jobs (jobs.ts) -------------------------------------------------------------------------
