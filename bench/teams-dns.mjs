@@ -3,6 +3,7 @@
 // answers with a certificate the process trusts through NODE_EXTRA_CA_CERTS. Everything else resolves as usual, and
 // nothing in the code under test changes: its TLS, HTTP clients and token checks run as they do in production.
 import dns from 'node:dns';
+import process from 'node:process';
 
 const ip = process.env.BENCH_TEAMS_IP;
 const hosts = new Set((process.env.BENCH_TEAMS_HOSTS ?? '').split(',').filter(Boolean));
