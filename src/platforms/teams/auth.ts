@@ -1,7 +1,7 @@
 // Bot Framework authentication for the CloudAdapter, with the connector's built-in retry removed so our own policy decides.
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Activity } from 'botbuilder';
-import { AuthenticationError, JwtTokenValidation, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
+import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory, type UserTokenClient } from 'botframework-connector';
 import { ConfigError, teamsAuthOff, type Config } from '../../config.js';
 
 /** The Bot Framework credentials and TEAMS_AUTH, as config.ts read them. */
@@ -39,6 +39,23 @@ export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthenticat
     return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), botIdOf(claimsIdentity), this.connectors);
   }
 
+  /**
+   * CloudAdapter makes a user-token client (an OAuth API client with an HTTP pipeline of its own) for every inbound
+   * turn. It depends on the bot's app id only and this bot never signs anyone in, so one per app id is kept.
+   */
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const key = botIdOf(claimsIdentity);
+    let client = this.userTokenClients.get(key);
+    if (client === undefined) {
+      client = super.createUserTokenClient(claimsIdentity);
+      client.catch(() => this.userTokenClients.delete(key));
+      if (this.userTokenClients.size >= CONNECTOR_CACHE_SIZE) this.userTokenClients.delete(this.userTokenClients.keys().next().value!);
+      this.userTokenClients.set(key, client);
+    }
+    return client;
+  }
+
   /** …and inbound turns get theirs with the authentication result. */
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     let result: AuthenticateRequestResult;
@@ -61,9 +78,9 @@ function asAuthenticationError(err: unknown): unknown {
   return err;
 }
 
-/** The bot a turn's connector acts as: the app id the claims name (the token's audience, or the skill's caller). */
+/** The bot a turn's clients act as, as botframework-connector picks it: the token's audience, else its appid claim. */
 function botIdOf(identity: ClaimsIdentity): string {
-  return JwtTokenValidation.getAppIdFromClaims(identity.claims) ?? '';
+  return identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
 }
 
 /**
