@@ -13,18 +13,12 @@ import { runTeamsVoteBench } from './teams-vote.js';
 import { reportsVerdict, runReportsBench } from './reports.js';
 import { runRemindBench } from './remind.js';
 import { RedisProcess } from '../test/setup/redis-servers.js';
+import { sectionLines } from './markdown.js';
 
-type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string };
+type Section = { title: string; target: string; rows: Record<string, unknown>[]; verdict: string; note?: string };
 
 // Compiled runs live in dist/bench; results always go to the source bench/ folder.
 const benchDir = import.meta.dirname.includes(`${sep}dist${sep}`) ? join(import.meta.dirname, '../../bench') : import.meta.dirname;
-
-function table(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '_no rows_';
-  const cols = Object.keys(rows[0]!);
-  const fmt = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n');
-}
 
 async function main(): Promise<void> {
   // Like the tests, the benchmarks use a Redis of their own unless REDIS_URL names one.
@@ -129,7 +123,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine}. All figures come from one run of \`npm run bench\`; compare ratios and counts, not absolute times.`,
     '',
-    ...sections.flatMap((s) => [`## ${s.title}`, '', `Target: ${s.target}. **${s.verdict}**`, '', table(s.rows), '']),
+    ...sections.flatMap((s) => sectionLines(s)),
   ].join('\n');
   writeFileSync(join(benchDir, 'RESULTS.md'), md);
   writeFileSync(join(benchDir, 'results.json'), JSON.stringify({ machine, ...json }, null, 2));

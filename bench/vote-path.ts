@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -18,6 +18,7 @@ import { deleteKeysWithPrefix } from '../test/helpers/redis-prefix.js';
 import { freePort } from '../test/helpers/ports.js';
 import { BENCH_BOT_TOKEN, BENCH_SIGNING_SECRET, interactionBody, signedHeaders, votePayload } from '../test/helpers/slack-sign.js';
 import type { FakeSlackStats } from './fake-slack.js';
+import { VOTE_PATH_TARGET, votePathSection, type TargetSummary, type VotePathResult } from './vote-path-section.js';
 
 /** The shape bench/run.ts prints: one table per section. `data` is what goes into results.json. */
 export interface BenchSection {
@@ -25,6 +26,8 @@ export interface BenchSection {
   target: string;
   rows: Record<string, unknown>[];
   verdict: string;
+  /** A paragraph printed between the target and the table. */
+  note?: string;
   key: string;
   data: unknown;
 }
@@ -184,8 +187,14 @@ export function voteStream(roundId: string, participants: string[], factorIds: s
 
 // --- load -------------------------------------------------------------------------------------------------------
 
+/**
+ * Who is measured: the project; the confirming baseline (Bolt: ack, one HSET, chat.postEphemeral to the voter), which the
+ * targets are set against; and the reference (Bolt: ack and one HSET, no confirmation), shown for comparison only.
+ */
+export type VoteTarget = 'project' | 'baseline' | 'reference';
+
 export interface LoadResult {
-  target: 'project' | 'baseline';
+  target: VoteTarget;
   mode: 'saturating' | 'fixed-rate';
   requests: number;
   ok2xx: number;
@@ -214,13 +223,13 @@ export interface LoadResult {
 }
 
 /** The processes besides the server under test whose CPU a vote also costs. */
-interface SideProcesses {
+export interface SideProcesses {
   fakeSlackPid: number | undefined;
   /** Redis's own CPU time so far (INFO cpu), in ms. */
   redisCpuMs(): Promise<number | null>;
 }
 
-async function redisCpuMs(store: RedisStore): Promise<number | null> {
+export async function redisCpuMs(store: RedisStore): Promise<number | null> {
   const info = await store.client.info('cpu');
   const seconds = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? NaN);
   const total = (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000;
@@ -246,15 +255,15 @@ async function load(url: string, next: () => { body: string; headers: Record<str
   });
 }
 
-interface Target {
-  name: 'project' | 'baseline';
+export interface Target {
+  name: VoteTarget;
   url: string;
   /** Votes whose work has completed so far. */
   completed(): Promise<number>;
   pid: number | undefined;
 }
 
-async function measure(target: Target, side: SideProcesses, next: () => { body: string; headers: Record<string, string> }, opts: { connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
+export async function measure(target: Target, side: SideProcesses, next: () => { body: string; headers: Record<string, string> }, opts: { connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
   const before = await target.completed();
   const cpuBefore = cpuMs(target.pid);
   const fakeBefore = cpuMs(side.fakeSlackPid);
@@ -297,32 +306,18 @@ async function measure(target: Target, side: SideProcesses, next: () => { body: 
   };
 }
 
-export interface VotePathResult {
-  connections: number;
-  secondsPerRun: number;
-  participants: number;
-  runs: LoadResult[];
-  throughputRatio: number;
-  completedRatio: number;
-  project: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null; machineCpuMsPerVote: number | null };
-  baseline: { reqPerSec: number; p50Ms: number; p99Ms: number; completedPerSec: number; cpuMsPerVote: number | null; machineCpuMsPerVote: number | null };
-  fixedRate: { rate: number; project: { p50Ms: number; p99Ms: number }; baseline: { p50Ms: number; p99Ms: number } };
-  /** Checks on what the load left behind. */
-  integrity: { projectVotes: number; talliesMatchVotes: boolean; confirmations: number; cardEdits: number; baselineWrites: number };
-  met: { throughput: boolean; p99: boolean };
-}
-
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export async function runVotePathBench(opts: { connections?: number; seconds?: number; warmupSeconds?: number; participants?: number } = {}): Promise<BenchSection[]> {
+export async function runVotePathBench(opts: { connections?: number; seconds?: number; warmupSeconds?: number; participants?: number; cycles?: number } = {}): Promise<BenchSection[]> {
   const connections = opts.connections ?? 16;
+  const cycles = opts.cycles ?? 2;
   const seconds = opts.seconds ?? 10;
   const warmupSeconds = opts.warmupSeconds ?? 3;
   const people = opts.participants ?? 200;
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `bench-vote-${randomBytes(4).toString('hex')}`;
-  const baselineKey = `${prefix}:baseline:votes`;
+  const keys = { baseline: `${prefix}:baseline:votes`, reference: `${prefix}:reference:votes` };
   const logDir = mkdtempSync(join(tmpdir(), 'assess-bench-vote-'));
   const store = await RedisStore.open(redisUrl, { prefix });
   const children: Child[] = [];
@@ -332,6 +327,7 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     const fakeUrl = String((await fake.firstLine).url);
     const fakeOrigin = String((await fake.firstLine).origin);
     const stats = async () => (await (await fetch(`${fakeOrigin}/_fake/stats`)).json()) as FakeSlackStats;
+    const confirmationsSoFar = async () => (await stats()).ok['chat.postEphemeral'] ?? 0;
 
     const { roundId, participants, factorIds } = await seedRound(store, people);
 
@@ -356,42 +352,53 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
       logDir,
     );
     children.push(project);
-    const baselinePort = await freePort();
-    const baseline = startChild(
-      nodeScript('bench/baseline/app.ts', profileArgs('baseline')),
-      [],
-      { PORT: String(baselinePort), REDIS_URL: redisUrl, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_BOT_TOKEN: BENCH_BOT_TOKEN, SLACK_API_URL: fakeUrl, BASELINE_KEY: baselineKey, NODE_ENV: 'production' },
-      'baseline',
-      logDir,
-    );
-    children.push(baseline);
+    const boltApp = async (name: 'baseline' | 'reference', script: string) => {
+      const port = await freePort();
+      const child = startChild(
+        nodeScript(script, profileArgs(name)),
+        [],
+        { PORT: String(port), REDIS_URL: redisUrl, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET, SLACK_BOT_TOKEN: BENCH_BOT_TOKEN, SLACK_API_URL: fakeUrl, BASELINE_KEY: keys[name], NODE_ENV: 'production' },
+        name,
+        logDir,
+      );
+      children.push(child);
+      return { port, child };
+    };
+    const baseline = await boltApp('baseline', 'bench/baseline/confirming.ts');
+    const reference = await boltApp('reference', 'bench/baseline/app.ts');
     await waitForHttp(`http://127.0.0.1:${projectPort}/readyz`);
-    await baseline.firstLine;
+    await baseline.child.firstLine;
+    await reference.child.firstLine;
 
-    const targets: Record<'project' | 'baseline', Target> = {
-      project: {
-        name: 'project',
-        url: `http://127.0.0.1:${projectPort}`,
-        // Each acknowledged vote ends with the voter's confirmation (or a clear refusal) posted to Slack.
-        completed: async () => (await stats()).ok['chat.postEphemeral'] ?? 0,
-        pid: project.proc.pid,
-      },
-      baseline: { name: 'baseline', url: `http://127.0.0.1:${baselinePort}`, completed: () => store.client.hlen(baselineKey), pid: baseline.proc.pid },
+    // The runs take turns, so the shared count of confirmations on the fake Slack tells each its own (project, baseline).
+    const targets: Record<VoteTarget, Target> = {
+      // Each acknowledged vote ends with the voter's confirmation (or a clear refusal) posted to Slack.
+      project: { name: 'project', url: `http://127.0.0.1:${projectPort}`, completed: confirmationsSoFar, pid: project.proc.pid },
+      baseline: { name: 'baseline', url: `http://127.0.0.1:${baseline.port}`, completed: confirmationsSoFar, pid: baseline.child.proc.pid },
+      reference: { name: 'reference', url: `http://127.0.0.1:${reference.port}`, completed: () => store.client.hlen(keys.reference), pid: reference.child.proc.pid },
     };
     const side: SideProcesses = { fakeSlackPid: fake.proc.pid, redisCpuMs: () => redisCpuMs(store).catch(() => null) };
-    const streams = { project: voteStream(roundId, participants, factorIds, '1'), baseline: voteStream(roundId, participants, factorIds, '2') };
+    const streams = {
+      project: voteStream(roundId, participants, factorIds, '1'),
+      baseline: voteStream(roundId, participants, factorIds, '2'),
+      reference: voteStream(roundId, participants, factorIds, '3'),
+    };
 
     console.error(`  vote path: warm-up ${warmupSeconds} s each`);
-    for (const name of ['project', 'baseline'] as const) await measure(targets[name], side, streams[name], { connections, seconds: warmupSeconds });
+    for (const name of ['project', 'baseline', 'reference'] as const) await measure(targets[name], side, streams[name], { connections, seconds: warmupSeconds });
 
-    // ABBA order, so a drift of the machine during the run weighs on both alike.
+    // ABBA order for the project and the baseline it is judged against, so a drift of the machine weighs on both alike;
+    // the reference runs in the middle. On a shared machine a burst of other work can slow one run several-fold, so the
+    // cycle is repeated (project, baseline, reference, baseline, project, twice by default) and the runs are summed.
     const runs: LoadResult[] = [];
-    for (const name of ['project', 'baseline', 'baseline', 'project'] as const) {
+    const loadStart = round1(loadavg()[0]!);
+    const order = Array.from({ length: cycles }, () => ['project', 'baseline', 'reference', 'baseline', 'project'] as const).flat();
+    for (const name of order) {
       console.error(`  vote path: ${name}, ${connections} connections, ${seconds} s`);
       runs.push(await measure(targets[name], side, streams[name], { connections, seconds }));
     }
     const of = (name: string, mode: string) => runs.filter((r) => r.target === name && r.mode === mode);
-    const summary = (name: string) => {
+    const summary = (name: VoteTarget): TargetSummary => {
       const rs = of(name, 'saturating');
       const total = rs.reduce((a, r) => a + r.ok2xx, 0);
       const secs = rs.reduce((a, r) => a + r.seconds, 0);
@@ -408,14 +415,15 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     };
     const p = summary('project');
     const b = summary('baseline');
+    const ref = summary('reference');
 
-    // The same offered load for both, below either one's limit: latency without queueing in the load generator.
+    // The same offered load for all, below either one's limit: latency without queueing in the load generator.
     const rate = Math.max(50, Math.round(Math.min(p.completedPerSec, b.completedPerSec) * 0.5));
-    for (const name of ['baseline', 'project'] as const) {
+    for (const name of ['baseline', 'project', 'reference'] as const) {
       console.error(`  vote path: ${name}, fixed rate ${rate}/s`);
       runs.push(await measure(targets[name], side, streams[name], { connections, seconds, rate }));
     }
-    const fixed = (name: string) => {
+    const fixed = (name: VoteTarget) => {
       const r = of(name, 'fixed-rate')[0]!;
       return { p50Ms: r.p50Ms, p99Ms: r.p99Ms };
     };
@@ -431,20 +439,29 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
       for (const level of LEVELS) if ((snap?.counts[f]?.[level] ?? 0) !== votes.filter((v) => v === level).length) talliesMatchVotes = false;
     }
     const finalStats = await stats();
-    const confirmations = finalStats.ok['chat.postEphemeral'] ?? 0;
-    const cardEdits = finalStats.ok['chat.update'] ?? 0;
     const result: VotePathResult = {
       connections,
       secondsPerRun: seconds,
+      cycles,
+      loadAverage: { start: loadStart, end: round1(loadavg()[0]!) },
       participants: people,
       runs,
       throughputRatio: Math.round((p.reqPerSec / b.reqPerSec) * 100) / 100,
       completedRatio: Math.round((p.completedPerSec / b.completedPerSec) * 100) / 100,
+      referenceThroughputRatio: Math.round((p.reqPerSec / ref.reqPerSec) * 100) / 100,
       project: p,
       baseline: b,
-      fixedRate: { rate, project: fixed('project'), baseline: fixed('baseline') },
-      integrity: { projectVotes, talliesMatchVotes, confirmations, cardEdits, baselineWrites: await store.client.hlen(baselineKey) },
-      met: { throughput: p.reqPerSec >= b.reqPerSec, p99: p.p99Ms <= b.p99Ms },
+      reference: ref,
+      fixedRate: { rate, project: fixed('project'), baseline: fixed('baseline'), reference: fixed('reference') },
+      integrity: {
+        projectVotes,
+        talliesMatchVotes,
+        confirmations: finalStats.ok['chat.postEphemeral'] ?? 0,
+        cardEdits: finalStats.ok['chat.update'] ?? 0,
+        baselineWrites: await store.client.hlen(keys.baseline),
+        referenceWrites: await store.client.hlen(keys.reference),
+      },
+      met: { throughput: p.reqPerSec >= VOTE_PATH_TARGET.throughputRatio * b.reqPerSec, p99: p.p99Ms <= b.p99Ms },
     };
     return [votePathSection(result)];
   } finally {
@@ -452,63 +469,4 @@ export async function runVotePathBench(opts: { connections?: number; seconds?: n
     await dropRedisPrefix(store, prefix).catch(() => undefined);
     await store.close();
   }
-}
-
-function votePathSection(r: VotePathResult): BenchSection {
-  const rows: Record<string, unknown>[] = r.runs.map((x) => ({
-    target: x.target,
-    load: x.mode === 'saturating' ? `${r.connections} connections` : `${r.fixedRate.rate} req/s`,
-    'acked req/s': x.reqPerSec,
-    'p50 ms': x.p50Ms,
-    'p90 ms': x.p90Ms,
-    'p99 ms': x.p99Ms,
-    'non-2xx': x.non2xx,
-    errors: x.errors,
-    'drain ms': x.drainMs,
-    'votes done/s': x.completedPerSec,
-    'server CPU ms/vote': x.cpuMsPerVote ?? 'n/a',
-    'fake Slack CPU ms/vote': x.fakeSlackCpuMsPerVote ?? 'n/a',
-    'Redis CPU ms/vote': x.redisCpuMsPerVote ?? 'n/a',
-    'load generator CPU ms/vote': x.loadGenCpuMsPerVote,
-    'machine CPU ms/vote': x.machineCpuMsPerVote ?? 'n/a',
-  }));
-  rows.push({
-    target: 'project ÷ baseline',
-    load: `${r.connections} connections`,
-    'acked req/s': `${r.throughputRatio}×`,
-    'p50 ms': `${r.project.p50Ms} vs ${r.baseline.p50Ms}`,
-    'p90 ms': '',
-    'p99 ms': `${r.project.p99Ms} vs ${r.baseline.p99Ms}`,
-    'non-2xx': '',
-    errors: '',
-    'drain ms': '',
-    'votes done/s': `${r.completedRatio}×`,
-    'server CPU ms/vote': r.project.cpuMsPerVote !== null && r.baseline.cpuMsPerVote ? `${Math.round((r.project.cpuMsPerVote / r.baseline.cpuMsPerVote) * 10) / 10}×` : 'n/a',
-    'fake Slack CPU ms/vote': '',
-    'Redis CPU ms/vote': '',
-    'load generator CPU ms/vote': '',
-    'machine CPU ms/vote': r.project.machineCpuMsPerVote !== null && r.baseline.machineCpuMsPerVote ? `${Math.round((r.project.machineCpuMsPerVote / r.baseline.machineCpuMsPerVote) * 10) / 10}×` : 'n/a',
-  });
-  const integrityOk = r.integrity.talliesMatchVotes && r.runs.every((x) => x.non2xx === 0 && x.errors === 0);
-  return {
-    key: 'votePath',
-    title: 'Vote path: signed Slack votes through the project vs a minimal Bolt app (ack + one HSET)',
-    target: `throughput ≥ 1.0× the baseline's and p99 ≤ the baseline's, same load, same Redis, Slack faked locally (${r.participants} people, ${r.secondsPerRun} s runs, ABBA order). After the load: tallies equal the votes read back (${r.integrity.talliesMatchVotes ? 'yes' : 'NO'}), ${r.integrity.projectVotes} current votes, ${r.integrity.confirmations} confirmations, ${r.integrity.cardEdits} card edits`,
-    rows,
-    verdict: `throughput ${r.throughputRatio}× (${r.met.throughput ? 'met' : 'NOT met'}); p99 ${r.project.p99Ms} ms vs ${r.baseline.p99Ms} ms (${r.met.p99 ? 'met' : 'NOT met'})${integrityOk ? '' : '; INTEGRITY CHECK FAILED'}`,
-    data: r,
-  };
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
-  runVotePathBench().then(
-    (sections) => {
-      console.log(JSON.stringify(sections.map((s) => ({ ...s, data: undefined })), null, 2));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
 }

@@ -81,8 +81,8 @@ async function runAction(deps: CommandDeps, ctx: CommandContext, args: string): 
     const priority = more.length > 1 && more[0] && isPriority(more[0]) ? more.shift() : undefined;
     const { action, plan: after } = await service.addAction({ ...where, factor, owner, due, tag, ...(priority ? { priority } : {}), text: more.join(' ') });
     const pack = packOf(deps, after);
-    const key = after.deliveryRoundId ? 'modes.plan.added' : 'modes.plan.addedNoReminder';
-    return text(t(locale, key, { id: action.id, factor: factorLabel(pack, action.factorId), owner: ownerName(locale, holderOf(after), action.owner), due: action.due }));
+    // Every plan reminds, one started from the toolkit before any round too (the plan stands in for the round).
+    return text(t(locale, 'modes.plan.added', { id: action.id, factor: factorLabel(pack, action.factorId), owner: ownerName(locale, holderOf(after), action.owner), due: action.due }));
   }
   if (SUB.edit.test(sub)) {
     const [ref, fieldWord, ...value] = rest;

@@ -170,7 +170,8 @@ export function actionReminderJob(round: Round, action: Action, now: number): Jo
     tenant: round.tenant,
     roundId: round.id,
     dueAt,
-    payload: { actionId: action.id },
+    // The channel too: a plan without a round of its own has no stored round to find it from (plan-model.ts planCarrier).
+    payload: { actionId: action.id, channelId: round.channel.id },
     attempts: 0,
   };
 }

@@ -75,3 +75,57 @@ export function legacyActions(round: Round): Action[] {
 export function actionIdOf(ref: string): string {
   return `A${ref.trim().replace(/^a/i, '')}`;
 }
+
+/**
+ * The id a plan's reminders travel under while no round of the channel carries them (a plan started from the toolkit
+ * before any round): the channel written in base64url, so it is the same every time, free of `:` and `|` (job ids),
+ * and a Done button carrying it leads back to the channel's plan.
+ */
+export function planCarrierId(plan: Pick<ChannelPlan, 'channelId'>): string {
+  return `${CARRIER_PREFIX}${Buffer.from(plan.channelId, 'utf8').toString('base64url')}`;
+}
+
+const CARRIER_PREFIX = 'plan-';
+
+/** The channel a carrier id stands for (an action reminder's Done button names it), or null for a real round's id. */
+export function planCarrierChannel(id: string): string | null {
+  if (!id.startsWith(CARRIER_PREFIX)) return null;
+  const channel = Buffer.from(id.slice(CARRIER_PREFIX.length), 'base64url').toString('utf8');
+  return channel && planCarrierId({ channelId: channel }) === id ? channel : null;
+}
+
+/**
+ * What a plan without a round hands delivery in a round's place: the plan's channel, language, timezone and names,
+ * and the default reminder time (09:00, two days before), as a start form would propose. It is never stored.
+ */
+export function planCarrier(plan: ChannelPlan, factorIds: string[]): Round {
+  return {
+    id: planCarrierId(plan),
+    tenant: plan.tenant,
+    platform: plan.platform,
+    channel: { id: plan.channelId },
+    packId: plan.packId,
+    locale: plan.locale,
+    mode: 'action-plan',
+    status: 'closed',
+    createdAt: plan.createdAt,
+    coordinators: plan.coordinators,
+    participants: [],
+    managers: [],
+    reviewers: [],
+    names: plan.names,
+    calendar: {
+      timezone: plan.timezone,
+      opensAt: plan.createdAt,
+      closesAt: plan.createdAt,
+      pacing: { kind: 'all-at-once' },
+      reminders: { enabled: true, daysBefore: [2], time: '09:00' },
+      digest: { enabled: false, weekday: 1, time: '08:00', showNames: false },
+    },
+    factorIds: factorIds.length > 0 ? factorIds : plan.goals.map((g) => g.factorId),
+    isBaseline: false,
+    anonymous: plan.anonymous,
+    minResponses: 5,
+    contextNotes: [],
+  };
+}

@@ -314,6 +314,11 @@ export class AssessmentService {
     return this.plans.openAction(tenant, channelId, actionId);
   }
 
+  /** The plan in a round's place, for a reminder of a plan that no round carries (plan-model.ts planCarrier). */
+  planCarrier(tenant: string, channelId: string): Promise<Round | null> {
+    return this.plans.carrier(tenant, channelId);
+  }
+
   // --- retention ---------------------------------------------------------------------------------------
 
   scheduleRetention(): Promise<number> {

@@ -5,13 +5,14 @@ import { specToSvg, svgToPng } from './chart-render.js';
 import { t } from '../core/i18n.js';
 import type { RoundState } from '../core/read-model.js';
 import { resultsVisible } from '../core/anonymity.js';
+import { showsPeerVerdicts } from '../core/peer-review.js';
 import { monthYear } from './format.js';
 
 /** Fixed so chat previews and printed reports look the same every time. */
 export const CHART_WIDTH = 900;
 export const CHART_HEIGHT = 520;
 
-const COLOURS = { current: '#1d5fa6', baseline: '#a9b4bf', text: '#222222', grid: '#e3e7eb' } as const;
+const COLOURS = { current: '#1d5fa6', peer: '#c2571a', baseline: '#a9b4bf', text: '#222222', grid: '#e3e7eb' } as const;
 
 /** Long factor names wrap onto a second line instead of being cut off. */
 const LABEL_LINE_CHARS = 24;
@@ -45,10 +46,13 @@ interface ChartRow {
 function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec {
   const { round, pack } = state;
   const locale = round.locale;
-  const current = t(locale, 'report.chart.current');
   const before = baseline
     ? t(locale, 'report.chart.baselineFrom', { date: monthYear(baseline.round.calendar.opensAt, round.calendar.timezone, locale) })
     : null;
+  // A peer review's chart shows the review team's verdict beside the self-assessment: a reader sees both.
+  const peer = state.peer && showsPeerVerdicts(round) ? state.peer : null;
+  const reviewers = peer ? t(locale, 'report.chart.peer') : null;
+  const current = peer ? t(locale, 'report.chart.self') : t(locale, 'report.chart.current');
   const labels: string[] = [];
   const rows: ChartRow[] = [];
   for (const tally of state.tallies) {
@@ -60,6 +64,13 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
     // No score draws no bar (never a bar of 0, which would read as "not true") and says why in words.
     const missing = !visible ? t(locale, 'report.hiddenShort') : tally.verdict === 'dont-know' ? t(locale, 'report.chart.dontKnow') : t(locale, 'report.chart.noScore');
     rows.push({ label, series: current, score, at: score ?? 0, text: score === null ? missing : String(Math.round(score)) });
+    if (peer && reviewers) {
+      // The panel's bar follows the team's visibility: a hidden factor hides both.
+      const p = peer.factors.find((x) => x.factorId === tally.factorId);
+      const theirs = visible && p ? p.tally.score : null;
+      const why = !visible ? '' : p?.tally.verdict === 'dont-know' ? t(locale, 'report.chart.dontKnow') : t(locale, 'report.chart.noScore');
+      rows.push({ label, series: reviewers, score: theirs, at: theirs ?? 0, text: theirs === null ? why : String(Math.round(theirs)) });
+    }
     if (baseline && before) {
       // Either round hiding the factor hides both bars: the earlier score must not stand in for a hidden one.
       const then = baseline.tallies.find((x) => x.factorId === tally.factorId);
@@ -67,7 +78,8 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
       rows.push({ label, series: before, score: prev, at: prev ?? 0, text: prev === null ? '' : String(Math.round(prev)) });
     }
   }
-  const series = before ? [current, before] : [current];
+  const series = [current, ...(reviewers ? [reviewers] : []), ...(before ? [before] : [])];
+  const colours = [COLOURS.current, ...(reviewers ? [COLOURS.peer] : []), ...(before ? [COLOURS.baseline] : [])];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: CHART_WIDTH,
@@ -115,7 +127,7 @@ function chartSpec(state: RoundState, baseline: RoundState | null): TopLevelSpec
           color: {
             field: 'series',
             type: 'nominal',
-            scale: { domain: series, range: [COLOURS.current, COLOURS.baseline] },
+            scale: { domain: series, range: colours },
             legend: { orient: 'top', title: null, direction: 'horizontal', labelLimit: 0 },
           },
         },

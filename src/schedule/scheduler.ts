@@ -158,6 +158,8 @@ export class Scheduler {
   private async run(job: Job, now: number): Promise<Outcome> {
     // A tenant's forget has no round of its own.
     if (job.kind === 'tenant-forget') return (await this.uninstalls.run(job)) ? 'done' : 'skipped';
+    // A plan started from the toolkit reminds its owners before any round exists: the plan stands in for the round.
+    if (job.kind === 'action-reminder') return this.remindAction(job, now);
     const round = await this.opts.store.getRound(job.tenant, job.roundId);
     if (!round) return 'skipped';
     switch (job.kind) {
@@ -183,7 +185,6 @@ export class Scheduler {
 
   /** Action reminders and retention purges; other kinds are left for later features. */
   protected async other(job: Job, round: Round): Promise<Outcome> {
-    if (job.kind === 'action-reminder') return this.remindAction(job, round, this.opts.clock.now());
     if (job.kind === 'retention-purge') {
       return (await this.opts.service.purgeIfExpired(round.tenant, round.id)) ? 'done' : 'skipped';
     }
@@ -191,8 +192,12 @@ export class Scheduler {
   }
 
   /** One reminder to the owner of an open action; none once it is done. */
-  private async remindAction(job: Job, round: Round, now: number): Promise<Outcome> {
-    // The action lives in the channel's plan; the job's round is the one its reminder travels with.
+  private async remindAction(job: Job, now: number): Promise<Outcome> {
+    // The action lives in the channel's plan; the job's round is the one its reminder travels with, or the plan itself
+    // when no round carries it (older jobs name no channel: their round always exists).
+    const channelId = typeof job.payload.channelId === 'string' ? job.payload.channelId : null;
+    const round = (await this.opts.store.getRound(job.tenant, job.roundId)) ?? (channelId ? await this.opts.service.planCarrier(job.tenant, channelId) : null);
+    if (!round) return 'skipped';
     const actionId = typeof job.payload.actionId === 'string' ? job.payload.actionId : '';
     const action = await this.opts.service.openAction(round.tenant, round.channel.id, actionId);
     if (!action) return 'skipped';

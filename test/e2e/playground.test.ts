@@ -1,4 +1,6 @@
-// End-to-end: a full round in the playground page, driven through Debian's Chromium with playwright-core.
+// End-to-end: a full round in the playground page, driven through Debian's Chromium with playwright-core, then the
+// coordinator's year (#17): the baseline, a peer review validating it, an action plan with edits, a second round
+// compared with the baseline, a reopened round; each asserted on what the person sees on the page.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -36,7 +38,7 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-const NAMES: Record<string, string> = { 'u-cora': 'Cora', 'u-anna': 'Anna', 'u-bo': 'Bo', 'u-cecilia': 'Cecilia', 'u-maja': 'Maja' };
+const NAMES: Record<string, string> = { 'u-cora': 'Cora', 'u-anna': 'Anna', 'u-bo': 'Bo', 'u-cecilia': 'Cecilia', 'u-maja': 'Maja', 'u-pia': 'Pia' };
 
 /** Switches the simulated person and waits until the page shows their view. */
 async function as(personId: string): Promise<void> {
@@ -176,28 +178,70 @@ describe('playground in a real browser', () => {
   /** The newest text reply in the channel view (ephemeral replies show there, marked "only you"). */
   const lastText = async () => (await channel().locator('[data-type="text"]').last().textContent()) ?? '';
 
-  it('a year: the baseline, an action plan, a second round compared, a reopened round closed by its button', async () => {
+  it('a year: the baseline, a peer review validating it, an action plan with edits, a second round compared, a reopened round', async () => {
     // The first round (closed above) becomes the baseline.
     await as('u-cora');
     await command('/assess baslinje');
     await expect.poll(lastText).toContain('är nu baslinjen');
 
-    // The action plan from the baseline: goals, then an action added and ticked off.
+    // Peers validate that first round without the team voting again: Pia from another city reviews it.
+    const digests = channel().locator('[data-type="digest"]');
+    const summariesBefore = await digests.count();
+    await command('/assess review validera @u-pia');
+    await expect.poll(lastText).toContain('utan att laget röstar igen');
+    await as('u-pia');
+    await idle();
+    await firstFactorCard().getByRole('button', { name: 'Stämmer inte', exact: true }).click();
+    await expect.poll(cardText, { timeout: 15_000 }).toContain('Din röst: Stämmer inte');
+    await idle();
+    await command('/assess recommend 1 Gör uttalandet känt i stadsdelarna');
+    await expect.poll(lastText).toContain('01');
+    // The team's own vote is locked: Anna cannot change it now.
+    await as('u-anna');
+    await idle();
+    await firstFactorCard().getByRole('button', { name: 'Stämmer', exact: true }).click();
+    await expect.poll(async () => (await page.getByTestId('toast').textContent()) ?? '', { timeout: 15_000 }).toContain('Självutvärderingen är låst');
+    await idle();
+    expect(await cardText()).toContain('Din röst: Stämmer delvis');
+    // Cora closes the review: a summary of its own, the team's verdict and the review team's side by side.
+    await as('u-cora');
+    await command('/assess stäng bekräfta');
+    await expect.poll(() => digests.count(), { timeout: 15_000 }).toBe(summariesBefore + 1);
+    const review = (await digests.last().textContent()) ?? '';
+    expect(review).toContain('Kollegial utvärdering');
+    expect(review).toContain('Självutvärdering: Stämmer delvis · Granskningsgruppen: Stämmer inte (1 av 1)');
+    expect(review).toContain('Gör uttalandet känt i stadsdelarna');
+    await digests.last().scrollIntoViewIfNeeded();
+    await shot('08-peer-review-summary');
+
+    // The action plan from the baseline: goals, then an action added, edited, noted on and ticked off.
     await command('/assess plan');
     await expect.poll(lastText).toContain('01');
     const due = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
-    await command(`/assess action add 01 Anna ${due} quick Informera om åtagandet på intranätet`);
+    const later = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+    await command(`/assess åtgärd add 01 Anna ${due} snabb Informera om åtagandet på intranätet`);
     await expect.poll(lastText).toContain('A1');
-    await command('/assess action done A1');
+    await command('/assess åtgärd edit A1 text Informera om åtagandet på intranätet och i nyhetsbrevet');
+    await expect.poll(lastText).toContain('nyhetsbrevet');
+    await command(`/assess åtgärd edit A1 due ${later}`);
+    await command('/assess åtgärd edit A1 priority hög');
+    await command('/assess åtgärd note A1 Texten är skriven, publiceras i maj');
+    await command('/assess plan');
+    await expect.poll(lastText).toContain('Informera om åtagandet på intranätet och i nyhetsbrevet');
+    const plan = await lastText();
+    expect(plan).toContain('hög prioritet');
+    expect(plan).toContain(String(Number(later.slice(8, 10))));
+    await command('/assess åtgärd done A1');
     await expect.poll(lastText).toContain('A1');
-    await shot('08-action-plan');
+    await shot('09-action-plan');
 
     // Months later: a second round from the last round's settings, all at once, compared with the baseline.
     for (let i = 0; i < 2; i++) {
       await page.getByTestId('advance-week').click();
       await page.waitForLoadState('networkidle');
     }
-    await command('/assess starta igen');
+    // The last round was the peer review: a new self-assessment starts from the form's defaults (an internal evaluation).
+    await command('/assess starta');
     const form = channel().locator('[data-type="start-form"]').last();
     await expect.poll(() => form.count()).toBe(1);
     await form.getByRole('button', { name: 'Starta' }).click();
@@ -216,12 +260,14 @@ describe('playground in a real browser', () => {
     await command('/assess stäng');
     const ask = channel().locator('[data-type="text"]').last();
     await expect.poll(async () => (await ask.textContent()) ?? '').toContain('Stänga');
-    const digests = channel().locator('[data-type="digest"]');
     const before = await digests.count();
-    await shot('09-close-asks');
+    await shot('10-close-asks');
     await ask.getByRole('button', { name: 'Stäng omgången' }).click();
     await expect.poll(() => digests.count(), { timeout: 15_000 }).toBe(before + 1);
-    expect((await digests.last().textContent()) ?? '').toContain('Jämfört med baslinjen');
+    const compared = (await digests.last().textContent()) ?? '';
+    expect(compared).toContain('Jämfört med baslinjen');
+    // 01 went from 67 (Stämmer delvis, in the baseline) to 100: one arrow on its line, up.
+    expect(compared).toContain('↑ upp');
 
     // Reopened for late answers, then closed again with `stäng bekräfta`: a second summary of the same round.
     await command('/assess återöppna');
@@ -230,7 +276,8 @@ describe('playground in a real browser', () => {
     await as('u-cora');
     await command('/assess stäng bekräfta');
     await expect.poll(() => digests.count(), { timeout: 15_000 }).toBe(before + 2);
+    expect((await digests.last().textContent()) ?? '').toContain('Jämfört med baslinjen');
     await digests.last().scrollIntoViewIfNeeded();
-    await shot('10-reopened-summary');
+    await shot('11-reopened-summary');
   }, 240_000);
 });

@@ -104,8 +104,11 @@ describe('internal evaluation: baseline, re-assessment and history on the playgr
     const status = await pg.reply('u-cora', '/assess status');
     const f01 = status.split('\n').find((l) => l.startsWith('Stämmer delvis') && l.includes('sämre än förra omgången'));
     expect(f01, status).toBeDefined();
-    expect(status).toMatch(/↑ upp[^\n]*↑ bättre än förra omgången/);
-    expect(status).toContain('Pilarna "förra omgången" jämför med omgången som startade');
+    // One arrow per factor line (the baseline's); the change since the previous round in words beside it.
+    expect(f01).toMatch(/↑ upp · sämre än förra omgången$/);
+    expect(status).toMatch(/↑ upp · bättre än förra omgången/);
+    for (const line of status.split('\n')) expect((line.match(/[↑↓=]/g) ?? []).length, line).toBeLessThanOrEqual(1);
+    expect(status).toContain('Pilarna jämför med baslinjen; "förra omgången" är omgången som startade');
   });
 
   it('history shows each factor across the rounds, as a table in chat and a chart behind a signed link', async () => {

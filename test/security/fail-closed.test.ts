@@ -83,8 +83,9 @@ function startProcess(env: Record<string, string>): Promise<{ code: number | nul
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // A process that starts instead of refusing is stopped; the bound only keeps a broken run from hanging.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    // A process that starts instead of refusing is stopped; the bound only keeps a broken run from hanging. A refusal
+    // takes about a second of CPU, but on a loaded 2-core CI machine three of them at once took over 15 s of wall time.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('exit', (code) => {
       clearTimeout(guard);
       resolve({ code, stderr });
@@ -121,7 +122,7 @@ describe('the real process refuses to start, naming the variable', () => {
     expect(production.stderr).toContain('TEAMS_AUTH');
     expect(playground.code).toBe(78);
     expect(playground.stderr).toContain('PLAYGROUND');
-  });
+  }, 90_000);
 });
 
 describe('a deployment whose Teams credentials are missing', () => {

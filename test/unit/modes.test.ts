@@ -95,7 +95,7 @@ describe('action plan parsing and reminders', () => {
     const job = actionReminderJob(round, action({ due: '2026-03-20' }), early)!;
     expect(job.kind).toBe('action-reminder');
     expect(new Date(job.dueAt).toISOString()).toBe('2026-03-18T08:00:00.000Z'); // 09:00 CET
-    expect(job.payload).toEqual({ actionId: 'A1' }); // no owner id in the job
+    expect(job.payload).toEqual({ actionId: 'A1', channelId: 'C_MANGFALD' }); // no owner id in the job
     const late = Date.parse('2026-03-19T12:00:00Z');
     expect(new Date(actionReminderJob(round, action({ due: '2026-03-20' }), late)!.dueAt).toISOString()).toBe('2026-03-20T08:00:00.000Z');
     expect(actionReminderJob(round, action({ due: '2026-03-20' }), Date.parse('2026-03-20T09:00:00Z'))).toBeNull();

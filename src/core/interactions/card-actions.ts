@@ -8,6 +8,7 @@ import { assertCanRespond, assertWritable, isParticipant } from '../lifecycle.js
 import type { Action, Answer, Platform, Round } from '../model.js';
 import { displayName } from '../own.js';
 import type { Packs } from '../packs.js';
+import { planCarrierChannel } from '../plan-model.js';
 import { isPanelMember } from '../peer-review.js';
 import type { ReadModel, RoundState } from '../read-model.js';
 import type { ActionPlans } from '../services/action-plan.js';
@@ -22,7 +23,7 @@ import type { InteractionKind, InteractionObserver, InteractionReply } from './t
 export interface CardActionDeps {
   read: Pick<ReadModel, 'getRound' | 'state' | 'latestClosedRound'>;
   voting: Pick<Voting, 'saveAnswer' | 'myAnswer' | 'myVote'>;
-  plans: Pick<ActionPlans, 'completeAction' | 'isOwner'>;
+  plans: Pick<ActionPlans, 'completeAction' | 'isOwner' | 'carrier'>;
   packs: Packs;
   facts: CardFacts;
   observe: InteractionObserver;
@@ -123,7 +124,10 @@ export async function openCard(deps: CardActionDeps, req: OpenCardRequest): Prom
 export async function completeAction(deps: CardActionDeps, req: ActionDoneRequest): Promise<ActionDoneReply> {
   let locale = req.fallbackLocale;
   try {
-    const round = await deps.read.getRound(req.tenant, req.value.r);
+    // A plan started from the toolkit reminds before any round exists: its button names the plan's channel instead.
+    const channel = planCarrierChannel(req.value.r);
+    const round = channel ? await deps.plans.carrier(req.tenant, channel) : await deps.read.getRound(req.tenant, req.value.r);
+    if (!round) throw new AppError('NO_PLAN');
     locale = round.locale;
     // The Done button arrives in the owner's 1:1 chat, and an owner need not be one of the round's members.
     const owner = req.from?.direct === true && (await deps.plans.isOwner(req.tenant, round.channel.id, req.value.a, req.actor.id));

@@ -10,7 +10,8 @@ export const CardValueSchema = z.strictObject({ r: Id, f: Id, l: LevelSchema.opt
 export type CardValue = z.infer<typeof CardValueSchema>;
 
 /** The value of an action reminder's Done button: the round whose plan holds the action, and the action id. */
-export const ActionDoneValueSchema = z.strictObject({ r: Id, a: z.string().regex(/^A\d{1,4}$/) });
+// `r` may also be a plan's carrier id (plan-model.ts planCarrierId): a channel id in base64url, hence the longer limit.
+export const ActionDoneValueSchema = z.strictObject({ r: z.string().min(1).max(600), a: z.string().regex(/^A\d{1,4}$/) });
 export type ActionDoneValue = z.infer<typeof ActionDoneValueSchema>;
 
 /** The card value as a button carries it (a JSON string: Slack button values and Adaptive Card data alike). */

@@ -4,7 +4,7 @@ import { actionJobId, actionReminderJob, goalsFromToolkit, goalsOfRound, parseAc
 import { AppError } from '../errors.js';
 import { MAX_ACTION_CHARS, MAX_ACTIONS, MAX_PROGRESS_NOTES, type Action, type Round } from '../model.js';
 import { hasOwnKey } from '../own.js';
-import { actionIdOf, ChannelPlanSchema, legacyActions, PLAN_COLLECTION, planRecordId, type ChannelPlan } from '../plan-model.js';
+import { actionIdOf, ChannelPlanSchema, legacyActions, PLAN_COLLECTION, planCarrier, planCarrierId, planRecordId, type ChannelPlan } from '../plan-model.js';
 import type { Locale } from '../../content/schema.js';
 import type { Platform } from '../model.js';
 import type { RoundState } from '../read-model.js';
@@ -348,13 +348,29 @@ export class ActionPlans {
     return new AppError('NOT_PLAN_EDITOR', { coordinator: typeof name === 'string' && name ? name : first });
   }
 
+  /**
+   * The round an action's reminder travels with: the plan's delivery round, or, for a plan started from the toolkit
+   * before any round, the plan itself in a round's place, so its actions are reminded like every other plan's.
+   */
   private async deliveryRound(plan: ChannelPlan): Promise<Round | null> {
-    return plan.deliveryRoundId ? this.deps.store.getRound(plan.tenant, plan.deliveryRoundId) : null;
+    const round = plan.deliveryRoundId ? await this.deps.store.getRound(plan.tenant, plan.deliveryRoundId) : null;
+    return round ?? this.carrierOf(plan);
+  }
+
+  private carrierOf(plan: ChannelPlan): Round {
+    const pack = this.deps.packs.get(plan.packId, plan.locale);
+    return planCarrier(plan, pack.keyFactors.map((k) => k.id));
+  }
+
+  /** What a plan reminder scheduled without a round is delivered with (scheduler); null once the plan is gone. */
+  async carrier(tenant: string, channelId: string): Promise<Round | null> {
+    const plan = await this.stored(tenant, channelId);
+    return plan ? this.carrierOf(plan) : null;
   }
 
   /** Every round an action's reminder may have been scheduled with. */
   private reminderJobIds(plan: ChannelPlan, actionId: string, extraRounds: string[] = []): string[] {
-    const rounds = new Set([...plan.roundIds, ...extraRounds, ...(plan.deliveryRoundId ? [plan.deliveryRoundId] : [])].filter(Boolean));
+    const rounds = new Set([...plan.roundIds, ...extraRounds, ...(plan.deliveryRoundId ? [plan.deliveryRoundId] : []), planCarrierId(plan)].filter(Boolean));
     return [...rounds].map((id) => actionJobId({ tenant: plan.tenant, id }, actionId));
   }
 

@@ -41,8 +41,17 @@ export function resolveIn(dir: Pick<MemberDirectory, 'ids' | 'names'>, token: st
   if (dir.ids.has(id)) return id;
   const byName = Object.entries(dir.names).filter(([, name]) => name.toLowerCase() === id.toLowerCase());
   if (byName.length === 1 && byName[0]) return byName[0][0];
+  // Someone the channel's rounds do not know yet (a plan started from the toolkit knows only its coordinator): a
+  // mention, or a Slack or Teams id as those platforms write it, names them; a typed name or stray word does not.
+  const explicit = mention !== undefined || raw.startsWith('@');
+  if (PLATFORM_USER_ID.test(id) || (explicit && PLAYGROUND_USER_ID.test(id))) return id;
   throw new AppError('UNKNOWN_MEMBER', { member: raw.slice(0, 60) });
 }
+
+/** A person's id as Slack (U…, W…) or Teams (29:…, 8:orgid:…, a directory object id) writes it. */
+const PLATFORM_USER_ID = /^(?:[UW][A-Z0-9]{2,20}|29:[\w:.-]{1,190}|8:orgid:[\w-]{1,190}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** The playground's people (u-…), named by a mention (`@u-anna`). */
+const PLAYGROUND_USER_ID = /^u-[a-z0-9-]{1,60}$/;
 
 /** Whom an owner token names in one round (its roles and names). */
 export function resolveMember(round: Round, token: string, actor: Actor): string {

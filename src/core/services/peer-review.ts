@@ -71,6 +71,8 @@ export class PeerReviews {
         status: 'open',
         reviewPhase: 'review',
         reviewStartedAt: nowIso(clock),
+        // Opened again after its close: the panel's close sends a summary of its own (round-lifecycle.ts closeRound).
+        reopenedAt: nowIso(clock),
         reviewNotes: r.reviewNotes ?? [],
         reviewers: [...new Set([...r.reviewers, ...input.reviewers])],
         // Every factor open to the panel at once until the new close; the team's own windows are over.

@@ -5,6 +5,7 @@ import { LEVELS, type Round } from '../model.js';
 import type { RoundState } from '../read-model.js';
 import { compareRounds, resultsVisible } from '../anonymity.js';
 import { displayName, hasOwnKey } from '../own.js';
+import { showsPeerVerdicts } from '../peer-review.js';
 import type { FactorComparison, Trend } from '../tally.js';
 import { DIGEST_LIMITS, type DigestFactorLine, type DigestLimits, type DigestView } from './digest-model.js';
 import { addModeDetails, type ModeDigestOptions } from './mode-digest.js';
@@ -225,13 +226,17 @@ export function buildDigest(state: RoundState, opts: DigestOptions): DigestView 
 /** Alt text for the chart that states the numbers, so the chart is readable without seeing it. */
 export function chartAltText(state: RoundState, comparisons: FactorComparison[]): string {
   const locale = state.round.locale;
+  const peer = state.peer && showsPeerVerdicts(state.round) ? state.peer : null;
   const parts = state.tallies.map((x) => {
     const label = factorHeader(state, x.factorId).replace(' · ', ' ');
     const visible = resultsVisible(state.round, x);
     const score = visible && x.score !== null ? String(Math.round(x.score)) : t(locale, 'report.chart.noScore');
     const cmp = comparisons.find((c) => c.factorId === x.factorId);
     const before = visible && cmp?.previous != null ? ` (${t(locale, 'chart.baseline')} ${Math.round(cmp.previous)})` : '';
-    return `${label}: ${score}${before}`;
+    // A peer review's chart has the review team's bar beside the team's: the alt text says its number too.
+    const p = peer?.factors.find((f) => f.factorId === x.factorId);
+    const theirs = visible && p && p.tally.score !== null ? ` (${t(locale, 'chart.peer')} ${Math.round(p.tally.score)})` : '';
+    return `${label}: ${score}${theirs}${before}`;
   });
   return `${t(locale, 'chart.alt')}: ${parts.join('; ')}`;
 }

@@ -80,14 +80,15 @@ export function addModeDetails(view: DigestView, state: RoundState, opts: ModeDi
 
   const previous = opts.previous;
   if (previous && previous.round.id !== round.id && previous.round.id !== opts.baseline?.round.id) {
-    // Either round hiding a factor hides the comparison on both sides.
+    // Either round hiding a factor hides the comparison on both sides. One arrow per factor line, the baseline's: the
+    // change since the previous round follows in words, so two arrows never stand side by side.
     const comparisons = compareRounds(state, previous);
     factors = factors.map((f) => {
       const c = comparisons.find((x) => x.factorId === f.factorId);
       if (!c || f.hidden || c.trend === 'n/a') return f;
       return {
         ...f,
-        line: `${f.line} · ${SYMBOL[c.trend]} ${t(locale, `modes.digest.sincePrevious.${c.trend}`)}`,
+        line: `${f.line} · ${t(locale, `modes.digest.sincePrevious.${c.trend}`)}`,
         sincePrevious: { trend: c.trend, delta: c.delta, symbol: SYMBOL[c.trend] },
       };
     });

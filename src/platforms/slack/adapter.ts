@@ -12,6 +12,7 @@ import type { SlackDeps } from './deps.js';
 import { SlackDirectory } from './directory.js';
 import { FastifyReceiver } from './fastify-receiver.js';
 import { StoreInstallationStore } from './installation-store.js';
+import { directVoteRoute } from './listeners/direct-vote.js';
 import { registerListeners } from './listeners/index.js';
 import { SlackMessenger } from './messenger.js';
 import { createInstaller, mountInstallRoutes } from './oauth.js';
@@ -156,7 +157,10 @@ export class SlackAdapter implements PlatformAdapter {
       ctx.logger.error({ err }, 'Slack listener failed');
     });
     const directory = new SlackDirectory(() => ctx.clock.now());
-    registerListeners(this.bolt, new SlackContext(ctx, this.clients, directory, this.messenger, this.background, this.installations));
+    const slack = new SlackContext(ctx, this.clients, directory, this.messenger, this.background, this.installations);
+    registerListeners(this.bolt, slack);
+    // Vote clicks skip Bolt's middleware (listeners/direct-vote.ts); everything else, and Socket Mode, goes through Bolt.
+    if (receiver instanceof FastifyReceiver) receiver.takeDirect(directVoteRoute(slack, authorize));
     ctx.messengers.register('slack', this.messenger);
     if (this.socket) {
       this.background.run('socket mode', () => this.bolt.start());

@@ -1,7 +1,7 @@
 // A Bolt Receiver on the project's fastify server: commands, interactions and events all arrive at POST /slack/events.
-import { ReceiverMultipleAckError, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { BODY_LIMITS } from '../../http/limits.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Background } from './background.js';
@@ -23,8 +23,34 @@ export interface FastifyReceiverOptions {
 
 const MAX_SKEW_SECONDS = 5 * 60;
 
-/** The body after the raw bytes are verified: an object, from JSON or from form fields (with `payload` decoded). */
-const InboundBodySchema = z.record(z.string(), z.unknown());
+/** Slack's retry headers, as Bolt puts them in a listener's context. */
+export interface Redelivery {
+  retryNum?: number;
+  retryReason?: string;
+}
+
+/**
+ * A kind of request the adapter takes without Bolt's middleware (a vote click: see listeners/actions.ts). Returns null
+ * for a request it does not take; otherwise its handler, run after the ack, which resolves false when Bolt should take
+ * the request after all (the handler then has done nothing).
+ */
+export type DirectRoute = (body: Record<string, unknown>) => ((redelivery: Redelivery) => Promise<boolean>) | null;
+
+/** `v0=` and the hex HMAC-SHA256 of `v0:<timestamp>:<body>`, as Slack signs a request. */
+function expectedSignature(secret: KeyObject, timestamp: string, raw: string): Buffer {
+  return Buffer.from(`v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex')}`, 'latin1');
+}
+
+/** The form body Slack posts an interaction in: `payload=<JSON>` and nothing else. Null for any other form. */
+function payloadOnly(raw: string): string | null {
+  if (!raw.startsWith('payload=') || raw.includes('&')) return null;
+  try {
+    return decodeURIComponent(raw.slice('payload='.length).replaceAll('+', ' '));
+  } catch {
+    // Not valid percent-encoding: URLSearchParams decides what it means, as for every other form.
+    return null;
+  }
+}
 
 type AckOutcome = { kind: 'ack'; body: unknown } | { kind: 'none' } | { kind: 'timeout' };
 
@@ -36,15 +62,24 @@ function kindOf(body: Record<string, unknown>): string {
 
 export class FastifyReceiver implements Receiver {
   private app: App | undefined;
+  private direct: DirectRoute | null = null;
+  /** The signing secret as a key, prepared once rather than on every request. */
+  private readonly key: KeyObject;
 
   constructor(private readonly opts: FastifyReceiverOptions) {
     // An empty key would make every forged signature check out.
     if (opts.signingSecret.length === 0) throw new Error('the Slack receiver needs SLACK_SIGNING_SECRET');
+    this.key = createSecretKey(Buffer.from(opts.signingSecret, 'utf8'));
     this.mount();
   }
 
   init(app: App): void {
     this.app = app;
+  }
+
+  /** Requests `route` takes are acked at once and handled without Bolt's middleware (see DirectRoute). */
+  takeDirect(route: DirectRoute): void {
+    this.direct = route;
   }
 
   /** The fastify server is started by main.ts; nothing to do here. */
@@ -59,44 +94,47 @@ export class FastifyReceiver implements Receiver {
     // Encapsulated plugin: the raw-string body parser applies to this route only, so HMAC runs over the exact bytes.
     // Not awaited: fastify loads plugins at ready()/listen(), and a failure there stops the server from starting.
     void http.register(async (scope) => {
+      // The receiver logs through its own logger: the per-request child fastify would make (a pino child, its bindings
+      // serialized and redacted on every request) is never written to, so the route's requests log through the parent.
+      scope.setChildLoggerFactory((logger) => logger);
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
       scope.post(path, (req, reply) => this.handle(req, reply));
     });
   }
 
-  /** Verifies the signature over the raw body; false for a bad signature or a timestamp outside five minutes. */
+  /**
+   * Verifies the signature over the raw body; false for a bad signature or a timestamp outside five minutes. The HMAC is
+   * compared in constant time (timingSafeEqual) with the one we compute; only its length, which is public, can differ.
+   */
   private verified(req: FastifyRequest, raw: string): boolean {
     const signature = req.headers['x-slack-signature'];
     const timestamp = req.headers['x-slack-request-timestamp'];
     if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return false;
-    const ts = Number(timestamp);
-    if (Math.abs(Math.floor(this.opts.now() / 1000) - ts) > MAX_SKEW_SECONDS) return false;
-    try {
-      verifySlackRequest({
-        signingSecret: this.opts.signingSecret,
-        body: raw,
-        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
-        nowMilliseconds: this.opts.now(),
-      });
-      return true;
-    } catch {
-      return false;
-    }
+    if (Math.abs(Math.floor(this.opts.now() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) return false;
+    const expected = expectedSignature(this.key, timestamp, raw);
+    const given = Buffer.from(signature, 'latin1');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /** The body after the raw bytes are verified: an object, from JSON or from form fields (with `payload` decoded). */
   private parse(req: FastifyRequest, raw: string): Record<string, unknown> | null {
     try {
       const type = String(req.headers['content-type'] ?? '');
       let value: unknown;
       if (type.startsWith('application/json')) value = JSON.parse(raw);
       else {
-        const form = new URLSearchParams(raw);
-        const payload = form.get('payload');
-        value = payload !== null ? JSON.parse(payload) : Object.fromEntries(form);
+        const payload = payloadOnly(raw);
+        if (payload !== null) value = JSON.parse(payload);
+        else {
+          const form = new URLSearchParams(raw);
+          const field = form.get('payload');
+          value = field !== null ? JSON.parse(field) : Object.fromEntries(form);
+        }
       }
-      const parsed = InboundBodySchema.safeParse(value);
-      return parsed.success ? parsed.data : null;
+      // JSON.parse and form fields give string keys: an object that is not an array is all there is to check here;
+      // each handler validates the fields it reads with its own schema (payloads.ts).
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
     } catch {
       return null;
     }
@@ -122,6 +160,9 @@ export class FastifyReceiver implements Receiver {
     const retryHeader = req.headers['x-slack-retry-num'];
     const retryNum = typeof retryHeader === 'string' && /^\d+$/.test(retryHeader) ? Number(retryHeader) : undefined;
     const retryReason = typeof req.headers['x-slack-retry-reason'] === 'string' ? req.headers['x-slack-retry-reason'] : undefined;
+    const kind = kindOf(body);
+    const direct = this.direct?.(body);
+    if (direct) return this.handleDirect(app, reply, kind, direct, body, { ...(retryNum !== undefined ? { retryNum } : {}), ...(retryReason !== undefined ? { retryReason } : {}) });
 
     let acked = false;
     let settle!: (o: AckOutcome) => void;
@@ -138,7 +179,6 @@ export class FastifyReceiver implements Receiver {
         settle({ kind: 'ack', body: response });
       },
     };
-    const kind = kindOf(body);
     // Listeners keep running after the ack (posting cards, updating tallies); the background tracker owns them.
     this.opts.background.run(`slack ${kind}`, async () => {
       try {
@@ -164,6 +204,21 @@ export class FastifyReceiver implements Receiver {
         ? reply.code(200).type('text/plain; charset=utf-8').send(result.body)
         : reply.code(200).send(result.body);
     }
+    return reply.code(200).send();
+  }
+
+  /** Acks at once, then runs the direct handler (or Bolt, when the handler declines) in the background. */
+  private handleDirect(app: App, reply: FastifyReply, kind: string, handler: (r: Redelivery) => Promise<boolean>, body: Record<string, unknown>, redelivery: Redelivery): FastifyReply {
+    this.opts.background.run(`slack ${kind}`, async () => {
+      try {
+        // Already answered: Bolt's ack has nothing left to send.
+        if (!(await handler(redelivery))) await app.processEvent({ body, ...redelivery, ack: async () => undefined });
+        this.opts.observe?.(kind, 'accepted');
+      } catch (err) {
+        this.opts.observe?.(kind, 'error');
+        throw err;
+      }
+    });
     return reply.code(200).send();
   }
 }

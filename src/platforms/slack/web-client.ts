@@ -1,9 +1,10 @@
 // Slack Web API clients: one per bot token, pointed at SLACK_API_URL, retrying 429s per Retry-After, counted in metrics.
 // The hottest methods (a vote's ephemeral confirmation, a card's tally edit) skip WebClient's fetch/queue/form path and
 // go out as JSON over a shared keep-alive node:http(s) agent (about half WebClient's CPU per call, measured locally).
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { urlToHttpOptions } from 'node:url';
 import { LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import pRetry, { AbortError } from 'p-retry';
 import type { Logger } from '../../infra/logger.js';
@@ -51,16 +52,29 @@ export class LeanTransport {
   /** At most this many sockets per Slack host, like WebClient's default request concurrency. */
   constructor(private readonly maxSockets = 100) {}
 
+  /** Each URL's request options, worked out once (a client asks for the same few methods all the time). */
+  private readonly targets = new WeakMap<URL, RequestOptions>();
+
+  private target(url: URL): RequestOptions {
+    let target = this.targets.get(url);
+    if (!target) {
+      const secure = url.protocol === 'https:';
+      const agent = secure ? (this.https ??= new HttpsAgent({ keepAlive: true, maxSockets: this.maxSockets })) : (this.http ??= new HttpAgent({ keepAlive: true, maxSockets: this.maxSockets }));
+      target = { ...urlToHttpOptions(url), method: 'POST', agent };
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
   post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<LeanResponse> {
-    const secure = url.protocol === 'https:';
-    const agent = secure ? (this.https ??= new HttpsAgent({ keepAlive: true, maxSockets: this.maxSockets })) : (this.http ??= new HttpAgent({ keepAlive: true, maxSockets: this.maxSockets }));
-    const send = secure ? httpsRequest : httpRequest;
+    const target = this.target(url);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
         clearTimeout(timer);
         reject(err);
       };
-      const req = send(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      const req = send({ ...target, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
@@ -103,6 +117,8 @@ function retryAfterSeconds(headers: IncomingHttpHeaders): number | undefined {
 export class CountedWebClient extends webApi.WebClient {
   private readonly count: (method: string, outcome: 'ok' | 'error') => void;
   private readonly transport: LeanTransport;
+  /** Each lean method's URL under slackApiUrl. */
+  private readonly urls = new Map<string, URL>();
   /** WebClient keeps these private; the lean path reads its own copies, with WebClient's defaults. */
   private readonly lean: { retryConfig: webApi.RetryOptions; timeoutMs: number; rejectRateLimitedCalls: boolean; teamId: string | undefined; logger: BoltLogger | undefined };
 
@@ -139,7 +155,7 @@ export class CountedWebClient extends webApi.WebClient {
     const body = JSON.stringify(this.lean.teamId ? { team_id: this.lean.teamId, ...args } : args);
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
-    const url = new URL(method, this.slackApiUrl);
+    const url = this.urls.get(method) ?? this.urls.set(method, new URL(method, this.slackApiUrl)).get(method)!;
 
     const attempt = async (): Promise<SlackResult> => {
       let res: LeanResponse;

@@ -55,6 +55,23 @@ export async function homeRounds(s: SlackContext, tenant: string, userId: string
   return out;
 }
 
+/** Who a request came from, as Bolt's context (or the direct vote route) has it. */
+export interface RequestTenant {
+  isEnterpriseInstall?: boolean | undefined;
+  enterpriseId?: string | undefined;
+  teamId?: string | undefined;
+  retryNum?: number | undefined;
+}
+
+/**
+ * A request from a workspace is the workspace using the app: an uninstall's pending forget is cancelled (see
+ * core/uninstall.ts). Done after the ack, and from a per-process cache, so the vote path waits for nothing.
+ */
+export function workspaceActive(s: SlackContext, context: RequestTenant): void {
+  const tenant = context.isEnterpriseInstall ? context.enterpriseId : (context.teamId ?? context.enterpriseId);
+  if (tenant && context.retryNum === undefined) s.background.run('uninstall grace', () => s.app.uninstalls.cancelIfPending(tenant));
+}
+
 export function registerEvents(app: Listeners, s: SlackContext): void {
   // Slack retries an event it thinks we missed; the same event id is handled once.
   app.use(async ({ body, next }) => {
@@ -82,14 +99,9 @@ export function registerEvents(app: Listeners, s: SlackContext): void {
     await client.views.publish({ user_id: event.user, view: view as never });
   });
 
-  // A request from a workspace is the workspace using the app: an uninstall's pending forget is cancelled (see
-  // core/uninstall.ts). Done after the ack, and from a per-process cache, so the vote path waits for nothing.
   app.use(async ({ body, context, next }) => {
     const type = (body as { event?: { type?: unknown } }).event?.type;
-    const tenant = context.isEnterpriseInstall ? context.enterpriseId : (context.teamId ?? context.enterpriseId);
-    if (tenant && type !== 'app_uninstalled' && type !== 'tokens_revoked' && context.retryNum === undefined) {
-      s.background.run('uninstall grace', () => s.app.uninstalls.cancelIfPending(tenant));
-    }
+    if (type !== 'app_uninstalled' && type !== 'tokens_revoked') workspaceActive(s, context);
     await next();
   });
 
