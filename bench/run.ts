@@ -9,6 +9,7 @@ import { runDigestBench } from './digest.js';
 import { runVotePathBench } from './vote-path.js';
 import { runCardRefreshBench } from './card-refresh.js';
 import { runReadyBench } from './ready.js';
+import { runTeamsVoteBench } from './teams-vote.js';
 import { reportsVerdict, runReportsBench } from './reports.js';
 import { runRemindBench } from './remind.js';
 import { runPrivacyBench } from './privacy.js';
@@ -83,6 +84,13 @@ async function main(): Promise<void> {
     }
   }
   // --- end of vote path and card refresh ---
+
+  // --- Teams vote path against a minimal botbuilder bot (bench/teams-vote.ts) ---
+  console.error('teams vote path …');
+  for (const section of await runTeamsVoteBench()) {
+    json[section.key] = section.data;
+    sections.push(section);
+  }
 
   // --- Reminders: one read of the round, then a paced fan-out (bench/remind.ts) ---
   console.error('remind …');

@@ -11,6 +11,7 @@ import type { ActionReminderCardModel, DigestCardModel, FactorCardModel, FollowU
 import { expand } from './templates.js';
 import type { AdaptiveCard } from './types.js';
 import { withSubmitFallbacks } from './fallbacks.js';
+import { ShapeCache } from './shape-cache.js';
 import { cardMessageSize, MAX_REFRESH_USERS, TEAMS_MESSAGE_ADVICE } from './validate.js';
 
 export type { AdaptiveCard, CardAction, CardElement, CardVerb } from './types.js';
@@ -101,12 +102,19 @@ export function factorCardModel(view: FactorCardView, opts: FactorCardOptions = 
 
 /** A factor card: statement, questions, live tally, the viewer's vote, four vote buttons, answer form and examples. */
 export function renderFactorCard(view: FactorCardView, opts: FactorCardOptions = {}): AdaptiveCard {
-  const card = expand('factor-card', factorCardModel(view, opts));
+  return factorCards.get(factorCardModel(view, opts)) as AdaptiveCard;
+}
+
+/** The factor card expanded from its model; renderFactorCard runs it once per shape of the model (see ShapeCache). */
+export function expandFactorCard(model: FactorCardModel): AdaptiveCard {
+  const card = expand('factor-card', model);
   // Without user ids the refresh block still lets 1:1 chats refresh; an empty list would mean "nobody".
   if (!card.refresh) delete card.refresh; // a closed card: `$when` leaves null behind
   else if (!card.refresh.userIds || card.refresh.userIds.length === 0) delete card.refresh.userIds;
   return withSubmitFallbacks(card);
 }
+
+const factorCards = new ShapeCache<FactorCardModel>(expandFactorCard);
 
 /** Longest text shown for one digest line; the full text is in the report. */
 const MAX_LINE_CHARS = 500;

@@ -4,9 +4,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { ContentPackSchema, LOCALES, type ContentPack, type Locale } from './schema.js';
+import { cachedPack, keepPack } from './pack-cache.js';
 
 export interface ContentIssue {
   file: string;
@@ -63,7 +65,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Finds the YAML node for `path`, or the deepest existing ancestor when part of the path is missing. */
+/** The YAML parser, loaded on the first parse: a start whose packs are all cached (pack-cache.ts) never needs it. */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
+
 function locateIn(doc: Document, lc: LineCounter, path: readonly PathSegment[], onKey: boolean): Position | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let offset = (doc.contents as { range?: [number, number, number] } | null)?.range?.[0];
   for (let i = 0; i < path.length; i++) {
@@ -98,6 +107,12 @@ function issueAt(parsed: ParsedFile, path: readonly PathSegment[], message: stri
   return { file: parsed.file, ...(pos ?? {}), path: formatPath(path), message };
 }
 
+function parseLocated(source: string): { doc: Document; lc: LineCounter } {
+  const { LineCounter, parseDocument } = yaml();
+  const lc = new LineCounter();
+  return { doc: parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }), lc };
+}
+
 function readPack(file: string): ParsedFile {
   const parsed: ParsedFile = { file, issues: [], locate: () => undefined };
   let source: string;
@@ -107,8 +122,18 @@ function readPack(file: string): ParsedFile {
     parsed.issues.push({ file, path: '', message: `cannot read file: ${(err as Error).message}` });
     return parsed;
   }
-  const lc = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const kept = cachedPack(source);
+  if (kept) {
+    // Parsed and validated on an earlier start; the YAML is parsed again only to place a later check's issue.
+    let located: { doc: Document; lc: LineCounter } | undefined;
+    parsed.locate = (path, onKey = false) => {
+      located ??= parseLocated(source);
+      return locateIn(located.doc, located.lc, path, onKey);
+    };
+    parsed.pack = kept;
+    return parsed;
+  }
+  const { doc, lc } = parseLocated(source);
   parsed.locate = (path, onKey = false) => locateIn(doc, lc, path, onKey);
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
@@ -121,6 +146,7 @@ function readPack(file: string): ParsedFile {
   const result = ContentPackSchema.safeParse(doc.toJS());
   if (result.success) {
     parsed.pack = result.data;
+    keepPack(source, result.data);
     return parsed;
   }
   for (const issue of result.error.issues) {

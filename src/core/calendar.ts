@@ -54,6 +54,22 @@ export function validateCalendar(cal: Calendar): void {
  * the public holidays of the round's country (no factor opens on Christmas Eve). Due dates never pass the close.
  */
 export function factorWindows(cal: Calendar, factorIds: string[]): FactorWindow[] {
+  // A pure function of the calendar and the factors, asked for on every vote: computed once per distinct input.
+  const key = `${JSON.stringify(cal)}|${factorIds.join(',')}`;
+  let windows = windowsMemo.get(key);
+  if (windows === undefined) {
+    windows = computeFactorWindows(cal, factorIds).map((w) => Object.freeze(w));
+    if (windowsMemo.size >= WINDOWS_MEMO_SIZE) windowsMemo.delete(windowsMemo.keys().next().value!);
+    windowsMemo.set(key, windows);
+  }
+  return [...windows];
+}
+
+/** Distinct calendars kept (the open rounds a process serves, about); the oldest entry goes first. */
+const WINDOWS_MEMO_SIZE = 500;
+const windowsMemo = new Map<string, FactorWindow[]>();
+
+function computeFactorWindows(cal: Calendar, factorIds: string[]): FactorWindow[] {
   const zone = cal.timezone;
   const country = calendarCountry(cal);
   const open = at(cal.opensAt, zone);

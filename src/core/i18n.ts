@@ -2,7 +2,7 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../content/schema.js';
 
@@ -32,7 +32,11 @@ function flatten(obj: Record<string, unknown>, prefix: string, out: Catalog): Ca
   return out;
 }
 
+/** The YAML parser, loaded with the first catalog (on the first text asked for), not at start. */
+let yamlParse: ((source: string) => unknown) | undefined;
+
 export function loadCatalog(file: string): Catalog {
+  const parse = (yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse);
   const parsed = NestedStrings.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
   return flatten(parsed.data, '', new Map());

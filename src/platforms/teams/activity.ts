@@ -5,6 +5,7 @@ import { answerFieldsOf } from '../../core/interactions/codec.js';
 import { LocaleSchema, type Locale } from '../../content/schema.js';
 import { LevelSchema } from '../../core/model.js';
 import type { TextDialect } from '../../core/text-format.js';
+import type { Actor } from '../../core/service.js';
 
 /** The bot's name in Teams (the manifest's name.short): in a channel or group chat it must be mentioned. */
 export const TEAMS_BOT_NAME = 'Assess';
@@ -88,4 +89,24 @@ export const SubmitValueSchema = z.object({ verb: z.string().min(1).max(40) }).c
 /** Answer texts keyed by question id, from the form's `q:<id>` inputs. */
 export function answerTexts(data: Record<string, unknown>): Record<string, string> {
   return answerFieldsOf(data).texts;
+}
+
+/** What every turn reads from its activity: the tenant, the conversation key, who acts and in which language. */
+export interface ActivityTurn {
+  activity: Activity;
+  tenant: string;
+  key: string;
+  actor: Actor;
+  locale: Locale;
+}
+
+export function turnOf(activity: Activity, fallbackLocale: Locale): ActivityTurn {
+  const actor = ActorSchema.safeParse(activity.from ?? {});
+  return {
+    activity,
+    tenant: tenantOf(activity),
+    key: conversationKey(activity),
+    actor: actor.success ? { id: actor.data.id, ...(actor.data.name ? { name: actor.data.name } : {}) } : { id: '' },
+    locale: localeOf(activity, fallbackLocale),
+  };
 }

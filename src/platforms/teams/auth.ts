@@ -1,7 +1,7 @@
 // Bot Framework authentication for the CloudAdapter, with the connector's built-in retry removed so our own policy decides.
 import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Activity } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
+import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient, type ConnectorFactory, type UserTokenClient } from 'botframework-connector';
 import { ConfigError, teamsAuthOff, type Config } from '../../config.js';
 
 /** The Bot Framework credentials and TEAMS_AUTH, as config.ts read them. */
@@ -32,9 +32,28 @@ interface PipelineHolder {
  * We drop that layer so every outbound call goes through one policy (outbound.ts): 429/412/502/504 with jitter.
  */
 export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly connectors: ConnectorCache = new Map();
+
   /** Proactive turns (continueConversation, createConversation) get their connector here… */
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity));
+    return withoutPipelineRetry(super.createConnectorFactory(claimsIdentity), botIdOf(claimsIdentity), this.connectors);
+  }
+
+  /**
+   * CloudAdapter makes a user-token client (an OAuth API client with an HTTP pipeline of its own) for every inbound
+   * turn. It depends on the bot's app id only and this bot never signs anyone in, so one per app id is kept.
+   */
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    const key = botIdOf(claimsIdentity);
+    let client = this.userTokenClients.get(key);
+    if (client === undefined) {
+      client = super.createUserTokenClient(claimsIdentity);
+      client.catch(() => this.userTokenClients.delete(key));
+      if (this.userTokenClients.size >= CONNECTOR_CACHE_SIZE) this.userTokenClients.delete(this.userTokenClients.keys().next().value!);
+      this.userTokenClients.set(key, client);
+    }
+    return client;
   }
 
   /** …and inbound turns get theirs with the authentication result. */
@@ -45,7 +64,7 @@ export class TeamsBotAuthentication extends ConfigurationBotFrameworkAuthenticat
     } catch (err) {
       throw asAuthenticationError(err);
     }
-    return result.connectorFactory ? { ...result, connectorFactory: withoutPipelineRetry(result.connectorFactory) } : result;
+    return result.connectorFactory ? { ...result, connectorFactory: withoutPipelineRetry(result.connectorFactory, botIdOf(result.claimsIdentity), this.connectors) } : result;
   }
 }
 
@@ -59,11 +78,35 @@ function asAuthenticationError(err: unknown): unknown {
   return err;
 }
 
-function withoutPipelineRetry(inner: ConnectorFactory): ConnectorFactory {
+/** The bot a turn's clients act as, as botframework-connector picks it: the token's audience, else its appid claim. */
+function botIdOf(identity: ClaimsIdentity): string {
+  return identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+}
+
+/**
+ * Connector clients by the bot they act as, the service URL and the audience. CloudAdapter asks for one on every
+ * inbound turn, and building its HTTP pipeline cost more than the rest of a vote's invoke; a client holds no per-turn
+ * state (its token provider fetches and caches the bot's own token), so one per key is shared. Service URLs are the
+ * allowlisted Bot Framework hosts (service-url.ts), so the map stays small; it is bounded all the same.
+ */
+const CONNECTOR_CACHE_SIZE = 64;
+type ConnectorCache = Map<string, Promise<ConnectorClient>>;
+
+function withoutPipelineRetry(inner: ConnectorFactory, botId: string, connectors: ConnectorCache): ConnectorFactory {
   return {
-    async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-      const client = await inner.create(serviceUrl, audience);
-      (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+    create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+      const key = `${botId}|${serviceUrl}|${audience ?? ''}`;
+      let client = connectors.get(key);
+      if (client === undefined) {
+        client = inner.create(serviceUrl, audience).then((made) => {
+          (made as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+          return made;
+        });
+        // A failed creation is not kept: the next turn tries again.
+        client.catch(() => connectors.delete(key));
+        if (connectors.size >= CONNECTOR_CACHE_SIZE) connectors.delete(connectors.keys().next().value!);
+        connectors.set(key, client);
+      }
       return client;
     },
   };

@@ -15,7 +15,6 @@ import {
   type AdaptiveCard,
 } from '../../cards/adaptive.js';
 import { MAX_PARTICIPANTS, type RoundSettingsInput } from '../../core/settings.js';
-import type { Locale } from '../../content/schema.js';
 import { assertCardOrigin, type CardOrigin } from '../../core/card-scope.js';
 import { AppError, toAppError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
@@ -34,19 +33,16 @@ import {
   type InteractionReply,
   type VoteReply,
 } from '../../core/interactions/index.js';
-import type { Actor } from '../../core/service.js';
 import {
-  ActorSchema,
   AnswerDataSchema,
   CardInvokeValueSchema,
   channelNameOf,
-  conversationKey,
   isPersonal,
-  localeOf,
   SubmitValueSchema,
   teamIdOf,
   teamsDialect,
-  tenantOf,
+  turnOf,
+  type ActivityTurn,
 } from './activity.js';
 import { cardActivity, MessageTooLargeError, type TeamsConnector } from './connector.js';
 import type { CardUpdater } from '../../core/delivery/coalescer.js';
@@ -57,13 +53,8 @@ import { ownFactorCard } from './render.js';
 import { forgetAfterRemoval, keepAfterInstall } from './uninstall.js';
 import { invokeResponseFor, type AdaptiveCardInvokeResponse, type CardActionResult } from './invoke-response.js';
 
-interface Turn {
+interface Turn extends ActivityTurn {
   context: TurnContext;
-  activity: Activity;
-  tenant: string;
-  key: string;
-  actor: Actor;
-  locale: Locale;
 }
 
 export interface TeamsBotDeps {
@@ -92,15 +83,7 @@ export class TeamsBot {
 
   async onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
-    const actor = ActorSchema.safeParse(activity.from ?? {});
-    const turn: Turn = {
-      context,
-      activity,
-      tenant: tenantOf(activity),
-      key: conversationKey(activity),
-      actor: actor.success ? { id: actor.data.id, ...(actor.data.name ? { name: actor.data.name } : {}) } : { id: '' },
-      locale: localeOf(activity, this.ctx.config.DEFAULT_LOCALE),
-    };
+    const turn: Turn = { context, ...turnOf(activity, this.ctx.config.DEFAULT_LOCALE) };
     if (activity.type === 'installationUpdate') return this.onInstallationUpdate(turn);
     if (!turn.key) return this.reject(turn, 'no conversation');
     await this.remember(turn);
@@ -116,6 +99,13 @@ export class TeamsBot {
     }
   }
 
+  /** A vote invoke on the lean path (lean-vote.ts): the steps onTurn, onInvoke and cardAction take for it, without a TurnContext. */
+  async voteInvoke(activity: Activity, value: CardValue & { l: Level }): Promise<AdaptiveCardInvokeResponse> {
+    const turn = turnOf(activity, this.ctx.config.DEFAULT_LOCALE);
+    await this.remember(turn);
+    return invokeResponseFor(await this.vote(turn, value, 'invoke'), activity.conversation);
+  }
+
   private async reject(turn: Turn, why: string): Promise<void> {
     this.ctx.logger.warn({ why, type: turn.activity.type }, 'teams: activity ignored');
     if (turn.activity.type === 'invoke') {
@@ -125,7 +115,7 @@ export class TeamsBot {
   }
 
   /** Keeps the conversation and the person reachable for proactive messages (durably, see references.ts). */
-  private async remember(turn: Turn): Promise<void> {
+  private async remember(turn: ActivityTurn): Promise<void> {
     const a = turn.activity;
     const ref = TurnContext.getConversationReference(a);
     const now = new Date(this.ctx.clock.now()).toISOString();
@@ -393,7 +383,7 @@ export class TeamsBot {
   }
 
   /** The conversation a card action came from: a channel or group chat, or the person's 1:1 chat with the bot. */
-  private origin(turn: Turn): CardOrigin {
+  private origin(turn: ActivityTurn): CardOrigin {
     return { conversationId: turn.key, direct: isPersonal(turn.activity) };
   }
 
@@ -415,7 +405,7 @@ export class TeamsBot {
    * seconds, so while the store is failing over the invoke is answered after a short wait with "saving your vote", and
    * the confirmation (or, past the deadline, "try again") follows in the person's 1:1 chat once the vote is stored.
    */
-  private async vote(turn: Turn, value: CardValue & { l: Level }, via: 'invoke' | 'submit'): Promise<CardActionResult> {
+  private async vote(turn: ActivityTurn, value: CardValue & { l: Level }, via: 'invoke' | 'submit'): Promise<CardActionResult> {
     const pending = this.ctx.interactions.vote({
       platform: 'teams',
       tenant: turn.tenant,
@@ -443,7 +433,7 @@ export class TeamsBot {
   }
 
   /** The vote outlived the invoke: its outcome goes to the voter's 1:1 chat, never to the channel (it names the level). */
-  private async confirmLater(turn: Turn, reply: VoteReply): Promise<void> {
+  private async confirmLater(turn: ActivityTurn, reply: VoteReply): Promise<void> {
     if (reply.refresh) this.scheduleSharedUpdate(reply.refresh);
     if (!reply.round) {
       this.ctx.logger.warn({ tenant: turn.tenant }, 'teams: a late vote outcome has no round to reach the voter through');

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BODY_LIMITS } from '../../http/limits.js';
 import type { Logger } from '../../infra/logger.js';
+import type { LeanVoteHandler } from './lean-vote.js';
 import { isAllowedServiceUrl } from './service-url.js';
 
 export const MESSAGES_PATH = '/api/messages';
@@ -28,6 +29,8 @@ export interface MessagesGuard {
   authEnabled: boolean;
   /** MICROSOFT_ALLOWED_TENANTS; empty = any tenant. */
   allowedTenants: readonly string[];
+  /** Vote clicks answered without CloudAdapter (lean-vote.ts), after the same checks; null/absent = all through it. */
+  leanVote?: LeanVoteHandler;
 }
 
 /** A compact JWT after `Bearer `: three base64url parts (the signature may be empty only in unsigned tokens, refused later). */
@@ -102,6 +105,10 @@ export function mountMessages(
         logger.warn({ type: envelope.data.type }, 'teams: activity refused: tenant not in MICROSOFT_ALLOWED_TENANTS');
         return reply.code(403).send({ error: 'tenant not allowed' });
       }
+    }
+    if (guard.leanVote) {
+      const answered = await guard.leanVote(req.body as Record<string, unknown>, String(req.headers.authorization ?? ''));
+      if (answered) return reply.code(answered.status).send(answered.body);
     }
     const res = new CollectedResponse(req.raw.socket);
     try {

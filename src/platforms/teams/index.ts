@@ -13,6 +13,7 @@ import { toAppError } from '../../core/errors.js';
 import { CardUpdater } from '../../core/delivery/coalescer.js';
 import { TeamsConnector } from './connector.js';
 import { mountMessages } from './http.js';
+import { leanVoteHandler } from './lean-vote.js';
 import { TeamsMessenger, type TeamsMessengerOptions } from './messenger.js';
 import { DEFAULT_RETRY, type RetryOptions } from './outbound.js';
 import { ReferenceStore } from './references.js';
@@ -67,7 +68,8 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps
   return async (ctx) => {
     const appId = ctx.config.MICROSOFT_APP_ID ?? '';
     // Refuses (ConfigError) without an app id unless TEAMS_AUTH=off said so: never open because a secret is missing.
-    const adapter = new CloudAdapter(createBotAuthentication(ctx.config));
+    const auth = createBotAuthentication(ctx.config);
+    const adapter = new CloudAdapter(auth);
     const authEnabled = !teamsAuthOff(ctx.config);
     if (!authEnabled) ctx.logger.warn('teams: TEAMS_AUTH=off: /api/messages accepts unauthenticated activities (Bot Framework Emulator only)');
     const refs = new ReferenceStore(ctx.store);
@@ -110,6 +112,7 @@ export function teamsAdapter(options: TeamsAdapterOptions = {}): (ctx: TeamsDeps
     mountMessages(ctx.http, adapter, (context) => bot.onTurn(context), ctx.logger, {
       authEnabled,
       allowedTenants: ctx.config.MICROSOFT_ALLOWED_TENANTS,
+      leanVote: leanVoteHandler({ auth, bot, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, now: () => Date.now() }),
     });
     ctx.messengers.register('teams', messenger);
     return platform;
