@@ -79,7 +79,8 @@ async function runAction(deps: CommandDeps, ctx: CommandContext, args: string): 
       return text(t(locale, 'modes.plan.addUsage'));
     }
     const priority = more.length > 1 && more[0] && isPriority(more[0]) ? more.shift() : undefined;
-    const { action, plan: after } = await service.addAction({ ...where, factor, owner, due, tag, ...(priority ? { priority } : {}), text: more.join(' ') });
+    const channelMembers = ctx.channelMembers ? await ctx.channelMembers() : [];
+    const { action, plan: after } = await service.addAction({ ...where, channelMembers, factor, owner, due, tag, ...(priority ? { priority } : {}), text: more.join(' ') });
     const pack = packOf(deps, after);
     // Every plan reminds, one started from the toolkit before any round too (the plan stands in for the round).
     return text(t(locale, 'modes.plan.added', { id: action.id, factor: factorLabel(pack, action.factorId), owner: ownerName(locale, holderOf(after), action.owner), due: action.due }));
@@ -88,7 +89,8 @@ async function runAction(deps: CommandDeps, ctx: CommandContext, args: string): 
     const [ref, fieldWord, ...value] = rest;
     const field = FIELDS.find(([re]) => fieldWord && re.test(fieldWord))?.[1];
     if (!ref || !field || value.length === 0) return text(t(locale, 'modes.plan.editUsage'));
-    const { action, plan: after } = await service.editAction(where, ref, { [field]: value.join(' ') });
+    const channelMembers = field === 'owner' && ctx.channelMembers ? await ctx.channelMembers() : [];
+    const { action, plan: after } = await service.editAction({ ...where, channelMembers }, ref, { [field]: value.join(' ') });
     return text(t(locale, 'modes.plan.edited', { id: action.id, factor: factorLabel(packOf(deps, after), action.factorId), text: action.text }));
   }
   if (SUB.remove.test(sub)) {

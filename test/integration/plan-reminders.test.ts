@@ -33,6 +33,8 @@ describe('Slack (sv): a plan from the toolkit, before any round', () => {
 
   beforeAll(async () => {
     s = await startSlackApp();
+    // Anna is in the channel: a plan's new owner must be (conversations.members, as Slack lists it).
+    s.slack.addChannel(SLACK_CHANNEL, ['U0CORA', 'U0ANNA']);
   });
 
   afterAll(async () => {

@@ -29,16 +29,19 @@ describe('plan reminders cannot be aimed at strangers', () => {
     return String(s.slack.responses.at(-1)!.body.text);
   };
 
-  it.fails('a stranger named by id in a plan nobody else knows gets no DM written by the plan\'s starter', async () => {
+  it('a stranger named by id in a plan nobody else knows is refused as owner: no action, no job, no DM', async () => {
     await say('plan start');
-    await say('action add 1 <@U0CEO> 2026-02-20 quick Log in again at https://evil.example/sso today');
-    // Today the reminder is scheduled with the plan standing in for a round (no round exists in the channel)...
+    const reply = await say('action add 1 <@U0CEO> 2026-02-20 quick Log in again at https://evil.example/sso today');
+    expect(reply).toContain('U0CEO');
+    expect(reply).not.toMatch(/A1/);
+    // Nothing scheduled with the plan standing in for a round, and the plan holds no action.
     const jobs = await s.store.listJobs(TEAM, planCarrierId({ channelId: EMPTY_CHANNEL }));
-    expect(jobs.filter((j) => j.kind === 'action-reminder')).toHaveLength(1);
+    expect(jobs.filter((j) => j.kind === 'action-reminder')).toHaveLength(0);
+    expect(await say('plan')).not.toContain('evil.example');
     s.clock.set('2026-02-18T08:00:00Z');
     await s.app.scheduler.drain();
     await s.adapter.settled();
-    // ...and the bot DMs the stranger Mallory's text. What should hold: nothing reaches them.
     expect(JSON.stringify(s.slack.postsTo('U0CEO'))).not.toContain('evil.example');
+    expect(s.slack.postsTo('U0CEO')).toHaveLength(0);
   });
 });

@@ -17,6 +17,8 @@ export interface PlanWhere {
   tenant: string;
   channelId: string;
   actor: Actor;
+  /** The channel's members as the platform lists them: only they can be named as a new action owner. */
+  channelMembers?: readonly string[];
 }
 
 export interface AddActionInput extends PlanWhere {
@@ -201,7 +203,7 @@ export class ActionPlans {
         id: `A${p.nextNumber}`,
         factorId: factor,
         text,
-        owner: resolveIn(dir, input.owner, input.actor),
+        owner: resolveIn(dir, input.owner, input.actor, new Set(input.channelMembers ?? [])),
         due: parseDueDate(input.due, p.timezone, this.deps.clock.now()),
         tag: parseActionTag(input.tag),
         priority: input.priority ? parsePriority(input.priority) : 'medium',
@@ -229,7 +231,7 @@ export class ActionPlans {
         ...found,
         text,
         factorId,
-        ...(changes.owner !== undefined ? { owner: resolveIn(dir, changes.owner, where.actor) } : {}),
+        ...(changes.owner !== undefined ? { owner: resolveIn(dir, changes.owner, where.actor, new Set(where.channelMembers ?? [])) } : {}),
         ...(changes.due !== undefined ? { due: parseDueDate(changes.due, p.timezone, this.deps.clock.now()) } : {}),
         ...(changes.tag !== undefined ? { tag: parseActionTag(changes.tag) } : {}),
         ...(changes.priority !== undefined ? { priority: parsePriority(changes.priority) } : {}),

@@ -33,7 +33,7 @@ export function memberDirectory(rounds: Round[], plan?: Pick<ChannelPlan, 'coord
  * Whom a token names: "me" (jag, mig), a Slack mention `<@U1|anna>`, a Teams or playground `@id`, an id the channel
  * knows, or a display name (case-insensitive, when exactly one person has it). UNKNOWN_MEMBER otherwise.
  */
-export function resolveIn(dir: Pick<MemberDirectory, 'ids' | 'names'>, token: string, actor: Actor): string {
+export function resolveIn(dir: Pick<MemberDirectory, 'ids' | 'names'>, token: string, actor: Actor, inChannel?: ReadonlySet<string>): string {
   const raw = token.trim();
   if (/^(me|jag|mig)$/i.test(raw)) return actor.id;
   const mention = /^<@([^>|\s]+)(?:\|[^>]*)?>$/.exec(raw)?.[1];
@@ -42,9 +42,11 @@ export function resolveIn(dir: Pick<MemberDirectory, 'ids' | 'names'>, token: st
   const byName = Object.entries(dir.names).filter(([, name]) => name.toLowerCase() === id.toLowerCase());
   if (byName.length === 1 && byName[0]) return byName[0][0];
   // Someone the channel's rounds do not know yet (a plan started from the toolkit knows only its coordinator): a
-  // mention, or a Slack or Teams id as those platforms write it, names them; a typed name or stray word does not.
+  // mention, or a Slack or Teams id as those platforms write it, names them when they are in the channel; a typed name,
+  // a stray word, or anyone outside the channel does not (else whoever edits a plan could have the bot send reminders
+  // with their text to any person in the workspace). Without the channel's member list (`inChannel` unset), nobody new.
   const explicit = mention !== undefined || raw.startsWith('@');
-  if (PLATFORM_USER_ID.test(id) || (explicit && PLAYGROUND_USER_ID.test(id))) return id;
+  if ((PLATFORM_USER_ID.test(id) || (explicit && PLAYGROUND_USER_ID.test(id))) && inChannel?.has(id)) return id;
   throw new AppError('UNKNOWN_MEMBER', { member: raw.slice(0, 60) });
 }
 
