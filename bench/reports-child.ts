@@ -120,10 +120,38 @@ async function naive(): Promise<number> {
   return bytes;
 }
 
-async function download(path: string): Promise<{ status: number; bytes: number }> {
-  const res = await fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } });
-  const body = await res.arrayBuffer();
-  return { status: res.status, bytes: body.byteLength };
+// The HTTP client runs in a worker thread of its own and counts the (gunzipped) body as it streams, holding none of it:
+// a browser downloading a report is another machine, so neither its buffers nor its decompression are the bot's. (Until
+// 2026-12-03 the client buffered each whole body on the bot's own thread, up to 85 MB each and 248 MB for the four
+// simultaneous downloads, which the RSS and time columns then counted as the bot's.)
+const downloader = new Worker(
+  `const { parentPort } = require('node:worker_threads');
+   parentPort.on('message', async ({ id, url }) => {
+     if (id === 'stop') process.exit(0);
+     try {
+       const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+       let bytes = 0;
+       for await (const chunk of res.body) bytes += chunk.byteLength;
+       parentPort.postMessage({ id, status: res.status, bytes });
+     } catch (err) {
+       parentPort.postMessage({ id, status: 0, bytes: 0, error: String(err) });
+     }
+   });`,
+  { eval: true },
+);
+let nextDownload = 0;
+const waiting = new Map<number, (r: { status: number; bytes: number }) => void>();
+downloader.on('message', (m: { id: number; status: number; bytes: number }) => {
+  waiting.get(m.id)?.({ status: m.status, bytes: m.bytes });
+  waiting.delete(m.id);
+});
+
+function download(path: string): Promise<{ status: number; bytes: number }> {
+  const id = nextDownload++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    downloader.postMessage({ id, url: `${base}${path}` });
+  });
 }
 
 global.gc?.();
@@ -156,6 +184,7 @@ clearInterval(rssTimer);
 
 await deleteKeysWithPrefix(store.client, prefix);
 pinger.postMessage('stop');
+downloader.postMessage({ id: 'stop' });
 await app.close();
 console.log(JSON.stringify({ people: PEOPLE, factors: pack.keyFactors.length, rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peakRss / 1048576), rows }));
 process.exit(0);
