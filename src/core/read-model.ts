@@ -243,7 +243,9 @@ export class ReadModel {
   async historyStates(tenant: string, channelId: string): Promise<RoundState[]> {
     const states: RoundState[] = [];
     for (const round of await this.channelRounds(tenant, channelId)) {
-      const snapshot = await this.deps.store.getSnapshot(tenant, round.id);
+      // Tallies and answer totals are kept per factor; a peer review's panel answers are the only answers history
+      // shows. Never the whole votes and answers hashes of every round of the channel in one script each.
+      const snapshot = await this.deps.store.getSnapshot(tenant, round.id, { answers: round.mode === 'peer-review', votes: false });
       if (snapshot) states.push(this.stateFromSnapshot(snapshot));
     }
     return states;
