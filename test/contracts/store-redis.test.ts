@@ -21,7 +21,7 @@ import {
   type RedisClient,
 } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
-import { monitorRedis } from '../helpers/redis-monitor.js';
+import { commandsDuring } from '../helpers/redis-monitor.js';
 import { namesAndViewContract } from './store-names-view.contract.js';
 import { pagedReadsContract } from './store-paged.contract.js';
 import { makeRound, storeContract } from './store.contract.js';
@@ -78,34 +78,8 @@ describe('RedisStore specifics', () => {
       await fn();
       return null;
     }
-    const client = store.client;
-    const source = `${client.stream.localAddress}:${client.stream.localPort}`;
-    const marker = `serverCommands-${randomBytes(4).toString('hex')}`;
-    const marks = new Set<string>();
-    const seen: string[] = [];
-    let recording = false;
-    const monitor = await monitorRedis(client, (from, args) => {
-      if (from !== source) return;
-      const command = String(args[0]).toLowerCase();
-      if (command === 'echo' && String(args[1]).startsWith(marker)) marks.add(String(args[1]));
-      else if (recording) seen.push(command);
-    });
-    // MONITOR streams one connection's commands in the order they ran, and its lines trail the replies by an
-    // unknown time on a busy machine. So the store's own connection sends an ECHO before and after `fn`, and we
-    // wait until MONITOR has shown each: everything `fn` sent lies between them.
-    const mark = async (name: string) => {
-      await client.echo(`${marker}-${name}`);
-      await expect.poll(() => marks.has(`${marker}-${name}`)).toBe(true);
-    };
-    try {
-      await mark('start');
-      recording = true;
-      await fn();
-      await mark('end');
-    } finally {
-      monitor.close();
-    }
-    return [...seen];
+    // MONITOR's lines trail the replies on a busy machine: commandsDuring brackets `fn` with ECHOs it waits for.
+    return commandsDuring(store.client, fn);
   }
 
 
