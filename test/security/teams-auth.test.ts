@@ -1,44 +1,26 @@
 // Teams requests without a valid Bot Framework JWT: real RS256 tokens against a published key set, each flaw on its own;
 // every one gets 401, runs nothing and stores nothing. The control token, flawless, is accepted.
-import { generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL as TEAMS_CHANNEL, PEOPLE, SERVICE_HOST, SERVICE_URL, TENANT, cardAction } from '../fixtures/teams/activities.js';
+import { BotFrameworkKeys, nowSec } from '../helpers/bot-framework-keys.js';
 import { settings } from '../helpers/world.js';
 import { prefixContents, startSecApp, type SecApp } from './harness.js';
 
 const APP_ID = '9b2d6a54-app0-4000-8000-00000000b07a';
 const KID = 'security-suite-key';
-const OPENID = 'https://login.botframework.com';
-
-const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
+const keys = new BotFrameworkKeys(KID, APP_ID, SERVICE_URL);
+const { stranger } = keys;
+const jwt = keys.jwt.bind(keys);
+const goodClaims = keys.goodClaims.bind(keys);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-
-function jwt(claims: Record<string, unknown>, opts: { key?: KeyObject; kid?: string; alg?: string } = {}): string {
-  const header = { alg: opts.alg ?? 'RS256', typ: 'JWT', kid: opts.kid ?? KID, x5t: opts.kid ?? KID };
-  const input = `${b64(header)}.${b64(claims)}`;
-  if (header.alg === 'none') return `${input}.`;
-  return `${input}.${rsaSign('RSA-SHA256', Buffer.from(input), opts.key ?? published.privateKey).toString('base64url')}`;
-}
-
-const nowSec = () => Math.floor(Date.now() / 1000);
-/** What the Bot Connector signs for a message to our bot (real time: jsonwebtoken checks exp/nbf against the wall clock). */
-const goodClaims = () => ({ iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: SERVICE_URL, nbf: nowSec() - 60, exp: nowSec() + 3600 });
 
 let s: SecApp;
 let roundId: string;
 
 beforeAll(async () => {
   s = await startSecApp({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-a-real-secret' } });
-  const jwk = published.publicKey.export({ format: 'jwk' });
-  nock(OPENID)
-    .persist()
-    .get('/v1/.well-known/openidconfiguration')
-    .reply(200, { issuer: 'https://api.botframework.com', jwks_uri: `${OPENID}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] })
-    .get('/v1/.well-known/keys')
-    .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: KID, x5t: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] });
+  keys.publish();
   const round = await s.app.service.startRound({
     tenant: TENANT,
     platform: 'teams',

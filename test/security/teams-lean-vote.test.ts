@@ -1,27 +1,23 @@
 // The lean vote path (platforms/teams/lean-vote.ts) answers vote invokes without CloudAdapter: it must refuse exactly
 // what CloudAdapter refuses, even right after the same bot accepted a good token (whose validation it keeps), and a
 // refused vote stores nothing and sends nothing. Real RS256 tokens against a published key set, as in teams-auth.test.ts.
-import { generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNEL as TEAMS_CHANNEL, PEOPLE, SERVICE_HOST, SERVICE_URL, TENANT, cardAction } from '../fixtures/teams/activities.js';
+import { BotFrameworkKeys, nowSec } from '../helpers/bot-framework-keys.js';
 import { settings } from '../helpers/world.js';
 import { prefixContents, startSecApp, type SecApp } from './harness.js';
 
 const APP_ID = '9b2d6a54-app0-4000-8000-00000000b07a';
 const KID = 'lean-vote-suite-key';
-const OPENID = 'https://login.botframework.com';
-
-const published = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const keys = new BotFrameworkKeys(KID, APP_ID, SERVICE_URL);
+const { published, stranger } = keys;
 
 function bearer(claims: Record<string, unknown>, key: KeyObject = published.privateKey): string {
-  const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: KID, x5t: KID })}.${b64(claims)}`;
-  return `Bearer ${input}.${rsaSign('RSA-SHA256', Buffer.from(input), key).toString('base64url')}`;
+  return `Bearer ${keys.jwt(claims, { key })}`;
 }
-const nowSec = () => Math.floor(Date.now() / 1000);
-const goodClaims = () => ({ iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: SERVICE_URL, nbf: nowSec() - 60, exp: nowSec() + 3600 });
+const goodClaims = keys.goodClaims.bind(keys);
 /** One good token for the whole file, as the Bot Connector reuses one: after the first vote its validation is kept. */
 const GOOD = bearer(goodClaims());
 
@@ -32,13 +28,7 @@ let sent = 0;
 
 beforeAll(async () => {
   s = await startSecApp({ env: { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-a-real-secret', MICROSOFT_ALLOWED_TENANTS: TENANT } });
-  const jwk = published.publicKey.export({ format: 'jwk' });
-  nock(OPENID)
-    .persist()
-    .get('/v1/.well-known/openidconfiguration')
-    .reply(200, { issuer: 'https://api.botframework.com', jwks_uri: `${OPENID}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] })
-    .get('/v1/.well-known/keys')
-    .reply(200, { keys: [{ kty: 'RSA', use: 'sig', kid: KID, x5t: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] });
+  keys.publish();
   const round = await s.app.service.startRound({
     tenant: TENANT,
     platform: 'teams',
