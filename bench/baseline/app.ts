@@ -42,14 +42,15 @@ export async function startBaseline(opts: BaselineOptions): Promise<Baseline> {
   };
 }
 
-async function runAsChild(): Promise<void> {
+/** Runs a baseline as a child process of the benchmark: options from the environment, "ready" on stdout, stops on a signal. */
+export async function runBaselineChild(start: (opts: BaselineOptions) => Promise<Baseline>): Promise<void> {
   const env = process.env;
   const need = (name: string): string => {
     const v = env[name];
     if (!v) throw new Error(`${name} is required`);
     return v;
   };
-  const baseline = await startBaseline({
+  const baseline = await start({
     port: Number(need('PORT')),
     signingSecret: need('SLACK_SIGNING_SECRET'),
     botToken: need('SLACK_BOT_TOKEN'),
@@ -63,4 +64,4 @@ async function runAsChild(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) void runAsChild();
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) void runBaselineChild(startBaseline);

@@ -5,7 +5,7 @@
 import { App, LogLevel, type BlockAction, type ButtonAction } from '@slack/bolt';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import type { Baseline, BaselineOptions } from './app.js';
+import { runBaselineChild, type Baseline, type BaselineOptions } from './app.js';
 
 export async function startConfirmingBaseline(opts: BaselineOptions): Promise<Baseline> {
   const redis = new Redis(opts.redisUrl, { lazyConnect: true });
@@ -32,25 +32,4 @@ export async function startConfirmingBaseline(opts: BaselineOptions): Promise<Ba
   };
 }
 
-async function runAsChild(): Promise<void> {
-  const env = process.env;
-  const need = (name: string): string => {
-    const v = env[name];
-    if (!v) throw new Error(`${name} is required`);
-    return v;
-  };
-  const baseline = await startConfirmingBaseline({
-    port: Number(need('PORT')),
-    signingSecret: need('SLACK_SIGNING_SECRET'),
-    botToken: need('SLACK_BOT_TOKEN'),
-    apiUrl: need('SLACK_API_URL'),
-    redisUrl: need('REDIS_URL'),
-    key: need('BASELINE_KEY'),
-  });
-  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-  const stop = () => void baseline.close().then(() => process.exit(0), () => process.exit(1));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) void runAsChild();
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) void runBaselineChild(startConfirmingBaseline);
