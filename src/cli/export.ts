@@ -12,7 +12,7 @@ import { openCliStore, type Writable } from './open-store.js';
 import { exportRound } from '../reports/export.js';
 import { EXPORT_FORMATS, ExportFormatSchema } from '../reports/formats.js';
 import { loadReportStates } from '../reports/load.js';
-import { CsvShapeError } from '../reports/export-csv.js';
+import { UnlistedQuestionError } from '../reports/report-model.js';
 import { streamReport } from '../reports/report-stream.js';
 import { CLI_DIALECT, renderText } from '../core/text-format.js';
 
@@ -44,7 +44,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
     const plan = await service.channelPlan(values.tenant, head.round.channel.id);
     const opts = { now: systemClock.now(), plan: plan ?? null };
     const path = values.out ? resolve(values.out) : null;
-    // Written a factor at a time (report-stream.ts); a CSV to standard output is held until it is whole, since one
+    // Written a factor at a time (report-stream.ts); a CSV or JSON report to standard output is held until it is whole, since one
     // whose answers name a question the toolkit no longer has must be written by the whole-round exporter instead.
     let sink: WriteStream | null = null;
     const held: string[] = [];
@@ -54,7 +54,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
       if (path) {
         sink ??= createWriteStream(path);
         if (!sink.write(piece)) await once(sink, 'drain');
-      } else if (format.data === 'csv') held.push(piece);
+      } else if (format.data === 'csv' || format.data === 'json') held.push(piece);
       else out.write(piece);
     };
     let written = false;
@@ -65,7 +65,7 @@ export async function runExportCommand(args: string[], out: Writable, err: Writa
           for await (const piece of streamed.pieces) await write(piece);
           written = true;
         } catch (e) {
-          if (!(e instanceof CsvShapeError)) throw e;
+          if (!(e instanceof UnlistedQuestionError)) throw e;
         }
       }
       if (sink) await finished((sink as WriteStream).end());

@@ -3,7 +3,7 @@ import type { ContentPack } from '../content/schema.js';
 import { factorWindows, type FactorWindow } from './calendar.js';
 import { AppError } from './errors.js';
 import type { MemberKeys } from './member-keys.js';
-import type { Round } from './model.js';
+import type { Answer, Round } from './model.js';
 import { hasOwnKey } from './own.js';
 import type { Packs } from './packs.js';
 import { peerStateOf, type PeerState } from './peer-review.js';
@@ -46,14 +46,42 @@ export function digestReadOptions(round: Pick<Round, 'mode'>): SnapshotOptions {
 export const TALLIES_ONLY: SnapshotOptions = { answers: false, votes: false };
 
 /** Votes or answers per paged read of a report (a Redis HSCAN COUNT). */
-const REPORT_PAGE = 2000;
+const REPORT_PAGE = 5000;
 /** Answers per read (an HMGET) when a report reads one factor's answers by name. */
 const ANSWER_BATCH = 500;
 /** Batches asked for at once while one factor's answers are read. */
 const ANSWER_WINDOW = 3;
 
-/** One factor's answers, in pages (see ReadModel.factorAnswerReader). */
-export type FactorAnswerReader = (factorId: string) => AsyncIterable<AnswerEntry[]>;
+/** A round's answers, read a factor at a time (see ReadModel.factorAnswers). */
+export interface FactorAnswers {
+  /** Who answered the factor (member keys, in no particular order). */
+  answered(factorId: string): Promise<readonly string[]>;
+  /**
+   * The factor's answers of `ids`, in that order, in batches: each batch is the next slice of `ids`, with null where
+   * nothing is stored (erased since). A few batches are asked for ahead of the one handed out.
+   */
+  read(factorId: string, ids: readonly string[]): AsyncIterable<(Answer | null)[]>;
+}
+
+/** FactorAnswers for a store that reads answers only in pages: each factor is read whole when asked who answered it. */
+function wholeFactorAnswers(store: Store, tenant: string, roundId: string): FactorAnswers {
+  const held = new Map<string, Map<string, Answer>>();
+  return {
+    async answered(factorId) {
+      const answers = new Map<string, Answer>();
+      for await (const page of store.scanAnswers(tenant, roundId, { count: REPORT_PAGE, factorId })) {
+        for (const e of page) answers.set(e.memberId, e.answer);
+      }
+      held.set(factorId, answers);
+      return [...answers.keys()];
+    },
+    async *read(factorId, ids) {
+      const answers = held.get(factorId) ?? new Map<string, Answer>();
+      held.delete(factorId);
+      for (let at = 0; at < ids.length; at += ANSWER_BATCH) yield ids.slice(at, at + ANSWER_BATCH).map((id) => answers.get(id) ?? null);
+    },
+  };
+}
 
 function involves(round: Round, userId: string): boolean {
   return round.participants.includes(userId) || round.coordinators.includes(userId) || round.managers.includes(userId) || round.reviewers.includes(userId);
@@ -180,35 +208,36 @@ export class ReadModel {
   /**
    * Reads a round's answers a factor at a time, for a report written a factor at a time (see reportState with
    * `answers: false`). Where the store can (Store.answerMembers), one paged pass over the answers' small summaries
-   * finds who answered each factor first, and each factor's answers are then read by name in batches; otherwise each
-   * factor is a paged read of its own (scanAnswers with `factorId`).
+   * finds who answered each factor, and the answers are then read by name, in the order the report lists them, in
+   * batches: a report can write each batch and let it go. Otherwise each factor is one paged read of its own
+   * (scanAnswers with `factorId`), held until it is written.
    */
-  async factorAnswerReader(tenant: string, roundId: string): Promise<FactorAnswerReader> {
+  async factorAnswers(tenant: string, roundId: string): Promise<FactorAnswers> {
     const { store } = this.deps;
-    if (!store.answerMembers || !store.readAnswers) {
-      return (factorId) => store.scanAnswers(tenant, roundId, { count: REPORT_PAGE, factorId });
-    }
+    if (!store.answerMembers || !store.readAnswers) return wholeFactorAnswers(store, tenant, roundId);
     const members = await store.answerMembers(tenant, roundId, { count: REPORT_PAGE });
-    const read = store.readAnswers.bind(store);
-    return async function* (factorId: string): AsyncGenerator<AnswerEntry[]> {
-      const ids = members.get(factorId) ?? [];
-      members.delete(factorId);
-      // A few batches are asked for ahead of the one read, never the whole factor at once: a reply left waiting while
-      // this process is busy elsewhere could outlast the command timeout although Redis answered at once.
-      const batches: Promise<AnswerEntry[]>[] = [];
-      const ask = (at: number) => {
-        if (at >= ids.length) return;
-        const batch = read(tenant, roundId, factorId, ids.slice(at, at + ANSWER_BATCH));
-        // A failure surfaces below, in order; none is left unhandled if an earlier one ends the read.
-        batch.catch(() => undefined);
-        batches.push(batch);
-      };
-      for (let i = 0; i < ANSWER_WINDOW; i++) ask(i * ANSWER_BATCH);
-      for (let i = 0; i < batches.length; i++) {
-        const page = await batches[i]!;
-        ask((i + ANSWER_WINDOW) * ANSWER_BATCH);
-        yield page;
-      }
+    const readAnswers = store.readAnswers.bind(store);
+    return {
+      answered: async (factorId) => members.get(factorId) ?? [],
+      async *read(factorId, ids) {
+        // A reply left waiting while this process is busy elsewhere could outlast the command timeout although Redis
+        // answered at once: only a few batches are asked for ahead, never the whole factor.
+        const batches: Promise<AnswerEntry[]>[] = [];
+        const ask = (at: number) => {
+          if (at >= ids.length) return;
+          const batch = readAnswers(tenant, roundId, factorId, ids.slice(at, at + ANSWER_BATCH));
+          // A failure surfaces below, in order; none is left unhandled if an earlier one ends the read.
+          batch.catch(() => undefined);
+          batches.push(batch);
+        };
+        for (let i = 0; i < ANSWER_WINDOW; i++) ask(i * ANSWER_BATCH);
+        for (let i = 0; i < batches.length; i++) {
+          const entries = await batches[i]!;
+          ask((i + ANSWER_WINDOW) * ANSWER_BATCH);
+          const byMember = new Map(entries.map((e) => [e.memberId, e.answer]));
+          yield ids.slice(i * ANSWER_BATCH, (i + 1) * ANSWER_BATCH).map((id) => byMember.get(id) ?? null);
+        }
+      },
     };
   }
 

@@ -21,10 +21,10 @@
 // so "=cmd()" is stored as "'=cmd()" and shown as text. Nothing else in the text is changed.
 import { planActions } from './plan-report.js';
 import { t } from '../core/i18n.js';
-import { LEVELS } from '../core/model.js';
+import { LEVELS, type Level } from '../core/model.js';
 import { levelLabel } from '../core/views/shared.js';
 import type { Locale } from '../content/schema.js';
-import type { ReportFactor, ReportModel } from './report-model.js';
+import { UnlistedQuestionError, type ReportFactor, type ReportMember, type ReportModel, type ReportResponse } from './report-model.js';
 
 /** The separator a spreadsheet in this language opens without an import dialog. */
 export const CSV_DELIMITER: Record<Locale, string> = { sv: ';', en: ',' };
@@ -52,9 +52,15 @@ function line(record: string[], width: number, delimiter: string): string {
  * The CSV report in parts that join to one RFC 4180 text: a UTF-8 byte order mark, CRLF line ends, one rectangular
  * table whatever the width of the plan's block below the responses. Written by hand rather than with csv-stringify,
  * whose per-cell options made a round of 13 × 10,000 take many seconds; the output is the same byte for byte.
- * `factor` throws CsvShapeError when a factor holds answers to a question the header has no column for.
+ * `factor` and `namedRow` throw UnlistedQuestionError for an answer to a question the header has no column for.
  */
-export function csvParts(model: ReportModel): { head: string; factor: (f: ReportFactor) => string; tail: string } {
+export function csvParts(model: ReportModel): {
+  head: string;
+  factor: (f: ReportFactor) => string;
+  /** A named round: a factor's lines one response at a time, in the order of its responses. */
+  namedRow: (f: ReportFactor) => (r: ReportResponse) => string;
+  tail: string;
+} {
   const { locale } = model;
   const delimiter = CSV_DELIMITER[locale];
   const plan = planRows(model);
@@ -67,15 +73,9 @@ export function csvParts(model: ReportModel): { head: string; factor: (f: Report
   return {
     head: `\ufeff${line(header, width, delimiter)}\r\n`,
     factor: (f) => (named ? namedLines(model, f, columns, width, delimiter) : rows(anonymousRows(model, f))),
+    namedRow: (f) => namedRow(model, f, columns, width, delimiter),
     tail: rows(plan),
   };
-}
-
-/** Thrown when a factor's answers need a column the CSV's header, written before them, does not have. */
-export class CsvShapeError extends Error {
-  constructor(factorId: string, questionId: string) {
-    super(`answers of ${factorId} to question ${questionId}, which has no column`);
-  }
 }
 
 function anonymousHeader(model: ReportModel): string[] {
@@ -152,47 +152,52 @@ function namedHeader(model: ReportModel, columns: QuestionColumn[]): string[] {
   ];
 }
 
+/** Each member's name and id cells, per separator: written once per report, not once per factor. */
+const MEMBER_CELLS = new WeakMap<ReportMember, Partial<Record<string, string>>>();
+
+function memberCells(member: ReportMember, delimiter: string): string {
+  let cells = MEMBER_CELLS.get(member);
+  if (!cells) MEMBER_CELLS.set(member, (cells = {}));
+  return (cells[delimiter] ??= `${cell(member.label, delimiter)}${delimiter}${cell(member.id ?? '', delimiter)}`);
+}
+
 /**
- * A named round's factor: one line per member who voted or answered, with the other factors' question columns
- * empty. Built as text directly (an empty cell is written as nothing between separators), since a round of 13 ×
- * 10,000 would otherwise build millions of empty cells; the text is what line() gives for the full record.
+ * A named round's factor as lines, one per member who voted or answered, with the other factors' question columns
+ * empty: the function gives one response's line. Built as text directly (an empty cell is written as nothing
+ * between separators), since a round of 13 × 10,000 would otherwise build millions of empty cells; the text is what
+ * line() gives for the full record. Throws UnlistedQuestionError for an answer to a question the header has no column for.
  */
-function namedLines(model: ReportModel, f: ReportFactor, columns: QuestionColumn[], width: number, delimiter: string): string {
-  const { round } = model;
+function namedRow(model: ReportModel, f: ReportFactor, columns: QuestionColumn[], width: number, delimiter: string): (r: ReportResponse) => string {
+  const { round, locale } = model;
   const own = columns.flatMap((c, i) => (c.factorId === f.factorId ? [i] : []));
-  for (const q of f.questions) {
-    if (q.answers.length > 0 && !own.some((i) => columns[i]!.questionId === q.id)) throw new CsvShapeError(f.factorId, q.id);
-  }
   // A factor's columns are side by side (questionColumns lists them factor by factor).
   const first = own[0] ?? columns.length;
   const ownIds = own.map((i) => columns[i]!.questionId);
   const after = columns.length - first - own.length;
   const record = 8 + columns.length + 2;
-  const lead = [round.id, f.numberLabel, f.factorId, f.theme].map((v) => cell(v, delimiter)).join(delimiter);
-  // k empty cells joined are k − 1 separators; as one element of the join below they stand for all k.
-  const run = (k: number): string[] => (k > 0 ? [delimiter.repeat(k - 1)] : []);
-  const before = run(first);
-  const behind = run(after);
-  const pad = run(Math.max(0, width - record));
-  let text = '';
-  for (const r of f.responses) {
-    const texts = r.answer?.texts;
-    const cells = [
-      lead,
-      cell(r.member.label, delimiter),
-      cell(r.member.id ?? '', delimiter),
-      cell(r.vote?.label ?? '', delimiter),
-      cell(r.vote?.level ?? '', delimiter),
-      ...before,
-      ...ownIds.map((q) => cell(texts?.[q] ?? '', delimiter)),
-      ...behind,
-      cell((r.answer?.evidence ?? []).join('\n'), delimiter),
-      cell(r.answer?.at ?? '', delimiter),
-      ...pad,
-    ];
-    text += `${cells.join(delimiter)}\r\n`;
-  }
-  return text;
+  const d = delimiter;
+  const lead = [round.id, f.numberLabel, f.factorId, f.theme].map((v) => cell(v, d)).join(d);
+  // k empty cells after a cell are k separators.
+  const before = d.repeat(first);
+  const behind = d.repeat(after);
+  const end = `${d.repeat(Math.max(0, width - record))}\r\n`;
+  const votes = Object.fromEntries(LEVELS.map((level) => [level, `${cell(levelLabel(locale, level), d)}${d}${cell(level, d)}`])) as Record<Level, string>;
+  const noAnswer = `${d.repeat(ownIds.length)}${behind}${d}${d}`;
+  return (r) => {
+    const answer = r.answer;
+    let row = `${lead}${d}${memberCells(r.member, d)}${d}${r.vote ? votes[r.vote.level] : d}${before}`;
+    if (!answer) return `${row}${noAnswer}${end}`;
+    const texts = answer.texts;
+    // The header, written before any answer was read, has a column for each of the toolkit's questions only.
+    for (const q of Object.keys(texts)) if (!ownIds.includes(q)) throw new UnlistedQuestionError(f.factorId, q);
+    for (const q of ownIds) row += `${d}${cell(Object.hasOwn(texts, q) ? texts[q]! : '', d)}`;
+    return `${row}${behind}${d}${cell(answer.evidence.join('\n'), d)}${d}${cell(answer.at ?? '', d)}${end}`;
+  };
+}
+
+function namedLines(model: ReportModel, f: ReportFactor, columns: QuestionColumn[], width: number, delimiter: string): string {
+  const row = namedRow(model, f, columns, width, delimiter);
+  return f.responses.map(row).join('');
 }
 
 export function renderCsv(model: ReportModel): string {

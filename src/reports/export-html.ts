@@ -8,7 +8,8 @@ import { t, tn } from '../core/i18n.js';
 import type { Level } from '../core/model.js';
 import { longDate } from './format.js';
 import { changeText } from './export-markdown.js';
-import type { ReportFactor, ReportModel } from './report-model.js';
+import type { ReportFactor, ReportMember, ReportModel } from './report-model.js';
+import { closedWriter, FactorLists, writeFactor, type FactorWriter } from './factor-writer.js';
 
 /** People's text with its line breaks kept. */
 function textBlock(text: string): string {
@@ -122,13 +123,14 @@ function overviewTable(model: ReportModel): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-function factorArticle(model: ReportModel, f: ReportFactor): string {
+/** One factor's article, written one answer text and one link at a time (see FactorWriter). */
+export function htmlFactorWriter(model: ReportModel, f: ReportFactor): FactorWriter {
   const { locale, round } = model;
   const parts = [`<article class="factor" id="${escapeHtml(f.factorId)}">`, `<h3>${f.numberLabel} · ${escapeHtml(f.theme)} ${chip(f)}</h3>`];
   if (f.statement) parts.push(`<p class="statement">${escapeHtml(f.statement)}</p>`);
   if (f.hidden) {
     parts.push(`<p class="note">${escapeHtml(t(locale, 'report.hidden', { min: voteThreshold(round) }))}</p>`, '</article>');
-    return parts.join('\n');
+    return closedWriter(parts.join('\n'));
   }
   const facts = [escapeHtml(f.line.line), escapeHtml(t(locale, 'report.votesLine', { distribution: f.line.distributionLine }))];
   if (f.comparison && f.comparison.previous !== null && f.comparison.current !== null) {
@@ -146,21 +148,33 @@ function factorArticle(model: ReportModel, f: ReportFactor): string {
   parts.push(`<p class="facts">${facts.join('<br>')}</p>`);
   if (f.answersHeld) {
     parts.push(`<p class="note">${escapeHtml(t(locale, 'report.answersHeld', { min: answerThreshold(round) }))}</p>`, '</article>');
-    return parts.join('\n');
+    return closedWriter(parts.join('\n'));
   }
-  const answered = f.questions.filter((q) => q.answers.length > 0);
-  if (answered.length === 0) parts.push(`<p class="note">${escapeHtml(t(locale, 'report.noAnswers'))}</p>`);
-  const who = (m: { label: string } | undefined, around: (label: string) => string) => (m ? `<span class="who">${around(escapeHtml(m.label))}</span>` : '');
-  for (const q of answered) {
-    parts.push(`<p class="q">${q.number}. ${escapeHtml(q.text)}</p>`);
-    parts.push(`<ul class="answers">${q.answers.map((a) => `<li>${who(a.member, (l) => `${l}:`)} ${textBlock(a.text)}</li>`).join('')}</ul>`);
-  }
-  if (f.evidence.length > 0) {
-    parts.push(`<p class="q">${escapeHtml(t(locale, 'report.evidenceTitle'))}</p>`);
-    parts.push(`<ul class="links">${f.evidence.map((e) => `<li>${link(e.url)} ${who(e.member, (l) => `(${l})`)}</li>`).join('')}</ul>`);
-  }
-  parts.push('</article>');
-  return parts.join('\n');
+  const lists = new FactorLists(f);
+  const who = (m: ReportMember | undefined, around: (label: string) => string) => (m ? `<span class="who">${around(escapeHtml(m.label))}</span>` : '');
+  return {
+    answer: (qid, member, text) => lists.answer(qid, `<li>${who(member, (l) => `${l}:`)} ${textBlock(text)}</li>`),
+    evidence: (member, url) => lists.evidence(`<li>${link(url)} ${who(member, (l) => `(${l})`)}</li>`),
+    end() {
+      const answered = lists.answered();
+      if (answered.length === 0) parts.push(`<p class="note">${escapeHtml(t(locale, 'report.noAnswers'))}</p>`);
+      // The parts are joined by line breaks; each list's items follow its opening tag directly.
+      const pieces = [parts.join('\n')];
+      const list = (heading: string, cls: string, items: string[]) => {
+        pieces.push(`\n${heading}\n<ul class="${cls}">`);
+        for (const item of items) pieces.push(item);
+        pieces.push('</ul>');
+      };
+      for (const q of answered) list(`<p class="q">${q.number}. ${escapeHtml(q.text)}</p>`, 'answers', q.items);
+      if (lists.links.length > 0) list(`<p class="q">${escapeHtml(t(locale, 'report.evidenceTitle'))}</p>`, 'links', lists.links);
+      pieces.push('\n</article>');
+      return pieces;
+    },
+  };
+}
+
+function factorArticle(model: ReportModel, f: ReportFactor): string {
+  return writeFactor(htmlFactorWriter(model, f), f);
 }
 
 function planActionsHtml(actions: ReportPlanAction[], withFactor = false): string {

@@ -1,6 +1,6 @@
 // The JSON export: the whole round (settings, tallies, votes, answers, context) for other tools; anonymous rounds carry no ids, names or times of day.
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
-import { dayOf, type ReportFactor, type ReportMember, type ReportModel } from './report-model.js';
+import { dayOf, UnlistedQuestionError, type ReportFactor, type ReportMember, type ReportModel, type ReportResponse } from './report-model.js';
 
 export const REPORT_JSON_VERSION = 1;
 
@@ -88,6 +88,11 @@ function responses(model: ReportModel, f: ReportFactor): Record<string, unknown>
 
 /** One factor's entry in `factors`. */
 function factorJson(model: ReportModel, f: ReportFactor): Record<string, unknown> {
+  return { ...factorFields(f), ...responses(model, f) };
+}
+
+/** A factor's entry but its responses. */
+function factorFields(f: ReportFactor): Record<string, unknown> {
   return {
     factorId: f.factorId,
     number: f.number,
@@ -99,7 +104,6 @@ function factorJson(model: ReportModel, f: ReportFactor): Record<string, unknown
     tally: f.tally,
     comparison: f.comparison,
     questions: f.questions.map((q) => ({ id: q.id, number: q.number, text: q.text })),
-    ...responses(model, f),
   };
 }
 
@@ -137,11 +141,141 @@ export function renderJson(model: ReportModel): string {
   return `${JSON.stringify(reportJson(model), null, 2)}\n`;
 }
 
-/** Stands in for the factors while the rest of the report is written (a string no report can hold: JSON escapes it). */
+/** Stands in for a part of the report while the rest is printed (a string no report can hold: JSON escapes it). */
 const FACTORS_MARK = '\u0000factors\u0000';
 const FACTORS_MARK_JSON = JSON.stringify(FACTORS_MARK);
+const VOTES_MARK = '\u0000votes\u0000';
+const VOTES_MARK_JSON = JSON.stringify(VOTES_MARK);
+const ANSWERS_MARK = '\u0000answers\u0000';
+const ANSWERS_MARK_JSON = JSON.stringify(ANSWERS_MARK);
 /** The `factors` array's items sit two levels deep in the pretty-printed report. */
-const ITEM_INDENT = '    ';
+export const ITEM_INDENT = '    ';
+
+/** `value` as JSON.stringify(value, null, 2) prints it, when it is nested `indent` deep. */
+function nested(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+}
+
+/** Strings printed as JSON.stringify(…, null, 2) would, `indent` deep. */
+function printStrings(items: readonly string[], indent: string): string {
+  if (items.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < items.length; i++) out += `${i === 0 ? '' : ','}\n${indent}  ${JSON.stringify(items[i])}`;
+  return `${out}\n${indent}]`;
+}
+
+type Response = ReportResponse;
+
+/** A named vote: { member, memberId?, level }. */
+function printVote(r: Response, indent: string): string {
+  const i = `${indent}  `;
+  const id = r.member.id ? `,\n${i}"memberId": ${JSON.stringify(r.member.id)}` : '';
+  return `{\n${i}"member": ${JSON.stringify(r.member.label)}${id},\n${i}"level": ${JSON.stringify(r.vote!.level)}\n${indent}}`;
+}
+
+/** A named answer: { member, memberId?, texts, evidence, at }, printed by hand when it has the stored shape. */
+function printAnswer(r: Response, indent: string): string {
+  const a = r.answer!;
+  const texts = a.texts as unknown;
+  const plain =
+    typeof a.at === 'string' &&
+    Array.isArray(a.evidence) &&
+    a.evidence.every((e) => typeof e === 'string') &&
+    typeof texts === 'object' &&
+    texts !== null &&
+    !Array.isArray(texts) &&
+    Object.values(texts).every((t) => typeof t === 'string');
+  if (!plain) return nested({ ...who(r.member), texts: a.texts, evidence: a.evidence, at: a.at }, indent);
+  const i = `${indent}  `;
+  const id = r.member.id ? `,\n${i}"memberId": ${JSON.stringify(r.member.id)}` : '';
+  const keys = Object.keys(a.texts);
+  let textsJson = '{}';
+  if (keys.length > 0) {
+    textsJson = '{';
+    keys.forEach((k, n) => (textsJson += `${n === 0 ? '' : ','}\n${i}  ${JSON.stringify(k)}: ${JSON.stringify(a.texts[k])}`));
+    textsJson += `\n${i}}`;
+  }
+  return `{\n${i}"member": ${JSON.stringify(r.member.label)}${id},\n${i}"texts": ${textsJson},\n${i}"evidence": ${printStrings(a.evidence, i)},\n${i}"at": ${JSON.stringify(a.at)}\n${indent}}`;
+}
+
+/** A named round's factor written one response at a time (see namedFactorWriter, csvParts' namedRow). */
+export interface NamedFactorWriter {
+  /** Before any response is added: each respondent who voted, with their vote, in order (JSON lists votes first). */
+  vote?: (r: ReportResponse) => void;
+  /** Each respondent's response, in order. */
+  add: (r: ReportResponse) => void;
+  /** What is written so far and not yet handed out. */
+  flush: () => string;
+  /** The rest, as pieces whose concatenation is its text. */
+  end: () => string[];
+}
+
+/**
+ * A named round's factor's item in `factors`, as JSON.stringify(factorJson(…), null, 2) prints it `indent` deep.
+ * Its votes and answers, all but a few lines of a large report, are printed by hand without an object per response,
+ * and handed out as they are printed: everything before them is printed first, so an answer naming a question the
+ * item's `questions` does not list throws UnlistedQuestionError. The same text byte for byte
+ * (test/unit/report-stream.test.ts).
+ */
+export function namedFactorWriter(f: ReportFactor, indent: string): NamedFactorWriter {
+  const fieldIndent = `${indent}  `;
+  const itemIndent = `${fieldIndent}  `;
+  const listed = new Set(f.questions.map((q) => q.id));
+  const text = nested({ ...factorFields(f), votes: VOTES_MARK, answers: ANSWERS_MARK }, indent);
+  // Each mark is a whole value on its own line: cut by position, never replaced by pattern (a text could hold "$&").
+  const v = text.indexOf(VOTES_MARK_JSON);
+  const a = text.indexOf(ANSWERS_MARK_JSON);
+  const after = text.slice(a + ANSWERS_MARK_JSON.length);
+  const close = (n: number) => (n === 0 ? '[]' : `\n${fieldIndent}]`);
+  let out = text.slice(0, v);
+  let votes = 0;
+  let answers = 0;
+  let votesClosed = false;
+  const flush = () => {
+    const ready = out;
+    out = '';
+    return ready;
+  };
+  const closeVotes = () => {
+    if (votesClosed) return;
+    votesClosed = true;
+    out += `${close(votes)}${text.slice(v + VOTES_MARK_JSON.length, a)}`;
+  };
+  return {
+    vote(r) {
+      if (r.vote) out += `${votes++ === 0 ? '[' : ','}\n${itemIndent}${printVote(r, itemIndent)}`;
+    },
+    add(r) {
+      closeVotes();
+      if (!r.answer) return;
+      for (const qid of Object.keys(r.answer.texts)) if (!listed.has(qid)) throw new UnlistedQuestionError(f.factorId, qid);
+      out += `${answers++ === 0 ? '[' : ','}\n${itemIndent}${printAnswer(r, itemIndent)}`;
+    },
+    flush,
+    end() {
+      closeVotes();
+      return [`${flush()}${close(answers)}${after}`];
+    },
+  };
+}
+
+/** Responses to a named-round writer the way a streamed report feeds them: the votes first, then every response. */
+export function writeResponses(writer: NamedFactorWriter, responses: readonly ReportResponse[]): string {
+  if (writer.vote) for (const r of responses) writer.vote(r);
+  for (const r of responses) writer.add(r);
+  return writer.end().join('');
+}
+
+/** One factor's item in `factors`, `indent` deep. */
+function printFactor(model: ReportModel, f: ReportFactor, indent: string): string {
+  if (model.round.anonymous) return nested(factorJson(model, f), indent);
+  return writeResponses(namedFactorWriter(f, indent), f.responses);
+}
+
+/** The separator and indent before a factor's item in `factors`. */
+export function factorItemLead(index: number): string {
+  return `${index === 0 ? '' : ','}\n${ITEM_INDENT}`;
+}
 
 /**
  * The JSON report in parts that join to renderJson's text byte for byte: the text before the first factor, each
@@ -153,10 +287,10 @@ export function jsonParts(model: ReportModel): { head: string; factor: (f: Repor
   const at = whole.indexOf(FACTORS_MARK_JSON);
   const before = whole.slice(0, at);
   const after = whole.slice(at + FACTORS_MARK_JSON.length);
-  if (model.factors.length === 0) return { head: `${before}[]`, factor: () => '', tail: after };
+  if (model.factors.length === 0) return { head: `${before}[]`, factor: () => '', tail: `${after}` };
   return {
     head: `${before}[`,
-    factor: (f, index) => `${index === 0 ? '' : ','}\n${ITEM_INDENT}${JSON.stringify(factorJson(model, f), null, 2).replaceAll('\n', `\n${ITEM_INDENT}`)}`,
+    factor: (f, index) => `${factorItemLead(index)}${printFactor(model, f, ITEM_INDENT)}`,
     tail: `\n  ]${after}`,
   };
 }

@@ -4,7 +4,8 @@ import type { ReportPlan, ReportPlanAction } from './plan-report.js';
 import { answerThreshold, voteThreshold } from '../core/anonymity.js';
 import { t } from '../core/i18n.js';
 import { longDate } from './format.js';
-import { signedPoints, type ReportFactor, type ReportModel } from './report-model.js';
+import { signedPoints, type ReportFactor, type ReportMember, type ReportModel } from './report-model.js';
+import { closedWriter, FactorLists, writeFactor, type FactorWriter } from './factor-writer.js';
 
 /**
  * Escapes what Markdown would read as markup or HTML, so people's text shows as they wrote it: inline markers
@@ -71,13 +72,18 @@ function overview(model: ReportModel): string[] {
   return lines;
 }
 
-function factorSection(model: ReportModel, f: ReportFactor): string[] {
+/**
+ * One factor's section, written one answer text and one link at a time (a named round's in the order of its
+ * responses, an anonymous round's in the order of the texts): each item is rendered as it comes and held as a line
+ * until the end, when the questions answered are known.
+ */
+export function markdownFactorWriter(model: ReportModel, f: ReportFactor): FactorWriter {
   const { locale, round } = model;
   const out = [`### ${f.numberLabel} · ${escapeMarkdown(f.theme)}`, ''];
   if (f.statement) out.push(`> ${escapeMarkdown(f.statement)}`, '');
   if (f.hidden) {
     out.push(escapeMarkdown(t(locale, 'report.hidden', { min: voteThreshold(round) })), '');
-    return out;
+    return closedWriter(out.join('\n'));
   }
   out.push(`**${escapeMarkdown(f.line.line)}**  `, escapeMarkdown(t(locale, 'report.votesLine', { distribution: f.line.distributionLine })));
   if (f.comparison && f.comparison.previous !== null && f.comparison.current !== null) {
@@ -99,21 +105,33 @@ function factorSection(model: ReportModel, f: ReportFactor): string[] {
   out.push('');
   if (f.answersHeld) {
     out.push(`_${escapeMarkdown(t(locale, 'report.answersHeld', { min: answerThreshold(round) }))}_`, '');
-    return out;
+    return closedWriter(out.join('\n'));
   }
-  const answered = f.questions.filter((q) => q.answers.length > 0);
-  if (answered.length === 0) out.push(`_${escapeMarkdown(t(locale, 'report.noAnswers'))}_`, '');
-  for (const q of answered) {
-    out.push(`**${q.number}. ${escapeMarkdown(q.text)}**`, '');
-    for (const a of q.answers) out.push(a.member ? `- _${escapeMarkdown(a.member.label)}:_ ${mdBlock(a.text, '  ')}` : `- ${mdBlock(a.text, '  ')}`);
-    out.push('');
-  }
-  if (f.evidence.length > 0) {
-    out.push(`**${escapeMarkdown(t(locale, 'report.evidenceTitle'))}**`, '');
-    for (const e of f.evidence) out.push(e.member ? `- ${mdLink(e.url)} (${escapeMarkdown(e.member.label)})` : `- ${mdLink(e.url)}`);
-    out.push('');
-  }
-  return out;
+  const lists = new FactorLists(f);
+  const label = (m: ReportMember | undefined) => (m ? escapeMarkdown(m.label) : '');
+  return {
+    // Lines are joined by line breaks: each item comes with the one before it.
+    answer: (qid, member, text) => lists.answer(qid, member ? `\n- _${label(member)}:_ ${mdBlock(text, '  ')}` : `\n- ${mdBlock(text, '  ')}`),
+    evidence: (member, url) => lists.evidence(member ? `\n- ${mdLink(url)} (${label(member)})` : `\n- ${mdLink(url)}`),
+    end() {
+      const answered = lists.answered();
+      if (answered.length === 0) out.push(`_${escapeMarkdown(t(locale, 'report.noAnswers'))}_`, '');
+      const pieces = [out.join('\n')];
+      const list = (heading: string, items: string[]) => {
+        pieces.push(`\n${heading}\n`);
+        for (const item of items) pieces.push(item);
+        pieces.push('\n');
+      };
+      for (const q of answered) list(`**${q.number}. ${escapeMarkdown(q.text)}**`, q.items);
+      if (lists.links.length > 0) list(`**${escapeMarkdown(t(locale, 'report.evidenceTitle'))}**`, lists.links);
+      return pieces;
+    },
+  };
+}
+
+/** One factor's section, as one piece of text holding its lines. */
+function factorSection(model: ReportModel, f: ReportFactor): string[] {
+  return [writeFactor(markdownFactorWriter(model, f), f)];
 }
 
 function planActionLine(a: ReportPlanAction): string[] {

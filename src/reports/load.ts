@@ -1,7 +1,7 @@
 // Reads a round and the round it is compared with (its baseline, else the previous round) for a report.
 import type { Round } from '../core/model.js';
-import type { RoundState } from '../core/read-model.js';
-import type { AnswerEntry, SnapshotOptions } from '../core/ports.js';
+import type { FactorAnswers, RoundState } from '../core/read-model.js';
+import type { SnapshotOptions } from '../core/ports.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 
 export interface ReportStates {
@@ -25,8 +25,8 @@ export interface ReportReader {
    * are left for factorAnswers.
    */
   reportState(tenant: string, roundId: string, opts?: { answers?: boolean }): Promise<RoundState>;
-  /** Reads the round's answers a factor at a time (see ReadModel.factorAnswerReader). */
-  factorAnswerReader(tenant: string, roundId: string): Promise<(factorId: string) => AsyncIterable<AnswerEntry[]>>;
+  /** Reads the round's answers a factor at a time, by name (see ReadModel.factorAnswers). */
+  factorAnswers(tenant: string, roundId: string): Promise<FactorAnswers>;
   /** The comparison round's tallies only (see ReadModel.comparisonState). */
   comparisonState(round: Round): Promise<RoundState | null>;
 }

@@ -1,7 +1,7 @@
 // One report model behind every export format, so anonymity and hidden results are decided in one place.
 import { dayOf } from './day.js';
 import type { ContentPack, Locale } from '../content/schema.js';
-import type { Answer, Level, Round } from '../core/model.js';
+import { LEVELS, type Answer, type Level, type Round } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
 import type { ChannelPlan } from '../core/plan-model.js';
 import { buildReportPlan, type ReportPlan } from './plan-report.js';
@@ -22,18 +22,25 @@ export interface ReportMember {
   id?: string;
 }
 
+/** A vote as a report shows it; one object per level, shared by every vote of that level in a report. */
 export interface ReportVote {
-  member: ReportMember;
   level: Level;
   label: string;
 }
 
+/** An answer as a report shows it (the stored answer itself: its texts, links and time). */
 export interface ReportAnswer {
-  member: ReportMember;
   /** Answer text per guiding question id, as stored. */
   texts: Record<string, string>;
   evidence: string[];
   at: string;
+}
+
+/** One member's response to a factor of a named round: their vote, their answer, or both. */
+export interface ReportResponse {
+  member: ReportMember;
+  vote: ReportVote | null;
+  answer: ReportAnswer | null;
 }
 
 export interface ReportQuestion {
@@ -62,10 +69,10 @@ export interface ReportFactor {
   tally: FactorTally | null;
   comparison: FactorComparison | null;
   /**
-   * Every response (vote and/or answer), one entry per member, sorted by member label. Always empty in anonymous
-   * rounds: there, votes are the tally's counts and answers are the questions' unattributed lists.
+   * Every response (vote and/or answer), one entry per member, sorted by member label (equal labels by id). Always
+   * empty in anonymous rounds: there, votes are the tally's counts and answers are the questions' unattributed lists.
    */
-  responses: { member: ReportMember; vote: ReportVote | null; answer: ReportAnswer | null }[];
+  responses: ReportResponse[];
   /** Guiding questions with the answers given to them (unknown question ids last, as their own entries). */
   questions: ReportQuestion[];
   /** Named rounds: by member. Anonymous rounds: no member, in the order of the links themselves. */
@@ -105,51 +112,78 @@ export interface FactorData {
   answers: Readonly<Record<string, Answer>>;
 }
 
-/** Each label's place in the collator's order (equal labels, equal places), per round: kept while its report is written. */
-const RANKS = new WeakMap<Round, Map<string, number>>();
+/** A round's members in report order, with one ReportMember each, shared by every factor of a report. */
+interface MemberOrder {
+  /** Each member key's place. */
+  place: Map<string, number>;
+  /** Member keys by place. */
+  keys: string[];
+  members: Map<string, ReportMember>;
+}
+
+/** Kept per round object while its report is written (a report reuses one round object for every factor). */
+const ORDERS = new WeakMap<Round, MemberOrder>();
 
 /**
- * The places of `labels` in the collator's order. A round's labels are the same in every factor, so they are sorted
- * once per report rather than once per factor (a round of 10,000 people spent most of a factor's time comparing).
+ * Every member key of the round (its participants and whoever else voted or answered) in the order reports list
+ * them: by label in the collator's order, equal labels by id. Sorted once per report, not once per factor (a round
+ * of 10,000 people spent most of a factor's time comparing); a factor naming someone the order lacks extends it.
  */
-function labelRanks(round: Round, labels: string[], collator: Intl.Collator): Map<string, number> {
-  const known = RANKS.get(round);
-  if (known && labels.every((l) => known.has(l))) return known;
-  const sorted = [...new Set([...(known?.keys() ?? []), ...labels])].sort((a, b) => collator.compare(a, b));
-  const rank = new Map<string, number>();
-  let place = 0;
-  sorted.forEach((label, i) => {
-    if (i > 0 && collator.compare(sorted[i - 1]!, label) !== 0) place += 1;
-    rank.set(label, place);
-  });
-  RANKS.set(round, rank);
-  return rank;
+function memberOrder(round: Round, voteKeys: readonly string[], answerKeys: readonly string[]): MemberOrder {
+  const known = ORDERS.get(round);
+  const missing = (keys: readonly string[]) => (known ? keys.some((k) => !known.place.has(k)) : true);
+  if (known && !missing(voteKeys) && !missing(answerKeys)) return known;
+  const collator = collatorOf(round.locale);
+  const members = new Map<string, ReportMember>(known?.members);
+  for (const key of [...round.participants, ...voteKeys, ...answerKeys]) {
+    if (!members.has(key)) members.set(key, { label: displayName(round, key), id: key });
+  }
+  const keys = [...members.keys()].sort((a, b) => collator.compare(members.get(a)!.label, members.get(b)!.label) || (a < b ? -1 : a > b ? 1 : 0));
+  const order = { place: new Map(keys.map((k, i) => [k, i])), keys, members };
+  ORDERS.set(round, order);
+  return order;
+}
+
+/**
+ * A named round's factor's respondents in report order: everyone with a key in `voteKeys` or `answerKeys`, as a
+ * ReportMember shared by every factor of the report. A pass over the round's order instead of a sort per factor.
+ */
+export function respondentsInOrder(round: Round, voteKeys: readonly string[], answerKeys: readonly string[]): ReportMember[] {
+  const order = memberOrder(round, voteKeys, answerKeys);
+  const responded = new Uint8Array(order.keys.length);
+  for (const key of voteKeys) responded[order.place.get(key)!] = 1;
+  for (const key of answerKeys) responded[order.place.get(key)!] = 1;
+  const out: ReportMember[] = [];
+  for (let i = 0; i < responded.length; i++) if (responded[i] === 1) out.push(order.members.get(order.keys[i]!)!);
+  return out;
+}
+
+/** The shared vote object of each level, per locale. */
+const VOTES = new Map<Locale, Record<Level, ReportVote>>();
+
+export function reportVote(locale: Locale, level: Level): ReportVote {
+  let votes = VOTES.get(locale);
+  if (!votes) {
+    votes = Object.fromEntries(LEVELS.map((l) => [l, { level: l, label: levelLabel(locale, l) }])) as Record<Level, ReportVote>;
+    VOTES.set(locale, votes);
+  }
+  return votes[level];
 }
 
 /** A named round's factor: every response with the member's name and id. */
-function namedDetail(round: Round, data: FactorData, known: ReportQuestion[], collator: Intl.Collator) {
-  const locale = round.locale;
+function namedDetail(round: Round, data: FactorData, known: ReportQuestion[]) {
   const { votes, answers } = data;
-  const keys = new Set([...Object.keys(votes), ...Object.keys(answers)]);
-  const responses = [...keys]
-    .map((key) => {
-      const member: ReportMember = { label: displayName(round, key), id: key };
-      const level = ownValue(votes, key);
-      const a = ownValue(answers, key);
-      return {
-        member,
-        vote: level ? { member, level, label: levelLabel(locale, level) } : null,
-        answer: a ? { member, texts: a.texts, evidence: a.evidence, at: a.at } : null,
-      };
-    });
-  const rank = labelRanks(round, responses.map((r) => r.member.label), collator);
-  // Stable, like a sort by the collator itself: labels the collator finds equal keep their order.
-  responses.sort((a, b) => rank.get(a.member.label)! - rank.get(b.member.label)!);
+  const responses: ReportFactor['responses'] = [];
   const questions = known.map((q) => ({ ...q, answers: [] as ReportQuestion['answers'] }));
-  for (const r of responses) {
-    for (const [qid, text] of Object.entries(r.answer?.texts ?? {})) questionFor(questions, qid).answers.push({ member: r.member, text });
+  const evidence: ReportFactor['evidence'] = [];
+  for (const member of respondentsInOrder(round, Object.keys(votes), Object.keys(answers))) {
+    const level = ownValue(votes, member.id!);
+    const answer = ownValue(answers, member.id!) ?? null;
+    responses.push({ member, vote: level ? reportVote(round.locale, level) : null, answer });
+    if (!answer) continue;
+    for (const qid of Object.keys(answer.texts)) questionFor(questions, qid).answers.push({ member, text: answer.texts[qid]! });
+    for (const url of answer.evidence) evidence.push({ member, url });
   }
-  const evidence = responses.flatMap((r) => (r.answer?.evidence ?? []).map((url) => ({ member: r.member, url })));
   return { responses, questions, evidence };
 }
 
@@ -178,6 +212,14 @@ function questionFor(questions: ReportQuestion[], qid: string): ReportQuestion {
   return q;
 }
 
+const COLLATORS = new Map<Locale, Intl.Collator>();
+
+function collatorOf(locale: Locale): Intl.Collator {
+  let collator = COLLATORS.get(locale);
+  if (!collator) COLLATORS.set(locale, (collator = new Intl.Collator(locale === 'sv' ? 'sv-SE' : 'en-GB', { numeric: true })));
+  return collator;
+}
+
 /** The questions a factor lists before any answer is read: the toolkit's own, none when the factor is hidden. */
 function knownQuestions(model: Pick<ReportModel, 'pack'>, factorId: string): ReportQuestion[] {
   const kf = model.pack.keyFactors.find((k) => k.id === factorId);
@@ -200,8 +242,7 @@ export function withFactorDetail(model: Pick<ReportModel, 'round' | 'pack'>, f: 
   if (!factorNeedsData(f)) return f;
   const { round } = model;
   const known = knownQuestions(model, f.factorId);
-  const collator = new Intl.Collator(round.locale === 'sv' ? 'sv-SE' : 'en-GB', { numeric: true });
-  const detail = round.anonymous ? anonymousDetail(data, known) : namedDetail(round, data, known, collator);
+  const detail = round.anonymous ? anonymousDetail(data, known) : namedDetail(round, data, known);
   return { ...f, ...detail };
 }
 
@@ -288,6 +329,16 @@ export function buildReportModel(state: RoundState, baseline: RoundState | null,
     withFactorDetail(frame, f, { votes: state.snapshot.votes[f.factorId] ?? {}, answers: state.snapshot.answers[f.factorId] ?? {} }),
   );
   return { ...frame, factors };
+}
+
+/**
+ * Thrown by a report written a factor at a time when an answer names a question the report's head, written before
+ * any answer was read, does not list (the toolkit has dropped it since): such a report is written whole instead.
+ */
+export class UnlistedQuestionError extends Error {
+  constructor(factorId: string, questionId: string) {
+    super(`answers of ${factorId} to question ${questionId}, which the report's head does not list`);
+  }
 }
 
 /** "+27", "−12", "±0": a score change in whole points. */

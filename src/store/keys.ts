@@ -70,8 +70,12 @@ export interface JobBucketKeys {
 /** A repeated interaction id within this window counts once. */
 export const INTERACTION_TTL_MS = 15 * 60 * 1000;
 
+/** What enc leaves as it is: letters, digits, '-' and '.' (most platform ids are only these). */
+const PLAIN = /^[A-Za-z0-9.-]*$/;
+
 /** encodeURIComponent, plus the characters it leaves alone that matter to us (`!'()*~` and `_`). */
 export function enc(part: string): string {
+  if (PLAIN.test(part)) return part;
   return encodeURIComponent(part).replace(
     /[!'()*~_]/g,
     (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
@@ -79,7 +83,8 @@ export function enc(part: string): string {
 }
 
 export function dec(part: string): string {
-  return decodeURIComponent(part);
+  // Only an escape changes anything: most parts have none.
+  return part.includes('%') ? decodeURIComponent(part) : part;
 }
 
 /** Throws unless the prefix is safe to put in front of hash-tagged keys. */

@@ -13,9 +13,11 @@ export function pairs(flat: unknown): [string, string][] {
   return out;
 }
 
+/** Each level by its stored text: a stored level is looked up, not validated, and the reply's string is let go. */
+const LEVEL_BY_TEXT = new Map<unknown, Level>(LevelSchema.options.map((l) => [l, l]));
+
 export function toLevel(value: unknown): Level | null {
-  const parsed = LevelSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  return LEVEL_BY_TEXT.get(value) ?? null;
 }
 
 /** Counts in LEVELS order. */
