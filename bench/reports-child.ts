@@ -59,6 +59,8 @@ for (let i = 0; i < tasks.length; i += 500) await Promise.all(tasks.slice(i, i +
 tasks.length = 0;
 await store.updateRound('TBENCH', round.id, (r) => ({ ...r, status: 'closed', closedAt: '2026-04-13T15:00:00.000Z' }));
 await app.http.listen({ port: 0, host: '127.0.0.1' });
+// As src/app/main.ts does once the bot listens: the report process starts ahead of the first report.
+await app.warmReports();
 const address = app.http.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const link = new URL(app.reportLinks.url('TBENCH', round.id)).pathname;
@@ -120,33 +122,39 @@ async function naive(): Promise<number> {
   return bytes;
 }
 
-// The HTTP client runs in a worker thread of its own and counts the (gunzipped) body as it streams, holding none of it:
-// a browser downloading a report is another machine, so neither its buffers nor its decompression are the bot's. (Until
-// 2026-12-03 the client buffered each whole body on the bot's own thread, up to 85 MB each and 248 MB for the four
-// simultaneous downloads, which the RSS and time columns then counted as the bot's.)
+// The HTTP client runs in a worker thread of its own and counts the body as it streams, holding none of it: a browser
+// downloading a report is another machine, so neither its buffers nor its decompression are the bot's. A download is
+// timed to its last byte, and its body is not unpacked: the report's own size is the one gzip records in its last
+// four bytes. (Until 2026-12-03 the client buffered each whole body on the bot's own thread, up to 85 MB each
+// and 248 MB for the four simultaneous downloads; then, until the same evening, it unpacked the body while it was
+// timed, on this 2-core machine beside the bot: 0.3–0.5 s of each download was the client's gunzip.)
 const downloader = new Worker(
   `const { parentPort } = require('node:worker_threads');
-   parentPort.on('message', async ({ id, url }) => {
+   const http = require('node:http');
+   parentPort.on('message', ({ id, url }) => {
      if (id === 'stop') process.exit(0);
-     try {
-       const res = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
-       let bytes = 0;
-       for await (const chunk of res.body) bytes += chunk.byteLength;
-       parentPort.postMessage({ id, status: res.status, bytes });
-     } catch (err) {
-       parentPort.postMessage({ id, status: 0, bytes: 0, error: String(err) });
-     }
+     const t0 = performance.now();
+     http.get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+       const chunks = [];
+       res.on('data', (c) => chunks.push(c));
+       res.on('end', () => {
+         const ms = performance.now() - t0;
+         const body = Buffer.concat(chunks);
+         const bytes = res.headers['content-encoding'] === 'gzip' ? body.readUInt32LE(body.length - 4) : body.byteLength;
+         parentPort.postMessage({ id, status: res.statusCode, bytes, ms });
+       });
+     }).on('error', (err) => parentPort.postMessage({ id, status: 0, bytes: 0, ms: 0, error: String(err) }));
    });`,
   { eval: true },
 );
 let nextDownload = 0;
-const waiting = new Map<number, (r: { status: number; bytes: number }) => void>();
-downloader.on('message', (m: { id: number; status: number; bytes: number }) => {
-  waiting.get(m.id)?.({ status: m.status, bytes: m.bytes });
+const waiting = new Map<number, (r: { status: number; bytes: number; ms: number }) => void>();
+downloader.on('message', (m: { id: number; status: number; bytes: number; ms: number }) => {
+  waiting.get(m.id)?.({ status: m.status, bytes: m.bytes, ms: m.ms });
   waiting.delete(m.id);
 });
 
-function download(path: string): Promise<{ status: number; bytes: number }> {
+function download(path: string): Promise<{ status: number; bytes: number; ms: number }> {
   const id = nextDownload++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
@@ -170,11 +178,11 @@ const targets: [string, string][] = [
 ];
 for (const [what, path] of targets) {
   const first = await measure(() => download(path));
-  rows.push({ what: `${what}, first download (rendered)`, ms: first.ms, worstPingMs: first.worstPingMs, status: first.result.status, bytes: first.result.bytes });
+  rows.push({ what: `${what}, first download (rendered)`, ms: Math.round(first.result.ms), worstPingMs: first.worstPingMs, status: first.result.status, bytes: first.result.bytes });
 }
 for (const [what, path] of targets) {
   const again = await measure(() => download(path));
-  rows.push({ what: `${what}, again (kept copy)`, ms: again.ms, worstPingMs: again.worstPingMs, status: again.result.status, bytes: again.result.bytes });
+  rows.push({ what: `${what}, again (kept copy)`, ms: Math.round(again.result.ms), worstPingMs: again.worstPingMs, status: again.result.status, bytes: again.result.bytes });
 }
 // Four simultaneous downloads, each of a report that is not kept (a name learned drops the kept copies).
 await store.rememberNames('TBENCH', round.id, { M1: 'Maja' });
@@ -186,5 +194,6 @@ await deleteKeysWithPrefix(store.client, prefix);
 pinger.postMessage('stop');
 downloader.postMessage({ id: 'stop' });
 await app.close();
-console.log(JSON.stringify({ people: PEOPLE, factors: pack.keyFactors.length, rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peakRss / 1048576), rows }));
+const reportProcessPeakMb = Math.round((app.reportProcess?.maxRssKb ?? 0) / 1024);
+console.log(JSON.stringify({ people: PEOPLE, factors: pack.keyFactors.length, rssBeforeMb: Math.round(rssBefore / 1048576), rssPeakMb: Math.round(peakRss / 1048576), reportProcessPeakMb, rows }));
 process.exit(0);

@@ -17,6 +17,7 @@ import { createAdminServer, registerPublicOpsRoutes } from '../http/ops-routes.j
 import { registerPrivacyRoutes } from '../http/privacy-routes.js';
 import { registerReportRoutes } from '../http/report-routes.js';
 import { ReportDelivery } from '../reports/delivery.js';
+import { ReportRenderProcess } from '../reports/render-process.js';
 import { createHttpServer } from '../http/server.js';
 import { registerWaysOfWorkingRoutes } from '../http/ways-of-working-routes.js';
 import { createLogger, type Logger } from '../infra/logger.js';
@@ -73,6 +74,10 @@ export interface App {
   adapters: PlatformAdapter[];
   /** The URL people reach the server at (PUBLIC_URL, or localhost:PORT). */
   baseUrl: string;
+  /** With Redis: starts the report process ahead of the first report (ReportRenderProcess.warm); else nothing. */
+  warmReports(): Promise<void>;
+  /** With Redis, the process reports are rendered in (render-process.ts); null with the embedded store. */
+  reportProcess: ReportRenderProcess | null;
   close(): Promise<void>;
 }
 
@@ -151,7 +156,14 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
   const admin = config.ADMIN_PORT !== undefined ? createAdminServer(ops) : null;
   const guard = new SignedLinkGuard({ reportLinks, privacyLinks, defaultLocale: config.DEFAULT_LOCALE });
   registerPublicOpsRoutes(http, ops);
-  registerReportRoutes({ http, guard, reports: new ReportDelivery({ read: service.read, plans: service, store, clock }), reportLinks, logger });
+  // With Redis, reports render in a process of their own (render-process.ts), reading the same store; the embedded
+  // store lives in this process, and so do its reports.
+  const renderProcess =
+    !overrides.store && config.REDIS_URL
+      ? new ReportRenderProcess({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, contentDir: config.CONTENT_DIR, onError: (err) => logger.warn({ err }, 'report process failed') })
+      : null;
+  const reports = new ReportDelivery({ read: service.read, plans: service, store, clock, ...(renderProcess ? { renderer: renderProcess } : {}) });
+  registerReportRoutes({ http, guard, reports, reportLinks, logger });
   registerWaysOfWorkingRoutes({ http, guard, service, logger });
   registerPrivacyRoutes({ http, guard, service, logger });
   registerInfoPages({ http, config });
@@ -164,6 +176,8 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
 
   return {
     config, http, admin, store, packs: service.packs, service, interactions, scheduler, messengers, delivery, uninstalls, commands, reportLinks, privacyLinks, logger, metrics, clock, adapters, baseUrl,
+    warmReports: () => renderProcess?.warm() ?? Promise.resolve(),
+    reportProcess: renderProcess,
     async close() {
       // Order matters: stop new jobs, finish in-flight requests, then close the store.
       await scheduler.stop();
@@ -171,6 +185,7 @@ export async function build(config: Config, overrides: BuildOverrides = {}): Pro
       await http.close();
       await admin?.close();
       for (const adapter of adapters) await adapter.close?.();
+      await renderProcess?.close();
       await store.close();
     },
   };

@@ -35,6 +35,7 @@ export async function main(): Promise<void> {
   await app.http.listen({ port: config.PORT, host: config.HOST });
   if (app.admin && config.ADMIN_PORT !== undefined) await app.admin.listen({ port: config.ADMIN_PORT, host: config.ADMIN_HOST });
   app.scheduler.start();
+  app.warmReports().catch((err: unknown) => app.logger.warn({ err }, 'report process did not start; it starts again with the first report'));
   const names = app.adapters.map((a) => a.name).join(', ') || 'none';
   app.logger.info(
     { port: config.PORT, store: app.store.kind, adapters: names, ...(config.ADMIN_PORT !== undefined ? { adminPort: config.ADMIN_PORT, adminHost: config.ADMIN_HOST } : {}) },

@@ -5,17 +5,14 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
-import { createGzip, gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import { gunzip as gunzipCb } from 'node:zlib';
 import { AppError } from '../core/errors.js';
 import { withStoreDeadline } from '../core/store-deadline.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { ChannelPlan } from '../core/plan-model.js';
-import type { ExportFormat } from './formats.js';
-import { loadChartStates, loadReportStates, type PlanReader, type ReportReader } from './load.js';
+import type { PlanReader, ReportReader } from './load.js';
+import { renderReport, type RenderedReport, type RenderJob, type ReportRenderer } from './render.js';
 
-const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
 /** Kept reports live this long after the last one of the round was kept (closed rounds only). */
@@ -25,18 +22,13 @@ export const KEPT_REPORT_TTL_MS = 7 * 24 * 3600 * 1000;
  * for a while, and a read of another download waiting meanwhile may time out although Redis answered at once.
  */
 const READ_DEADLINE = { deadlineMs: 20_000 };
-/** Level 1: a report compresses about as well as at the default level here, at a fraction of its time. */
-const GZIP_LEVEL = 1;
 /** Response chunks: a kept report goes out as a stream of these, never as one write. */
 const CHUNK = 64 * 1024;
 
-export type ReportKind = ExportFormat | 'png';
+export type { ReportKind } from './render.js';
+import type { ReportKind } from './render.js';
 
-export interface DeliveredReport {
-  contentType: string;
-  filename: string;
-  /** The rendering, gzip-compressed. */
-  gzipped: Buffer;
+export interface DeliveredReport extends RenderedReport {
   /** True when it came from the kept copy (nothing was read but the round and the copy). */
   kept: boolean;
 }
@@ -49,26 +41,8 @@ export interface ReportDeliveryDeps {
   clock: Clock;
   /** Renderings at once in this process (default 1: a round of 13 × 10,000 takes a few hundred MB while rendered). */
   parallel?: number;
-}
-
-/** Text written piece by piece through gzip, as it comes; the compressed bytes are what is held. */
-async function gzipPieces(pieces: AsyncIterable<string>): Promise<Buffer> {
-  const gz = createGzip({ level: GZIP_LEVEL });
-  const chunks: Buffer[] = [];
-  gz.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = finished(gz);
-  try {
-    for await (const piece of pieces) {
-      if (piece !== '' && !gz.write(piece)) await once(gz, 'drain');
-    }
-    gz.end();
-    await done;
-  } catch (err) {
-    gz.destroy();
-    await done.catch(() => undefined);
-    throw err;
-  }
-  return Buffer.concat(chunks);
+  /** Where reports are rendered: a process of their own (render-process.ts), or by default this one, with `read`. */
+  renderer?: ReportRenderer;
 }
 
 /** A small counting semaphore. */
@@ -134,32 +108,9 @@ export class ReportDelivery {
     return { ...rendered, kept: false };
   }
 
-  /**
-   * Renders a report straight into gzip: the formats a factor at a time (report-stream.ts), so only one factor's
-   * answers and the compressed text are held, never the whole round nor the whole uncompressed report.
-   */
-  private async render(tenant: string, roundId: string, kind: ReportKind, plan: ChannelPlan | null, opts: { reportUrl?: string }): Promise<Omit<DeliveredReport, 'kept'>> {
-    if (kind === 'png') {
-      const { state, baseline } = await loadChartStates(this.deps.read, tenant, roundId);
-      const { renderScoreChartPng } = await import('./chart.js');
-      return { contentType: 'image/png', filename: 'chart.png', gzipped: await gzip(await renderScoreChartPng(state, baseline), { level: GZIP_LEVEL }) };
-    }
-    const exportOpts = { now: this.deps.clock.now(), plan, ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) };
-    // The exporters (and the chart) load with the first report opened, not at start-up.
-    const [{ streamReport }, { CsvShapeError }] = await Promise.all([import('./report-stream.js'), import('./export-csv.js')]);
-    const streamed = await streamReport(this.deps.read, tenant, roundId, kind, exportOpts);
-    if (streamed) {
-      try {
-        return { contentType: streamed.contentType, filename: streamed.filename, gzipped: await gzipPieces(streamed.pieces) };
-      } catch (err) {
-        // A CSV whose answers name a question the toolkit no longer has: its header needs every answer first.
-        if (!(err instanceof CsvShapeError)) throw err;
-      }
-    }
-    const { state, baseline } = await loadReportStates(this.deps.read, tenant, roundId);
-    const { exportRound } = await import('./export.js');
-    const result = await exportRound(state, baseline, kind, exportOpts);
-    return { contentType: result.contentType, filename: result.filename, gzipped: await gzip(result.body, { level: GZIP_LEVEL }) };
+  private render(tenant: string, roundId: string, kind: ReportKind, plan: ChannelPlan | null, opts: { reportUrl?: string }): Promise<RenderedReport> {
+    const job: RenderJob = { tenant, roundId, kind, plan, now: this.deps.clock.now(), ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) };
+    return this.deps.renderer ? this.deps.renderer.render(job) : renderReport(this.deps.read, job);
   }
 
   /** Content type and file name of a kept report (they depend on the round's title and id only). */
