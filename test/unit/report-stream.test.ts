@@ -20,6 +20,10 @@ const FORMATS: ExportFormat[] = ['csv', 'md', 'json', 'html'];
 const QUESTION = 'f03-q1';
 const URL = 'https://assess.example.org/reports/T/R/sig';
 
+async function expectAccepted(vote: Promise<{ accepted: boolean }>): Promise<void> {
+  expect((await vote).accepted).toBe(true);
+}
+
 async function joined(pieces: AsyncIterable<string>): Promise<string> {
   let text = '';
   for await (const piece of pieces) text += piece;
@@ -148,6 +152,70 @@ describe('reports written a factor at a time', () => {
     // The markdown report is still written a factor at a time, and shows the answer under its own heading.
     const md = await streamReport(world.service.read, TENANT, ROUND_ID, 'md', opts);
     expect(await joined(md!.pieces)).toContain('An answer to a question since removed');
+  });
+
+  it('writes a large named factor batch by batch from Redis: voters only, answerers only, an answer erased mid-read, every format', async () => {
+    const prefix = `test-report-stream-${randomBytes(5).toString('hex')}`;
+    const store = await RedisStore.open(REDIS_URL, { prefix });
+    try {
+      // An open round: a closed one takes no more votes or answers.
+      const world = await realisticRound({ locale: 'sv', store, stage: 'weekly' });
+      // 1,234 more people on f02 (more than two batches of answers): a third only vote, a third only answer, a third
+      // both; two share a display name, so they are listed by id.
+      const extra = Array.from({ length: 1234 }, (_, i) => `U9${String(i).padStart(5, '0')}`);
+      await store.rememberNames(TENANT, ROUND_ID, Object.fromEntries(extra.map((id, i) => [id, i < 2 ? 'Samma Namn' : `Person ${i}`])));
+      for (const [i, id] of extra.entries()) {
+        if (i % 3 !== 1) await expectAccepted(store.recordVote({ tenant: TENANT, roundId: ROUND_ID, factorId: 'f02', memberId: id, level: i % 2 ? 'partly' : 'in-place', interactionId: `x-${id}`, at: '2026-01-28T09:15:00.000Z' }));
+        if (i % 3 !== 0) await store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: id, texts: { 'f02-q1': `Svar ${i}; "citat", ny\nrad` }, evidence: i % 5 ? [] : [`https://kommun.example/${i}`], at: '2026-01-28T09:15:00.000Z' });
+      }
+      // One answerer (who did not vote) is erased after the report has listed who answered, before it reads them.
+      const erased = extra[1]!;
+      const read = world.service.read;
+      const erasing: ReportReader = {
+        state: (...a) => read.state(...a),
+        reportState: (...a) => read.reportState(...a),
+        comparisonState: (...a) => read.comparisonState(...a),
+        async factorAnswers(tenant, roundId) {
+          const inner = await read.factorAnswers(tenant, roundId);
+          return {
+            async answered(factorId) {
+              const ids = await inner.answered(factorId);
+              if (factorId === 'f02') await store.client.hdel(store.keys.round(TENANT, ROUND_ID).answers, `f02|${erased}`);
+              return ids;
+            },
+            read: (factorId, ids) => inner.read(factorId, ids),
+          };
+        },
+      };
+      for (const format of FORMATS) {
+        const opts = { now: WEEKLY_AT, reportUrl: URL, plan: null };
+        await store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: erased, texts: { 'f02-q1': 'raderas' }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
+        const streamed = await streamReport(erasing, TENANT, ROUND_ID, format, opts);
+        const text = await joined(streamed!.pieces);
+        // The whole-round text of the round as it is after the erasure.
+        const whole = await read.reportState(TENANT, ROUND_ID);
+        expect(text).toBe((await exportRound(whole, await read.comparisonState(whole.round), format, opts)).body);
+        expect(text).not.toContain('raderas');
+        expect(text).toContain('Svar 1232');
+      }
+    } finally {
+      await deleteKeysWithPrefix(store.client, prefix);
+      await store.close();
+    }
+  });
+
+  it('hands a JSON report whose answers name a question the toolkit lacks to the whole-round exporter', async () => {
+    const world = await realisticRound({ locale: 'en' });
+    await world.store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: 'U01ANNA', texts: { 'retired-question': 'Since removed' }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
+    const opts = { now: CLOSED_AT, plan: null };
+    const streamed = await streamReport(world.service.read, TENANT, ROUND_ID, 'json', opts);
+    await expect(joined(streamed!.pieces)).rejects.toBeInstanceOf(UnlistedQuestionError);
+    const delivered = await new ReportDelivery({ read: world.service.read, store: world.store, clock: { now: () => CLOSED_AT } }).deliver(TENANT, ROUND_ID, 'json');
+    const whole = await world.service.read.reportState(TENANT, ROUND_ID);
+    const expected = await exportRound(whole, await world.service.read.comparisonState(whole.round), 'json', opts);
+    const text = gunzipSync(delivered.gzipped).toString('utf8');
+    expect(text).toBe(expected.body);
+    expect(JSON.parse(text).factors.find((f: { factorId: string }) => f.factorId === 'f02').questions.at(-1).id).toBe('retired-question');
   });
 
   it('leaves a peer review (its findings are answers, shown before the factors) to the whole-round exporters', async () => {
