@@ -9,6 +9,8 @@ export interface ReportsBenchResult {
   factors: number;
   rssBeforeMb: number;
   rssPeakMb: number;
+  /** The report process' largest resident set (render-process.ts), MB; 0 when reports render in the bot's process. */
+  reportProcessPeakMb?: number;
   rows: { what: string; ms: number; worstPingMs: number; status: number | string; bytes: number }[];
 }
 
@@ -29,11 +31,13 @@ export function reportsVerdict(r: ReportsBenchResult): { text: string; met: bool
   const slowest = Math.max(...firsts.map((row) => row.ms));
   const worstPing = Math.max(...r.rows.slice(1).map((row) => row.worstPingMs));
   const growth = r.rssPeakMb - r.rssBeforeMb;
+  const child = r.reportProcessPeakMb ?? 0;
   const four = r.rows.find((row) => row.what.startsWith('4 simultaneous'))!;
   const checks = [
     [`slowest format ${(slowest / naive).toFixed(1)}× the naive script (≤ 2×)`, slowest <= 2 * naive],
     [`worst PING during an export ${worstPing} ms (≤ 50 ms)`, worstPing <= 50],
-    [`RSS growth ${growth} MB (≤ 300 MB)`, growth <= 300],
+    // The report process' whole resident set counts as growth: it exists for the reports.
+    [`RSS growth ${growth + child} MB: bot process ${growth} MB, report process peak ${child} MB (≤ 300 MB)`, growth + child <= 300],
     [`4 simultaneous downloads: ${four.status}`, String(four.status) === '200 200 200 200'],
   ] as const;
   return { text: checks.map(([text, ok]) => `${text} ${ok ? 'met' : 'NOT met'}`).join('; '), met: checks.every(([, ok]) => ok) };

@@ -44,10 +44,13 @@ function errorOf(failure: RenderFailure): Error {
   return new Error(`report process: ${failure.message}`);
 }
 
-/** The child's module beside this one: compiled JavaScript, or TypeScript run through tsx in development and tests. */
+/**
+ * The child's entry, src/app/report-child (a composition root: it opens the store, which reports do not import), as
+ * compiled JavaScript, or as TypeScript run through tsx in development and tests.
+ */
 function childEntry(): { path: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
-  return { path: fileURLToPath(new URL(ts ? './render-child.ts' : './render-child.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
+  return { path: fileURLToPath(new URL(ts ? '../app/report-child.ts' : '../app/report-child.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
 }
 
 export class ReportRenderProcess implements ReportRenderer {

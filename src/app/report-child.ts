@@ -1,6 +1,6 @@
-// The report process (render-process.ts): told the bot's Redis store and content settings in its first message, it
-// renders each report it is then sent with the same renderReport the bot's own process uses, and sends back the
-// gzipped bytes. It ends when the bot does (its channel closes).
+// The report process (reports/render-process.ts), a composition root of its own: told the bot's Redis store and
+// content settings in its first message, it renders each report it is then sent with the same renderReport the bot's
+// own process uses, and sends back the gzipped bytes. It ends when the bot does (its channel closes).
 import { PackRegistry } from '../content/registry.js';
 import type { AnonymityKeyring } from '../core/anonymity-keys.js';
 import { AppError } from '../core/errors.js';
@@ -10,8 +10,8 @@ import { MemberKeys } from '../core/member-keys.js';
 import { systemClock } from '../core/ports.js';
 import { ReadModel } from '../core/read-model.js';
 import { RedisStore } from '../store/index.js';
-import { renderReport, type RenderJob } from './render.js';
-import type { RenderFailure, RenderProcessInit, RenderReply } from './render-process.js';
+import { renderReport, type RenderJob } from '../reports/render.js';
+import type { RenderFailure, RenderProcessInit, RenderReply } from '../reports/render-process.js';
 
 /** Reports read rounds and never key a member: a keyring here would only be a second copy of the secret. */
 const noKeys = new Proxy({} as AnonymityKeyring, {
@@ -27,7 +27,7 @@ function open(init: RenderProcessInit): Promise<ReadModel> {
     const store = await RedisStore.open(init.redisUrl, { prefix: init.prefix });
     const packs = init.contentDir ? PackRegistry.fromDir(init.contentDir) : PackRegistry.fromDir();
     // The writers, the texts and the holiday calendar load now, while nobody waits for a report, not with the first one.
-    await Promise.all([import('./report-stream.js'), import('./export.js'), import('./chart.js')]);
+    await Promise.all([import('../reports/report-stream.js'), import('../reports/export.js'), import('../reports/chart.js')]);
     allKeys('sv');
     isKnownCountry('SE');
     return new ReadModel({ store, packs, clock: systemClock, keys: new MemberKeys(noKeys) });
