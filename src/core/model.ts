@@ -248,6 +248,11 @@ export const AnswerSchema = z.strictObject({
 });
 export type Answer = z.infer<typeof AnswerSchema>;
 
+/** Whether an answer counts as answered: some text, or at least one link (an emptied answer is kept, but not counted). */
+export function isFilled(answer: Pick<Answer, 'texts' | 'evidence'>): boolean {
+  return answer.evidence.length > 0 || Object.keys(answer.texts).length > 0;
+}
+
 /** Vote counts per level for one factor. */
 export type LevelCounts = Record<Level, number>;
 

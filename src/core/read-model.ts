@@ -3,7 +3,7 @@ import type { ContentPack } from '../content/schema.js';
 import { factorWindows, type FactorWindow } from './calendar.js';
 import { AppError } from './errors.js';
 import type { MemberKeys } from './member-keys.js';
-import type { Answer, Round } from './model.js';
+import { isFilled, type Answer, type Round } from './model.js';
 import { hasOwnKey } from './own.js';
 import type { Packs } from './packs.js';
 import { peerStateOf, type PeerState } from './peer-review.js';
@@ -259,7 +259,7 @@ export class ReadModel {
       const answers = Object.values(snapshot.answers[id] ?? {});
       const links = answers.flatMap((a) => a.evidence);
       answerStats[id] = {
-        answers: answers.filter((a) => Object.keys(a.texts).length > 0 || a.evidence.length > 0).length,
+        answers: answers.filter(isFilled).length,
         evidence: links.length,
         links,
       };

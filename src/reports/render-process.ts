@@ -45,12 +45,31 @@ function errorOf(failure: RenderFailure): Error {
 }
 
 /**
+ * The environment the report process gets: what Node and TLS need, never the bot's secrets (platform tokens, signing
+ * and anonymity keys). Redis is named over the IPC channel.
+ */
+const PASSED_ENV = ['PATH', 'HOME', 'TZ', 'LANG', 'NODE_ENV', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+function childEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(PASSED_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
+}
+
+/** tsx's loader by its own path, so the report process finds it wherever the bot was started from (development only). */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
+/**
  * The child's entry, src/app/report-child (a composition root: it opens the store, which reports do not import), as
  * compiled JavaScript, or as TypeScript run through tsx in development and tests.
  */
 function childEntry(): { path: string; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
-  return { path: fileURLToPath(new URL(ts ? '../app/report-child.ts' : '../app/report-child.js', import.meta.url)), execArgv: ts ? ['--import', 'tsx'] : [] };
+  return { path: fileURLToPath(new URL(ts ? '../app/report-child.ts' : '../app/report-child.js', import.meta.url)), execArgv: ts ? ['--import', tsxLoader()] : [] };
 }
 
 export class ReportRenderProcess implements ReportRenderer {
@@ -59,6 +78,8 @@ export class ReportRenderProcess implements ReportRenderer {
   private readonly pending = new Map<number, { resolve: (r: RenderedReport) => void; reject: (err: Error) => void }>();
   private idle: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Processes stopped on purpose (closing, idle): their reports may be tried again. */
+  private readonly stopping = new WeakSet<ChildProcess>();
   private readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /** The report process' largest resident set so far, KB (as it reported it with its last report). */
   maxRssKb = 0;
@@ -99,7 +120,11 @@ export class ReportRenderProcess implements ReportRenderer {
     });
   }
 
-  /** Stops the process; reports under way fail as "store unavailable" (the caller says "try again"). */
+  /**
+   * Stops the process; reports under way fail as "store unavailable" (the caller says "try again"). A process that
+   * ends by itself (a crash, the memory limit) fails its reports as INTERNAL instead: a retry would only start another
+   * process to fail the same way.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await this.stop();
@@ -109,22 +134,34 @@ export class ReportRenderProcess implements ReportRenderer {
     if (this.child) return this.child;
     const { path, execArgv } = childEntry();
     // Its own V8 flags come after NODE_OPTIONS' (the bot's small semi-space), so they are the ones that hold.
-    const child = fork(path, [], { execArgv: [...execArgv, `--max-semi-space-size=${this.opts.semiSpaceMb ?? 16}`], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [], {
+      execArgv: [...execArgv, `--max-semi-space-size=${this.opts.semiSpaceMb ?? 16}`],
+      env: childEnv(),
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const init: RenderProcessInit = { redisUrl: this.opts.redisUrl, prefix: this.opts.prefix, ...(this.opts.contentDir ? { contentDir: this.opts.contentDir } : {}) };
     child.send(init);
     child.on('message', (reply: RenderReply | { ready: true }) => {
       if ('ready' in reply) for (const w of this.readyWaiters.splice(0)) w.resolve();
       else this.settle(reply);
     });
-    child.on('error', (err) => this.opts.onError?.(err));
-    child.on('exit', () => {
+    let done = false;
+    const ended = (why: Error) => {
+      if (done) return;
+      done = true;
       if (this.child === child) this.child = null;
-      for (const w of this.readyWaiters.splice(0)) w.reject(new Error('report process stopped before it was ready'));
+      const ours = this.stopping.has(child);
+      if (!ours) this.opts.onError?.(why);
+      for (const w of this.readyWaiters.splice(0)) w.reject(why);
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
-        p.reject(new StoreUnavailableError(new Error('report process stopped')));
+        p.reject(ours ? new StoreUnavailableError(why) : new AppError('INTERNAL', {}, { cause: why }));
       }
-    });
+    };
+    // A process that could not be started at all reports an error and may never exit.
+    child.on('error', (err) => (child.pid === undefined ? ended(err) : this.opts.onError?.(err)));
+    child.on('exit', (code, signal) => ended(new Error(`report process ended (code ${code}, signal ${signal})`)));
     this.child = child;
     return child;
   }
@@ -156,6 +193,7 @@ export class ReportRenderProcess implements ReportRenderer {
     const child = this.child;
     this.child = null;
     if (!child || child.exitCode !== null) return;
+    this.stopping.add(child);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill();
     await exited;

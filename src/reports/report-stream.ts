@@ -5,7 +5,7 @@
 // round's factor lists its texts in their own order, so its answers are read whole, one factor at a time. Every
 // format's text is the same byte for byte as the whole-round exporters' (export.ts), built from the same writers.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Answer, Level } from '../core/model.js';
+import { isFilled, type Answer, type Level } from '../core/model.js';
 import type { RoundState } from '../core/read-model.js';
 import { renderScoreChartPng } from './chart.js';
 import { csvParts } from './export-csv.js';
@@ -51,7 +51,8 @@ function* chunks(pieces: string[]): Generator<string> {
  */
 function stillShown(frame: ReportModel, f: ReportFactor, answers: Record<string, Answer>): ReportFactor {
   if (!frame.round.anonymous || !factorNeedsData(f)) return f;
-  return Object.keys(answers).length >= answerThreshold(frame.round) ? f : { ...f, answersHeld: true };
+  // Counted as the threshold counts them: an emptied answer is kept but is no one's answer.
+  return Object.values(answers).filter(isFilled).length >= answerThreshold(frame.round) ? f : { ...f, answersHeld: true };
 }
 
 export interface StreamedReport {
@@ -242,7 +243,6 @@ export async function streamReport(
       }
       // This factor's votes are not needed again.
       state.snapshot.votes[frameFactor.factorId] = {};
-      if (process.env.HEAPLOG) { const v8 = await import('node:v8'); console.error(index, v8.getHeapSpaceStatistics().filter((x) => x.space_used_size > 5e6).map((x) => `${x.space_name}=${Math.round(x.space_used_size / 1e6)}`).join(' ')); }
       await nextTurn();
     }
     yield parts.tail;

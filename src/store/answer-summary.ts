@@ -6,7 +6,7 @@
 // dozen values instead of one per answer; its Lua (redis/scripts/answer-meta.lua, answer-preview.lua) redoes only the
 // arithmetic on these same strings. The embedded store keeps the summaries and adds them up here. Either way the
 // numbers come out of AnswerStatsBuilder, so the two stores cannot drift apart (test/contracts/answer-stats-parity).
-import type { Answer } from '../core/model.js';
+import { isFilled, type Answer } from '../core/model.js';
 import type { AnswerStats } from '../core/ports.js';
 import { enc } from './keys.js';
 
@@ -14,10 +14,7 @@ import { enc } from './keys.js';
 export const LINKS_PER_ANSWER = 3;
 export const PREVIEW_LINKS = 5;
 
-/** Whether an answer counts as answered: some text, or at least one link. */
-export function isFilled(answer: Pick<Answer, 'texts' | 'evidence'>): boolean {
-  return answer.evidence.length > 0 || Object.keys(answer.texts).length > 0;
-}
+export { isFilled };
 
 /** The answer's time in ms, as a whole number from 0 (so it sorts as a fixed-width string too). */
 export function answerTime(at: string): number {

@@ -50,13 +50,16 @@ describe('the report process', () => {
     expect((err as AppError).code).toBe('ROUND_NOT_FOUND');
   });
 
-  it('a report process that dies mid-report gives "try again"; the next report starts a new one', async () => {
+  it('a report process that dies mid-report fails that report (no retry into another crash); the next starts a new one', async () => {
     await reports.warm();
     const child = (reports as unknown as { child: { pid: number } | null }).child;
     expect(child?.pid).toBeGreaterThan(0);
     const pending = reports.render(job('html'));
     process.kill(child!.pid, 'SIGKILL');
-    await expect(pending).rejects.toBeInstanceOf(StoreUnavailableError);
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).not.toBeInstanceOf(StoreUnavailableError);
+    expect((err as AppError).code).toBe('INTERNAL');
     const again = await reports.render(job('csv'));
     expect(gunzipSync(again.gzipped).toString('utf8')).toContain(ROUND_ID);
     expect((reports as unknown as { child: { pid: number } | null }).child?.pid).not.toBe(child!.pid);

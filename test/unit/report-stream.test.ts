@@ -9,6 +9,7 @@ import { ReportDelivery } from '../../src/reports/delivery.js';
 import { exportRound, type ExportFormat } from '../../src/reports/export.js';
 import type { ReportReader } from '../../src/reports/load.js';
 import { streamReport } from '../../src/reports/report-stream.js';
+import { answerThreshold } from '../../src/core/anonymity.js';
 import { buildReportModel, factorNeedsData, UnlistedQuestionError } from '../../src/reports/report-model.js';
 import { RedisStore } from '../../src/store/index.js';
 import { deleteKeysWithPrefix } from '../helpers/redis-prefix.js';
@@ -198,6 +199,45 @@ describe('reports written a factor at a time', () => {
         expect(text).not.toContain('raderas');
         expect(text).toContain('Svar 1232');
       }
+    } finally {
+      await deleteKeysWithPrefix(store.client, prefix);
+      await store.close();
+    }
+  });
+
+  it('holds back an anonymous factor\'s texts when an erasure mid-report leaves fewer filled answers than its threshold (emptied ones do not count)', async () => {
+    const prefix = `test-report-stream-${randomBytes(5).toString('hex')}`;
+    const store = await RedisStore.open(REDIS_URL, { prefix });
+    try {
+      const world = await realisticRound({ locale: 'en', anonymous: true, store });
+      const threshold = answerThreshold(world.state.round);
+      // Exactly the threshold of filled answers on f06, and three emptied ones (kept, but no one's answer).
+      const keys = Array.from({ length: threshold + 3 }, (_, i) => `anon-extra${String(i).padStart(4, '0')}`);
+      for (const [i, key] of keys.entries()) {
+        await store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f06', memberId: key, texts: i < threshold ? { 'f06-q1': `Text ${i}` } : {}, evidence: [], at: '2026-01-28T09:15:00.000Z' });
+      }
+      const read = world.service.read;
+      const opts = { now: CLOSED_AT, plan: null };
+      const before = await joined((await streamReport(read, TENANT, ROUND_ID, 'md', opts))!.pieces);
+      expect(before).toContain('Text 0');
+      const erasing: ReportReader = {
+        state: (...a) => read.state(...a),
+        reportState: (...a) => read.reportState(...a),
+        comparisonState: (...a) => read.comparisonState(...a),
+        async factorAnswers(tenant, roundId) {
+          const inner = await read.factorAnswers(tenant, roundId);
+          return {
+            async answered(factorId) {
+              // After the report's frame counted the answers, before they are read.
+              if (factorId === 'f06') await store.eraseMember(TENANT, ROUND_ID, keys[0]!, 'anon-erased');
+              return inner.answered(factorId);
+            },
+            read: (factorId, ids) => inner.read(factorId, ids),
+          };
+        },
+      };
+      const text = await joined((await streamReport(erasing, TENANT, ROUND_ID, 'md', opts))!.pieces);
+      expect(text).not.toMatch(/Text \d/);
     } finally {
       await deleteKeysWithPrefix(store.client, prefix);
       await store.close();
