@@ -4,6 +4,9 @@ import { defaultAdapters, playgroundEnabled } from './adapters.js';
 import { OffsetClock } from '../infra/clock.js';
 import { build } from './build.js';
 
+/** How long after start the report process (reports/render-process.ts) starts, ahead of the first report. */
+const REPORT_PROCESS_DELAY_MS = 15_000;
+
 /** An unsafe or inconsistent configuration: say which variable, and exit with EX_CONFIG (78) so nothing runs open. */
 function refuse(err: ConfigError): never {
   console.error(err.message);
@@ -35,7 +38,10 @@ export async function main(): Promise<void> {
   await app.http.listen({ port: config.PORT, host: config.HOST });
   if (app.admin && config.ADMIN_PORT !== undefined) await app.admin.listen({ port: config.ADMIN_PORT, host: config.ADMIN_HOST });
   app.scheduler.start();
-  app.warmReports().catch((err: unknown) => app.logger.warn({ err }, 'report process did not start; it starts again with the first report'));
+  // The report process loads a little after start, so it does not compete with the bot's first requests.
+  setTimeout(() => {
+    app.warmReports().catch((err: unknown) => app.logger.warn({ err }, 'report process did not start; it starts again with the first report'));
+  }, REPORT_PROCESS_DELAY_MS).unref();
   const names = app.adapters.map((a) => a.name).join(', ') || 'none';
   app.logger.info(
     { port: config.PORT, store: app.store.kind, adapters: names, ...(config.ADMIN_PORT !== undefined ? { adminPort: config.ADMIN_PORT, adminHost: config.ADMIN_HOST } : {}) },

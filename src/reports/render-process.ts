@@ -4,7 +4,7 @@
 // process), most of that outlived the young generation, and rendering spent about as long collecting garbage as
 // writing. The report process runs with V8's default young generation, where most of a batch of answers dies young, reads
 // Redis over its own connection, and leaves the bot's event loop free for votes while it renders. It starts with the
-// bot (ReportRenderProcess.warm), stops after ten minutes without a report (returning its memory), starts again with the
+// bot (ReportRenderProcess.warm, 15 s after start), stops after ten minutes without a report (returning its memory), starts again with the
 // next one, and ends with the bot.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
