@@ -259,17 +259,13 @@ export function namedFactorWriter(f: ReportFactor, indent: string): NamedFactorW
   };
 }
 
-/** Responses to a named-round writer the way a streamed report feeds them: the votes first, then every response. */
-export function writeResponses(writer: NamedFactorWriter, responses: readonly ReportResponse[]): string {
-  if (writer.vote) for (const r of responses) writer.vote(r);
-  for (const r of responses) writer.add(r);
-  return writer.end().join('');
-}
-
-/** One factor's item in `factors`, `indent` deep. */
+/** One factor's item in `factors`, `indent` deep; a named round's responses fed as a streamed report feeds them. */
 function printFactor(model: ReportModel, f: ReportFactor, indent: string): string {
   if (model.round.anonymous) return nested(factorJson(model, f), indent);
-  return writeResponses(namedFactorWriter(f, indent), f.responses);
+  const writer = namedFactorWriter(f, indent);
+  for (const r of f.responses) writer.vote?.(r);
+  for (const r of f.responses) writer.add(r);
+  return writer.end().join('');
 }
 
 /** The separator and indent before a factor's item in `factors`. */

@@ -31,26 +31,31 @@ async function joined(pieces: AsyncIterable<string>): Promise<string> {
   return text;
 }
 
-/** The read model, counting the factors whose answers were read and the largest number of answers held at once. */
+/**
+ * The read model, with `around` run each time a report asks who answered a factor: it is given that listing to run,
+ * so it can count it, or change the store before or after it.
+ */
+function aroundAnswered(read: ReportReader, around: (factorId: string, list: () => Promise<readonly string[]>) => Promise<readonly string[]>): ReportReader {
+  return {
+    state: (...a) => read.state(...a),
+    reportState: (...a) => read.reportState(...a),
+    comparisonState: (...a) => read.comparisonState(...a),
+    async factorAnswers(tenant, roundId) {
+      const inner = await read.factorAnswers(tenant, roundId);
+      return { answered: (factorId) => around(factorId, () => inner.answered(factorId)), read: (factorId, ids) => inner.read(factorId, ids) };
+    },
+  };
+}
+
+/** The read model, counting the factors whose answers were read. */
 function counting(read: ReportReader): { read: ReportReader; factorsRead: string[] } {
   const factorsRead: string[] = [];
   return {
     factorsRead,
-    read: {
-      state: (...a) => read.state(...a),
-      reportState: (...a) => read.reportState(...a),
-      comparisonState: (...a) => read.comparisonState(...a),
-      async factorAnswers(tenant, roundId) {
-        const inner = await read.factorAnswers(tenant, roundId);
-        return {
-          answered(factorId: string) {
-            factorsRead.push(factorId);
-            return inner.answered(factorId);
-          },
-          read: (factorId, ids) => inner.read(factorId, ids),
-        };
-      },
-    },
+    read: aroundAnswered(read, (factorId, list) => {
+      factorsRead.push(factorId);
+      return list();
+    }),
   };
 }
 
@@ -172,22 +177,11 @@ describe('reports written a factor at a time', () => {
       // One answerer (who did not vote) is erased after the report has listed who answered, before it reads them.
       const erased = extra[1]!;
       const read = world.service.read;
-      const erasing: ReportReader = {
-        state: (...a) => read.state(...a),
-        reportState: (...a) => read.reportState(...a),
-        comparisonState: (...a) => read.comparisonState(...a),
-        async factorAnswers(tenant, roundId) {
-          const inner = await read.factorAnswers(tenant, roundId);
-          return {
-            async answered(factorId) {
-              const ids = await inner.answered(factorId);
-              if (factorId === 'f02') await store.client.hdel(store.keys.round(TENANT, ROUND_ID).answers, `f02|${erased}`);
-              return ids;
-            },
-            read: (factorId, ids) => inner.read(factorId, ids),
-          };
-        },
-      };
+      const erasing = aroundAnswered(read, async (factorId, list) => {
+        const ids = await list();
+        if (factorId === 'f02') await store.client.hdel(store.keys.round(TENANT, ROUND_ID).answers, `f02|${erased}`);
+        return ids;
+      });
       for (const format of FORMATS) {
         const opts = { now: WEEKLY_AT, reportUrl: URL, plan: null };
         await store.saveAnswer(TENANT, ROUND_ID, { factorId: 'f02', memberId: erased, texts: { 'f02-q1': 'raderas' }, evidence: [], at: '2026-01-28T09:15:00.000Z' });
@@ -220,22 +214,11 @@ describe('reports written a factor at a time', () => {
       const opts = { now: CLOSED_AT, plan: null };
       const before = await joined((await streamReport(read, TENANT, ROUND_ID, 'md', opts))!.pieces);
       expect(before).toContain('Text 0');
-      const erasing: ReportReader = {
-        state: (...a) => read.state(...a),
-        reportState: (...a) => read.reportState(...a),
-        comparisonState: (...a) => read.comparisonState(...a),
-        async factorAnswers(tenant, roundId) {
-          const inner = await read.factorAnswers(tenant, roundId);
-          return {
-            async answered(factorId) {
-              // After the report's frame counted the answers, before they are read.
-              if (factorId === 'f06') await store.eraseMember(TENANT, ROUND_ID, keys[0]!, 'anon-erased');
-              return inner.answered(factorId);
-            },
-            read: (factorId, ids) => inner.read(factorId, ids),
-          };
-        },
-      };
+      const erasing = aroundAnswered(read, async (factorId, list) => {
+        // After the report's frame counted the answers, before they are read.
+        if (factorId === 'f06') await store.eraseMember(TENANT, ROUND_ID, keys[0]!, 'anon-erased');
+        return list();
+      });
       const text = await joined((await streamReport(erasing, TENANT, ROUND_ID, 'md', opts))!.pieces);
       expect(text).not.toMatch(/Text \d/);
     } finally {
